@@ -1,0 +1,44 @@
+import { Command, CommanderError } from 'commander';
+import { describeCauses, isUsageError } from './errors.ts';
+import { registerCommands } from './cli/commands.ts';
+
+/** Builds the commander program of contract 1. Each command lives in its own file under src/cli/. */
+export function buildProgram(): Command {
+  const program = new Command('evolve')
+    .description('Evolve a code base with LLM coding agents on real git branches, and keep its genealogy in lineage.db.')
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} });
+  registerCommands(program);
+  // Subcommands inherit the same behaviour: throw instead of exiting, and keep commander's own error text to us.
+  for (const sub of program.commands) sub.exitOverride().configureOutput({ writeErr: () => {} });
+  return program;
+}
+
+/** Runs the CLI and returns the exit code: 0 done, 1 the run failed, 2 bad usage or input. */
+export async function main(argv: string[]): Promise<number> {
+  const verbose = argv.includes('--verbose');
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version are not errors.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
+        return 0;
+      }
+      process.stderr.write(`evolve: ${err.message.replace(/^error: /, '').split('\n')[0]}\n`);
+      return 2;
+    }
+    if (isUsageError(err)) {
+      process.stderr.write(`evolve: ${err.message}\n`);
+      if (verbose) process.stderr.write(describeCauses(err).slice(1).join('\n') + '\n');
+      return 2;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`evolve: ${message}\n`);
+    if (verbose) process.stderr.write(describeCauses(err).join('\n') + '\n');
+    return 1;
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * The lineage.db schema (contract 2 in DESIGN.md). Columns are only ever added, never renamed.
+ * MIGRATIONS[i] upgrades a database from user_version i to i+1; SCHEMA_VERSION is the number of migrations.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 0 -> 1: the contract's three tables, the indexes the readers need, and transcripts.
+  `
+  CREATE TABLE IF NOT EXISTS runs (
+    id TEXT PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL CHECK (status IN ('running','done','stopped','failed')),
+    target TEXT NOT NULL,
+    config_json TEXT NOT NULL DEFAULT '{}',
+    stop_reason TEXT
+  );
+  CREATE TABLE IF NOT EXISTS candidates (
+    id TEXT PRIMARY KEY,
+    run_id TEXT NOT NULL REFERENCES runs(id),
+    generation INTEGER NOT NULL,
+    parent_id TEXT REFERENCES candidates(id),
+    branch TEXT,
+    base_commit TEXT,
+    commit_sha TEXT,
+    goal TEXT,
+    status TEXT NOT NULL DEFAULT 'pending'
+      CHECK (status IN ('pending','running','evaluating','passed','failed','rejected','budget_exhausted','error')),
+    build_ok INTEGER,
+    tests_passed INTEGER,
+    tests_failed INTEGER,
+    diff_added INTEGER,
+    diff_removed INTEGER,
+    score REAL,
+    survived INTEGER NOT NULL DEFAULT 0,
+    input_tokens INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0,
+    cost_usd REAL NOT NULL DEFAULT 0,
+    started_at TEXT,
+    finished_at TEXT,
+    error TEXT,
+    -- beyond the contract: what the runner needs to resume and the TUI to draw
+    step TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    phase TEXT,
+    plan TEXT,
+    agent_summary TEXT,
+    agent_success INTEGER,
+    cache_read_tokens INTEGER NOT NULL DEFAULT 0,
+    cache_write_tokens INTEGER NOT NULL DEFAULT 0,
+    model_calls INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX IF NOT EXISTS candidates_run ON candidates(run_id);
+  CREATE INDEX IF NOT EXISTS candidates_parent ON candidates(parent_id);
+  CREATE INDEX IF NOT EXISTS candidates_run_generation ON candidates(run_id, generation);
+  CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL REFERENCES runs(id),
+    candidate_id TEXT REFERENCES candidates(id),
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    data_json TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX IF NOT EXISTS events_run ON events(run_id, id);
+  CREATE INDEX IF NOT EXISTS events_candidate ON events(candidate_id, id);
+  CREATE TABLE IF NOT EXISTS transcripts (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL REFERENCES runs(id),
+    candidate_id TEXT NOT NULL REFERENCES candidates(id),
+    at TEXT NOT NULL,
+    request_gz BLOB NOT NULL,
+    response_gz BLOB
+  );
+  CREATE INDEX IF NOT EXISTS transcripts_candidate ON transcripts(candidate_id, id);
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export const RUN_STATUSES = ['running', 'done', 'stopped', 'failed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const CANDIDATE_STATUSES = [
+  'pending', 'running', 'evaluating', 'passed', 'failed', 'rejected', 'budget_exhausted', 'error',
+] as const;
+export type CandidateStatus = (typeof CANDIDATE_STATUSES)[number];
+export const FINISHED_STATUSES: readonly CandidateStatus[] = ['passed', 'failed', 'rejected', 'budget_exhausted', 'error'];
+
+/** Crash-safe progress of one candidate; each step is written before the next begins. */
+export const CANDIDATE_STEPS = [
+  'pending', 'forked', 'agent_running', 'agent_done', 'committed', 'evaluated', 'selected', 'pushed',
+] as const;
+export type CandidateStep = (typeof CANDIDATE_STEPS)[number];
+
+export interface RunRow {
+  id: string;
+  started_at: string;
+  finished_at: string | null;
+  status: RunStatus;
+  target: string;
+  config_json: string;
+  stop_reason: string | null;
+}
+
+export interface CandidateRow {
+  id: string;
+  run_id: string;
+  generation: number;
+  parent_id: string | null;
+  branch: string | null;
+  base_commit: string | null;
+  commit_sha: string | null;
+  goal: string | null;
+  status: CandidateStatus;
+  build_ok: number | null;
+  tests_passed: number | null;
+  tests_failed: number | null;
+  diff_added: number | null;
+  diff_removed: number | null;
+  score: number | null;
+  survived: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  started_at: string | null;
+  finished_at: string | null;
+  error: string | null;
+  step: CandidateStep;
+  attempts: number;
+  phase: string | null;
+  plan: string | null;
+  agent_summary: string | null;
+  agent_success: number | null;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  model_calls: number;
+}
+
+export interface EventRow {
+  id: number;
+  run_id: string;
+  candidate_id: string | null;
+  at: string;
+  kind: string;
+  data_json: string;
+}
+
+/** Event kinds (documented with their data_json fields in the README). */
+export const EVENT_KINDS = [
+  'run_started', 'run_finished', 'forked', 'agent_started', 'phase', 'model_call', 'model_retry', 'tool_call',
+  'sandbox_denied', 'agent_finished', 'committed', 'deps_installed', 'built', 'tested', 'scored', 'rejected',
+  'selected', 'pushed', 'budget_exhausted', 'resumed', 'error',
+] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
