@@ -31,6 +31,23 @@ export function parseOptions<T extends z.ZodType>(schema: T, raw: unknown): z.in
 }
 
 /**
+ * Writes a command's output. A reader that went away (`evolve lineage | head`) is not an error: the rest of the
+ * output has no one to go to, so EPIPE ends the command quietly instead of with a stack trace.
+ */
+let guarded = false;
+export function writeOutput(text: string): void {
+  if (!guarded) {
+    guarded = true;
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') return;
+      process.stderr.write(`evolve: cannot write the output: ${err.message}\n`);
+      process.exitCode = 1;
+    });
+  }
+  process.stdout.write(text);
+}
+
+/**
  * Opens the database read-only (never writes; works while a run writes it), runs `fn` on one consistent snapshot,
  * closes it.
  */

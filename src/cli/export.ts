@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { UsageError } from '../errors.ts';
 import { EXPORT_FORMATS, exportLineage } from '../lineage/export.ts';
 import {
-  addDbOption, addRunOption, addVerboseOption, lineageView, parseOptions, resolveRun, withReader,
+  addDbOption, addRunOption, addVerboseOption, lineageView, parseOptions, resolveRun, withReader, writeOutput,
 } from './db-option.ts';
 
 const Options = z.object({
@@ -26,7 +26,7 @@ export function registerExport(program: Command): void {
     const opts = parseOptions(Options, raw);
     let text = withReader(opts.db, (store) => exportLineage(lineageView(store, resolveRun(store, opts.run)), opts.format));
     if (opts.output === undefined) {
-      process.stdout.write(text);
+      writeOutput(text);
       return;
     }
     if (opts.format === 'mermaid' && /\.(md|markdown)$/i.test(opts.output)) text = '```mermaid\n' + text + '```\n';

@@ -5,7 +5,7 @@ import { describeCandidate } from '../lineage/describe.ts';
 import { formatTranscripts } from '../lineage/transcript-text.ts';
 import type { LineageStore } from '../lineage/store.ts';
 import type { CandidateRow, RunRow } from '../lineage/schema.ts';
-import { addDbOption, addVerboseOption, parseOptions, resolveCandidate, withReader } from './db-option.ts';
+import { addDbOption, addVerboseOption, parseOptions, resolveCandidate, withReader, writeOutput } from './db-option.ts';
 import { candidateDiff } from './git-diff.ts';
 
 const Options = z.object({
@@ -51,6 +51,6 @@ export function registerShow(program: Command): void {
       if (opts.transcript) parts.push(`transcripts\n${formatTranscripts(store.transcripts(candidate.id))}`);
       return parts.join('\n');
     });
-    process.stdout.write(out);
+    writeOutput(out);
   });
 }
