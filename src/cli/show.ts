@@ -44,7 +44,7 @@ export function registerShow(program: Command): void {
       if (!run) throw new UsageError(`candidate ${candidate.id} belongs to a run missing from ${opts.db}`);
       const parts = [describeCandidate({
         candidate, run, ancestry: store.ancestry(candidate.id),
-        children: store.candidates(run.id).filter((c) => c.parent_id === candidate.id),
+        children: store.children(candidate.id),
         events: store.events(candidate.id), isBest: store.bestCandidate(run.id)?.id === candidate.id,
       })];
       if (opts.diff) parts.push(`diff against the parent commit (agent_context.json excluded)\n${diffFor(store, candidate, run)}`);

@@ -30,6 +30,7 @@ export class LineageQueries {
           WHERE chain.depth < 1000000 -- a hand-edited cycle must not hang the reader
         )
         SELECT c.* FROM chain JOIN candidates c ON c.id = chain.id ORDER BY chain.depth DESC`),
+      children: candidateRows(`SELECT * FROM candidates WHERE parent_id = ? ORDER BY generation, rowid`),
       descendants: candidateRows(`
         WITH RECURSIVE below(id) AS (
           SELECT id FROM candidates WHERE parent_id = ?
@@ -105,6 +106,11 @@ export class LineageQueries {
   /** The candidate and its ancestors, root (the seed) first; empty for an unknown id. */
   ancestry(id: string): CandidateRow[] {
     return this.stmts.ancestry.all(id);
+  }
+
+  /** The direct children of a candidate, in insertion order. */
+  children(id: string): CandidateRow[] {
+    return this.stmts.children.all(id);
   }
 
   /** Every candidate below `id` (not itself), by generation. */

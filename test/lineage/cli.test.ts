@@ -217,3 +217,14 @@ describe('bad input: one line, exit 2', () => {
     expect(r.stdout).toContain('--transcript');
   });
 });
+
+describe('formatting helpers', () => {
+  it('shortens a long lineage path to its two ends', async () => {
+    const { lineagePath } = await import('../../src/lineage/describe.ts');
+    expect(lineagePath(['a', 'b', 'c'])).toBe('a → b → c');
+    const ids = Array.from({ length: 1001 }, (_, i) => `c${i}`);
+    expect(lineagePath(ids)).toBe(
+      'c0 → c1 → c2 → … 989 more … → c992 → c993 → c994 → c995 → c996 → c997 → c998 → c999 → c1000 (1000 generations)',
+    );
+  });
+});
