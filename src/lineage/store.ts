@@ -154,6 +154,12 @@ export class LineageStore extends LineageQueries {
 
   /** Records one metered model call: a model_call event and the candidate's running totals, atomically. */
   recordModelCall(call: ModelCall): number {
+    for (const key of ['inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'costUsd'] as const) {
+      const value = call[key];
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+        throw new Error(`recordModelCall: ${key} must be a finite number ≥ 0, got ${String(value)}`);
+      }
+    }
     const data: Record<string, unknown> = {
       model: call.model,
       input_tokens: call.inputTokens,
