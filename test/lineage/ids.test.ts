@@ -11,9 +11,19 @@ describe('ids', () => {
   });
 
   it('makes 8-hex candidate ids that do not repeat', () => {
-    const ids = new Set(Array.from({ length: 1000 }, newCandidateId));
+    const ids = new Set(Array.from({ length: 1000 }, () => newCandidateId()));
     for (const id of ids) expect(id).toMatch(CANDIDATE_ID_PATTERN);
     expect(ids.size).toBe(1000);
+  });
+
+  it('draws again while the id is taken', () => {
+    const seen: string[] = [];
+    const id = newCandidateId((candidate) => {
+      seen.push(candidate);
+      return seen.length < 3;
+    });
+    expect(seen).toHaveLength(3);
+    expect(id).toBe(seen[2]);
   });
 
   it('names a child branch after its run, generation and id', () => {
