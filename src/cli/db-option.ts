@@ -14,7 +14,7 @@ export function addDbOption(command: Command): Command {
 }
 
 export function addRunOption(command: Command): Command {
-  return command.option('--run <id>', 'the run to show (default: the latest)');
+  return command.option('--run <id>', 'the run id (default: the latest run)');
 }
 
 export function addVerboseOption(command: Command): Command {

@@ -19,7 +19,7 @@ export function registerExport(program: Command): void {
   const command = program
     .command('export')
     .description('write the genealogy of a run for Graphviz (dot), Markdown (mermaid) or other tools (json)')
-    .addOption(new Option('--format <format>', 'dot, mermaid or json').choices(EXPORT_FORMATS).makeOptionMandatory());
+    .addOption(new Option('--format <format>', 'the output format').choices(EXPORT_FORMATS).makeOptionMandatory());
   addRunOption(addDbOption(command));
   command.option('-o, --output <file>', 'write to this file instead of stdout (mermaid into a .md file gets a fence)');
   addVerboseOption(command).action((raw: unknown) => {
