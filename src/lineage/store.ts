@@ -24,6 +24,9 @@ const MODEL_CALL_FIELDS = new Set([
 
 const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
+/** What the metering proxy records through (docs/INTERNALS.md: its `recorder`); the store satisfies it. */
+export type LineageRecorder = Pick<LineageStore, 'recordModelCall' | 'appendEvent' | 'addTranscript'>;
+
 /** Opens (and for writers creates and migrates) a lineage database. See docs/INTERNALS.md. */
 export function openStore(path: string, options: OpenStoreOptions = {}): LineageStore {
   return new LineageStore(openDatabase(path, options.readonly ?? false), path, options);

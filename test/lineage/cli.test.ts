@@ -52,6 +52,19 @@ describe('evolve lineage', () => {
     expect(a.stdout).toContain('best b1000001 (0.900)');
   });
 
+  it('prints a run that has no candidates yet', async () => {
+    const path = join(tempDir(), 'fresh.db');
+    const store = track(openStore(path));
+    store.createRun({ id: '20260109-000000-0000', target: '/repo', config: {} });
+    store.close();
+    const r = await evolveInProcess(['lineage', '--db', path]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('0 candidates in 0 generations  $0.0000  0 in / 0 out tokens  no candidate passed');
+    expect(r.stdout).toContain('\n(no candidates yet)\n');
+    const dot = await evolveInProcess(['export', '--format', 'dot', '--db', path]);
+    expect(dot.stdout).toMatch(/^digraph lineage \{\n.*\n.*\n\}\n$/);
+  });
+
   it('prints JSON with the run, stats, best and nested tree', async () => {
     const r = await evolveInProcess(['lineage', '--db', sampleDb(), '--run', RUN_A, '--json']);
     expect(r.code).toBe(0);
