@@ -135,7 +135,7 @@ export function costNanos(usage: Usage, price: Price): number {
     usage.cacheReadTokens * r.cacheRead +
     (usage.cacheWriteTokens - oneHour) * r.cacheWrite +
     oneHour * write1h(r);
-  return Math.ceil(micro * 1000 - 1e-6);
+  return Math.max(0, Math.ceil(micro * 1000 - 1e-6));
 }
 
 /** Cost in USD of one call's usage. */
