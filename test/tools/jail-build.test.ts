@@ -38,7 +38,7 @@ describe('buildJail', () => {
 
   it('runs bwrap with the namespaces, no capabilities, a new session, and death with its parent', () => {
     expect(file).toBe('bwrap');
-    for (const flag of ['--unshare-all', '--die-with-parent', '--new-session']) expect(args).toContain(flag);
+    for (const flag of ['--unshare-all', '--unshare-user', '--disable-userns', '--die-with-parent', '--new-session']) expect(args).toContain(flag);
     expect(at(args, '--cap-drop', 'ALL')).toBeGreaterThanOrEqual(0);
     expect(args).not.toContain('--share-net');
   });

@@ -36,6 +36,10 @@ interface Mount {
 export function buildJail(spec: JailSpec, kindOf: (p: string) => PathKind = hostPathKind): JailCommand {
   const args = [
     '--unshare-all',
+    // A user namespace of its own, in which the jail may not create more: nested namespaces are kernel attack
+    // surface, and the jail never needs them.
+    '--unshare-user',
+    '--disable-userns',
     ...(spec.network === 'host' ? ['--share-net'] : []),
     // Root in the jail keeps no capabilities: without this, root could remount the read-only binds writable.
     '--cap-drop', 'ALL',

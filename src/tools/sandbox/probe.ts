@@ -71,11 +71,14 @@ function runProbe(): SandboxProbe {
   const version = spawnSync(bwrap, ['--version'], { encoding: 'utf8', timeout: 5_000 }).stdout?.trim() ?? '';
   const trial = spawnSync(
     bwrap,
-    ['--unshare-all', '--cap-drop', 'ALL', '--die-with-parent', '--ro-bind', '/', '/', '--proc', '/proc', '--dev', '/dev', '--', 'true'],
+    ['--unshare-all', '--unshare-user', '--disable-userns', '--cap-drop', 'ALL', '--die-with-parent', '--ro-bind', '/', '/', '--proc', '/proc', '--dev', '/dev', '--', 'true'],
     { encoding: 'utf8', timeout: 10_000, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } },
   );
   if (trial.status !== 0) {
     const stderr = (trial.stderr ?? '').trim() || trial.error?.message || `exit status ${trial.status}`;
+    if (/unknown option/i.test(stderr)) {
+      return { ok: false, reason: `${version || 'this bwrap'} is too old: ${stderr}`, fix: 'install bubblewrap 0.8 or later' };
+    }
     return { ok: false, reason: `bwrap cannot create namespaces here: ${stderr}`, fix: namespaceFix() };
   }
   return { ok: true, bwrap, version, limits: probeLimits() };
