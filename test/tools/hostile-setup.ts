@@ -86,17 +86,22 @@ export function specFor(world: World, command: string[], overrides: Partial<Jail
   };
 }
 
-/** Runs a shell command in the jail. */
-export function jailed(world: World, script: string, options: SpawnJailedOptions & { spec?: Partial<JailSpec> } = {}): Promise<JailedResult> {
+/** Runs a shell command in the jail; `cgroups` are the jail's groups, which must be gone by then. */
+export async function jailed(
+  world: World,
+  script: string,
+  options: SpawnJailedOptions & { spec?: Partial<JailSpec> } = {},
+): Promise<JailedResult & { cgroups: string[] }> {
   const { spec, ...spawnOptions } = options;
-  return spawnJailed(specFor(world, ['bash', '-c', script], spec), { timeoutMs: 30_000, ...spawnOptions }).done;
+  const jail = spawnJailed(specFor(world, ['bash', '-c', script], spec), { timeoutMs: 30_000, ...spawnOptions });
+  return { ...(await jail.done), cgroups: jail.cgroups };
 }
 
 /** Runs tool calls through the real BashSession and TextEditor, inside the jail, as the agent would. */
-export async function toolsInJail(world: World, calls: { tool: 'bash' | 'editor'; input: unknown }[]): Promise<ToolResult[]> {
+export async function toolsInJail(world: World, calls: { tool: 'bash' | 'editor'; input: unknown }[], bashTimeoutMs = 10_000): Promise<ToolResult[]> {
   const tsx = path.join(repo, 'node_modules', 'tsx', 'dist', 'loader.mjs');
   const driver = path.join(repo, 'test', 'tools', 'fixtures', 'tool-driver.ts');
-  const result = await spawnJailed(specFor(world, ['node', '--import', tsx, driver, JSON.stringify(calls)]), {
+  const result = await spawnJailed(specFor(world, ['node', '--import', tsx, driver, JSON.stringify(calls), String(bashTimeoutMs)]), {
     timeoutMs: 60_000,
     maxOutputBytes: 1024 * 1024,
   }).done;
@@ -108,14 +113,14 @@ export function gitIn(target: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd: target, encoding: 'utf8' }).trim();
 }
 
-/** Host processes whose command line contains `needle`. */
+/** Host processes whose command line starts with `needle` (so `sleep 123`, not the bwrap that will run it). */
 export function hostProcesses(needle: string): number[] {
   const found: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      if (cmdline.includes(needle)) found.push(Number(name));
+      if (cmdline.startsWith(needle)) found.push(Number(name));
     } catch {
       // Exited while we looked.
     }

@@ -3,7 +3,7 @@
  * the `pids`, `memory` and (for a clean kill) `freezer` hierarchies. `prlimit --nproc` does not bind root and
  * `prlimit --as` breaks Node's fetch, so cgroups are the only limit that holds on CI and servers.
  */
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { JailLimits } from './spec.ts';
 
@@ -28,6 +28,8 @@ function ownGroup(controller: string): string | null {
 }
 
 export interface Cgroup {
+  /** The group's directories, one per controller. */
+  dirs: string[];
   /** The `cgroup.procs` files a process must join (all of them, before it forks). */
   procsFiles: string[];
   /** SIGKILLs every process in the group until it is empty, then removes the group. */
@@ -43,13 +45,16 @@ export function createCgroup(id: string, limits: JailLimits): Cgroup | null {
   const memoryParent = ownGroup('memory');
   if (!pidsParent || !memoryParent) return null;
   const freezerParent = ownGroup('freezer');
+  reapOrphans([pidsParent, memoryParent, freezerParent]);
+  // The runner's pid leads the name, so that a later runner can tell the groups of a runner that died.
+  const name = `${process.pid}.${id}`;
   const dirs: string[] = [];
   try {
-    const pids = path.join(pidsParent, 'evolve', id);
+    const pids = path.join(pidsParent, 'evolve', name);
     mkdirSync(pids, { recursive: true });
     dirs.push(pids);
     writeFileSync(path.join(pids, 'pids.max'), String(limits.pids));
-    const memory = path.join(memoryParent, 'evolve', id);
+    const memory = path.join(memoryParent, 'evolve', name);
     mkdirSync(memory, { recursive: true });
     dirs.push(memory);
     writeFileSync(path.join(memory, 'memory.limit_in_bytes'), String(limits.memoryBytes));
@@ -57,7 +62,7 @@ export function createCgroup(id: string, limits: JailLimits): Cgroup | null {
     const memsw = path.join(memory, 'memory.memsw.limit_in_bytes');
     if (existsSync(memsw)) writeFileSync(memsw, String(limits.memoryBytes));
     if (freezerParent) {
-      const freezer = path.join(freezerParent, 'evolve', id);
+      const freezer = path.join(freezerParent, 'evolve', name);
       mkdirSync(freezer, { recursive: true });
       dirs.push(freezer);
     }
@@ -67,9 +72,50 @@ export function createCgroup(id: string, limits: JailLimits): Cgroup | null {
   }
   const freezer = dirs.find((d) => d.includes(`${path.sep}freezer${path.sep}`)) ?? null;
   return {
+    dirs: [...dirs],
     procsFiles: dirs.map((d) => path.join(d, 'cgroup.procs')),
     destroy: () => destroy(dirs, dirs[0], freezer),
   };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code === 'EPERM';
+  }
+}
+
+/**
+ * A runner that was SIGKILLed could not remove its jails. Their processes are mostly gone with it (PID namespace,
+ * --die-with-parent), but a jail caught mid-setup can survive; kill what is left in the groups of dead runners and
+ * remove the groups. Groups of live runners (this one included) are never touched.
+ */
+function reapOrphans(parents: (string | null)[]): void {
+  for (const parent of parents) {
+    if (!parent) continue;
+    const base = path.join(parent, 'evolve');
+    let names: string[];
+    try {
+      names = readdirSync(base);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const owner = Number(name.split('.')[0]);
+      if (!Number.isInteger(owner) || owner <= 0 || alive(owner)) continue;
+      const dir = path.join(base, name);
+      for (const pid of readPids(dir)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Gone already.
+        }
+      }
+      tryRmdir(dir); // Fails while the killed are not yet reaped; the next reap finishes it.
+    }
+  }
 }
 
 function readPids(dir: string): number[] {

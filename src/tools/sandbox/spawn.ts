@@ -42,6 +42,8 @@ export interface JailedProcess {
   pid: number | undefined;
   /** How the limits are enforced; 'none' must be logged loudly by the caller. */
   limits: LimitsMode;
+  /** The jail's cgroup directories (removed when it ends), empty without cgroups. */
+  cgroups: string[];
   /** The child's stdio streams, for extra fds such as the progress pipe (stdio[3]). */
   stdio: ChildProcess['stdio'];
   done: Promise<JailedResult>;
@@ -49,7 +51,16 @@ export interface JailedProcess {
   kill(): Promise<void>;
 }
 
-const JOIN_SCRIPT = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n-1)); done; exec "$@"';
+/**
+ * Runs outside the jail, as the runner's code: joins the jail's cgroups (so that nothing it starts can fork outside
+ * them), closes every descriptor the runner did not mean to pass (a non-CLOEXEC fd inherited by the runner would
+ * otherwise reach the jail), then becomes bwrap. Arguments: <fds to keep> <n> <n cgroup.procs files> <command...>.
+ */
+const WRAPPER =
+  'keep=$1; n=$2; shift 2; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n-1)); done; ' +
+  // No redirection on this loop: bash would save stderr in a high fd for it, which the loop would then close.
+  'for fd in /proc/$$/fd/*; do fd=${fd##*/}; if [ "$fd" -ge "$keep" ] && [ -e "/proc/$$/fd/$fd" ]; then eval "exec $fd>&-"; fi; done; ' +
+  'exec "$@"';
 
 export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): JailedProcess {
   const jail = buildJail(spec);
@@ -58,26 +69,21 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
 
   let cgroup: Cgroup | null = null;
   let limits: LimitsMode = 'none';
-  let file: string;
-  let args: string[];
-  if ((cgroup = createCgroup(id, spec.limits))) {
-    limits = 'cgroup';
-    file = '/bin/sh';
-    args = ['-c', JOIN_SCRIPT, 'evolve-jail', String(cgroup.procsFiles.length), ...cgroup.procsFiles, bwrap, ...jail.args];
-  } else if (probeLimits() === 'systemd') {
+  let command: string[] = [bwrap, ...jail.args];
+  if ((cgroup = createCgroup(id, spec.limits))) limits = 'cgroup';
+  else if (probeLimits() === 'systemd') {
     limits = 'systemd';
-    const [systemdRun, ...scope] = systemdScopeArgs(spec.limits);
-    file = systemdRun;
-    args = [...scope, bwrap, ...jail.args];
-  } else {
-    file = bwrap;
-    args = jail.args;
+    command = [...systemdScopeArgs(spec.limits), ...command];
   }
+  const stdio = options.stdio ?? ['ignore', 'pipe', 'pipe'];
+  const keepFds = Array.isArray(stdio) ? stdio.length : 3;
+  const procsFiles = cgroup?.procsFiles ?? [];
+  const args = ['-c', WRAPPER, 'evolve-jail', String(keepFds), String(procsFiles.length), ...procsFiles, ...command];
 
-  const child = spawn(file, args, {
+  const child = spawn('bash', args, {
     env: jail.env,
     cwd: '/', // the runner's own working directory is none of the jail's business (sh would export it as PWD)
-    stdio: options.stdio ?? ['ignore', 'pipe', 'pipe'],
+    stdio,
     detached: true,
   });
   const cap = options.maxOutputBytes ?? DEFAULT_OUTPUT_CAP;
@@ -149,6 +155,7 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
   return {
     pid: child.pid,
     limits,
+    cgroups: cgroup?.dirs ?? [],
     stdio: child.stdio,
     done,
     kill: async () => {
