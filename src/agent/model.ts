@@ -28,9 +28,12 @@ export interface ModelOptions {
   now?: () => number;
 }
 
-/** The client, configured from the environment the SDK reads plus the agent's own retry and timeout knobs. */
-export function createClient(options: { maxRetries: number; timeoutMs: number }): Anthropic {
-  return new Anthropic({ maxRetries: options.maxRetries, timeout: options.timeoutMs });
+/**
+ * The client. The key comes from ANTHROPIC_API_KEY (given explicitly so the SDK never falls back to other
+ * credential sources); the base URL is read by the SDK from ANTHROPIC_BASE_URL.
+ */
+export function createClient(options: { apiKey: string; maxRetries: number; timeoutMs: number }): Anthropic {
+  return new Anthropic({ apiKey: options.apiKey, maxRetries: options.maxRetries, timeout: options.timeoutMs });
 }
 
 export function createModel(options: ModelOptions): Model {

@@ -18,11 +18,16 @@ export class ProgressFdError extends Error {}
 
 /** Fails clearly when the descriptor is not open (the agent was started without the runner's pipe). */
 export function openProgress(fd: number): Progress {
+  // When the runner passes no descriptor, Node itself may hold that number (its event loop's epoll), so "open" is
+  // not enough: it must be something lines can be written to.
+  let usable = false;
   try {
-    fstatSync(fd);
+    const stat = fstatSync(fd);
+    usable = stat.isFIFO() || stat.isSocket() || stat.isFile() || stat.isCharacterDevice();
   } catch {
-    throw new ProgressFdError(`progress descriptor ${fd} is not open: start the agent with a pipe on fd ${fd} (EVOLVE_PROGRESS_FD)`);
+    usable = false;
   }
+  if (!usable) throw new ProgressFdError(`progress descriptor ${fd} is not open: start the agent with a pipe on fd ${fd} (EVOLVE_PROGRESS_FD)`);
   return progressTo((line) => writeSync(fd, line));
 }
 

@@ -5,6 +5,8 @@ import type { AttemptSettings } from './workflow.ts';
 
 /** The agent's own knobs (not part of contract 4): defaults suit a real run, tests make them small. */
 const Tuning = z.object({
+  /** Required and passed to the SDK explicitly, so that it never looks for credentials anywhere else. */
+  ANTHROPIC_API_KEY: z.string().min(1, 'ANTHROPIC_API_KEY is required (the runner passes the candidate token)'),
   EVOLVE_API_MAX_RETRIES: z.coerce.number().int().nonnegative().default(4),
   EVOLVE_API_TIMEOUT_MS: z.coerce.number().int().positive().default(600_000),
   EVOLVE_COMMAND_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
