@@ -2,7 +2,8 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runAttempt, turnShares, type AttemptSettings } from '../../src/agent/workflow.ts';
+import { runAttempt, type AttemptSettings } from '../../src/agent/workflow.ts';
+import { turnShares } from '../../src/agent/steps.ts';
 import {
   agentAttemptScript, answerForced, budgetExhausted, forcedTool, inOrder, reply, startStandin, text, toolUse, type Script, type Standin,
 } from '../../src/standin/index.ts';
