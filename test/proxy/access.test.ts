@@ -60,10 +60,10 @@ describe('paths and bodies', () => {
     expectError(await call(rig.socketPath, { path: '/v1/messages/batches', body: body(), headers: auth() }), 404, 'not_found_error');
     expectError(await call(rig.socketPath, { path: '/v1/files', body: body(), headers: auth() }), 404, 'not_found_error');
     expect((await call(rig.socketPath, { method: 'GET', headers: auth() })).status).toBe(405);
-    rig.upstream.script = () => ({ kind: 'json', body: { input_tokens: 7 } });
+    rig.upstream.countTokens = () => 7;
     const counted = await call(rig.socketPath, { path: '/v1/messages/count_tokens', body: { model: MODEL, messages: body().messages }, headers: auth() });
     expect(counted.json()).toEqual({ input_tokens: 7 });
-    expect(rig.upstream.requests.map((r) => r.path)).toEqual(['/v1/messages/count_tokens']);
+    expect(rig.upstream.counted.map((r) => r.headers['x-api-key'])).toEqual(['sk-ant-api03-REALKEY-never-in-a-jail-0123456789']);
     expect(rig.recorder.calls).toHaveLength(0);
   });
 

@@ -68,8 +68,12 @@ export const answerWith = (usage: UsageIn, text?: string): Script => (req) =>
 
 export interface FakeUpstream {
   url: string;
+  /** Messages requests (count_tokens ones are answered apart, by `countTokens`, and kept in `counted`). */
   requests: SeenRequest[];
   script: Script;
+  /** The prompt size count_tokens reports; null = answer 404 like an API without the endpoint. */
+  countTokens: (body: any) => number | null;
+  counted: SeenRequest[];
   /** Requests being answered right now, and the most at once. */
   active: number;
   maxActive: number;
@@ -78,7 +82,7 @@ export interface FakeUpstream {
 
 export async function startFakeUpstream(script: Script): Promise<FakeUpstream> {
   const fake: FakeUpstream = {
-    url: '', requests: [], script, active: 0, maxActive: 0,
+    url: '', requests: [], script, active: 0, maxActive: 0, countTokens: () => null, counted: [],
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
@@ -90,6 +94,12 @@ export async function startFakeUpstream(script: Script): Promise<FakeUpstream> {
     const text = Buffer.concat(chunks).toString('utf8');
     let body: any = text;
     try { body = JSON.parse(text); } catch { /* kept as text */ }
+    if (req.url?.startsWith('/v1/messages/count_tokens')) {
+      fake.counted.push({ n: fake.counted.length + 1, path: req.url, headers: req.headers, body });
+      const n = fake.countTokens(body);
+      await reply(res, n === null ? apiError(404, 'not_found_error') : { kind: 'json', body: { input_tokens: n } });
+      return;
+    }
     const seen: SeenRequest = { n: fake.requests.length + 1, path: req.url ?? '', headers: req.headers, body };
     fake.requests.push(seen);
     fake.active++;

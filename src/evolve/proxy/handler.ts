@@ -1,12 +1,11 @@
 /** One candidate call through the proxy: check, reserve, forward, answer, settle, record. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { costNanos, nanosToUsd, priceFor, worstCaseNanos } from '../prices.ts';
+import { costNanos, nanosToUsd, priceFor } from '../prices.ts';
 import type { BudgetLedger } from './budget.ts';
 import { sendError } from './errors.ts';
 import type { Redactor } from './redact.ts';
-import {
-  CountTokensBody, MessagesBody, forwardedBetas, parseBody, policyViolation, promptTokenBound, usesOneHourCache,
-} from './request.ts';
+import { CountTokensBody, MessagesBody, forwardedBetas, parseBody, policyViolation } from './request.ts';
+import { reserveCall } from './reserve.ts';
 import { candidateHeaders, pipeStream, sendBuffered, type Answered } from './respond.ts';
 import { totalTokens, usageOf } from './stream.ts';
 import type { BudgetExhausted, ModelCallRecord, ProxyOptions, RetryOptions } from './types.ts';
@@ -90,9 +89,7 @@ export async function handleMessages(
   if (!body) return;
   const { options, ledger } = ctx;
   const price = priceFor(options.prices, body.model)!;
-  const promptBound = promptTokenBound(raw, options.inputTokensPerByte ?? 1);
-  const worst = worstCaseNanos(promptBound, body.max_tokens, price, usesOneHourCache(raw));
-  const hold = ledger.reserve(candidateId, worst, promptBound + body.max_tokens);
+  const { hold } = await reserveCall(ctx, raw, body, price, candidateId, (path) => upstreamRequest(ctx, req, path, beta));
   if (!('candidate' in hold)) {
     const what = hold.unit === 'usd'
       ? `needs up to $${hold.neededUsd.toFixed(4)} (max_tokens ${body.max_tokens}), $${hold.remainingUsd.toFixed(4)} left`
