@@ -23,7 +23,9 @@ export type Reply =
   | { kind: 'json'; status?: number; body: unknown; headers?: Record<string, string> }
   | { kind: 'sse'; events: [string, unknown][]; headers?: Record<string, string>;
       /** Sends the events before `pauseAfter`, then waits for `gate` before the rest. */
-      pauseAfter?: number; gate?: Promise<void> }
+      pauseAfter?: number; gate?: Promise<void>;
+      /** Destroys the connection after this many events instead of finishing. */
+      dropAfter?: number }
   /** Accepts the request and destroys the connection without an answer. */
   | { kind: 'drop' };
 
@@ -127,6 +129,10 @@ async function reply(res: ServerResponse, r: Reply): Promise<void> {
     return;
   }
   res.writeHead(200, { 'content-type': 'text/event-stream', 'request-id': 'req_test', ...r.headers });
+  if (r.dropAfter !== undefined) {
+    res.write(sseText(r.events.slice(0, r.dropAfter)), () => res.socket?.destroy());
+    return;
+  }
   const cut = r.pauseAfter ?? r.events.length;
   res.write(sseText(r.events.slice(0, cut)));
   if (r.gate) await r.gate;

@@ -90,3 +90,15 @@ export const body = (extra: Record<string, unknown> = {}) => ({
 export function next<T = unknown>(emitter: NodeJS.EventEmitter, event: string): Promise<T> {
   return new Promise((resolve) => emitter.once(event, resolve));
 }
+
+/** Resolves when the fake upstream receives its next Messages request. */
+export function upstreamReceives(rig: Rig): Promise<void> {
+  return new Promise((resolve) => {
+    const prev = rig.upstream.script;
+    rig.upstream.script = (req) => {
+      rig.upstream.script = prev;
+      resolve();
+      return prev(req);
+    };
+  });
+}

@@ -125,7 +125,8 @@ export async function handleMessages(
     if (result.kind === 'stream') {
       answered = await pipeStream(res, result.response, candidateHeaders(result.response.headers, scrub), scrub,
         () => ctx.onClientClosed(candidateId));
-      failure = answered.streamError && `upstream stream broke: ${scrub(answered.streamError)}`;
+      if (answered.streamError) failure = `upstream stream broke: ${scrub(answered.streamError)}`;
+      else if (answered.apiError) failure = `upstream stream ended with ${answered.apiError}`;
     } else if (result.kind === 'buffered') {
       const passed = candidateHeaders(result.headers, scrub);
       if (result.status >= 400 && result.attempts > 1) passed['x-should-retry'] = 'false';

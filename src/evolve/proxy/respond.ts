@@ -23,6 +23,8 @@ export interface Answered {
   clientClosed: boolean;
   /** Set when the upstream stream broke before its end. */
   streamError?: string;
+  /** The error type of an `error` event inside the stream (e.g. overloaded_error mid-answer). */
+  apiError?: string;
 }
 
 /** Sends a whole answer; a JSON body is parsed for the usage and the transcript. */
@@ -87,5 +89,6 @@ export async function pipeStream(
   if (streamError !== undefined) res.destroy();
   else if (!res.destroyed) res.end();
   const transcript = assembler.error ? { message: assembler.message, error: assembler.error } : assembler.message;
-  return { response: transcript, message: assembler.message, clientClosed, streamError };
+  const apiError = assembler.error ? String(assembler.error.error?.type ?? 'error') : undefined;
+  return { response: transcript, message: assembler.message, clientClosed, streamError, apiError };
 }

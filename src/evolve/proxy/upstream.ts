@@ -44,7 +44,8 @@ export async function callUpstream(call: UpstreamCall): Promise<UpstreamResult> 
         method: 'POST', headers: call.headers, body: new Uint8Array(call.body), signal: call.signal,
       });
     } catch (err) {
-      if (call.signal.aborted || last) return { kind: 'unreachable', error: describe(err), attempts: attempt };
+      // A timeout means the API may have done (and billed) the work: asking again could pay for it twice.
+      if (call.signal.aborted || last || isTimeout(err)) return { kind: 'unreachable', error: describe(err), attempts: attempt };
       await wait(call, { attempt, status: null, error: describe(err), delayMs: backoff(retry, attempt) });
       continue;
     }
@@ -103,6 +104,11 @@ async function wait(call: UpstreamCall, info: RetryInfo): Promise<void> {
     }
     call.signal.addEventListener('abort', done, { once: true });
   });
+}
+
+function isTimeout(err: unknown): boolean {
+  const cause = err instanceof Error ? (err as Error & { cause?: { code?: unknown } }).cause : undefined;
+  return typeof cause?.code === 'string' && /TIMEOUT/.test(cause.code);
 }
 
 function describe(err: unknown): string {
