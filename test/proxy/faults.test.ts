@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ModelCallRecord } from '../../src/evolve/proxy/types.ts';
 import { answerWith, apiError, streamEvents, type Reply } from './fake-upstream.ts';
-import { body, call, next, startRig, upstreamReceives, type Rig } from './helpers.ts';
+import { body, call, next, openStream, startRig, upstreamReceives, type Rig } from './helpers.ts';
 
 let rig: Rig;
 afterEach(async () => rig?.close());
@@ -139,11 +139,10 @@ describe('closing the proxy', () => {
     rig = await startRig((req) => ({ kind: 'sse', events: streamEvents(usage, 'never ends', req.body.model), pauseAfter: 1, gate: new Promise(() => {}) }));
     const token = rig.proxy.admit('c1', { budgetUsd: 1 });
     const billed = next<ModelCallRecord>(rig.proxy, 'call');
-    const started = upstreamReceives(rig);
-    const answer = call(rig.socketPath, { body: body({ stream: true }), headers: { 'x-api-key': token } }).catch((err: Error) => err);
-    await started;
+    const answer = openStream(rig.socketPath, token, body({ stream: true }));
+    await answer.firstBytes;
     await rig.proxy.close({ graceMs: 0 });
-    await answer;
+    await answer.done;
     expect(await billed).toMatchObject({ inputTokens: 10, error: expect.stringContaining('upstream stream broke') });
   });
 });
