@@ -21,6 +21,11 @@ export type ModelCallRecord = {
   stopReason?: string | null;
   /** The candidate hung up before the end; the proxy read on until the usage arrived. */
   clientClosed?: boolean;
+  /**
+   * The final usage never arrived (a stream that broke, a timeout): `costUsd` is then the call's reserved worst
+   * case, so the totals never fall short of what the API may bill.
+   */
+  usageUnknown?: boolean;
   error?: string;
 };
 

@@ -12,8 +12,8 @@ export type UpstreamResult =
   | { kind: 'stream'; response: Response; attempts: number }
   /** A whole answer (JSON success or the last error), read into memory. */
   | { kind: 'buffered'; status: number; headers: Headers; body: Buffer; attempts: number }
-  /** No answer at all after the last attempt. */
-  | { kind: 'unreachable'; error: string; attempts: number };
+  /** No answer at all after the last attempt; `timedOut` when the API may have done (and billed) the work. */
+  | { kind: 'unreachable'; error: string; attempts: number; timedOut?: boolean };
 
 export interface RetryInfo {
   attempt: number;
@@ -45,7 +45,8 @@ export async function callUpstream(call: UpstreamCall): Promise<UpstreamResult> 
       });
     } catch (err) {
       // A timeout means the API may have done (and billed) the work: asking again could pay for it twice.
-      if (call.signal.aborted || last || isTimeout(err)) return { kind: 'unreachable', error: describe(err), attempts: attempt };
+      if (isTimeout(err)) return { kind: 'unreachable', error: describe(err), attempts: attempt, timedOut: true };
+      if (call.signal.aborted || last) return { kind: 'unreachable', error: describe(err), attempts: attempt };
       await wait(call, { attempt, status: null, error: describe(err), delayMs: backoff(retry, attempt) });
       continue;
     }
