@@ -29,6 +29,8 @@ export interface RunContext {
   /** Appends an event to the store and tells the observer. */
   record(candidateId: string | null, generation: number | null, kind: string, data: Record<string, unknown>): void;
   signal?: AbortSignal;
+  /** True when the proxy refused this candidate a call for its budget. */
+  budgetExhausted(candidateId: string): boolean;
 }
 
 /** What a child inherits from its parent. */
@@ -101,10 +103,10 @@ export async function runChild(ctx: RunContext, plan: ChildPlan): Promise<ChildR
     await ctx.workspaces.remove(plan.id);
     store.updateCandidate(plan.id, { commit_sha: sha, step: 'committed' });
     ev('committed', { sha, parent: plan.parent.commit });
-    if (!outcome.ok) {
-      const status = spentOut(ctx, plan.id) ? 'budget_exhausted' : 'failed';
-      return { row: finish(status, outcome.reason), measure: null, depsFrom };
+    if (ctx.budgetExhausted(plan.id)) {
+      return { row: finish('budget_exhausted', outcome.reason ?? 'the candidate budget was spent'), measure: null, depsFrom };
     }
+    if (!outcome.ok) return { row: finish('failed', outcome.reason), measure: null, depsFrom };
 
     store.updateCandidate(plan.id, { status: 'evaluating' });
     if (lockfileChanged(await ctx.git.changedPaths(plan.parent.commit, sha))) {
@@ -129,12 +131,6 @@ export async function runChild(ctx: RunContext, plan: ChildPlan): Promise<ChildR
     await Promise.resolve(ctx.proxy.dismiss(plan.id)).catch(() => {});
     return { row: finish('error', message), measure: null, depsFrom };
   }
-}
-
-/** A candidate whose agent failed after the proxy refused it for budget ends as budget_exhausted. */
-function spentOut(ctx: RunContext, candidateId: string): boolean {
-  const row = ctx.store.getCandidate(candidateId);
-  return !!row && ctx.config.candidateBudgetUsd > 0 && row.cost_usd >= ctx.config.candidateBudgetUsd * 0.999;
 }
 
 function commitMessage(plan: ChildPlan, goal: string | null, failure: string | null): string {
