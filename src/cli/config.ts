@@ -70,7 +70,11 @@ export function readConfigFile(configPath: string | undefined, target: string): 
 /** Merges file options under the flags the user gave, and validates the result once. */
 export function parseRunOptions(flags: Record<string, unknown>, file: Record<string, unknown>): RunFlags {
   const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
-  const parsed = RunFlags.safeParse({ ...file, ...given });
+  const merged: Record<string, unknown> = { ...file, ...given };
+  for (const name of ['population', 'generations']) {
+    if (merged[name] === undefined) throw new UsageError(`--${name} is required (or "${name}" in evolve.config.json)`);
+  }
+  const parsed = RunFlags.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue.path.length ? issue.path.join('.') : '';

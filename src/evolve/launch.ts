@@ -3,7 +3,7 @@
  * key, no test command, no sandbox, unknown run id, bad db path) happens BEFORE anything is created, and fails with
  * a UsageError (exit 2). Then the store, the proxy and the sandbox are started and handed to runEvolution.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -45,6 +45,7 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
   if (await git.isDirty(target)) throw new UsageError(`${target} has uncommitted changes to tracked files: commit or stash them first`);
   if (!env.apiKey) throw new UsageError('ANTHROPIC_API_KEY is not set (the runner needs it; candidates never see it)');
   if (o.resume !== undefined && o.resume !== false) checkResume(o.db, o.resume);
+  checkDbPath(o.db);
   const prices = resolvePrices(o.prices);
   requirePrices(prices, [o.model]);
   const config = freezeConfig(o, await git.readFile(head, 'package.json'), seedOf(head));
@@ -83,6 +84,12 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
     await rm(socketPath, { force: true });
     store.close();
   }
+}
+
+/** Refuses a db path that is a directory, not a database, or in a missing folder — without creating anything. */
+function checkDbPath(db: string): void {
+  if (existsSync(db) && !(statSync(db).isFile() && statSync(db).size === 0)) openStore(db, { readonly: true }).close();
+  else if (!existsSync(path.dirname(path.resolve(db)))) throw new UsageError(`${db}: directory ${path.dirname(db)} does not exist`);
 }
 
 /** An unknown run id is a usage error; resuming a known one is not available in this version. */

@@ -1,25 +1,12 @@
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startStandin, type Standin } from '../../src/standin/index.ts';
-import { git, tempDir } from './helpers.ts';
+import { evolve, git, tempDir } from './helpers.ts';
 import { emptyPlan, failingPlan, makeToyRepo, passingPlan, planScript } from './toy.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const REAL_KEY = 'sk-ant-real-key-for-the-upstream-only-0123456789';
-
-export function evolve(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'evolve.mjs'), ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stderr }));
-  });
-}
 
 interface Row { id: string; generation: number; parent_id: string | null; branch: string | null; commit_sha: string; status: string; survived: number; score: number | null; error: string | null; tests_passed: number | null; tests_failed: number | null }
 
@@ -32,6 +19,7 @@ afterEach(async () => {
 describe('evolve --population 3 --generations 2 (end to end)', () => {
   it('forks, commits, judges and selects on real branches, recording everything, target untouched', async () => {
     const repo = makeToyRepo();
+    writeFileSync(path.join(repo, 'notes.txt'), 'the user\'s own untracked file\n');
     const db = path.join(tempDir(), 'lineage.db');
     const plans = [passingPlan, failingPlan, emptyPlan];
     standin = await startStandin({ script: planScript((i) => plans[i % 3](i)), apiKey: REAL_KEY });
@@ -81,7 +69,8 @@ describe('evolve --population 3 --generations 2 (end to end)', () => {
 
     // the target checkout is exactly as it was
     expect(git(repo, 'rev-parse', 'HEAD')).toBe(headBefore);
-    expect(git(repo, 'status', '--porcelain')).toBe('');
+    expect(git(repo, 'status', '--porcelain')).toBe('?? notes.txt');
+    expect(readFileSync(path.join(repo, 'notes.txt'), 'utf8')).toBe('the user\'s own untracked file\n');
     expect(readFileSync(path.join(repo, '.git', 'index'))).toEqual(indexBefore);
     expect(git(repo, 'branch', '--show-current')).toBe('main');
 
