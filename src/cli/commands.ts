@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { registerWatch } from './watch.ts';
 
 /** Every command of contract 1 registers itself here, one file each under src/cli/. */
 export function registerCommands(program: Command): void {
-  void program;
+  registerWatch(program);
 }

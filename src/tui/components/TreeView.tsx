@@ -1,0 +1,54 @@
+import { Box, Text } from 'ink';
+import { memo } from 'react';
+import { rowCells, type RowLayout } from '../columns.ts';
+import { STATUS_COLOR } from '../theme.ts';
+import type { FlatRow } from '../tree.ts';
+import { useColor } from './colors.tsx';
+
+export interface TreeViewProps {
+  /** Only the rows inside the window: the list is virtualised by the caller. */
+  rows: readonly FlatRow[];
+  layout: RowLayout;
+  selectedId: string | null;
+  bestId: string | null;
+  frame: number;
+}
+
+export function TreeView({ rows, layout, selectedId, bestId, frame }: TreeViewProps) {
+  return (
+    <Box flexDirection="column">
+      {rows.map((row) => (
+        <TreeLine key={row.id} row={row} layout={layout} selected={row.id === selectedId} bestId={bestId}
+          frame={row.candidate.status === 'running' || row.candidate.status === 'evaluating' ? frame : 0} />
+      ))}
+    </Box>
+  );
+}
+
+interface LineProps {
+  row: FlatRow;
+  layout: RowLayout;
+  selected: boolean;
+  bestId: string | null;
+  frame: number;
+}
+
+/** One candidate. Memoised: a poll that changes one row re-renders only that row. */
+const TreeLine = memo(function TreeLine({ row, layout, selected, bestId, frame }: LineProps) {
+  const color = useColor();
+  const cells = rowCells(row, layout, { frame, bestId });
+  const status = STATUS_COLOR[row.candidate.status];
+  const markColor = cells.mark.startsWith('★') ? 'yellow' : 'green';
+  return (
+    <Text wrap="truncate" inverse={selected}>
+      <Text color={color(markColor)} bold>{cells.mark}</Text>
+      <Text bold={row.candidate.survived === 1}>{cells.tree}</Text>
+      {cells.cells.map((cell) => (
+        <Text key={cell.key} color={cell.key === 'status' ? color(status) : undefined} dimColor={cell.key === 'gen' && !selected}>
+          {' '}{cell.text}
+        </Text>
+      ))}
+      <Text> {cells.goal}</Text>
+    </Text>
+  );
+});
