@@ -1,9 +1,5 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { render } from 'ink';
-import { createElement } from 'react';
-import { App } from '../tui/App.tsx';
-import { snapshotText } from '../tui/snapshot.ts';
 import { openSource } from '../tui/source.ts';
 
 export interface WatchOptions {
@@ -26,10 +22,17 @@ export async function watch(opts: WatchOptions, io: WatchIo = process): Promise<
   try {
     const run = source.resolveRun(opts.run);
     if (!io.stdout.isTTY || !io.stdin.isTTY) {
+      const { snapshotText } = await import('../tui/snapshot.ts');
       io.stderr.write('evolve watch: no terminal, so this is a one-shot snapshot (run it in a terminal for the live view)\n');
       io.stdout.write(snapshotText(source, run.id, { width: io.stdout.columns }));
       return;
     }
+    // React's development build is several times slower; nobody watching a run wants it. Loaded lazily so that
+    // the other commands never pay for Ink and React.
+    process.env.NODE_ENV ??= 'production';
+    const [{ render }, { createElement }, { App }] = await Promise.all([
+      import('ink'), import('react'), import('../tui/App.tsx'),
+    ]);
     let leave = () => {};
     const app = render(createElement(App, { source, runId: run.id, onQuit: () => leave() }), {
       stdout: io.stdout, stdin: io.stdin, stderr: io.stderr, maxFps: 10,

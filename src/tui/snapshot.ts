@@ -1,7 +1,7 @@
 import { layoutColumns, rowCells, rowText, widestGuides } from './columns.ts';
 import { detailLines } from './detail.ts';
 import { headerLines } from './header.ts';
-import { loadLineage } from './hooks.ts';
+import { loadLineage } from './load.ts';
 import type { LineageSource } from './source.ts';
 import { bestCandidate, summarize } from './stats.ts';
 import { buildForest, flatten } from './tree.ts';

@@ -33,22 +33,21 @@ interface LineProps {
   frame: number;
 }
 
-/** One candidate. Memoised: a poll that changes one row re-renders only that row. */
+/**
+ * One candidate, in four spans (each span costs Ink layout work, and a window of rows is redrawn on every frame).
+ * Memoised: a spinner tick re-renders only the running rows.
+ */
 const TreeLine = memo(function TreeLine({ row, layout, selected, bestId, frame }: LineProps) {
   const color = useColor();
   const cells = rowCells(row, layout, { frame, bestId });
-  const status = STATUS_COLOR[row.candidate.status];
-  const markColor = cells.mark.startsWith('★') ? 'yellow' : 'green';
+  const status = cells.cells.find((c) => c.key === 'status');
+  const rest = cells.cells.filter((c) => c.key !== 'status').map((c) => ' ' + c.text).join('') + ' ' + cells.goal;
   return (
     <Text wrap="truncate" inverse={selected}>
-      <Text color={color(markColor)} bold>{cells.mark}</Text>
+      <Text color={color(cells.mark.startsWith('★') ? 'yellow' : 'green')} bold>{cells.mark}</Text>
       <Text bold={row.candidate.survived === 1}>{cells.tree}</Text>
-      {cells.cells.map((cell) => (
-        <Text key={cell.key} color={cell.key === 'status' ? color(status) : undefined} dimColor={cell.key === 'gen' && !selected}>
-          {' '}{cell.text}
-        </Text>
-      ))}
-      <Text> {cells.goal}</Text>
+      <Text color={color(STATUS_COLOR[row.candidate.status])}>{status ? ' ' + status.text : ''}</Text>
+      {rest}
     </Text>
   );
 });
