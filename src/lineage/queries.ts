@@ -1,0 +1,162 @@
+import { gunzipSync } from 'node:zlib';
+import type Database from 'better-sqlite3';
+import type { CandidateRow, EventRow, RunRow } from './schema.ts';
+import type { EventQuery, GenerationStats, Transcript, TreeNode } from './types.ts';
+
+/**
+ * The reader side of the store: plain SQL over one connection, statements prepared once.
+ * Ordering is deterministic everywhere: candidates by generation then insertion order, events by id.
+ */
+export class LineageQueries {
+  private readonly stmts;
+
+  constructor(protected readonly db: Database.Database) {
+    const p = (sql: string) => db.prepare(sql);
+    this.stmts = {
+      getRun: p(`SELECT * FROM runs WHERE id = ?`),
+      latestRun: p(`SELECT * FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1`),
+      listRuns: p(`SELECT * FROM runs ORDER BY started_at, rowid`),
+      getCandidate: p(`SELECT * FROM candidates WHERE id = ?`),
+      candidatesByPrefix: p(`SELECT * FROM candidates WHERE id >= ? AND id < ? ORDER BY id LIMIT 2`),
+      candidates: p(`SELECT * FROM candidates WHERE run_id = ? ORDER BY generation, rowid`),
+      ancestry: p(`
+        WITH RECURSIVE chain(id, parent_id, depth) AS (
+          SELECT id, parent_id, 0 FROM candidates WHERE id = ?
+          UNION ALL
+          SELECT c.id, c.parent_id, chain.depth + 1 FROM candidates c JOIN chain ON c.id = chain.parent_id
+          WHERE chain.depth < 1000000 -- a hand-edited cycle must not hang the reader
+        )
+        SELECT c.* FROM chain JOIN candidates c ON c.id = chain.id ORDER BY chain.depth DESC`),
+      descendants: p(`
+        WITH RECURSIVE below(id) AS (
+          SELECT id FROM candidates WHERE parent_id = ?
+          UNION -- not ALL: a hand-edited cycle ends instead of looping
+          SELECT c.id FROM candidates c JOIN below ON c.parent_id = below.id
+        )
+        SELECT c.* FROM below JOIN candidates c ON c.id = below.id ORDER BY c.generation, c.rowid`),
+      generationStats: p(`
+        SELECT generation,
+               count(*) AS count,
+               sum(survived != 0) AS survivors,
+               sum(status = 'passed') AS passed,
+               sum(status IN ('failed','rejected','budget_exhausted','error')) AS failed,
+               max(score) AS bestScore,
+               avg(score) AS meanScore,
+               sum(input_tokens) AS inputTokens,
+               sum(output_tokens) AS outputTokens,
+               sum(cache_read_tokens) AS cacheReadTokens,
+               sum(cache_write_tokens) AS cacheWriteTokens,
+               sum(cost_usd) AS costUsd
+        FROM candidates WHERE run_id = ? GROUP BY generation ORDER BY generation`),
+      best: p(`
+        SELECT * FROM candidates WHERE run_id = ? AND status = 'passed'
+        ORDER BY score IS NULL, score DESC, finished_at IS NULL, finished_at, id LIMIT 1`),
+      events: p(`SELECT * FROM events WHERE candidate_id = ? AND id > ? ORDER BY id`),
+      latestEvents: p(`
+        SELECT * FROM (SELECT * FROM events WHERE candidate_id = ? AND id > ? ORDER BY id DESC LIMIT ?) ORDER BY id`),
+      runEvents: p(`SELECT * FROM events WHERE run_id = ? AND id > ? ORDER BY id`),
+      runEventsLimit: p(`SELECT * FROM events WHERE run_id = ? AND id > ? ORDER BY id LIMIT ?`),
+      transcripts: p(`SELECT * FROM transcripts WHERE candidate_id = ? ORDER BY id`),
+    };
+  }
+
+  getRun(id: string): RunRow | undefined {
+    return this.stmts.getRun.get(id) as RunRow | undefined;
+  }
+
+  /** The run started last (ties: the one inserted last). */
+  latestRun(): RunRow | undefined {
+    return this.stmts.latestRun.get() as RunRow | undefined;
+  }
+
+  /** Every run, oldest first. */
+  listRuns(): RunRow[] {
+    return this.stmts.listRuns.all() as RunRow[];
+  }
+
+  getCandidate(id: string): CandidateRow | undefined {
+    return this.stmts.getCandidate.get(id) as CandidateRow | undefined;
+  }
+
+  /** Candidates whose id starts with `prefix` (at most 2: enough to tell unique from ambiguous). */
+  candidatesByPrefix(prefix: string): CandidateRow[] {
+    if (prefix === '') return [];
+    const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+    return this.stmts.candidatesByPrefix.all(prefix, upper) as CandidateRow[];
+  }
+
+  /** All candidates of a run, by generation then insertion order. */
+  candidates(runId: string): CandidateRow[] {
+    return this.stmts.candidates.all(runId) as CandidateRow[];
+  }
+
+  /** The candidate and its ancestors, root (the seed) first; empty for an unknown id. */
+  ancestry(id: string): CandidateRow[] {
+    return this.stmts.ancestry.all(id) as CandidateRow[];
+  }
+
+  /** Every candidate below `id` (not itself), by generation. */
+  descendants(id: string): CandidateRow[] {
+    return this.stmts.descendants.all(id) as CandidateRow[];
+  }
+
+  /** The run's genealogy: its roots (normally the one seed), each with its children in insertion order. */
+  tree(runId: string): TreeNode[] {
+    return buildTree(this.candidates(runId));
+  }
+
+  generationStats(runId: string): GenerationStats[] {
+    return this.stmts.generationStats.all(runId) as GenerationStats[];
+  }
+
+  /** The highest-scoring passed candidate; ties go to the one finished first, then the smaller id. */
+  bestCandidate(runId: string): CandidateRow | undefined {
+    return this.stmts.best.get(runId) as CandidateRow | undefined;
+  }
+
+  /** Seed → best candidate; empty when no candidate has passed. */
+  bestLineage(runId: string): CandidateRow[] {
+    const best = this.bestCandidate(runId);
+    return best ? this.ancestry(best.id) : [];
+  }
+
+  events(candidateId: string, query: EventQuery = {}): EventRow[] {
+    const after = query.afterId ?? 0;
+    if (query.limit !== undefined) return this.stmts.latestEvents.all(candidateId, after, query.limit) as EventRow[];
+    return this.stmts.events.all(candidateId, after) as EventRow[];
+  }
+
+  /** A run's events in order; with `afterId`, only the newer ones (a tailing reader passes the last id it saw). */
+  runEvents(runId: string, query: EventQuery = {}): EventRow[] {
+    const after = query.afterId ?? 0;
+    if (query.limit !== undefined) return this.stmts.runEventsLimit.all(runId, after, query.limit) as EventRow[];
+    return this.stmts.runEvents.all(runId, after) as EventRow[];
+  }
+
+  transcripts(candidateId: string): Transcript[] {
+    const rows = this.stmts.transcripts.all(candidateId) as {
+      id: number; run_id: string; candidate_id: string; at: string; request_gz: Buffer; response_gz: Buffer | null;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      runId: r.run_id,
+      candidateId: r.candidate_id,
+      at: r.at,
+      request: JSON.parse(gunzipSync(r.request_gz).toString('utf8')) as unknown,
+      response: r.response_gz ? (JSON.parse(gunzipSync(r.response_gz).toString('utf8')) as unknown) : null,
+    }));
+  }
+}
+
+/** Nests rows by parent_id. A row whose parent is not among them is a root. Iterative: chains may be very deep. */
+export function buildTree(rows: readonly CandidateRow[]): TreeNode[] {
+  const nodes = new Map<string, TreeNode>();
+  for (const candidate of rows) nodes.set(candidate.id, { candidate, children: [] });
+  const roots: TreeNode[] = [];
+  for (const node of nodes.values()) {
+    const parent = node.candidate.parent_id === null ? undefined : nodes.get(node.candidate.parent_id);
+    if (parent) parent.children.push(node);
+    else roots.push(node);
+  }
+  return roots;
+}
