@@ -45,9 +45,12 @@ export function formatProgressLine(line: ProgressLine): string {
   return JSON.stringify(line) + '\n';
 }
 
+/** A current, non-deprecated model (the SDK warns on deprecated ones); the runner's --model overrides it. */
+export const DEFAULT_MODEL = 'claude-sonnet-5';
+
 /** The EVOLVE_* inputs of contract 4, as the agent reads them. */
 export const AgentEnv = z.object({
-  EVOLVE_MODEL: z.string().min(1),
+  EVOLVE_MODEL: z.string().min(1).default(DEFAULT_MODEL),
   EVOLVE_SEED_GOAL: z.string().default(''),
   EVOLVE_BUILD_CMD: z.string().default(''),
   EVOLVE_TEST_CMD: z.string().default(''),

@@ -1,0 +1,190 @@
+/**
+ * All git work on the target, through the runner's own git directory and a per-candidate index.
+ * A workspace is candidate-controlled: any `.git` file or folder in it, and any config, hook or fsmonitor it names,
+ * is ignored — GIT_DIR and GIT_WORK_TREE are always set by the runner, the system config is not read, hooks,
+ * fsmonitor and external diff drivers are switched off, and a nested `.git` is excluded from every add.
+ * Writes to the target's refs are serialised by one mutex per Git instance.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { Mutex } from './mutex.ts';
+
+export interface DiffStats { added: number; removed: number; files: number }
+
+export class GitError extends Error {
+  constructor(message: string, readonly stderr: string, readonly exitCode: number | null) {
+    super(message);
+    this.name = 'GitError';
+  }
+}
+
+const HARDENING = [
+  '-c', 'core.hooksPath=/dev/null',
+  '-c', 'core.fsmonitor=false',
+  '-c', 'core.untrackedCache=false',
+  '-c', 'diff.external=',
+  '-c', 'core.quotePath=false',
+];
+
+/** The file the diff excludes (contract 2): memory, not code. */
+export const CONTEXT_FILE = 'agent_context.json';
+
+interface GitCall { workTree?: string; indexFile?: string; input?: string; allowFail?: boolean }
+
+export class Git {
+  private readonly writes = new Mutex();
+
+  /** `gitDir` is the target's `.git` directory (absolute). */
+  constructor(readonly gitDir: string, private readonly identity = { name: 'evolve', email: 'evolve@localhost' }) {}
+
+  /** Finds the git directory of the repository that holds `dir`, or null when it is not a git work tree. */
+  static async discover(dir: string): Promise<{ gitDir: string; topLevel: string } | null> {
+    const out = await exec(['rev-parse', '--absolute-git-dir', '--show-toplevel'], { cwd: dir, env: baseEnv() })
+      .catch(() => null);
+    if (!out || out.code !== 0) return null;
+    const [gitDir, topLevel] = out.stdout.trim().split('\n');
+    if (!gitDir || !topLevel) return null;
+    return { gitDir, topLevel };
+  }
+
+  async resolve(rev: string): Promise<string> {
+    return (await this.git(['rev-parse', '--verify', '--end-of-options', `${rev}^{commit}`])).trim();
+  }
+
+  resolveHead(): Promise<string> {
+    return this.resolve('HEAD');
+  }
+
+  /** True when tracked files of `workTree` differ from HEAD (staged or not). Writes nothing, not even the index. */
+  async isDirty(workTree: string): Promise<boolean> {
+    const out = await this.git(['--no-optional-locks', 'status', '--porcelain', '--untracked-files=no'], { workTree });
+    return out.trim().length > 0;
+  }
+
+  async branchExists(branch: string): Promise<boolean> {
+    const out = await this.git(['show-ref', '--verify', '--quiet', `refs/heads/${branch}`], { allowFail: true });
+    return out !== null;
+  }
+
+  /** Creates (or moves, when it already points elsewhere) `refs/heads/<branch>` to `sha`. */
+  createBranch(branch: string, sha: string): Promise<void> {
+    return this.writes.run(async () => {
+      await this.git(['update-ref', '-m', 'evolve: fork', `refs/heads/${branch}`, sha]);
+    });
+  }
+
+  /**
+   * Writes the tree of `sha` into the fresh directory `dir`, using `indexFile` as that directory's index.
+   * Unlike `git worktree add` nothing is written into the target's .git except the per-candidate index.
+   */
+  async materialise(sha: string, dir: string, indexFile: string): Promise<void> {
+    await mkdir(dir, { recursive: true });
+    await mkdir(path.dirname(indexFile), { recursive: true });
+    await this.git(['read-tree', sha], { workTree: dir, indexFile });
+    await this.git(['checkout-index', '--all', '--force'], { workTree: dir, indexFile });
+  }
+
+  /**
+   * Commits the full content of `workTree` (any nested `.git` excluded) as one commit whose only parent is
+   * `parent`, and points `refs/heads/<branch>` at it. Returns the new commit's sha.
+   */
+  commitWorkspace(opts: {
+    workTree: string; indexFile: string; parent: string; branch: string; message: string;
+    /** Top-level paths the runner put there itself (e.g. node_modules) that are not candidate content. */
+    exclude?: string[];
+  }): Promise<string> {
+    const { workTree, indexFile } = opts;
+    const excludes = (opts.exclude ?? []).map((p) => `:(exclude,top,literal)${p}`);
+    return this.writes.run(async () => {
+      await this.git(['add', '--all', '--', '.', ':(exclude,glob)**/.git', ':(exclude,glob)**/.git/**', ...excludes], { workTree, indexFile });
+      const tree = (await this.git(['write-tree'], { workTree, indexFile })).trim();
+      const sha = (await this.git(['commit-tree', tree, '-p', opts.parent, '-F', '-'], { input: opts.message })).trim();
+      await this.git(['update-ref', '-m', 'evolve: commit candidate', `refs/heads/${opts.branch}`, sha]);
+      return sha;
+    });
+  }
+
+  /** Lines added/removed between two commits, excluding agent_context.json. Binary files count as changed files only. */
+  async diffStats(from: string, to: string): Promise<DiffStats> {
+    const out = await this.git(['diff', '--numstat', '--no-ext-diff', '--no-textconv', '--no-renames', from, to, '--', '.', `:(exclude,top)${CONTEXT_FILE}`]);
+    const stats: DiffStats = { added: 0, removed: 0, files: 0 };
+    for (const line of out.split('\n')) {
+      const [a, r] = line.split('\t');
+      if (a === undefined || r === undefined) continue;
+      stats.files++;
+      stats.added += Number(a) || 0;
+      stats.removed += Number(r) || 0;
+    }
+    return stats;
+  }
+
+  /** Every path that differs between two commits (both sides of a rename), agent_context.json included. */
+  async changedPaths(from: string, to: string): Promise<string[]> {
+    const out = await this.git(['diff', '--name-only', '-z', '--no-ext-diff', '--no-renames', from, to]);
+    return out.split('\0').filter(Boolean);
+  }
+
+  /** A file's content at a commit, or null when the commit has no such file. */
+  async readFile(sha: string, file: string): Promise<string | null> {
+    return this.git(['cat-file', 'blob', `${sha}:${file}`], { allowFail: true });
+  }
+
+  /** Pushes branches to `remote` (a configured remote name, a path or a URL); the user's credentials apply. */
+  push(remote: string, branches: string[]): Promise<void> {
+    if (branches.length === 0) return Promise.resolve();
+    return this.writes.run(async () => {
+      await this.git(['push', '--no-verify', '--porcelain', '--end-of-options', remote, ...branches.map((b) => `refs/heads/${b}:refs/heads/${b}`)]);
+    });
+  }
+
+  /** Removes a candidate's index file (the workspace directory is removed by its owner). */
+  async removeIndex(indexFile: string): Promise<void> {
+    await rm(indexFile, { force: true });
+  }
+
+  private async git(args: string[], call: GitCall & { allowFail: true }): Promise<string | null>;
+  private async git(args: string[], call?: GitCall): Promise<string>;
+  private async git(args: string[], call: GitCall = {}): Promise<string | null> {
+    const env = baseEnv();
+    env.GIT_DIR = this.gitDir;
+    // Calls without a work tree run in the git directory and only read or write objects and refs.
+    if (call.workTree) env.GIT_WORK_TREE = call.workTree;
+    if (call.indexFile) env.GIT_INDEX_FILE = call.indexFile;
+    env.GIT_AUTHOR_NAME = env.GIT_COMMITTER_NAME = this.identity.name;
+    env.GIT_AUTHOR_EMAIL = env.GIT_COMMITTER_EMAIL = this.identity.email;
+    const out = await exec([...HARDENING, ...args], { cwd: call.workTree ?? this.gitDir, env, input: call.input });
+    if (out.code !== 0) {
+      if (call.allowFail) return null;
+      throw new GitError(`git ${args[0]} failed: ${out.stderr.trim().split('\n').pop() ?? ''}`, out.stderr, out.code);
+    }
+    return out.stdout;
+  }
+}
+
+/** The environment every git call starts from: no system config, no prompts, no inherited GIT_* variables. */
+function baseEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GIT_')) env[k] = v;
+  env.GIT_CONFIG_NOSYSTEM = '1';
+  env.GIT_TERMINAL_PROMPT = '0';
+  env.GIT_OPTIONAL_LOCKS = '0';
+  env.LC_ALL = 'C';
+  return env;
+}
+
+function exec(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd: opts.cwd, env: opts.env, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout!.on('data', (d: Buffer) => out.push(d));
+    child.stderr!.on('data', (d: Buffer) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    if (child.stdin) {
+      child.stdin.on('error', () => {}); // git may exit before reading all of it; its exit code tells.
+      child.stdin.end(opts.input);
+    }
+  });
+}

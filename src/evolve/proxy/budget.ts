@@ -1,0 +1,107 @@
+/**
+ * The budget ledger: a call reserves its worst case against its candidate and the run before it is forwarded, and
+ * settles to its actual cost when the usage arrives. Reservation is synchronous (one event-loop turn), so however many
+ * calls run at once, spent + reserved never passes a cap. Money is counted in integer nano-dollars.
+ */
+import { nanosToUsd, usdToNanos } from '../prices.ts';
+
+interface Account {
+  limitNanos: number;
+  spentNanos: number;
+  reservedNanos: number;
+  limitTokens: number;
+  spentTokens: number;
+  reservedTokens: number;
+}
+
+export interface Hold {
+  readonly candidate: Account;
+  readonly nanos: number;
+  readonly tokens: number;
+  settled: boolean;
+}
+
+export type Refusal = { scope: 'run' | 'candidate'; neededUsd: number; remainingUsd: number; unit: 'usd' | 'tokens' };
+
+function account(limitUsd: number, spentUsd = 0, maxTokens?: number, spentTokens = 0): Account {
+  const limitNanos = Number.isFinite(limitUsd) ? usdToNanos(limitUsd) : Infinity;
+  return {
+    limitNanos, spentNanos: usdToNanos(spentUsd), reservedNanos: 0,
+    limitTokens: maxTokens ?? Infinity, spentTokens, reservedTokens: 0,
+  };
+}
+
+const freeNanos = (a: Account) => a.limitNanos - a.spentNanos - a.reservedNanos;
+const freeTokens = (a: Account) => a.limitTokens - a.spentTokens - a.reservedTokens;
+
+export class BudgetLedger {
+  private readonly run: Account;
+  private readonly candidates = new Map<string, Account>();
+
+  constructor(run: { budgetUsd: number; spentUsd?: number; maxTokens?: number; spentTokens?: number }) {
+    this.run = account(run.budgetUsd, run.spentUsd, run.maxTokens, run.spentTokens);
+  }
+
+  open(candidateId: string, budgetUsd: number, spentUsd = 0, maxTokens?: number, spentTokens = 0): void {
+    this.candidates.set(candidateId, account(budgetUsd, spentUsd, maxTokens, spentTokens));
+  }
+
+  /** Forgets the candidate for new calls; holds already taken still settle against it. */
+  close(candidateId: string): void {
+    this.candidates.delete(candidateId);
+  }
+
+  has(candidateId: string): boolean {
+    return this.candidates.has(candidateId);
+  }
+
+  /** Takes `nanos` and `tokens` from both the candidate and the run, or refuses naming the cap that is short. */
+  reserve(candidateId: string, nanos: number, tokens: number): Hold | Refusal {
+    const candidate = this.candidates.get(candidateId);
+    if (!candidate) return { scope: 'candidate', neededUsd: nanosToUsd(nanos), remainingUsd: 0, unit: 'usd' };
+    const checks: [Account, 'run' | 'candidate'][] = [[this.run, 'run'], [candidate, 'candidate']];
+    for (const [a, scope] of checks) {
+      if (nanos > freeNanos(a)) {
+        return { scope, neededUsd: nanosToUsd(nanos), remainingUsd: nanosToUsd(Math.max(0, freeNanos(a))), unit: 'usd' };
+      }
+      if (tokens > freeTokens(a)) {
+        return { scope, neededUsd: tokens, remainingUsd: Math.max(0, freeTokens(a)), unit: 'tokens' };
+      }
+    }
+    for (const [a] of checks) {
+      a.reservedNanos += nanos;
+      a.reservedTokens += tokens;
+    }
+    return { candidate, nanos, tokens, settled: false };
+  }
+
+  /** Replaces the hold by what the call actually cost. Idempotent. */
+  settle(hold: Hold, actualNanos: number, actualTokens: number): void {
+    if (hold.settled) return;
+    hold.settled = true;
+    for (const a of [this.run, hold.candidate]) {
+      a.reservedNanos -= hold.nanos;
+      a.reservedTokens -= hold.tokens;
+      a.spentNanos += actualNanos;
+      a.spentTokens += actualTokens;
+    }
+  }
+
+  runSpentUsd(): number {
+    return nanosToUsd(this.run.spentNanos);
+  }
+
+  runRemainingUsd(): number {
+    return nanosToUsd(freeNanos(this.run));
+  }
+
+  candidateSpentUsd(candidateId: string): number | undefined {
+    const a = this.candidates.get(candidateId);
+    return a ? nanosToUsd(a.spentNanos) : undefined;
+  }
+
+  /** True once the settled spend has reached a run cap (in-flight holds do not count: they may settle lower). */
+  runSpent(): boolean {
+    return this.run.spentNanos >= this.run.limitNanos || this.run.spentTokens >= this.run.limitTokens;
+  }
+}

@@ -1,0 +1,194 @@
+/** One candidate call through the proxy: check, reserve, forward, answer, settle, record. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { costNanos, nanosToUsd, priceFor, type Price } from '../prices.ts';
+import type { BudgetLedger, Hold } from './budget.ts';
+import { sendError } from './errors.ts';
+import type { Redactor } from './redact.ts';
+import { CountTokensBody, MessagesBody, forwardedBetas, parseBody, policyViolation } from './request.ts';
+import { reserveCall } from './reserve.ts';
+import { candidateHeaders, pipeStream, sendBuffered, type Answered } from './respond.ts';
+import { totalTokens, usageOf } from './stream.ts';
+import type { BudgetExhausted, ModelCallRecord, ProxyOptions, RetryOptions } from './types.ts';
+import { callUpstream, type UpstreamResult } from './upstream.ts';
+
+export interface CallContext {
+  options: ProxyOptions;
+  ledger: BudgetLedger;
+  redactor: Redactor;
+  retry: Required<RetryOptions>;
+  signal: AbortSignal;
+  /** Runs a recorder call; a failing store is logged, never allowed to break the candidate's call. */
+  record: (what: string, fn: () => unknown) => Promise<void>;
+  onCall: (call: ModelCallRecord) => void;
+  onExhausted: (info: BudgetExhausted) => void;
+  onClientClosed: (candidateId: string) => void;
+  log: (line: string) => void;
+}
+
+function upstreamRequest(ctx: CallContext, req: IncomingMessage, path: string, beta: boolean) {
+  const { upstream } = ctx.options;
+  const headers: Record<string, string> = {
+    ...upstream.headers,
+    'content-type': 'application/json',
+    accept: req.headers.accept ?? 'application/json',
+    'accept-encoding': 'identity',
+    'anthropic-version': String(req.headers['anthropic-version'] ?? '2023-06-01'),
+    'x-api-key': upstream.apiKey,
+  };
+  const betas = forwardedBetas(req.headers['anthropic-beta']);
+  if (betas) headers['anthropic-beta'] = betas;
+  const url = `${upstream.baseUrl.replace(/\/+$/, '')}${path}${beta ? '?beta=true' : ''}`;
+  return { url, headers };
+}
+
+/** Checks shared by both endpoints: JSON, policy, the run's models. Answers and returns null when refused. */
+function checkBody<T extends { model: string }>(
+  ctx: CallContext, res: ServerResponse, raw: Buffer, schema: Parameters<typeof parseBody<T>>[0],
+): T | null {
+  const parsed = parseBody(schema, raw);
+  if (!parsed.ok) {
+    sendError(res, 400, 'invalid_request_error', parsed.message);
+    return null;
+  }
+  const body = parsed.body;
+  if (!ctx.options.models.includes(body.model) || !priceFor(ctx.options.prices, body.model)) {
+    sendError(res, 400, 'invalid_request_error',
+      `model "${body.model}" is not allowed for this run (allowed: ${ctx.options.models.join(', ')})`);
+    return null;
+  }
+  const violation = policyViolation(body as Parameters<typeof policyViolation>[0]);
+  if (violation) {
+    sendError(res, 400, 'invalid_request_error', violation);
+    return null;
+  }
+  return body;
+}
+
+/** count_tokens is free: checked and forwarded, never billed. */
+export async function handleCountTokens(
+  ctx: CallContext, req: IncomingMessage, res: ServerResponse, raw: Buffer, beta: boolean,
+): Promise<void> {
+  if (!checkBody(ctx, res, raw, CountTokensBody)) return;
+  const { url, headers } = upstreamRequest(ctx, req, '/v1/messages/count_tokens', beta);
+  const result = await callUpstream({ url, headers, body: raw, retry: ctx.retry, signal: ctx.signal, onRetry: () => {} });
+  const scrub = (s: string) => ctx.redactor.string(s);
+  if (result.kind === 'buffered') {
+    sendBuffered(res, result.status, candidateHeaders(result.headers, scrub), result.body, scrub);
+  } else if (result.kind === 'stream') {
+    await result.response.body?.cancel();
+    sendError(res, 502, 'api_error', 'the upstream answered count_tokens with a stream');
+  } else {
+    sendError(res, 502, 'api_error', `the model API could not be reached: ${scrub(result.error)}`);
+  }
+}
+
+export async function handleMessages(
+  ctx: CallContext, req: IncomingMessage, res: ServerResponse, raw: Buffer, beta: boolean, candidateId: string,
+): Promise<void> {
+  const body = checkBody(ctx, res, raw, MessagesBody);
+  if (!body) return;
+  const { options, ledger } = ctx;
+  const price = priceFor(options.prices, body.model)!;
+  const { hold } = await reserveCall(ctx, raw, body, price, candidateId, (path) => upstreamRequest(ctx, req, path, beta));
+  if (!('candidate' in hold)) {
+    const what = hold.unit === 'usd'
+      ? `needs up to $${hold.neededUsd.toFixed(4)} (max_tokens ${body.max_tokens}), $${hold.remainingUsd.toFixed(4)} left`
+      : `needs up to ${hold.neededUsd} tokens, ${hold.remainingUsd} left`;
+    const message = `the ${hold.scope === 'run' ? "run's" : "candidate's"} budget is exhausted: this call ${what}`;
+    sendError(res, 402, 'billing_error', message);
+    const info: BudgetExhausted = { scope: hold.scope, candidateId, neededUsd: hold.neededUsd, remainingUsd: hold.remainingUsd };
+    await ctx.record('budget_exhausted', () => options.recorder.appendEvent({
+      runId: options.runId, candidateId, kind: 'budget_exhausted',
+      data: { scope: hold.scope, unit: hold.unit, needed: hold.neededUsd, remaining: hold.remainingUsd, model: body.model },
+    }));
+    ctx.onExhausted(info);
+    return;
+  }
+
+  const started = Date.now();
+  const { url, headers } = upstreamRequest(ctx, req, '/v1/messages', beta);
+  const scrub = (s: string) => ctx.redactor.string(s);
+  let result: UpstreamResult | undefined;
+  let answered: Answered | undefined;
+  let failure: string | undefined;
+  try {
+    result = await callUpstream({
+      url, headers, body: raw, retry: ctx.retry, signal: ctx.signal,
+      onRetry: (info) => {
+        void ctx.record('model_retry', () => options.recorder.appendEvent({
+          runId: options.runId, candidateId, kind: 'model_retry',
+          data: { model: body.model, status: info.status, attempt: info.attempt, delay_ms: info.delayMs,
+            ...(info.error ? { error: scrub(info.error) } : {}) },
+        }));
+      },
+    });
+    if (result.kind === 'stream') {
+      answered = await pipeStream(res, result.response, candidateHeaders(result.response.headers, scrub), scrub,
+        () => ctx.onClientClosed(candidateId));
+      if (answered.streamError) failure = `upstream stream broke: ${scrub(answered.streamError)}`;
+      else if (answered.apiError) failure = `upstream stream ended with ${answered.apiError}`;
+    } else if (result.kind === 'buffered') {
+      const passed = candidateHeaders(result.headers, scrub);
+      if (result.status >= 400 && result.attempts > 1) passed['x-should-retry'] = 'false';
+      answered = sendBuffered(res, result.status, passed, result.body, scrub);
+      if (result.status >= 400) failure = `upstream answered ${result.status}`;
+    } else {
+      failure = `the model API could not be reached after ${result.attempts} attempts: ${scrub(result.error)}`;
+      sendError(res, 502, 'api_error', failure);
+    }
+  } finally {
+    await finishCall(ctx, { candidateId, model: body.model, raw, hold, price, started, result, answered, failure });
+  }
+}
+
+interface Finished {
+  candidateId: string;
+  model: string;
+  raw: Buffer;
+  hold: Hold;
+  price: Price;
+  started: number;
+  result?: UpstreamResult;
+  answered?: Answered;
+  failure?: string;
+}
+
+/**
+ * Settles the reservation and records the call and its transcript. When the outcome is unknown — a successful
+ * answer whose final usage never came, or a timeout after which the API may have done the work — the whole
+ * reservation is charged: the record then states a bound, never less than was spent.
+ */
+async function finishCall(ctx: CallContext, f: Finished): Promise<void> {
+  const { options } = ctx;
+  const usage = usageOf(f.answered?.message);
+  const status = f.result?.kind === 'stream' ? f.result.response.status : f.result?.kind === 'buffered' ? f.result.status : 502;
+  const unknown = (status < 300 && !f.answered?.usageFinal) || (f.result?.kind === 'unreachable' && f.result.timedOut === true);
+  const actual = costNanos(usage, f.price);
+  const charged = unknown ? Math.max(actual, f.hold.nanos) : actual;
+  ctx.ledger.settle(f.hold, charged, unknown ? Math.max(totalTokens(usage), f.hold.tokens) : totalTokens(usage));
+  if (actual > f.hold.nanos) ctx.log(`proxy: a call of ${f.candidateId} cost more than its reservation (${actual} > ${f.hold.nanos} nano-USD)`);
+  const call: ModelCallRecord = {
+    runId: options.runId, candidateId: f.candidateId, model: f.model,
+    inputTokens: usage.inputTokens, outputTokens: usage.outputTokens,
+    cacheReadTokens: usage.cacheReadTokens, cacheWriteTokens: usage.cacheWriteTokens,
+    costUsd: nanosToUsd(charged), ms: Date.now() - f.started, status,
+    stream: f.result?.kind === 'stream', attempts: f.result?.attempts ?? 1,
+    stopReason: (f.answered?.message?.stop_reason as string | null | undefined) ?? null,
+    ...(unknown ? { usageUnknown: true } : {}),
+    ...(f.answered?.clientClosed ? { clientClosed: true } : {}),
+    ...(f.failure ? { error: f.failure } : {}),
+  };
+  await ctx.record('model_call', () => options.recorder.recordModelCall(call));
+  ctx.onCall(call);
+  const request = ctx.redactor.json(safeParse(f.raw));
+  const response = ctx.redactor.json(f.answered?.response ?? { error: f.failure ?? 'no answer' });
+  await ctx.record('transcript', () => options.recorder.addTranscript({ runId: options.runId, candidateId: f.candidateId, request, response }));
+}
+
+function safeParse(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    return raw.toString('utf8');
+  }
+}

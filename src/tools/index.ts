@@ -1,0 +1,6 @@
+/** The tools the model calls and the jail the runner draws around a candidate. */
+export type { ToolResult } from './types.ts';
+export { BashSession, BASH_TOOL, DEFAULT_BASH_TIMEOUT_MS, type BashSessionOptions } from './bash.ts';
+export { TextEditor, editorTool, EDITOR_TOOL_NAME, type TextEditorOptions } from './editor.ts';
+export { HeadTailCollector, DEFAULT_OUTPUT_CAP } from './output.ts';
+export { jailEnv, scrubEnv, isSecretName, JAIL_HOME } from './sandbox/env.ts';

@@ -1,0 +1,98 @@
+import type { CandidateRow } from '../lineage/schema.ts';
+import { fit, formatCost, formatDiff, formatScore, shortId, truncate } from './format.ts';
+import type { FlatRow } from './tree.ts';
+
+/**
+ * One tree line: mark (best/survivor), tree guides, fold arrow, short id, optional columns, and the goal in
+ * whatever is left. Columns drop out in a fixed order as the terminal narrows, so 60 columns stay readable.
+ */
+export type ColumnKey = 'status' | 'score' | 'gen' | 'diff' | 'cost';
+export interface Column {
+  key: ColumnKey;
+  width: number;
+  align: 'left' | 'right';
+}
+export interface RowLayout {
+  treeWidth: number;
+  columns: Column[];
+  goalWidth: number;
+}
+
+const MARK = 2;
+const FOLD = 2;
+const ID = 8;
+/** In the order they are given up when space runs out, the last first. */
+const OPTIONAL: Column[] = [
+  { key: 'status', width: 12, align: 'left' },
+  { key: 'score', width: 6, align: 'right' },
+  { key: 'gen', width: 3, align: 'right' },
+  { key: 'diff', width: 11, align: 'right' },
+  { key: 'cost', width: 6, align: 'right' },
+];
+
+export function layoutColumns(width: number, widestGuides: number): RowLayout {
+  const treeWidth = Math.min(widestGuides, Math.max(3, Math.floor(width / 5)));
+  const fixed = MARK + treeWidth + FOLD + ID;
+  const minGoal = Math.max(12, Math.floor(width / 4));
+  const columns: Column[] = [];
+  let used = fixed;
+  for (const col of OPTIONAL) {
+    if (col.key !== 'status' && used + col.width + 1 + 1 + minGoal > width) break;
+    columns.push(col);
+    used += col.width + 1;
+  }
+  return { treeWidth, columns, goalWidth: Math.max(0, width - used - 1) };
+}
+
+export const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+export function statusText(c: CandidateRow, frame: number): string {
+  if (c.status === 'running') return `${SPINNER[frame % SPINNER.length]} ${c.phase || 'running'}`;
+  if (c.status === 'evaluating') return `${SPINNER[frame % SPINNER.length]} evaluating`;
+  if (c.status === 'budget_exhausted') return 'budget';
+  return c.status;
+}
+
+export interface RowCells {
+  mark: string;
+  /** Guides, fold arrow and short id, padded so that the columns after it line up. */
+  tree: string;
+  cells: { key: ColumnKey; text: string }[];
+  goal: string;
+}
+
+/** The texts of one row, each cut or padded to its column. */
+export function rowCells(row: FlatRow, layout: RowLayout, opts: { frame: number; bestId: string | null }): RowCells {
+  const c = row.candidate;
+  const mark = row.id === opts.bestId ? '★ ' : c.survived ? '● ' : '  ';
+  const guides = row.guides.length > layout.treeWidth
+    ? '…' + row.guides.slice(row.guides.length - layout.treeWidth + 1)
+    : row.guides;
+  const fold = row.hasChildren ? (row.folded ? '▸ ' : '▾ ') : '';
+  const tree = (guides + fold + shortId(c.id)).padEnd(layout.treeWidth + FOLD + ID);
+  const isSeed = c.generation === 0 && c.parent_id == null;
+  const cells = layout.columns.map((col) => ({ key: col.key, text: fit(cellText(col.key, c, opts.frame), col.width, col.align) }));
+  const goal = isSeed ? (c.goal || 'seed (target HEAD)') : (c.goal || (c.status === 'pending' ? '(waiting)' : '(choosing a goal)'));
+  return { mark, tree, cells, goal: truncate(goal, layout.goalWidth) };
+}
+
+function cellText(key: ColumnKey, c: CandidateRow, frame: number): string {
+  switch (key) {
+    case 'status': return statusText(c, frame);
+    case 'score': return formatScore(c.score);
+    case 'gen': return `g${c.generation}`;
+    case 'diff': return formatDiff(c.diff_added, c.diff_removed);
+    case 'cost': return c.cost_usd ? formatCost(c.cost_usd) : '';
+  }
+}
+
+/** The whole line as plain text (the snapshot and the tests read it). */
+export function rowText(cells: RowCells): string {
+  return [cells.mark + cells.tree, ...cells.cells.map((c) => c.text), cells.goal].join(' ').trimEnd();
+}
+
+export function widestGuides(rows: readonly FlatRow[]): number {
+  let w = 0;
+  for (const r of rows) if (r.guides.length > w) w = r.guides.length;
+  return w;
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/**
+ * What the TUI reads from runs.config_json. The runner owns that JSON and may add or drop fields, so every field
+ * is optional and a wrong type reads as missing (shown as '?') instead of breaking the view.
+ */
+const positiveInt = z.number().int().positive().optional().catch(undefined);
+const RunConfigSchema = z.object({
+  population: positiveInt,
+  generations: positiveInt,
+  concurrency: positiveInt,
+  model: z.string().min(1).optional().catch(undefined),
+  budgetUsd: z.number().nonnegative().optional().catch(undefined),
+  target: z.string().min(1).optional().catch(undefined),
+  standin: z.boolean().optional().catch(undefined),
+  unsafeNoSandbox: z.boolean().optional().catch(undefined),
+});
+
+export interface RunConfigView {
+  population?: number;
+  generations?: number;
+  concurrency?: number;
+  model?: string;
+  budgetUsd?: number;
+  target?: string;
+  standin: boolean;
+  unsafeNoSandbox: boolean;
+}
+
+export function parseRunConfig(json: string | null | undefined): RunConfigView {
+  let raw: unknown = {};
+  try {
+    raw = JSON.parse(json ?? '{}');
+  } catch {
+    raw = {};
+  }
+  const parsed = RunConfigSchema.safeParse(raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {});
+  const c = parsed.success ? parsed.data : {};
+  return { ...c, standin: c.standin === true, unsafeNoSandbox: c.unsafeNoSandbox === true };
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { parseRunConfig } from '../../src/tui/config.ts';
+import { bestCandidate, estimateRemaining, newestActivity, summarize, survivorsNow } from '../../src/tui/stats.ts';
+import { candidate, fixtureRows, runRow } from './fixture.ts';
+
+const base = Date.parse('2026-11-25T20:05:01Z');
+const { run, candidates } = fixtureRows(base);
+
+describe('summarize', () => {
+  it('counts children by status, excluding the seed, and sums tokens and cost', () => {
+    const s = summarize(run, parseRunConfig(run.config_json), candidates, base + 300_000);
+    expect(s).toMatchObject({ generation: 3, generations: 3, running: 2, pending: 1, done: 6, passed: 4, failed: 2, survivors: 2, planned: 9 });
+    expect(s.progress).toBeCloseTo(6 / 9);
+    expect(s.tokens).toBe(candidates.reduce((a, c) => a + c.input_tokens + c.output_tokens, 0));
+    expect(s.costUsd).toBeCloseTo(1.46);
+    expect(s.budgetUsd).toBe(5);
+    expect(s.elapsedMs).toBe(300_000);
+    // 3 left, each 95 s, over 3 lanes.
+    expect(s.etaMs).toBe(95_000);
+  });
+
+  it('copes with a config that says nothing: progress over known children, no ETA lanes, no plan', () => {
+    const s = summarize(runRow({ config_json: 'not json' }), parseRunConfig('not json'), candidates, base);
+    expect(s.generations).toBeUndefined();
+    expect(s.planned).toBeNull();
+    expect(s.progress).toBeCloseTo(6 / 9);
+  });
+
+  it('stops the clock at finished_at and gives no ETA once the run is over', () => {
+    const s = summarize(runRow({ status: 'done', finished_at: '2026-11-25T20:15:01Z' }), parseRunConfig('{}'), candidates, base + 10e9);
+    expect(s.elapsedMs).toBe(600_000);
+    expect(s.etaMs).toBeNull();
+  });
+});
+
+describe('helpers', () => {
+  it('estimates the time left only once something has finished', () => {
+    expect(estimateRemaining([], 4, 2)).toBeNull();
+    expect(estimateRemaining([10, 30], 4, 2)).toBe(40);
+    expect(estimateRemaining([10], 0, 2)).toBe(0);
+  });
+
+  it('counts the survivors of the latest generation that has any', () => {
+    expect(survivorsNow(candidates)).toBe(2);
+    expect(survivorsNow([candidate({ id: 's', generation: 0, survived: 1 })])).toBe(1);
+  });
+
+  it('picks the best passed candidate, ties to the earlier generation then the smaller id', () => {
+    expect(bestCandidate(candidates)?.id).toBe('d3e4f5a6');
+    const tie = [candidate({ id: 'b', generation: 2, status: 'passed', score: 1 }), candidate({ id: 'c', generation: 1, status: 'passed', score: 1 }),
+      candidate({ id: 'a', generation: 1, status: 'passed', score: 1 }), candidate({ id: 'z', status: 'failed', score: 9 })];
+    expect(bestCandidate(tie)?.id).toBe('a');
+    expect(bestCandidate([candidate({ id: 'x', status: 'failed' })])).toBeNull();
+  });
+
+  it('finds the newest activity', () => {
+    expect(newestActivity(candidates)?.id).toBe('4e5f6a7b');
+  });
+
+  it('reads config_json defensively', () => {
+    expect(parseRunConfig('{"population":3,"generations":"x","standin":true,"unsafeNoSandbox":1}'))
+      .toEqual({ population: 3, generations: undefined, standin: true, unsafeNoSandbox: false });
+    expect(parseRunConfig(null)).toEqual({ standin: false, unsafeNoSandbox: false });
+  });
+});
