@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildJail, type PathKind } from '../../src/tools/sandbox/build.ts';
 import { jailEnv, isSecretName, scrubEnv } from '../../src/tools/sandbox/env.ts';
 import { defaultHidden, type JailSpec } from '../../src/tools/sandbox/spec.ts';
+import { systemdScopeArgs } from '../../src/tools/sandbox/cgroup.ts';
 
 const target = '/home/dev/proj';
 const workspace = `${target}/.git/evolve/run1/c0ffee01`;
@@ -130,5 +131,14 @@ describe('defaultHidden', () => {
   it('hides home, root, credential files and the target .env files', () => {
     const hidden = defaultHidden({ home: '/home/dev', target: process.cwd() });
     expect(hidden).toEqual(expect.arrayContaining(['/home/dev', '/root', '/home/dev/.ssh', '/home/dev/.aws', '/home/dev/.npmrc']));
+  });
+});
+
+describe('systemdScopeArgs', () => {
+  it('sets the limits on a user scope and takes the session variables off before bwrap', () => {
+    const args = systemdScopeArgs({ pids: 64, memoryBytes: 1024 });
+    expect(args.slice(0, 3)).toEqual(['systemd-run', '--user', '--scope']);
+    expect(args).toEqual(expect.arrayContaining(['TasksMax=64', 'MemoryMax=1024']));
+    expect(args.slice(args.indexOf('--') + 1)).toEqual(['env', '-u', 'XDG_RUNTIME_DIR', '-u', 'DBUS_SESSION_BUS_ADDRESS']);
   });
 });

@@ -11,7 +11,7 @@ import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import { randomBytes } from 'node:crypto';
 import { HeadTailCollector, DEFAULT_OUTPUT_CAP } from '../output.ts';
 import { buildJail } from './build.ts';
-import { createCgroup, systemdScopeArgs, type Cgroup } from './cgroup.ts';
+import { createCgroup, SYSTEMD_ENV, systemdScopeArgs, type Cgroup } from './cgroup.ts';
 import { findBwrap, probeLimits, type LimitsMode } from './probe.ts';
 import type { JailSpec } from './spec.ts';
 
@@ -70,10 +70,12 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
   let cgroup: Cgroup | null = null;
   let limits: LimitsMode = 'none';
   let command: string[] = [bwrap, ...jail.args];
+  const env = { ...jail.env };
   if ((cgroup = createCgroup(id, spec.limits))) limits = 'cgroup';
   else if (probeLimits() === 'systemd') {
     limits = 'systemd';
     command = [...systemdScopeArgs(spec.limits), ...command];
+    for (const name of SYSTEMD_ENV) if (process.env[name]) env[name] = process.env[name];
   }
   const stdio = options.stdio ?? ['ignore', 'pipe', 'pipe'];
   const keepFds = Array.isArray(stdio) ? stdio.length : 3;
@@ -81,7 +83,7 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
   const args = ['-c', WRAPPER, 'evolve-jail', String(keepFds), String(procsFiles.length), ...procsFiles, ...command];
 
   const child = spawn('bash', args, {
-    env: jail.env,
+    env,
     cwd: '/', // the runner's own working directory is none of the jail's business (sh would export it as PWD)
     stdio,
     detached: true,
