@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnJailed } from '../../src/tools/sandbox/index.ts';
+import { buildJail, spawnJailed } from '../../src/tools/sandbox/index.ts';
 import { hostProcesses, jailed, makeWorld, sandboxMissing, specFor, toolsInJail, waitFor, type World } from './hostile-setup.ts';
 
 let world: World;
@@ -31,6 +31,16 @@ describe.skipIf(sandboxMissing)('hostile: processes and limits', () => {
     expect(r.stdout.length).toBeLessThan(20_000);
     expect(r.stdout).toMatch(/bytes of output cut: 30000005 in all/);
     expect(r.stdout.endsWith('END\n')).toBe(true);
+  });
+
+  it('without cgroups (limits: none), the PID namespace alone still ends a `setsid nohup sleep`', async () => {
+    const { file, args, env } = buildJail(specFor(world, ['bash', '-c', `setsid nohup sleep ${tag(11)} >/dev/null 2>&1 & echo started`]));
+    const bwrap = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    bwrap.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await new Promise((resolve) => bwrap.on('close', resolve));
+    expect(out).toBe('started\n');
+    await waitFor(() => hostProcesses(`sleep ${tag(11)}`).length === 0);
   });
 
   it('`sleep 100000` is killed at the timeout, with everything it started', async () => {
@@ -97,7 +107,9 @@ describe.skipIf(sandboxMissing)('hostile: processes and limits', () => {
     const line = await new Promise<string>((resolve) => stub.stdout.on('data', (d: Buffer) => resolve(d.toString())));
     const stubGroups = JSON.parse(line.replace(/^started /, '')) as string[];
     await waitFor(() => hostProcesses(`sleep ${tag(8)}`).length > 0);
+    const stubExited = new Promise((resolve) => stub.on('exit', resolve));
     stub.kill('SIGKILL');
+    await stubExited;
     await waitFor(() => hostProcesses(`sleep ${tag(8)}`).length === 0);
     // The dead runner could not remove its groups; the next jail of any runner does.
     await jailed(world, 'true');

@@ -78,12 +78,13 @@ export function createCgroup(id: string, limits: JailLimits): Cgroup | null {
   };
 }
 
+/** Whether a runner still lives: a zombie (dead, not yet reaped by its parent) counts as dead. */
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as { code?: string }).code === 'EPERM';
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
   }
 }
 

@@ -97,8 +97,10 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
   let timedOut = false;
   let aborted = false;
   let teardown: Promise<void> | null = null;
+  let exited = false;
   const killAll = (): Promise<void> => {
-    if (child.pid !== undefined) {
+    // Once bwrap has exited and been reaped its pid (our process group id) may be reused: only the cgroup then.
+    if (child.pid !== undefined && !exited) {
       try {
         process.kill(-child.pid, 'SIGKILL');
       } catch {
@@ -150,7 +152,10 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
     });
     // When the jail's first process ends, whatever it left (it cannot be much: the PID namespace is gone with it)
     // is killed and the cgroup removed, so the pipes close and 'close' follows.
-    child.on('exit', () => void killAll());
+    child.on('exit', () => {
+      exited = true;
+      void killAll();
+    });
     child.on('close', finish);
   });
 
