@@ -5,12 +5,22 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildJail, spawnJailed } from '../../src/tools/sandbox/index.ts';
-import { hostProcesses, jailed, makeWorld, sandboxMissing, specFor, toolsInJail, waitFor, type World } from './hostile-setup.ts';
+import { hostProcesses, jailed, makeWorld, probe, sandboxMissing, specFor, toolsInJail, waitFor, type World } from './hostile-setup.ts';
 
 let world: World;
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** Unusual durations, so that the processes they name can be found on the host afterwards. */
 const tag = (n: number) => String(7_000_000 + (process.pid % 100_000) * 10 + n);
+
+/**
+ * The limit cases must never run unbounded (a fork bomb without pids.max takes the machine down): when this machine
+ * gives no way to enforce limits, they fail, loudly, instead of running. That is a real failure, not a skip.
+ */
+function requireLimits(): void {
+  if (probe.ok && probe.limits === 'none') {
+    throw new Error('no cgroup v1 controllers and no systemd user scope here: the jail runs WITHOUT process and memory limits');
+  }
+}
 
 describe.skipIf(sandboxMissing)('hostile: processes and limits', () => {
   beforeAll(() => {
@@ -54,6 +64,7 @@ describe.skipIf(sandboxMissing)('hostile: processes and limits', () => {
   });
 
   it('the process limit holds for root: at most pids.max processes', async () => {
+    requireLimits();
     const r = await jailed(world, `sh -c 'i=0; while [ $i -lt 200 ]; do sleep ${tag(4)} & i=$((i+1)); done' 2>/dev/null; ls /proc | grep -c '^[0-9]'`, {
       spec: { limits: { pids: 64, memoryBytes: 256 * 1024 * 1024 } },
     });
@@ -64,6 +75,7 @@ describe.skipIf(sandboxMissing)('hostile: processes and limits', () => {
   });
 
   it('a fork bomb is held by the limit and removed entirely; the machine carries on', async () => {
+    requireLimits();
     const started = Date.now();
     const r = await jailed(world, ':(){ :|:& };:; sleep 100000', {
       timeoutMs: 3_000,
@@ -77,6 +89,7 @@ describe.skipIf(sandboxMissing)('hostile: processes and limits', () => {
   });
 
   it('the memory limit holds: a process that allocates past it is killed', async () => {
+    requireLimits();
     const r = await jailed(world, `node -e "const a = []; for (;;) a.push(Buffer.alloc(16 << 20, 1))"; echo "status=$?"`, {
       spec: { limits: { pids: 64, memoryBytes: 192 * 1024 * 1024 } },
     });
