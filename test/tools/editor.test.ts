@@ -248,3 +248,17 @@ describe('input and confinement', () => {
     expect(r.isError).toBe(false);
   });
 });
+
+describe('defaults', () => {
+  it('clips a huge view at 100 000 characters when no limit is set', async () => {
+    await writeFile(f('bundle.js'), 'x'.repeat(300_000));
+    const r = await editor.run({ command: 'view', path: f('bundle.js') });
+    expect(r.content.length).toBeLessThan(100_200);
+    expect(r.content).toContain('[output clipped: showing the first 100000 of 300007 characters');
+  });
+
+  it('create leaves no temp file behind', async () => {
+    await editor.run({ command: 'create', path: f('a.txt'), file_text: 'x' });
+    expect(await readdir(root)).toEqual(['a.txt']);
+  });
+});
