@@ -91,6 +91,17 @@ describe('buildJail', () => {
     expect(args.join(' ')).not.toContain('cand-token');
   });
 
+  it('makes HOME writable wherever the caller puts it', () => {
+    const withHome = (HOME: string) => buildJail(spec({ env: { PATH: '/usr/bin', HOME } }), kindOf).args;
+    expect(at(withHome(`${workspace}/.home`), '--tmpfs', `${workspace}/.home`)).toBe(-1); // inside the workspace already
+    expect(withHome(`${workspace}/.home`)).not.toContain('--dir');
+    const elsewhere = withHome('/home/evolve');
+    expect(at(elsewhere, '--tmpfs', '/home/evolve')).toBeGreaterThan(at(elsewhere, '--tmpfs', '/tmp'));
+    // A HOME above the target is emptied before the target is bound back, not after (which would hide it).
+    const above = withHome('/home/dev');
+    expect(at(above, '--tmpfs', '/home/dev')).toBeLessThan(at(above, '--ro-bind', target, target));
+  });
+
   it('shares the host network and binds the dependency folder writable in the npm-install variant', () => {
     const { args: a } = buildJail(spec({ network: 'host', writable: [`${workspace}/node_modules`] }), kindOf);
     expect(a.indexOf('--share-net')).toBeGreaterThan(a.indexOf('--unshare-all'));
