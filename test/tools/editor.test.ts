@@ -201,10 +201,12 @@ describe('input and confinement', () => {
     expect((await editor.run({ command: 'undo_edit', path: f('a') })).content).toContain('not supported');
   });
 
-  it('refuses a relative path and suggests the absolute one', async () => {
-    const r = await editor.run({ command: 'view', path: 'a.txt' });
-    expect(r.isError).toBe(true);
-    expect(r.content).toContain(`it should start with \`/\`. Maybe you meant ${f('a.txt')}?`);
+  it('reads a relative path as relative to the workspace, and confines it the same way', async () => {
+    await writeFile(f('a.txt'), 'relative\n');
+    expect(await editor.run({ command: 'view', path: 'a.txt' })).toEqual({ content: '     1\trelative', isError: false });
+    const escape = await editor.run({ command: 'view', path: '../outside/secret.txt' });
+    expect(escape.isError).toBe(true);
+    expect(escape.content).toContain('outside the workspace');
   });
 
   it('refuses ../ escapes', async () => {
