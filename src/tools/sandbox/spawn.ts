@@ -38,7 +38,7 @@ export interface JailedResult {
 }
 
 export interface JailedProcess {
-  /** The pid of the outermost process (the cgroup-joining sh that became bwrap). */
+  /** The pid of the outermost process (the cgroup-joining bash that became bwrap). */
   pid: number | undefined;
   /** How the limits are enforced; 'none' must be logged loudly by the caller. */
   limits: LimitsMode;
@@ -65,7 +65,7 @@ const WRAPPER =
 export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): JailedProcess {
   const jail = buildJail(spec);
   const bwrap = findBwrap() ?? 'bwrap';
-  const id = (options.id ?? 'jail') + '-' + randomBytes(4).toString('hex');
+  const id = `${(options.id ?? 'jail').replace(/[^\w-]/g, '_')}-${randomBytes(4).toString('hex')}`;
 
   let cgroup: Cgroup | null = null;
   let limits: LimitsMode = 'none';
