@@ -134,12 +134,15 @@ describe.skipIf(sandboxMissing)('hostile: processes and limits', () => {
     const pidsGroup = probe.cgroups.find((d) => d.includes('/pids/'));
     await probe.done;
     if (!pidsGroup) return; // limits by systemd scope or none: nothing of ours to reap
-    const gone = spawn('true');
-    await new Promise((resolve) => gone.on('exit', resolve));
-    const orphanDir = path.join(path.dirname(pidsGroup), `${gone.pid}.orphan`);
+    // A stand-in runner that dies only once its straggler is in place (other test files' jails reap too).
+    const owner = spawn('sleep', ['1000'], { stdio: 'ignore' });
+    const orphanDir = path.join(path.dirname(pidsGroup), `${owner.pid}.orphan`);
     mkdirSync(orphanDir);
     const straggler = spawn('sleep', [tag(10)], { stdio: 'ignore' });
     writeFileSync(path.join(orphanDir, 'cgroup.procs'), String(straggler.pid));
+    const ownerGone = new Promise((resolve) => owner.on('exit', resolve));
+    owner.kill('SIGKILL');
+    await ownerGone;
     await jailed(world, 'true');
     await waitFor(() => straggler.exitCode !== null || straggler.signalCode !== null);
     expect(straggler.signalCode).toBe('SIGKILL');
