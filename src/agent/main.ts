@@ -32,6 +32,7 @@ async function main(): Promise<number> {
     tools: [...toolbox.definitions, ...ANSWER_TOOLS.map((t) => t.definition)],
     maxTokens: agent.EVOLVE_MAX_OUTPUT_TOKENS ?? DEFAULT_MAX_OUTPUT_TOKENS,
     progress,
+    idleTimeoutMs: tuning.EVOLVE_API_TIMEOUT_MS,
     deadline: attempt.deadline,
   });
   try {
