@@ -100,7 +100,7 @@ async function runTool(use: Anthropic.ToolUseBlock, options: { toolbox: Toolbox;
   const known = options.toolbox.definitions.some((d) => d.name === use.name);
   const result = known
     ? await options.toolbox.run(use.name, use.input)
-    : { content: `Unknown tool '${use.name}' here. Available: ${options.toolbox.definitions.map((d) => d.name).join(', ')}.`, isError: true };
+    : { content: `'${use.name}' is not available in this step. Available now: ${options.toolbox.definitions.map((d) => d.name).join(', ')}.`, isError: true };
   const firstLine = result.isError ? ` → ${result.content.split('\n')[0]}` : '';
   options.progress.toolCall(use.name, !result.isError, describeCall(use.name, use.input) + firstLine, Date.now() - started);
   return resultBlock(use.id, result.content, result.isError);
@@ -124,6 +124,7 @@ export async function forceAnswer<T>(conversation: Conversation, tool: AnswerToo
   for (let attempt = 0; attempt < 2; attempt++) {
     const message = await conversation.ask({ type: 'tool', name: tool.name });
     let value: { v: T } | undefined;
+    problems = '';
     for (const use of message.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use')) {
       if (use.name !== tool.name || value) {
         conversation.reply(resultBlock(use.id, `Not run: answer with ${tool.name} now.`, true));

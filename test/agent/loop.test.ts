@@ -69,12 +69,12 @@ describe('the tool loop', () => {
     expect((await runPhase(conversation, { toolbox, progress, maxTurns: 5 })).kind).toBe('stopped');
   });
 
-  it('an unknown tool and an invalid answer are reported back, not thrown', async () => {
+  it('a tool not offered in this step and an invalid answer are reported back, not thrown', async () => {
     const { conversation, toolbox, progress } = await setup(sequence(
       reply(toolUse('teleport', {}), toolUse('decide_goal', { goal: 'x' })),
       (request) => {
         const results = lastToolResults(request);
-        expect(results[0].content).toMatch(/Unknown tool 'teleport'/);
+        expect(results[0].content).toMatch(/'teleport' is not available in this step/);
         expect(results[1].content).toMatch(/Invalid answer: .*previous_goal_achieved/);
         return reply(toolUse('decide_goal', goodDecision));
       },
