@@ -98,3 +98,16 @@ describe.skipIf(!bwrapWorks)('relay inside a bubblewrap jail with no network', (
     expect(rig.upstream.requests[0].headers['x-api-key']).not.toBe(token);
   });
 });
+
+describe('relay start-up', () => {
+  it('exits 70 with a reason when its port is taken', async () => {
+    const { createServer } = await import('node:net');
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', () => resolve()));
+    const port = String((busy.address() as { port: number }).port);
+    const ran = spawnSync(process.execPath, [RELAY, '--socket', '/tmp/none.sock', '--port', port, '--', 'true'], { encoding: 'utf8' });
+    await new Promise<void>((resolve) => busy.close(() => resolve()));
+    expect(ran.status).toBe(70);
+    expect(ran.stderr).toContain(`cannot listen on 127.0.0.1:${port}`);
+  });
+});
