@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { costNanos, nanosToUsd, priceFor, type Price } from '../prices.ts';
 import type { BudgetLedger, Hold } from './budget.ts';
-import { sendError } from './errors.ts';
+import { errorBody, sendError } from './errors.ts';
 import type { Redactor } from './redact.ts';
 import { CountTokensBody, MessagesBody, forwardedBetas, parseBody, policyViolation } from './request.ts';
 import { reserveCall } from './reserve.ts';
@@ -181,7 +181,7 @@ async function finishCall(ctx: CallContext, f: Finished): Promise<void> {
   await ctx.record('model_call', () => options.recorder.recordModelCall(call));
   ctx.onCall(call);
   const request = ctx.redactor.json(safeParse(f.raw));
-  const response = ctx.redactor.json(f.answered?.response ?? { error: f.failure ?? 'no answer' });
+  const response = ctx.redactor.json(f.answered?.response ?? errorBody('api_error', f.failure ?? 'no answer'));
   await ctx.record('transcript', () => options.recorder.addTranscript({ runId: options.runId, candidateId: f.candidateId, request, response }));
 }
 

@@ -92,7 +92,10 @@ export async function pipeStream(
   res.off('close', markClosed);
   if (streamError !== undefined) res.destroy();
   else if (!res.destroyed) res.end();
-  const transcript = assembler.error ? { message: assembler.message, error: assembler.error } : assembler.message;
+  // A stream that ended in an error event: the partial message, with the error alongside (or the error alone).
+  const transcript = assembler.error
+    ? (assembler.message ? { ...assembler.message, stream_error: assembler.error.error ?? assembler.error } : assembler.error)
+    : assembler.message;
   const apiError = assembler.error ? String(assembler.error.error?.type ?? 'error') : undefined;
   return {
     response: transcript, message: assembler.message, usageFinal: assembler.finalUsage, clientClosed, streamError, apiError,
