@@ -67,12 +67,15 @@ describe('relay', () => {
     expect(ran.signal).toBe('SIGTERM');
   });
 
-  it('refuses to start without a command or a socket', async () => {
+  it('refuses to start without a command or a socket, and says when the command cannot run', async () => {
     const noCommand = spawnSync(process.execPath, [RELAY, '--socket', '/tmp/x.sock', '--'], { encoding: 'utf8' });
     expect(noCommand.status).toBe(70);
     expect(noCommand.stderr).toContain('usage');
     const noSocket = spawnSync(process.execPath, [RELAY, '--port', '0', '--', 'true'], { encoding: 'utf8' });
     expect(noSocket.status).toBe(70);
+    const noSuchCommand = spawnSync(process.execPath, [RELAY, '--socket', '/tmp/x.sock', '--', '/nonexistent/agent'], { encoding: 'utf8' });
+    expect(noSuchCommand.status).toBe(127);
+    expect(noSuchCommand.stderr).toContain('cannot run /nonexistent/agent');
   });
 });
 
