@@ -106,6 +106,13 @@ export async function handleMessages(
   }
 
   const started = Date.now();
+  // A candidate that hangs up is noticed at once, but its call goes on until the usage is known.
+  let clientClosed = false;
+  res.on('close', () => {
+    if (res.writableFinished || clientClosed) return;
+    clientClosed = true;
+    ctx.onClientClosed(candidateId);
+  });
   const { url, headers } = upstreamRequest(ctx, req, '/v1/messages', beta);
   const scrub = (s: string) => ctx.redactor.string(s);
   let result: UpstreamResult | undefined;
@@ -123,8 +130,7 @@ export async function handleMessages(
       },
     });
     if (result.kind === 'stream') {
-      answered = await pipeStream(res, result.response, candidateHeaders(result.response.headers, scrub), scrub,
-        () => ctx.onClientClosed(candidateId));
+      answered = await pipeStream(res, result.response, candidateHeaders(result.response.headers, scrub), scrub);
       if (answered.streamError) failure = `upstream stream broke: ${scrub(answered.streamError)}`;
       else if (answered.apiError) failure = `upstream stream ended with ${answered.apiError}`;
     } else if (result.kind === 'buffered') {
@@ -137,7 +143,7 @@ export async function handleMessages(
       sendError(res, 502, 'api_error', failure);
     }
   } finally {
-    await finishCall(ctx, { candidateId, model: body.model, raw, hold, price, started, result, answered, failure });
+    await finishCall(ctx, { candidateId, model: body.model, raw, hold, price, started, result, answered, failure, clientClosed });
   }
 }
 
@@ -151,6 +157,7 @@ interface Finished {
   result?: UpstreamResult;
   answered?: Answered;
   failure?: string;
+  clientClosed: boolean;
 }
 
 /**
@@ -175,7 +182,7 @@ async function finishCall(ctx: CallContext, f: Finished): Promise<void> {
     stream: f.result?.kind === 'stream', attempts: f.result?.attempts ?? 1,
     stopReason: (f.answered?.message?.stop_reason as string | null | undefined) ?? null,
     ...(unknown ? { usageUnknown: true } : {}),
-    ...(f.answered?.clientClosed ? { clientClosed: true } : {}),
+    ...(f.clientClosed ? { clientClosed: true } : {}),
     ...(f.failure ? { error: f.failure } : {}),
   };
   await ctx.record('model_call', () => options.recorder.recordModelCall(call));
