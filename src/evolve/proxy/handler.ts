@@ -89,7 +89,7 @@ export async function handleMessages(
   if (!body) return;
   const { options, ledger } = ctx;
   const price = priceFor(options.prices, body.model)!;
-  const { hold } = await reserveCall(ctx, raw, body, price, candidateId, (path) => upstreamRequest(ctx, req, path, beta));
+  const { hold, sizedBy } = await reserveCall(ctx, raw, body, price, candidateId, (path) => upstreamRequest(ctx, req, path, beta));
   if (!('candidate' in hold)) {
     const what = hold.unit === 'usd'
       ? `needs up to $${hold.neededUsd.toFixed(4)} (max_tokens ${body.max_tokens}), $${hold.remainingUsd.toFixed(4)} left`
@@ -99,7 +99,8 @@ export async function handleMessages(
     const info: BudgetExhausted = { scope: hold.scope, candidateId, neededUsd: hold.neededUsd, remainingUsd: hold.remainingUsd };
     await ctx.record('budget_exhausted', () => options.recorder.appendEvent({
       runId: options.runId, candidateId, kind: 'budget_exhausted',
-      data: { scope: hold.scope, unit: hold.unit, needed: hold.neededUsd, remaining: hold.remainingUsd, model: body.model },
+      data: { scope: hold.scope, unit: hold.unit, needed: hold.neededUsd, remaining: hold.remainingUsd, model: body.model,
+        sized_by: sizedBy },
     }));
     ctx.onExhausted(info);
     return;
