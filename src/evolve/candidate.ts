@@ -109,7 +109,7 @@ export async function runChild(ctx: RunContext, plan: ChildPlan): Promise<ChildR
     if (!outcome.ok) return { row: finish('failed', outcome.reason), measure: null, depsFrom };
 
     store.updateCandidate(plan.id, { status: 'evaluating' });
-    if (lockfileChanged(await ctx.git.changedPaths(plan.parent.commit, sha))) {
+    if (lockfileChanged((await ctx.git.diff(plan.parent.commit, sha)).paths)) {
       const installed = await installDeps(ctx.git, ctx.sandbox, sha, ctx.workspaces.depsDir(plan.id), ctx.config.buildTimeoutS * 1000, ctx.signal);
       ev('deps_installed', { ok: installed.nodeModules !== null, exit_code: installed.exit.code, ms: installed.exit.ms });
       if (!installed.nodeModules) return { row: finish('failed', 'dependency install (npm ci) failed'), measure: null, depsFrom };
