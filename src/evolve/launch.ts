@@ -12,6 +12,7 @@ import { newRunId } from '../lineage/ids.ts';
 import { openStore } from '../lineage/store.ts';
 import { freezeConfig, type RunOptions } from './config.ts';
 import { Git } from './git.ts';
+import { createJailSandbox } from './jail.ts';
 import type { RunObserver, RunSummary } from './observer.ts';
 import { requirePrices, resolvePrices } from './prices.ts';
 import { startProxy } from './proxy/index.ts';
@@ -49,7 +50,7 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
   const prices = resolvePrices(o.prices);
   requirePrices(prices, [o.model]);
   const config = freezeConfig(o, await git.readFile(head, 'package.json'), seedOf(head));
-  const sandbox: Sandbox = o.unsafeNoSandbox ? new UnsafeSandbox() : await noJailYet(target);
+  const sandbox: Sandbox = o.unsafeNoSandbox ? new UnsafeSandbox() : await createJailSandbox(target);
   if (o.unsafeNoSandbox) {
     env.observer?.log?.('WARNING: --unsafe-no-sandbox: candidate code runs on this machine WITHOUT a jail, with your user\'s rights');
   }
@@ -103,9 +104,4 @@ function checkResume(db: string, resume: string | true): void {
   } finally {
     store.close();
   }
-}
-
-/** Until the tools room's jail (src/tools/sandbox) is merged, only --unsafe-no-sandbox runs can start. */
-async function noJailYet(target: string): Promise<Sandbox> {
-  throw new UsageError(`cannot jail candidates for ${target} yet: the bubblewrap jail is not in this build; pass --unsafe-no-sandbox`);
 }
