@@ -95,8 +95,13 @@ export class Git {
     exclude?: string[];
   }): Promise<string> {
     const { workTree, indexFile } = opts;
-    const excludes = (opts.exclude ?? []).map((p) => `:(exclude,top,literal)${p}`);
     return this.writes.run(async () => {
+      // An exclude pathspec naming an ignored path makes `git add` fail, and an ignored path needs none.
+      const excludes: string[] = [];
+      for (const p of opts.exclude ?? []) {
+        const ignored = await this.git(['check-ignore', '-q', '--no-index', '--', p], { workTree, indexFile, allowFail: true });
+        if (ignored === null) excludes.push(`:(exclude,top,literal)${p}`);
+      }
       await this.git(['add', '--all', '--', '.', ':(exclude,glob)**/.git', ':(exclude,glob)**/.git/**', ...excludes], { workTree, indexFile });
       const tree = (await this.git(['write-tree'], { workTree, indexFile })).trim();
       const sha = (await this.git(['commit-tree', tree, '-p', opts.parent, '-F', '-'], { input: opts.message })).trim();

@@ -119,3 +119,19 @@ describe('Git', () => {
     expect(await g.readFile(shas[1], 'nope.txt')).toBeNull();
   });
 });
+
+describe('Git.commitWorkspace excludes', () => {
+  it('keeps runner-placed folders out of the commit whether or not the repo ignores them', async () => {
+    for (const ignore of [true, false]) {
+      const repo = makeRepo({ 'a.txt': 'a\n', ...(ignore ? { '.gitignore': 'node_modules/\n' } : {}) });
+      const g = new Git(path.join(repo, '.git'));
+      const head = await g.resolveHead();
+      const ws = path.join(repo, '.git', 'evolve', 'r', 'c');
+      await g.materialise(head, ws, ws + '.index');
+      writeFiles(ws, { 'node_modules/dep/index.js': 'x\n', 'b.txt': 'b\n' });
+      const sha = await g.commitWorkspace({ workTree: ws, indexFile: ws + '.index', parent: head, branch: 'c', message: 'm', exclude: ['node_modules'] });
+      expect(git(repo, 'ls-tree', '-r', '--name-only', sha)).not.toContain('node_modules');
+      expect(git(repo, 'ls-tree', '-r', '--name-only', sha)).toContain('b.txt');
+    }
+  });
+});
