@@ -44,7 +44,13 @@ export interface ParentInfo {
 
 export interface ChildPlan { id: string; generation: number; branch: string; parent: ParentInfo; lessons: ContextEntry[] }
 
-export interface ChildResult { row: CandidateRow; measure: ParentMeasure | null; depsFrom: string | null }
+export interface ChildResult {
+  row: CandidateRow;
+  measure: ParentMeasure | null;
+  depsFrom: string | null;
+  /** Stopped before it finished: its row stays at the step it reached. */
+  interrupted?: boolean;
+}
 
 export async function runChild(ctx: RunContext, plan: ChildPlan): Promise<ChildResult> {
   const { store, clock } = ctx;
@@ -84,6 +90,8 @@ export async function runChild(ctx: RunContext, plan: ChildPlan): Promise<ChildR
       },
     });
     await ctx.proxy.dismiss(plan.id);
+    // Stopped (Ctrl-C): leave the row at agent_running, exactly as a crash would, for --resume to restart.
+    if (ctx.signal?.aborted) return { row: store.getCandidate(plan.id)!, measure: null, depsFrom, interrupted: true };
     const success = outcome.ok && outcome.result!.success;
     const wroteContext = await ensureAttemptRecorded(ws.dir, before, {
       success, goal: outcome.result?.goal ?? 'agent attempt', details: outcome.reason ?? outcome.result?.summary ?? '',
@@ -116,6 +124,7 @@ export async function runChild(ctx: RunContext, plan: ChildPlan): Promise<ChildR
       depsFrom = installed.nodeModules;
     }
     const result = await ctx.evaluator.evaluate(plan.id, sha, plan.parent.measure, depsFrom, (kind, data) => ev(kind, data), ctx.signal);
+    if (ctx.signal?.aborted) return { row: store.getCandidate(plan.id)!, measure: null, depsFrom, interrupted: true };
     const row = finish(result.status, result.reason, {
       build_ok: result.buildOk === null ? null : result.buildOk ? 1 : 0,
       tests_passed: result.counts?.passed ?? null, tests_failed: result.counts?.failed ?? null,

@@ -73,6 +73,8 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
       deps.observer?.log?.(`generation ${generation}/${config.generations}: ${config.population} children of ${[...new Set(nextParents)].join(', ')}`);
       const plans = planChildren(ctx, generation, nextParents.map((id) => parents.get(id)!), store.candidates(plan.runId));
       const results = await runGeneration(ctx, plans, () => !stopReason());
+      // A generation cut short (Ctrl-C, run budget) is not selected from: its unfinished rows stay as they are.
+      if (results.length < plans.length || results.some((r) => r.interrupted)) break;
       for (const r of results) if (r.measure) parents.set(r.row.id, parentInfo(r));
       const rows = results.map((r) => store.getCandidate(r.row.id)!);
       const selection = select(ctx, generation, rows, survivors, store.candidates(plan.runId));
