@@ -2,7 +2,7 @@
 
 /** Cuts `text` to `width` columns, ending with '…' when something was cut. Newlines become spaces. */
 export function truncate(text: string, width: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = text.replace(/[\r\n\t]+/g, ' ').trim();
   if (width <= 0) return '';
   if (flat.length <= width) return flat;
   return width === 1 ? '…' : flat.slice(0, width - 1) + '…';

@@ -48,20 +48,36 @@ export function fixtureRows(base = Date.parse('2026-11-25T20:05:01Z')): { run: R
   return { run: runRow({ started_at: t(0) }), candidates: rows };
 }
 
-/** Writes the fixture as lineage.db at `path` (WAL, migrated, user_version set) and returns the run id. */
-export function writeFixtureDb(path: string, opts: { base?: number; config?: object; finished?: boolean } = {}): string {
-  const base = opts.base ?? Date.now() - 6 * 60_000;
-  const { run, candidates } = fixtureRows(base);
+function createDb(path: string, run: RunRow, candidates: CandidateRow[]): Database.Database {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   MIGRATIONS.forEach((sql) => db.exec(sql));
   db.pragma(`user_version = ${MIGRATIONS.length}`);
-  const config = opts.config ? JSON.stringify(opts.config) : run.config_json;
-  db.prepare('INSERT INTO runs (id, started_at, finished_at, status, target, config_json) VALUES (?, ?, ?, ?, ?, ?)')
-    .run(run.id, run.started_at, opts.finished ? iso(base, 400) : null, opts.finished ? 'done' : 'running', run.target, config);
+  db.prepare('INSERT INTO runs (id, started_at, finished_at, status, target, config_json) VALUES (@id, @started_at, @finished_at, @status, @target, @config_json)').run(run);
   const cols = Object.keys(candidates[0]);
   const insert = db.prepare(`INSERT INTO candidates (${cols.join(',')}) VALUES (${cols.map((c) => '@' + c).join(',')})`);
-  for (const c of candidates) insert.run(c);
+  db.transaction(() => candidates.forEach((c) => insert.run(c)))();
+  return db;
+}
+
+/** A lineage.db with `n` synthetic candidates and a few tool calls each (for the bench). */
+export function writeSyntheticDb(path: string, n: number): string {
+  const rows = syntheticRows(n);
+  const db = createDb(path, runRow({ config_json: JSON.stringify({ population: 10, generations: Math.ceil(n / 10), model: 'm', budgetUsd: 500 }) }), rows);
+  const ev = db.prepare(`INSERT INTO events (run_id, candidate_id, at, kind, data_json) VALUES (?, ?, '2026-11-25T20:06:00Z', 'tool_call', ?)`);
+  db.transaction(() => rows.forEach((c) => [1, 2, 3].forEach((k) => ev.run(RUN_ID, c.id, JSON.stringify({ tool: 'bash', ok: true, ms: k * 100, summary: `step ${k}` })))))();
+  db.close();
+  return RUN_ID;
+}
+
+/** Writes the fixture as lineage.db at `path` (WAL, migrated, user_version set) and returns the run id. */
+export function writeFixtureDb(path: string, opts: { base?: number; config?: object; finished?: boolean } = {}): string {
+  const base = opts.base ?? Date.now() - 6 * 60_000;
+  const { run, candidates } = fixtureRows(base);
+  const db = createDb(path, {
+    ...run, finished_at: opts.finished ? iso(base, 400) : null, status: opts.finished ? 'done' : 'running',
+    config_json: opts.config ? JSON.stringify(opts.config) : run.config_json,
+  }, candidates);
   const ev = db.prepare('INSERT INTO events (run_id, candidate_id, at, kind, data_json) VALUES (?, ?, ?, ?, ?)');
   const add = (cid: string | null, s: number, kind: string, data: object = {}) => ev.run(RUN_ID, cid, iso(base, s), kind, JSON.stringify(data));
   add(null, 0, 'run_started', { population: 3, generations: 3 });

@@ -1,0 +1,69 @@
+import { useInput } from 'ink';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Screen } from './components/Screen.tsx';
+import { useLineage, useTerminalSize } from './hooks.ts';
+import { screenModel } from './screen.ts';
+import type { LineageSource } from './source.ts';
+import { bestCandidate, newestActivity } from './stats.ts';
+import { colorsEnabled } from './theme.ts';
+import { buildForest, flatten } from './tree.ts';
+import { initialView, keyNames, onData, reduceKey, type ViewContext, type ViewState } from './view.ts';
+
+export interface AppProps {
+  source: LineageSource;
+  runId: string;
+  /** Leave the view. `evolve watch` exits; during a run the runner unmounts the TUI. */
+  onQuit: () => void;
+  /** During a run only: called when the user answers y to "Stop the run?". Without it, q leaves at once. */
+  onStopRequest?: () => void;
+  pollMs?: number;
+  width?: number;
+  height?: number;
+  colors?: boolean;
+  clock?: () => number;
+}
+
+const systemClock = () => Date.now();
+
+/** The live view: polls the database, keeps the view state, maps keys; the drawing is `Screen`'s. */
+export function App({ source, runId, onQuit, onStopRequest, pollMs = 250, width, height, colors, clock = systemClock }: AppProps) {
+  const size = useTerminalSize(width, height);
+  const data = useLineage(source, runId, pollMs, clock);
+  const [view, setView] = useState<ViewState>(initialView);
+
+  const forest = useMemo(() => buildForest(data.candidates), [data.candidates]);
+  const rows = useMemo(() => flatten(forest, view.folded), [forest, view.folded]);
+  const best = useMemo(() => bestCandidate(data.candidates), [data.candidates]);
+  const newestId = data.digest.newestCandidateId ?? newestActivity(data.candidates)?.id ?? null;
+  const topRef = useRef(0);
+  const model = screenModel(data, view, rows, best, size, topRef.current);
+  topRef.current = model.top;
+
+  const ctx: ViewContext = {
+    forest, candidates: data.candidates, bestId: best?.id ?? null, newestId,
+    canStop: !!onStopRequest && data.run.status === 'running', pageSize: model.treeHeight,
+  };
+  const latest = useRef({ view, ctx });
+  latest.current = { view, ctx };
+
+  useEffect(() => {
+    setView((v) => onData(v, latest.current.ctx));
+  }, [data.candidates, newestId]);
+
+  useInput((input, key) => {
+    for (const name of keyNames(input, key)) {
+      const { view: current, ctx: context } = latest.current;
+      const { state, effect } = reduceKey(current, name, context);
+      latest.current = { view: state, ctx: context };
+      setView(state);
+      if (effect === 'stop') onStopRequest?.();
+      if (effect === 'stop' || effect === 'quit') return onQuit();
+    }
+  });
+
+  return (
+    <Screen model={model} log={data.digest.log} selectedId={view.selectedId} bestId={best?.id ?? null} frame={data.frame}
+      follow={view.follow} confirmingStop={view.confirmingStop} notice={data.error ? `database: ${data.error}` : null}
+      colors={colors ?? colorsEnabled()} />
+  );
+}

@@ -1,0 +1,24 @@
+import { Text } from 'ink';
+import { truncate } from '../format.ts';
+import { useColor } from './colors.tsx';
+
+export interface KeyHintsProps {
+  width: number;
+  confirmingStop: boolean;
+  follow: boolean;
+  detailOpen: boolean;
+  /** e.g. "12-40/1001", shown when the tree is longer than its window. */
+  position: string;
+  notice?: string | null;
+}
+
+/** The bottom line: key hints, or the stop question during a run. */
+export function KeyHints({ width, confirmingStop, follow, detailOpen, position, notice }: KeyHintsProps) {
+  const color = useColor();
+  if (confirmingStop) {
+    return <Text color={color('yellow')} bold wrap="truncate">{truncate('Stop the run? (y/n)', width)}</Text>;
+  }
+  const hints = ['↑↓/jk move', '←→ fold', `enter ${detailOpen ? 'close' : 'details'}`, 'b best', `f follow${follow ? ' (on)' : ''}`, 'q quit'];
+  const text = [notice ?? '', position, ...hints].filter(Boolean).join('  ');
+  return <Text dimColor={!notice} color={notice ? color('red') : undefined} wrap="truncate">{truncate(text, width)}</Text>;
+}

@@ -1,0 +1,45 @@
+import type { RunRow } from '../lineage/schema.ts';
+import type { RunConfigView } from './config.ts';
+import { formatCost, formatDuration, formatTokens, packSegments, progressBar, type Segment } from './format.ts';
+import type { RunStats } from './stats.ts';
+
+/**
+ * The header as lines of segments for a given width: what to say (loud labels first), packed so that a narrow
+ * terminal gets more lines instead of wrapped text. Missing config reads '?'.
+ */
+export function headerLines(run: RunRow, config: RunConfigView, s: RunStats, width: number): Segment[][] {
+  const q = (v: unknown) => (v == null ? '?' : String(v));
+  const loud: Segment[] = [];
+  if (config.standin) loud.push({ text: ' STAND-IN MODEL ', color: 'yellow', bold: true, inverse: true });
+  if (config.unsafeNoSandbox) loud.push({ text: ' UNSAFE: NO SANDBOX ', color: 'red', bold: true, inverse: true });
+  const runStatus = run.status === 'running' ? 'running' : `${run.status}${run.stop_reason ? ` (${run.stop_reason})` : ''}`;
+  const identity: Segment[] = [
+    { text: `evolve ${run.id}`, bold: true },
+    { text: runStatus, color: run.status === 'running' ? 'cyan' : run.status === 'done' ? 'green' : 'red' },
+    { text: `target ${config.target ?? run.target ?? '?'}` },
+    { text: `model ${q(config.model)}` },
+  ];
+  const budget = config.budgetUsd != null ? ` / ${formatCost(config.budgetUsd)}` : ' / ?';
+  const overBudget = config.budgetUsd != null && s.costUsd >= config.budgetUsd * 0.9;
+  const counts: Segment[] = [
+    { text: `gen ${s.generation}/${q(s.generations)}`, bold: true },
+    { text: `${s.running} running`, color: s.running ? 'cyan' : undefined },
+    { text: `${s.done} done` },
+    { text: `${s.failed} failed`, color: s.failed ? 'red' : undefined },
+    { text: `${s.survivors} survivors`, color: 'green' },
+    { text: `${formatTokens(s.tokens)} tok` },
+    { text: `${formatCost(s.costUsd)}${budget}`, color: overBudget ? 'red' : undefined },
+  ];
+  const barWidth = Math.max(10, Math.min(40, width - 34));
+  const timing: Segment[] = [
+    { text: `${progressBar(s.progress, barWidth)} ${Math.round(s.progress * 100)}%`, color: 'cyan' },
+    { text: `elapsed ${formatDuration(s.elapsedMs)}` },
+    { text: run.status === 'running' ? `eta ${s.etaMs == null ? '?' : formatDuration(s.etaMs)}` : '' },
+  ];
+  return [
+    ...(loud.length ? packSegments(loud, width, 1) : []),
+    ...packSegments(identity, width),
+    ...packSegments(counts, width),
+    ...packSegments(timing, width),
+  ];
+}

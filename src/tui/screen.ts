@@ -1,0 +1,48 @@
+import type { CandidateRow } from '../lineage/schema.ts';
+import { layoutColumns, widestGuides, type RowLayout } from './columns.ts';
+import { detailLines, type DetailLine } from './detail.ts';
+import type { Segment } from './format.ts';
+import { headerLines } from './header.ts';
+import type { LineageState } from './load.ts';
+import { summarize } from './stats.ts';
+import { indexOfId, scrollTop, type FlatRow } from './tree.ts';
+import type { ViewState } from './view.ts';
+
+/**
+ * Everything one frame shows, computed from the data, the view state and the terminal size: the header lines,
+ * the window of tree rows, the detail lines. Heights are budgeted so that the live area stays shorter than the
+ * terminal (a taller one makes Ink clear the screen on every frame).
+ */
+export interface ScreenModel {
+  width: number;
+  header: Segment[][];
+  rows: FlatRow[];
+  top: number;
+  treeHeight: number;
+  layout: RowLayout;
+  detail: DetailLine[] | null;
+  position: string;
+}
+
+export function screenModel(
+  data: LineageState, view: ViewState, rows: readonly FlatRow[], best: CandidateRow | null,
+  size: { columns: number; rows: number }, previousTop: number,
+): ScreenModel {
+  const width = size.columns;
+  const budget = Math.max(6, size.rows - 1);
+  const header = headerLines(data.run, data.config, summarize(data.run, data.config, data.candidates, data.now), width);
+  const room = budget - header.length - 1;
+  const selected = view.detailOpen ? data.candidates.find((c) => c.id === view.selectedId) : undefined;
+  const detail = selected
+    ? detailLines(selected, data.digest.byCandidate.get(selected.id), {
+      width, maxLines: Math.max(3, Math.min(12, Math.floor(room / 2) - 1)), bestId: best?.id ?? null,
+    })
+    : null;
+  const treeHeight = Math.max(1, room - (detail ? detail.length + 1 : 0));
+  const top = scrollTop(previousTop, indexOfId(rows, view.selectedId), treeHeight, rows.length);
+  const window = rows.slice(top, top + treeHeight);
+  return {
+    width, header, rows: window, top, treeHeight, layout: layoutColumns(width, widestGuides(rows)), detail,
+    position: rows.length > treeHeight ? `${top + 1}-${top + window.length}/${rows.length}` : '',
+  };
+}

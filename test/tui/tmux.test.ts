@@ -1,0 +1,64 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixtureDb, waitFor } from './helpers.ts';
+
+/**
+ * `evolve watch` in a real terminal: tmux runs it on a private server, the test sends keys and reads the screen
+ * with capture-pane, waiting for the expected text (never for a fixed time). EVOLVE_TUI_TEST_DB points it at
+ * another lineage.db (e.g. from an end-to-end run) instead of the fixture.
+ */
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+const SOCKET = `evolve-tui-test-${process.pid}`;
+const BIN = join(import.meta.dirname, '../../bin/evolve.mjs');
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+
+let db: ReturnType<typeof fixtureDb>;
+beforeAll(() => {
+  db = fixtureDb();
+});
+afterAll(() => {
+  if (hasTmux) spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+  db?.cleanup();
+});
+
+function start(name: string, env: string, width = 120, height = 40) {
+  const dbPath = process.env.EVOLVE_TUI_TEST_DB ?? db.path;
+  const cmd = `env ${env} node ${BIN} watch --db '${dbPath}'; echo "EXITED $?"; sleep 60`;
+  tmux('new-session', '-d', '-s', name, '-x', String(width), '-y', String(height), cmd);
+  const screen = (escapes = false) => tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', name);
+  const until = (test: (s: string) => boolean, what: string) => waitFor(() => test(screen()), () => `${what}; screen:\n${screen()}`, 10_000);
+  return { screen, until, keys: (...k: string[]) => tmux('send-keys', '-t', name, ...k) };
+}
+
+describe.skipIf(!hasTmux)('evolve watch in tmux', () => {
+  it('shows the tree, opens details on enter, follows a resize, and exits on q', async () => {
+    const t = start('main', '-u NO_COLOR -u FORCE_COLOR');
+    await t.until((s) => s.includes('q quit') && s.includes('seed0000'), 'the first frame');
+    const screen = t.screen();
+    expect(screen).toMatch(/evolve \d{8}-\d{6}-[0-9a-f]{4}/);
+    expect(screen).toMatch(/gen \d+\/\S+\s+\d+ running/);
+    if (!process.env.EVOLVE_TUI_TEST_DB) {
+      expect(screen).toMatch(/● ├─ ▾ a1b2c3d4\s+passed\s+0\.71/);
+      expect(screen).toMatch(/c9d0e1f2\s+failed/);
+    }
+    expect(t.screen(true)).toMatch(/\u001b\[[0-9;]*3[0-7]m/);
+    t.keys('j');
+    t.keys('Enter');
+    await t.until((s) => /goal\s+\S/.test(s) && s.includes('enter close'), 'the detail pane');
+    expect(t.screen()).toMatch(/checks\s+build/);
+    tmux('resize-window', '-t', 'main', '-x', '60', '-y', '30');
+    await t.until((s) => s.split('\n').some((l) => l.includes('q quit')) && !s.includes('$0.21 Cache'), 'the 60-column layout');
+    for (const line of t.screen().split('\n')) expect(line.length).toBeLessThanOrEqual(60);
+    t.keys('q');
+    await t.until((s) => s.includes('EXITED 0'), 'exit code 0 after q');
+  });
+
+  it('uses no colour under NO_COLOR', async () => {
+    const t = start('nocolor', '-u FORCE_COLOR NO_COLOR=1');
+    await t.until((s) => s.includes('q quit'), 'the first frame');
+    expect(t.screen(true)).not.toMatch(/\u001b\[(?:[0-9]+;)*(?:3[0-7]|9[0-7]|38)[;m]/);
+    t.keys('q');
+    await t.until((s) => s.includes('EXITED 0'), 'exit after q');
+  });
+});
