@@ -37,7 +37,7 @@ export function detailLines(
   if (c.agent_summary) lines.push({ label: 'agent', text: cut(c.agent_summary) });
   if (lines.length <= opts.maxLines) return lines;
   // Too tall for the terminal: the error matters more than the middle lines.
-  const tail = c.error ? lines.filter((l) => l.label === 'error') : [];
+  const tail = c.error && opts.maxLines > 1 ? lines.filter((l) => l.label === 'error') : [];
   return [...lines.filter((l) => l.label !== 'error').slice(0, Math.max(1, opts.maxLines - tail.length)), ...tail];
 }
 
