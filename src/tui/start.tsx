@@ -12,6 +12,8 @@ export interface StartTuiOptions {
    */
   onStopRequest?: () => void;
   pollMs?: number;
+  /** Print console.* output above the view instead of through it (default true). */
+  patchConsole?: boolean;
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
 }
@@ -38,7 +40,7 @@ export function startTui(opts: StartTuiOptions): TuiHandle {
   let leave = () => {};
   const instance = render(
     <App source={source} runId={opts.runId} pollMs={opts.pollMs} onQuit={() => leave()} onStopRequest={opts.onStopRequest} />,
-    { stdout: opts.stdout, stdin: opts.stdin, exitOnCtrlC: !opts.onStopRequest, maxFps: 10 },
+    { stdout: opts.stdout, stdin: opts.stdin, exitOnCtrlC: !opts.onStopRequest, maxFps: 10, patchConsole: opts.patchConsole ?? true },
   );
   leave = () => instance.unmount();
   const done = instance.waitUntilExit().then(() => undefined, () => undefined).finally(() => source.close());
