@@ -1,7 +1,15 @@
 import type { Command } from 'commander';
+import { registerExport } from './export.ts';
+import { registerLineage } from './lineage.ts';
+import { registerRun } from './run.ts';
+import { registerShow } from './show.ts';
 import { registerWatch } from './watch.ts';
 
 /** Every command of contract 1 registers itself here, one file each under src/cli/. */
 export function registerCommands(program: Command): void {
+  registerRun(program);
   registerWatch(program);
+  registerLineage(program);
+  registerShow(program);
+  registerExport(program);
 }

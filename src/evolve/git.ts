@@ -89,10 +89,15 @@ export class Git {
    * Commits the full content of `workTree` (any nested `.git` excluded) as one commit whose only parent is
    * `parent`, and points `refs/heads/<branch>` at it. Returns the new commit's sha.
    */
-  commitWorkspace(opts: { workTree: string; indexFile: string; parent: string; branch: string; message: string }): Promise<string> {
+  commitWorkspace(opts: {
+    workTree: string; indexFile: string; parent: string; branch: string; message: string;
+    /** Top-level paths the runner put there itself (e.g. node_modules) that are not candidate content. */
+    exclude?: string[];
+  }): Promise<string> {
     const { workTree, indexFile } = opts;
+    const excludes = (opts.exclude ?? []).map((p) => `:(exclude,top,literal)${p}`);
     return this.writes.run(async () => {
-      await this.git(['add', '--all', '--', '.', ':(exclude,glob)**/.git', ':(exclude,glob)**/.git/**'], { workTree, indexFile });
+      await this.git(['add', '--all', '--', '.', ':(exclude,glob)**/.git', ':(exclude,glob)**/.git/**', ...excludes], { workTree, indexFile });
       const tree = (await this.git(['write-tree'], { workTree, indexFile })).trim();
       const sha = (await this.git(['commit-tree', tree, '-p', opts.parent, '-F', '-'], { input: opts.message })).trim();
       await this.git(['update-ref', '-m', 'evolve: commit candidate', `refs/heads/${opts.branch}`, sha]);

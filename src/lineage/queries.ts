@@ -60,6 +60,15 @@ export class LineageQueries {
     };
   }
 
+  /**
+   * Runs `fn` against one consistent snapshot: a read transaction, so a writer committing in between cannot make
+   * two queries disagree (say a tree and its per-generation counts). Readers combining several queries use it.
+   */
+  snapshot<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn();
+    return this.db.transaction(fn).deferred();
+  }
+
   getRun(id: string): RunRow | undefined {
     return this.stmts.getRun.get(id) as RunRow | undefined;
   }

@@ -4,3 +4,4 @@ export * from './script.ts';
 export { countInputTokens, PromptCache, tokensOf } from './cache.ts';
 export { invalidReason, countCacheControl, MAX_CACHE_BREAKPOINTS } from './validate.ts';
 export type * from './types.ts';
+export { agentAttemptScript, type AttemptPlay } from './agent-script.ts';

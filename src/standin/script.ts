@@ -43,6 +43,16 @@ export function sequence(...steps: (ScriptAnswer | Script)[]): Script {
   };
 }
 
+/** Answers in order of this script's own calls (unlike `sequence`, which follows the server's request index). */
+export function inOrder(...steps: (ScriptAnswer | Script)[]): Script {
+  let next = 0;
+  return (request, ctx) => {
+    const step = steps[next++];
+    if (step === undefined) return apiError(500, `stand-in script exhausted after ${steps.length} answers`);
+    return typeof step === 'function' ? step(request, ctx) : step;
+  };
+}
+
 /** The name of the tool a request forces with tool_choice {type:'tool'}, if any. */
 export function forcedTool(request: MessagesRequest): string | undefined {
   return request.tool_choice?.type === 'tool' ? request.tool_choice.name : undefined;

@@ -64,6 +64,17 @@ function killGroup(pid: number): void {
   liveGroups.delete(pid);
 }
 
+/**
+ * Lets go of a dead shell's pipes. A process that escaped the group (setsid) may still hold their other ends, and
+ * open pipes would keep this process alive after close().
+ */
+function release(shell: ChildProcess): void {
+  shell.stdin?.destroy();
+  shell.stdout?.destroy();
+  shell.stderr?.destroy();
+  shell.unref();
+}
+
 const shellQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
 export class BashSession {
@@ -145,6 +156,7 @@ export class BashSession {
       // process still holds it) so that what the command printed before `exit` is not lost.
       const report = () => {
         if (this.listener?.shell === shell) this.listener.ended(how);
+        release(shell);
       };
       const grace = setTimeout(report, 250);
       shell.stdout!.once('close', () => {
@@ -164,6 +176,7 @@ export class BashSession {
     this.shell = null;
     if (reason) this.lostNotice = reason;
     if (shell.pid !== undefined) killGroup(shell.pid);
+    release(shell);
   }
 
   private exec(command: string): Promise<{ text: string; outcome: Outcome }> {

@@ -1,5 +1,5 @@
 /** Real temporary git repositories for the runner's tests. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,3 +34,18 @@ export function makeRepo(files: Record<string, string>): string {
   git(dir, 'commit', '-q', '-m', 'seed');
   return dir;
 }
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+/** Runs the installed CLI as a user would, with exactly `env` (plus PATH and HOME). */
+export function evolve(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'evolve.mjs'), ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+}
+

@@ -106,6 +106,22 @@ describe('reader queries on a branching tree with failed candidates and two runs
   });
 });
 
+describe('snapshots', () => {
+  it('keeps several queries of a reader consistent while another connection writes', () => {
+    const { store: writer, path } = buildSampleStore();
+    const reader = track(openStore(path, { readonly: true }));
+    const [before, after, outside] = reader.snapshot(() => {
+      const first = reader.candidates(RUN_A).length;
+      writer.addCandidate({
+        id: 'f0000001', runId: RUN_A, generation: 3, parentId: 'b1000001', branch: null, baseCommit: null,
+      });
+      return [first, reader.candidates(RUN_A).length, writer.candidates(RUN_A).length];
+    });
+    expect([before, after, outside]).toEqual([7, 7, 8]);
+    expect(reader.candidates(RUN_A)).toHaveLength(8);
+  });
+});
+
 describe('a 1,000-deep chain', () => {
   it('walks all the way up and down, and nests 1,001 levels', () => {
     const store = track(openStore(join(tempDir(), 'chain.db')));

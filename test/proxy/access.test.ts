@@ -1,5 +1,6 @@
 /** Who and what gets through the proxy: tokens, paths, methods, models, body shape, server-side features. */
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { answerWith } from './fake-upstream.ts';
 import { body, call, MODEL, startRig, type Rig } from './helpers.ts';
@@ -60,10 +61,10 @@ describe('paths and bodies', () => {
     expectError(await call(rig.socketPath, { path: '/v1/messages/batches', body: body(), headers: auth() }), 404, 'not_found_error');
     expectError(await call(rig.socketPath, { path: '/v1/files', body: body(), headers: auth() }), 404, 'not_found_error');
     expect((await call(rig.socketPath, { method: 'GET', headers: auth() })).status).toBe(405);
-    rig.upstream.script = () => ({ kind: 'json', body: { input_tokens: 7 } });
+    rig.upstream.countTokens = () => 7;
     const counted = await call(rig.socketPath, { path: '/v1/messages/count_tokens', body: { model: MODEL, messages: body().messages }, headers: auth() });
     expect(counted.json()).toEqual({ input_tokens: 7 });
-    expect(rig.upstream.requests.map((r) => r.path)).toEqual(['/v1/messages/count_tokens']);
+    expect(rig.upstream.counted.map((r) => r.headers['x-api-key'])).toEqual(['sk-ant-api03-REALKEY-never-in-a-jail-0123456789']);
     expect(rig.recorder.calls).toHaveLength(0);
   });
 
@@ -115,5 +116,26 @@ describe('the key', () => {
       expect(a.text + JSON.stringify(a.headers)).not.toContain('REALKEY');
     }
     expect(answers[0].headers['x-echo']).toBeUndefined();
+  });
+});
+
+describe('a socket of its own', () => {
+  it('accepts only its candidate\'s token, and goes away when the candidate is dismissed', async () => {
+    const other = rig.proxy.admit('cand0002', { budgetUsd: 1 });
+    const own = join(rig.dir, 'cand0001.sock');
+    await rig.proxy.openSocket('cand0001', own);
+    expect(statSync(own).mode & 0o777).toBe(0o666);
+    expect((await call(own, { body: body(), headers: { 'x-api-key': token } })).status).toBe(200);
+    const a = await call(own, { body: body(), headers: { 'x-api-key': other } });
+    expectError(a, 401, 'authentication_error');
+    expect(a.json().error.message).toContain('another candidate');
+    expect(rig.recorder.calls.map((c) => c.candidateId)).toEqual(['cand0001']);
+    rig.proxy.dismiss('cand0001');
+    const fresh = rig.proxy.admit('cand0001', { budgetUsd: 1 });
+    await rig.proxy.openSocket('cand0001', own);
+    expect((await call(own, { body: body(), headers: { 'x-api-key': fresh } })).status).toBe(200);
+    rig.proxy.dismiss('cand0001');
+    await rig.proxy.close({ graceMs: 1000 });
+    expect(existsSync(own)).toBe(false);
   });
 });

@@ -110,3 +110,28 @@ describe('candidate budget', () => {
     expect(rig.proxy.candidateSpentUsd('a')).toBeCloseTo(0.9999, 9);
   });
 });
+
+describe('sizing a prompt near the cap', () => {
+  const big = () => body({ stream: true, temperature: 0.5, messages: [{ role: 'user', content: 'x'.repeat(20_000) }] });
+
+  it('asks count_tokens when the byte bound does not fit, and forwards when the real size does', async () => {
+    rig = await startRig(answerWith({ input_tokens: 5000, output_tokens: 100 }));
+    rig.upstream.countTokens = () => 5000;
+    const token = rig.proxy.admit('a', { budgetUsd: 0.03 });
+    const a = await call(rig.socketPath, { body: big(), headers: { 'x-api-key': token } });
+    expect(a.status).toBe(200);
+    expect(rig.upstream.counted).toHaveLength(1);
+    expect(Object.keys(rig.upstream.counted[0].body).sort()).toEqual(['messages', 'model']);
+    expect(rig.recorder.spent()).toBeLessThanOrEqual(0.03);
+  });
+
+  it('still refuses when the counted prompt does not fit either, or when it cannot be counted', async () => {
+    rig = await startRig(answerWith({ input_tokens: 5000, output_tokens: 100 }));
+    rig.upstream.countTokens = () => 20_000;
+    const token = rig.proxy.admit('a', { budgetUsd: 0.03 });
+    expect((await call(rig.socketPath, { body: big(), headers: { 'x-api-key': token } })).status).toBe(402);
+    rig.upstream.countTokens = () => null;
+    expect((await call(rig.socketPath, { body: big(), headers: { 'x-api-key': token } })).status).toBe(402);
+    expect(rig.upstream.requests).toHaveLength(0);
+  });
+});

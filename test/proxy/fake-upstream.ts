@@ -23,7 +23,9 @@ export type Reply =
   | { kind: 'json'; status?: number; body: unknown; headers?: Record<string, string> }
   | { kind: 'sse'; events: [string, unknown][]; headers?: Record<string, string>;
       /** Sends the events before `pauseAfter`, then waits for `gate` before the rest. */
-      pauseAfter?: number; gate?: Promise<void> }
+      pauseAfter?: number; gate?: Promise<void>;
+      /** Destroys the connection after this many events instead of finishing. */
+      dropAfter?: number }
   /** Accepts the request and destroys the connection without an answer. */
   | { kind: 'drop' };
 
@@ -68,8 +70,12 @@ export const answerWith = (usage: UsageIn, text?: string): Script => (req) =>
 
 export interface FakeUpstream {
   url: string;
+  /** Messages requests (count_tokens ones are answered apart, by `countTokens`, and kept in `counted`). */
   requests: SeenRequest[];
   script: Script;
+  /** The prompt size count_tokens reports; null = answer 404 like an API without the endpoint. */
+  countTokens: (body: any) => number | null;
+  counted: SeenRequest[];
   /** Requests being answered right now, and the most at once. */
   active: number;
   maxActive: number;
@@ -78,7 +84,7 @@ export interface FakeUpstream {
 
 export async function startFakeUpstream(script: Script): Promise<FakeUpstream> {
   const fake: FakeUpstream = {
-    url: '', requests: [], script, active: 0, maxActive: 0,
+    url: '', requests: [], script, active: 0, maxActive: 0, countTokens: () => null, counted: [],
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
@@ -90,6 +96,12 @@ export async function startFakeUpstream(script: Script): Promise<FakeUpstream> {
     const text = Buffer.concat(chunks).toString('utf8');
     let body: any = text;
     try { body = JSON.parse(text); } catch { /* kept as text */ }
+    if (req.url?.startsWith('/v1/messages/count_tokens')) {
+      fake.counted.push({ n: fake.counted.length + 1, path: req.url, headers: req.headers, body });
+      const n = fake.countTokens(body);
+      await reply(res, n === null ? apiError(404, 'not_found_error') : { kind: 'json', body: { input_tokens: n } });
+      return;
+    }
     const seen: SeenRequest = { n: fake.requests.length + 1, path: req.url ?? '', headers: req.headers, body };
     fake.requests.push(seen);
     fake.active++;
@@ -117,6 +129,10 @@ async function reply(res: ServerResponse, r: Reply): Promise<void> {
     return;
   }
   res.writeHead(200, { 'content-type': 'text/event-stream', 'request-id': 'req_test', ...r.headers });
+  if (r.dropAfter !== undefined) {
+    res.write(sseText(r.events.slice(0, r.dropAfter)), () => res.socket?.destroy());
+    return;
+  }
   const cut = r.pauseAfter ?? r.events.length;
   res.write(sseText(r.events.slice(0, cut)));
   if (r.gate) await r.gate;

@@ -1,8 +1,11 @@
 /** Upstream faults: retried with backoff while nothing has reached the candidate, every retry recorded. */
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { answerWith, apiError, type Reply } from './fake-upstream.ts';
-import { body, call, startRig, type Rig } from './helpers.ts';
+import type { ModelCallRecord } from '../../src/evolve/proxy/types.ts';
+import { answerWith, apiError, streamEvents, type Reply } from './fake-upstream.ts';
+import { costOf, DEFAULT_PRICES } from '../../src/evolve/prices.ts';
+import { body, call, MODEL, next, openStream, startRig, upstreamReceives, type Rig } from './helpers.ts';
 
 let rig: Rig;
 afterEach(async () => rig?.close());
@@ -82,5 +85,68 @@ describe('persistent faults', () => {
     expect(a.json().error.type).toBe('api_error');
     expect(retries()).toHaveLength(2);
     expect(rig.proxy.remainingUsd()).toBeCloseTo(0.01, 9);
+  });
+});
+
+describe('faults inside a stream', () => {
+  const usageStart = { input_tokens: 900, output_tokens: 50 };
+
+  it('passes an error event on and bills the usage seen so far', async () => {
+    rig = await startRig((req) => {
+      const events = streamEvents(usageStart, 'partial', req.body.model).slice(0, 4);
+      events.push(['error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }]);
+      return { kind: 'sse', events };
+    });
+    const token = rig.proxy.admit('c1', { budgetUsd: 1 });
+    const a = await call(rig.socketPath, { body: body({ stream: true }), headers: { 'x-api-key': token } });
+    expect(a.text).toContain('event: error');
+    expect(rig.recorder.calls).toEqual([expect.objectContaining({
+      status: 200, inputTokens: 900, outputTokens: 1, error: 'upstream stream ended with overloaded_error', usageUnknown: true,
+    })]);
+    // The final usage never came: the call is charged its reserved worst case, more than the tokens seen.
+    const seen = costOf({ inputTokens: 900, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 }, DEFAULT_PRICES[MODEL]);
+    expect(rig.recorder.calls[0].costUsd).toBeGreaterThan(seen);
+    expect(rig.proxy.spentUsd()).toBe(rig.recorder.calls[0].costUsd);
+    expect(rig.recorder.transcripts[0].response).toMatchObject({ error: { error: { type: 'overloaded_error' } } });
+  });
+
+  it('breaks the candidate\'s connection when the upstream stream breaks, billing what arrived', async () => {
+    rig = await startRig((req) => ({ kind: 'sse', events: streamEvents(usageStart, 'cut short', req.body.model), dropAfter: 3 }));
+    const token = rig.proxy.admit('c1', { budgetUsd: 1 });
+    const billed = next<ModelCallRecord>(rig.proxy, 'call');
+    await call(rig.socketPath, { body: body({ stream: true }), headers: { 'x-api-key': token } }).catch((err: Error) => err);
+    const recorded = await billed;
+    expect(recorded).toMatchObject({ inputTokens: 900, usageUnknown: true, error: expect.stringContaining('upstream stream broke') });
+    expect(rig.upstream.requests).toHaveLength(1);
+  });
+});
+
+describe('closing the proxy', () => {
+  it('lets a call in flight finish and be billed, then removes the socket', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    rig = await startRig((req) => ({ kind: 'sse', events: streamEvents(usage, 'slow', req.body.model), pauseAfter: 1, gate }));
+    const token = rig.proxy.admit('c1', { budgetUsd: 1 });
+    const started = upstreamReceives(rig);
+    const answer = call(rig.socketPath, { body: body({ stream: true }), headers: { 'x-api-key': token } });
+    await started;
+    const closing = rig.proxy.close({ graceMs: 60_000 });
+    expect(rig.proxy.inFlight()).toBe(1);
+    release();
+    await closing;
+    expect((await answer).status).toBe(200);
+    expect(rig.recorder.calls).toEqual([expect.objectContaining({ outputTokens: 5, status: 200 })]);
+    expect(existsSync(rig.socketPath)).toBe(false);
+  });
+
+  it('aborts what is left after the grace period, still recording the call', async () => {
+    rig = await startRig((req) => ({ kind: 'sse', events: streamEvents(usage, 'never ends', req.body.model), pauseAfter: 1, gate: new Promise(() => {}) }));
+    const token = rig.proxy.admit('c1', { budgetUsd: 1 });
+    const billed = next<ModelCallRecord>(rig.proxy, 'call');
+    const answer = openStream(rig.socketPath, token, body({ stream: true }));
+    await answer.firstBytes;
+    await rig.proxy.close({ graceMs: 0 });
+    await answer.done;
+    expect(await billed).toMatchObject({ inputTokens: 10, error: expect.stringContaining('upstream stream broke') });
   });
 });

@@ -90,3 +90,35 @@ export const body = (extra: Record<string, unknown> = {}) => ({
 export function next<T = unknown>(emitter: NodeJS.EventEmitter, event: string): Promise<T> {
   return new Promise((resolve) => emitter.once(event, resolve));
 }
+
+/** Resolves when the fake upstream receives its next Messages request. */
+export function upstreamReceives(rig: Rig): Promise<void> {
+  return new Promise((resolve) => {
+    const prev = rig.upstream.script;
+    rig.upstream.script = (req) => {
+      rig.upstream.script = prev;
+      resolve();
+      return prev(req);
+    };
+  });
+}
+
+/** Starts a streaming call; `firstBytes` resolves when the first event reaches the candidate, `done` at the end. */
+export function openStream(socketPath: string, token: string, payload: unknown) {
+  let firstBytes!: () => void;
+  const first = new Promise<void>((resolve) => { firstBytes = resolve; });
+  const done = new Promise<string>((resolve) => {
+    const req = request({
+      socketPath, method: 'POST', path: '/v1/messages',
+      headers: { 'content-type': 'application/json', 'x-api-key': token },
+    }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => { text += d; firstBytes(); });
+      res.on('end', () => resolve(text));
+      res.on('error', () => resolve(text));
+    });
+    req.on('error', () => resolve(''));
+    req.end(JSON.stringify(payload));
+  });
+  return { firstBytes: first, done };
+}

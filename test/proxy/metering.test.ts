@@ -111,3 +111,16 @@ describe('transcripts', () => {
     expect(rig.recorder.calls[0]).toMatchObject({ outputTokens: 20, stopReason: 'tool_use' });
   });
 });
+
+describe('a failing store', () => {
+  it('never breaks the candidate\'s call; the failure is logged', async () => {
+    const lines: string[] = [];
+    rig = await startRig(answerWith(usage), { log: (line) => lines.push(line) });
+    rig.recorder.recordModelCall = () => { throw new Error('database is locked'); };
+    const token = rig.proxy.admit('c1', { budgetUsd: 1 });
+    const a = await call(rig.socketPath, { body: body(), headers: { 'x-api-key': token } });
+    expect(a.status).toBe(200);
+    expect(lines).toContainEqual(expect.stringContaining('recording model_call failed: database is locked'));
+    expect(rig.proxy.spentUsd()).toBeCloseTo(expectedCost, 12);
+  });
+});

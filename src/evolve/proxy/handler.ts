@@ -1,12 +1,11 @@
 /** One candidate call through the proxy: check, reserve, forward, answer, settle, record. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { costNanos, nanosToUsd, priceFor, worstCaseNanos } from '../prices.ts';
-import type { BudgetLedger } from './budget.ts';
+import { costNanos, nanosToUsd, priceFor, type Price } from '../prices.ts';
+import type { BudgetLedger, Hold } from './budget.ts';
 import { sendError } from './errors.ts';
 import type { Redactor } from './redact.ts';
-import {
-  CountTokensBody, MessagesBody, forwardedBetas, parseBody, policyViolation, promptTokenBound, usesOneHourCache,
-} from './request.ts';
+import { CountTokensBody, MessagesBody, forwardedBetas, parseBody, policyViolation } from './request.ts';
+import { reserveCall } from './reserve.ts';
 import { candidateHeaders, pipeStream, sendBuffered, type Answered } from './respond.ts';
 import { totalTokens, usageOf } from './stream.ts';
 import type { BudgetExhausted, ModelCallRecord, ProxyOptions, RetryOptions } from './types.ts';
@@ -90,9 +89,7 @@ export async function handleMessages(
   if (!body) return;
   const { options, ledger } = ctx;
   const price = priceFor(options.prices, body.model)!;
-  const promptBound = promptTokenBound(raw, options.inputTokensPerByte ?? 1);
-  const worst = worstCaseNanos(promptBound, body.max_tokens, price, usesOneHourCache(raw));
-  const hold = ledger.reserve(candidateId, worst, promptBound + body.max_tokens);
+  const { hold } = await reserveCall(ctx, raw, body, price, candidateId, (path) => upstreamRequest(ctx, req, path, beta));
   if (!('candidate' in hold)) {
     const what = hold.unit === 'usd'
       ? `needs up to $${hold.neededUsd.toFixed(4)} (max_tokens ${body.max_tokens}), $${hold.remainingUsd.toFixed(4)} left`
@@ -128,7 +125,8 @@ export async function handleMessages(
     if (result.kind === 'stream') {
       answered = await pipeStream(res, result.response, candidateHeaders(result.response.headers, scrub), scrub,
         () => ctx.onClientClosed(candidateId));
-      failure = answered.streamError && `upstream stream broke: ${scrub(answered.streamError)}`;
+      if (answered.streamError) failure = `upstream stream broke: ${scrub(answered.streamError)}`;
+      else if (answered.apiError) failure = `upstream stream ended with ${answered.apiError}`;
     } else if (result.kind === 'buffered') {
       const passed = candidateHeaders(result.headers, scrub);
       if (result.status >= 400 && result.attempts > 1) passed['x-should-retry'] = 'false';
@@ -139,26 +137,52 @@ export async function handleMessages(
       sendError(res, 502, 'api_error', failure);
     }
   } finally {
-    const usage = usageOf(answered?.message);
-    const actual = costNanos(usage, price);
-    ledger.settle(hold, actual, totalTokens(usage));
-    if (actual > hold.nanos) ctx.log(`proxy: call of ${candidateId} cost more than its reservation (${actual} > ${hold.nanos} nano-USD)`);
-    const call: ModelCallRecord = {
-      runId: options.runId, candidateId, model: body.model, ...usage, costUsd: nanosToUsd(actual),
-      ms: Date.now() - started,
-      status: result?.kind === 'stream' ? result.response.status : result?.kind === 'buffered' ? result.status : 502,
-      stream: result?.kind === 'stream', attempts: result?.attempts ?? 1,
-      stopReason: (answered?.message?.stop_reason as string | null | undefined) ?? null,
-      ...(answered?.clientClosed ? { clientClosed: true } : {}),
-      ...(failure ? { error: failure } : {}),
-    };
-    delete (call as { cacheWrite1hTokens?: number }).cacheWrite1hTokens;
-    await ctx.record('model_call', () => options.recorder.recordModelCall(call));
-    ctx.onCall(call);
-    const request = ctx.redactor.json(safeParse(raw));
-    const response = ctx.redactor.json(answered?.response ?? { error: failure ?? 'no answer' });
-    await ctx.record('transcript', () => options.recorder.addTranscript({ runId: options.runId, candidateId, request, response }));
+    await finishCall(ctx, { candidateId, model: body.model, raw, hold, price, started, result, answered, failure });
   }
+}
+
+interface Finished {
+  candidateId: string;
+  model: string;
+  raw: Buffer;
+  hold: Hold;
+  price: Price;
+  started: number;
+  result?: UpstreamResult;
+  answered?: Answered;
+  failure?: string;
+}
+
+/**
+ * Settles the reservation and records the call and its transcript. When the outcome is unknown — a successful
+ * answer whose final usage never came, or a timeout after which the API may have done the work — the whole
+ * reservation is charged: the record then states a bound, never less than was spent.
+ */
+async function finishCall(ctx: CallContext, f: Finished): Promise<void> {
+  const { options } = ctx;
+  const usage = usageOf(f.answered?.message);
+  const status = f.result?.kind === 'stream' ? f.result.response.status : f.result?.kind === 'buffered' ? f.result.status : 502;
+  const unknown = (status < 300 && !f.answered?.usageFinal) || (f.result?.kind === 'unreachable' && f.result.timedOut === true);
+  const actual = costNanos(usage, f.price);
+  const charged = unknown ? Math.max(actual, f.hold.nanos) : actual;
+  ctx.ledger.settle(f.hold, charged, unknown ? Math.max(totalTokens(usage), f.hold.tokens) : totalTokens(usage));
+  if (actual > f.hold.nanos) ctx.log(`proxy: a call of ${f.candidateId} cost more than its reservation (${actual} > ${f.hold.nanos} nano-USD)`);
+  const call: ModelCallRecord = {
+    runId: options.runId, candidateId: f.candidateId, model: f.model,
+    inputTokens: usage.inputTokens, outputTokens: usage.outputTokens,
+    cacheReadTokens: usage.cacheReadTokens, cacheWriteTokens: usage.cacheWriteTokens,
+    costUsd: nanosToUsd(charged), ms: Date.now() - f.started, status,
+    stream: f.result?.kind === 'stream', attempts: f.result?.attempts ?? 1,
+    stopReason: (f.answered?.message?.stop_reason as string | null | undefined) ?? null,
+    ...(unknown ? { usageUnknown: true } : {}),
+    ...(f.answered?.clientClosed ? { clientClosed: true } : {}),
+    ...(f.failure ? { error: f.failure } : {}),
+  };
+  await ctx.record('model_call', () => options.recorder.recordModelCall(call));
+  ctx.onCall(call);
+  const request = ctx.redactor.json(safeParse(f.raw));
+  const response = ctx.redactor.json(f.answered?.response ?? { error: f.failure ?? 'no answer' });
+  await ctx.record('transcript', () => options.recorder.addTranscript({ runId: options.runId, candidateId: f.candidateId, request, response }));
 }
 
 function safeParse(raw: Buffer): unknown {

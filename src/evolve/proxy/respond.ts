@@ -20,9 +20,13 @@ export interface Answered {
   /** The Message (JSON or reassembled from the stream), or the error body, or the raw text. */
   response: unknown;
   message: Record<string, any> | null;
+  /** The answer carried its final usage (a JSON message's usage, or a stream's message_delta). */
+  usageFinal: boolean;
   clientClosed: boolean;
   /** Set when the upstream stream broke before its end. */
   streamError?: string;
+  /** The error type of an `error` event inside the stream (e.g. overloaded_error mid-answer). */
+  apiError?: string;
 }
 
 /** Sends a whole answer; a JSON body is parsed for the usage and the transcript. */
@@ -42,7 +46,9 @@ export function sendBuffered(
     // not JSON: the transcript keeps the text
   }
   const isMessage = status < 300 && parsed !== null && typeof parsed === 'object' && (parsed as any).type === 'message';
-  return { response: parsed, message: isMessage ? (parsed as Record<string, any>) : null, clientClosed: false };
+  const message = isMessage ? (parsed as Record<string, any>) : null;
+  const usageFinal = typeof message?.usage?.output_tokens === 'number';
+  return { response: parsed, message, usageFinal, clientClosed: false };
 }
 
 /**
@@ -87,5 +93,8 @@ export async function pipeStream(
   if (streamError !== undefined) res.destroy();
   else if (!res.destroyed) res.end();
   const transcript = assembler.error ? { message: assembler.message, error: assembler.error } : assembler.message;
-  return { response: transcript, message: assembler.message, clientClosed, streamError };
+  const apiError = assembler.error ? String(assembler.error.error?.type ?? 'error') : undefined;
+  return {
+    response: transcript, message: assembler.message, usageFinal: assembler.finalUsage, clientClosed, streamError, apiError,
+  };
 }

@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { chmod, lstat, unlink } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { requirePrices } from '../prices.ts';
 import { BudgetLedger } from './budget.ts';
@@ -19,7 +19,12 @@ export interface Proxy extends EventEmitter {
   readonly socketPath: string;
   /** Opens a candidate's account and returns its token (its ANTHROPIC_API_KEY). Admitting again replaces the token. */
   admit(candidateId: string, options: AdmitOptions): string;
-  /** Revokes the candidate's token; its calls in flight still finish and are billed. */
+  /**
+   * Also serves the candidate on a socket of its own, where only its token is accepted (bind that socket's
+   * directory into its jail instead of the shared one). Closed by `dismiss`.
+   */
+  openSocket(candidateId: string, socketPath: string): Promise<void>;
+  /** Revokes the candidate's token (and closes its own socket); its calls in flight still finish and are billed. */
   dismiss(candidateId: string): void;
   /** Settled spend of the run, resumed spend included. */
   spentUsd(): number;
@@ -71,19 +76,44 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     log,
   };
 
-  const server = createServer((req, res) => {
-    const done = route(req, res).catch((err) => {
-      log(`proxy: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-      sendError(res, 500, 'api_error', 'the evolve proxy failed on this call');
+  /** An HTTP server on a socket; when `only` is set, only that candidate's token is accepted there. */
+  async function serve(socketPath: string, only?: string): Promise<Server> {
+    const server = createServer((req, res) => {
+      const done = route(req, res, only).catch((err) => {
+        log(`proxy: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        sendError(res, 500, 'api_error', 'the evolve proxy failed on this call');
+      });
+      const tracked = done.finally(() => inFlight.delete(tracked));
+      inFlight.add(tracked);
     });
-    const tracked = done.finally(() => inFlight.delete(tracked));
-    inFlight.add(tracked);
-  });
+    await removeStaleSocket(socketPath);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(socketPath, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    await chmod(socketPath, 0o666);
+    return server;
+  }
 
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function shut(server: Server, socketPath: string): Promise<void> {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await Promise.allSettled([...inFlight]);
+    server.closeAllConnections();
+    await closed;
+    await unlink(socketPath).catch(() => {});
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse, only?: string): Promise<void> {
     const candidateId = authenticate(req);
     if (!candidateId) {
       return sendError(res, 401, 'authentication_error', 'invalid x-api-key: not a token of this evolve run');
+    }
+    if (only !== undefined && candidateId !== only) {
+      return sendError(res, 401, 'authentication_error', 'invalid x-api-key: this socket serves another candidate');
     }
     const [path, query = ''] = (req.url ?? '/').split('?');
     const endpoint = path === '/v1/messages' ? 'messages' : path === '/v1/messages/count_tokens' ? 'count' : null;
@@ -105,15 +135,10 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     return token ? tokens.get(token.trim()) : undefined;
   }
 
-  await removeStaleSocket(options.socketPath);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.socketPath, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  await chmod(options.socketPath, 0o666);
+  const server = await serve(options.socketPath);
+  const ownSockets = new Map<string, { server: Server; path: string }>();
+  /** Candidate sockets being closed, by path: a socket reopened at the same path waits for its predecessor. */
+  const shutting = new Map<string, Promise<void>>();
 
   const proxy = Object.assign(emitter, {
     socketPath: options.socketPath,
@@ -126,11 +151,23 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
       ledger.open(candidateId, admit.budgetUsd, admit.spentUsd, admit.maxTokens, admit.spentTokens);
       return token;
     },
+    async openSocket(candidateId: string, socketPath: string): Promise<void> {
+      if (!tokenOf.has(candidateId)) throw new Error(`openSocket: ${candidateId} is not admitted`);
+      if (ownSockets.has(candidateId)) throw new Error(`openSocket: ${candidateId} already has a socket`);
+      await shutting.get(socketPath);
+      ownSockets.set(candidateId, { server: await serve(socketPath, candidateId), path: socketPath });
+    },
     dismiss(candidateId: string): void {
       const token = tokenOf.get(candidateId);
       if (token) tokens.delete(token);
       tokenOf.delete(candidateId);
       ledger.close(candidateId);
+      const own = ownSockets.get(candidateId);
+      if (own) {
+        ownSockets.delete(candidateId);
+        const closing = shut(own.server, own.path).finally(() => shutting.delete(own.path));
+        shutting.set(own.path, closing);
+      }
     },
     spentUsd: () => ledger.runSpentUsd(),
     remainingUsd: () => Math.max(0, ledger.runRemainingUsd()),
@@ -138,17 +175,18 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     runBudgetExhausted: () => runRefused || ledger.runSpent(),
     inFlight: () => inFlight.size,
     async close({ graceMs = 30_000 }: { graceMs?: number } = {}): Promise<void> {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      const servers = [{ server, path: options.socketPath }, ...ownSockets.values()];
+      ownSockets.clear();
+      for (const s of servers) {
+        s.server.close();
+        s.server.closeIdleConnections();
+      }
       let timer: NodeJS.Timeout | undefined;
       const grace = new Promise<void>((resolve) => { timer = setTimeout(resolve, graceMs); });
       await Promise.race([Promise.allSettled([...inFlight]), grace]);
       clearTimeout(timer);
       abort.abort();
-      await Promise.allSettled([...inFlight]);
-      server.closeAllConnections();
-      await closed;
-      await unlink(options.socketPath).catch(() => {});
+      await Promise.all([...servers.map((s) => shut(s.server, s.path)), ...shutting.values()]);
     },
   });
   return proxy;

@@ -2,8 +2,9 @@
 import type { PriceTable } from '../prices.ts';
 
 /** One forwarded call, recorded when it ends (the store adds it as a `model_call` event and to the totals). */
-export interface ModelCallRecord {
-  runId?: string;
+/* A type, not an interface, so that it is assignable to the store's open-ended ModelCall. */
+export type ModelCallRecord = {
+  runId: string;
   candidateId: string;
   model: string;
   inputTokens: number;
@@ -20,20 +21,25 @@ export interface ModelCallRecord {
   stopReason?: string | null;
   /** The candidate hung up before the end; the proxy read on until the usage arrived. */
   clientClosed?: boolean;
+  /**
+   * The final usage never arrived (a stream that broke, a timeout): `costUsd` is then the call's reserved worst
+   * case, so the totals never fall short of what the API may bill.
+   */
+  usageUnknown?: boolean;
   error?: string;
-}
+};
 
-export type ProxyEventKind = 'model_retry' | 'budget_exhausted' | 'error';
+export type ProxyEventKind = 'model_retry' | 'budget_exhausted';
 
 export interface ProxyEvent {
-  runId?: string;
+  runId: string;
   candidateId: string | null;
   kind: ProxyEventKind;
   data: Record<string, unknown>;
 }
 
 export interface TranscriptRecord {
-  runId?: string;
+  runId: string;
   candidateId: string;
   /** The request body as the candidate sent it, secrets redacted. */
   request: unknown;
@@ -65,7 +71,8 @@ export interface ProxyOptions {
   /** Model ids a candidate may call; anything else is refused with 400. */
   models: readonly string[];
   prices: PriceTable;
-  runId?: string;
+  /** The run every call is recorded under. */
+  runId: string;
   /** The run's cap in USD; `Infinity` only when the user asked for no cap. */
   runBudgetUsd: number;
   /** Spend already recorded for this run (a resumed run). */

@@ -12,8 +12,8 @@ export type UpstreamResult =
   | { kind: 'stream'; response: Response; attempts: number }
   /** A whole answer (JSON success or the last error), read into memory. */
   | { kind: 'buffered'; status: number; headers: Headers; body: Buffer; attempts: number }
-  /** No answer at all after the last attempt. */
-  | { kind: 'unreachable'; error: string; attempts: number };
+  /** No answer at all after the last attempt; `timedOut` when the API may have done (and billed) the work. */
+  | { kind: 'unreachable'; error: string; attempts: number; timedOut?: boolean };
 
 export interface RetryInfo {
   attempt: number;
@@ -44,6 +44,8 @@ export async function callUpstream(call: UpstreamCall): Promise<UpstreamResult> 
         method: 'POST', headers: call.headers, body: new Uint8Array(call.body), signal: call.signal,
       });
     } catch (err) {
+      // A timeout means the API may have done (and billed) the work: asking again could pay for it twice.
+      if (isTimeout(err)) return { kind: 'unreachable', error: describe(err), attempts: attempt, timedOut: true };
       if (call.signal.aborted || last) return { kind: 'unreachable', error: describe(err), attempts: attempt };
       await wait(call, { attempt, status: null, error: describe(err), delayMs: backoff(retry, attempt) });
       continue;
@@ -103,6 +105,11 @@ async function wait(call: UpstreamCall, info: RetryInfo): Promise<void> {
     }
     call.signal.addEventListener('abort', done, { once: true });
   });
+}
+
+function isTimeout(err: unknown): boolean {
+  const cause = err instanceof Error ? (err as Error & { cause?: { code?: unknown } }).cause : undefined;
+  return typeof cause?.code === 'string' && /TIMEOUT/.test(cause.code);
 }
 
 function describe(err: unknown): string {

@@ -1,0 +1,85 @@
+/**
+ * The run's options, parsed once at the boundary: the config file (`evolve.config.json` in the target, or
+ * `--config <file>`) takes the same options as the flags (camelCase: `population`, `candidateBudgetUsd`, ...) plus a
+ * few that only make sense in a file (`protectedPaths`, `weights`, `seed`, `prices`); flags win.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_MODEL } from '../agent/protocol.ts';
+import { UsageError } from '../errors.ts';
+import { ScoreWeights } from '../evolve/score.ts';
+
+const count = (what: string) =>
+  z.coerce.number({ message: `${what} must be a number` }).refine(Number.isFinite, `${what} must be a number`)
+    .refine(Number.isInteger, `${what} must be a whole number`).refine((n) => n > 0, `${what} must be at least 1`);
+const positive = (what: string) =>
+  z.coerce.number({ message: `${what} must be a number` }).refine((n) => Number.isFinite(n) && n > 0, `${what} must be a positive number`);
+const usd = (what: string) =>
+  z.union([z.literal('unlimited'), z.coerce.number()]).transform((v) => (v === 'unlimited' ? Infinity : v))
+    .refine((n) => !Number.isNaN(n) && n > 0, `${what} must be a positive amount of USD (or "unlimited")`);
+
+export const RunFlags = z.object({
+  population: count('--population'),
+  generations: count('--generations'),
+  target: z.string().default('.'),
+  db: z.string().default('lineage.db'),
+  workdir: z.string().optional(),
+  survivors: count('--survivors').optional(),
+  concurrency: count('--concurrency').optional(),
+  strategy: z.enum(['top-k', 'dgm'], { message: '--strategy must be top-k or dgm' }).default('top-k'),
+  model: z.string().min(1).default(DEFAULT_MODEL),
+  budgetUsd: usd('--budget-usd').default(10),
+  candidateBudgetUsd: usd('--candidate-budget-usd').default(2),
+  maxTurns: count('--max-turns').default(40),
+  candidateTimeout: positive('--candidate-timeout').default(1800),
+  buildTimeout: positive('buildTimeout').default(600),
+  testTimeout: positive('testTimeout').default(600),
+  build: z.string().optional(),
+  test: z.string().min(1, '--test must not be empty').optional(),
+  push: z.string().min(1).optional(),
+  seedGoal: z.string().default(''),
+  tui: z.boolean().default(true),
+  verbose: z.boolean().default(false),
+  unsafeNoSandbox: z.boolean().default(false),
+  resume: z.union([z.string(), z.boolean()]).optional(),
+  protectedPaths: z.array(z.string().min(1)).default([]),
+  weights: ScoreWeights.partial().default({}),
+  seed: z.coerce.number().int().optional(),
+  prices: z.unknown().optional(),
+}).strict();
+export type RunFlags = z.infer<typeof RunFlags>;
+
+/** Reads the config file: `--config <file>` (must exist) or `<target>/evolve.config.json` (optional). */
+export function readConfigFile(configPath: string | undefined, target: string): Record<string, unknown> {
+  const file = configPath ?? path.join(target, 'evolve.config.json');
+  if (!existsSync(file)) {
+    if (configPath) throw new UsageError(`--config ${configPath}: no such file`);
+    return {};
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`${file}: expected a JSON object of options`);
+  return raw as Record<string, unknown>;
+}
+
+/** Merges file options under the flags the user gave, and validates the result once. */
+export function parseRunOptions(flags: Record<string, unknown>, file: Record<string, unknown>): RunFlags {
+  const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
+  const merged: Record<string, unknown> = { ...file, ...given };
+  for (const name of ['population', 'generations']) {
+    if (merged[name] === undefined) throw new UsageError(`--${name} is required (or "${name}" in evolve.config.json)`);
+  }
+  const parsed = RunFlags.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue.path.length ? issue.path.join('.') : '';
+    const message = issue.code === 'unrecognized_keys' ? `unknown option ${issue.keys.join(', ')} in the config file` : issue.message;
+    throw new UsageError(where && !message.includes('--') && !message.startsWith(where) ? `${where}: ${message}` : message);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,78 @@
+import type { Command } from 'commander';
+import type { z } from 'zod';
+import { UsageError } from '../errors.ts';
+import { openStore, type LineageStore } from '../lineage/store.ts';
+import type { CandidateRow, RunRow } from '../lineage/schema.ts';
+import type { LineageView } from '../lineage/export.ts';
+
+/** Shared by the commands that read lineage.db: the --db/--run options, read-only opening, run and id lookup. */
+
+export const DEFAULT_DB = './lineage.db';
+
+export function addDbOption(command: Command): Command {
+  return command.option('--db <file>', 'the lineage database', DEFAULT_DB);
+}
+
+export function addRunOption(command: Command): Command {
+  return command.option('--run <id>', 'the run to show (default: the latest)');
+}
+
+export function addVerboseOption(command: Command): Command {
+  return command.option('--verbose', 'explain errors in full');
+}
+
+/** Parses commander's options once at the boundary; the first problem becomes a one-line UsageError. */
+export function parseOptions<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = issue.path.length ? `--${issue.path.join('.')}: ` : '';
+  throw new UsageError(`${where}${issue.message}`);
+}
+
+/**
+ * Opens the database read-only (never writes; works while a run writes it), runs `fn` on one consistent snapshot,
+ * closes it.
+ */
+export function withReader<T>(dbPath: string, fn: (store: LineageStore) => T): T {
+  const store = openStore(dbPath, { readonly: true });
+  try {
+    return store.snapshot(() => fn(store));
+  } finally {
+    store.close();
+  }
+}
+
+/** The run named by --run, else the latest one. */
+export function resolveRun(store: LineageStore, runId: string | undefined): RunRow {
+  if (runId !== undefined) {
+    const run = store.getRun(runId);
+    if (!run) throw new UsageError(`no run ${runId} in ${store.path} (runs: ${runList(store)})`);
+    return run;
+  }
+  const latest = store.latestRun();
+  if (!latest) throw new UsageError(`${store.path} has no runs yet`);
+  return latest;
+}
+
+function runList(store: LineageStore): string {
+  const runs = store.listRuns();
+  if (runs.length === 0) return 'none';
+  const last = runs.slice(-5).map((r) => r.id);
+  return (runs.length > 5 ? '…, ' : '') + last.join(', ');
+}
+
+/** A candidate by full id or by an unambiguous prefix of it. */
+export function resolveCandidate(store: LineageStore, idOrPrefix: string): CandidateRow {
+  const exact = store.getCandidate(idOrPrefix);
+  if (exact) return exact;
+  const matches = idOrPrefix.length >= 2 ? store.candidatesByPrefix(idOrPrefix) : [];
+  if (matches.length === 1) return matches[0];
+  if (matches.length > 1) throw new UsageError(`candidate id ${idOrPrefix} is ambiguous (${matches[0].id}, ${matches[1].id}, …)`);
+  throw new UsageError(`no candidate ${idOrPrefix} in ${store.path}`);
+}
+
+/** What `lineage` and `export` render: the run's tree, per-generation stats and best candidate. */
+export function lineageView(store: LineageStore, run: RunRow): LineageView {
+  return { run, roots: store.tree(run.id), stats: store.generationStats(run.id), best: store.bestCandidate(run.id) };
+}

@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { lineageDocument } from '../lineage/export.ts';
+import { renderLineage } from '../lineage/render.ts';
+import {
+  addDbOption, addRunOption, addVerboseOption, lineageView, parseOptions, resolveRun, withReader,
+} from './db-option.ts';
+
+const Options = z.object({
+  db: z.string().min(1, 'needs a file name'),
+  run: z.string().min(1, 'needs a run id').optional(),
+  json: z.boolean().optional(),
+});
+
+/** `evolve lineage [--db <file>] [--run <id>] [--json]`: the genealogy of a run as an indented tree or JSON. */
+export function registerLineage(program: Command): void {
+  const command = program
+    .command('lineage')
+    .description('print the genealogy of a run: one candidate per line, indented under its parent (or --json)');
+  addRunOption(addDbOption(command));
+  command.option('--json', 'print the run, its per-generation stats and its tree as JSON');
+  addVerboseOption(command).action((raw: unknown) => {
+    const opts = parseOptions(Options, raw);
+    const out = withReader(opts.db, (store) => {
+      const view = lineageView(store, resolveRun(store, opts.run));
+      return opts.json
+        ? JSON.stringify(lineageDocument(view), null, 2) + '\n'
+        : renderLineage(view.run, view.roots, view.stats, view.best);
+    });
+    process.stdout.write(out);
+  });
+}

@@ -1,0 +1,73 @@
+/**
+ * `evolve [run]`: the main job (contract 1). Flags and the config file are validated once here (src/cli/config.ts);
+ * src/evolve/launch.ts checks the target and the environment before anything is created, then runs.
+ */
+import { Command, Option } from 'commander';
+import { launchRun } from '../evolve/launch.ts';
+import { PlainProgress, type RunObserver } from '../evolve/observer.ts';
+import { parseRunOptions, readConfigFile } from './config.ts';
+
+/** Optional live view: the TUI room registers a factory here; without one (or without a TTY) lines go to stderr. */
+export type TuiFactory = (opts: { db: string }) => RunObserver;
+let tuiFactory: TuiFactory | null = null;
+export function setTuiFactory(factory: TuiFactory | null): void {
+  tuiFactory = factory;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run', { isDefault: true })
+    .description('evolve the target: fork children from the survivors each generation, judge them, keep the best')
+    .option('--population <n>', 'children per generation')
+    .option('--generations <n>', 'number of generations after the seed')
+    .option('--target <repo>', 'the git checkout to evolve (default: .)')
+    .option('--db <file>', 'the lineage database (default: ./lineage.db)')
+    .option('--workdir <dir>', 'where workspaces go (default: <target>/.git/evolve)')
+    .option('--config <file>', 'options file (default: <target>/evolve.config.json when present)')
+    .option('--survivors <k>', 'top-k survivors per generation (default: half the population, rounded up)')
+    .option('--concurrency <n>', 'children running at once (default: the population)')
+    .addOption(new Option('--strategy <name>', 'selection strategy').choices(['top-k', 'dgm']))
+    .option('--model <id>', 'the model candidates may call')
+    .option('--budget-usd <x>', 'hard cap on the run\'s model spend (default: 10; "unlimited" to lift it)')
+    .option('--candidate-budget-usd <x>', 'hard cap per candidate (default: 2)')
+    .option('--max-turns <n>', 'agent turns per candidate (default: 40)')
+    .option('--candidate-timeout <s>', 'seconds an agent may run (default: 1800)')
+    .option('--build <cmd>', 'build command (default: the seed\'s package.json build script, if any)')
+    .option('--test <cmd>', 'test command (default: the seed\'s package.json test script)')
+    .option('--push <remote>', 'push survivors\' branches to this remote')
+    .option('--seed-goal <text>', 'the goal the first agents start from')
+    .option('--no-tui', 'plain progress lines on stderr instead of the live view')
+    .option('--verbose', 'more progress lines, and stack traces on errors')
+    .option('--unsafe-no-sandbox', 'run candidate code WITHOUT the jail (dangerous)')
+    .option('--resume [run-id]', 'continue a stopped run (the latest when no id is given)')
+    .action(async (_opts: Record<string, unknown>, cmd: Command) => {
+      process.exitCode = await runCommand(cmd);
+    });
+}
+
+async function runCommand(cmd: Command): Promise<number> {
+  const raw = cmd.opts();
+  // Only what the user typed overrides the config file; commander's implicit defaults (e.g. tui=true) do not.
+  const given: Record<string, unknown> = {};
+  for (const key of Object.keys(raw)) if (cmd.getOptionValueSource(key) === 'cli') given[key] = raw[key];
+  const { config: configPath, ...flags } = given as Record<string, unknown> & { config?: string };
+  const file = readConfigFile(configPath, String(flags.target ?? '.'));
+  const o = parseRunOptions(flags, file);
+  const live = o.tui && process.stderr.isTTY && tuiFactory;
+  const observer: RunObserver = live ? tuiFactory!({ db: o.db }) : new PlainProgress((t) => process.stderr.write(t), o.verbose);
+  const abort = new AbortController();
+  let presses = 0;
+  const onSigint = () => {
+    presses++;
+    if (presses > 1) process.exit(130);
+    observer.log?.('stopping: no new candidates; running ones are killed (Ctrl-C again to exit at once)');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const summary = await launchRun(o, { apiKey: process.env.ANTHROPIC_API_KEY, baseUrl: process.env.ANTHROPIC_BASE_URL, observer, signal: abort.signal });
+    return summary.status === 'failed' ? 1 : 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The run's configuration as the runner uses it: validated options (src/cli/config.ts parses flags and the config
+ * file into `RunOptions`) plus what is resolved once when the run starts — the build and test commands — frozen
+ * into runs.config_json so that no candidate can change how it is judged.
+ */
+import { UsageError } from '../errors.ts';
+import { DEFAULT_WEIGHTS, type ScoreWeights } from './score.ts';
+import type { Strategy } from './select.ts';
+
+/** Protected by default: the runner's own state, the config file and CI definitions (a candidate must not edit its judge). */
+export const DEFAULT_PROTECTED = [
+  '.evolve/', 'evolve.config.json', '.github/', '.ci/', '.gitlab-ci.yml', '.circleci/', '.travis.yml',
+  'azure-pipelines.yml', 'Jenkinsfile', '.buildkite/',
+];
+
+export interface RunOptions {
+  population: number;
+  generations: number;
+  survivors?: number;
+  concurrency?: number;
+  strategy: Strategy;
+  model: string;
+  budgetUsd: number;
+  candidateBudgetUsd: number;
+  maxTurns: number;
+  candidateTimeout: number;
+  buildTimeout: number;
+  testTimeout: number;
+  build?: string;
+  test?: string;
+  push?: string;
+  seedGoal: string;
+  protectedPaths: string[];
+  weights: Partial<ScoreWeights>;
+  seed?: number;
+  unsafeNoSandbox: boolean;
+}
+
+export interface FrozenCommand { cmd: string | null; from: 'flag' | 'package.json' | 'none' }
+
+/** Everything a run needs to be judged the same way from start to resume; stored as runs.config_json. */
+export interface RunConfig {
+  population: number;
+  generations: number;
+  survivors: number;
+  concurrency: number;
+  strategy: Strategy;
+  model: string;
+  budgetUsd: number;
+  candidateBudgetUsd: number;
+  maxTurns: number;
+  candidateTimeoutS: number;
+  buildTimeoutS: number;
+  testTimeoutS: number;
+  build: FrozenCommand;
+  test: FrozenCommand;
+  push: string | null;
+  seedGoal: string;
+  protectedPaths: string[];
+  weights: ScoreWeights;
+  seed: number;
+  sandbox: 'bwrap' | 'none';
+}
+
+/** Default survivors under top-k: half the population, rounded up (3 children → 2 survivors: 2 + 1 children next). */
+export const defaultSurvivors = (population: number): number => Math.max(1, Math.ceil(population / 2));
+
+/**
+ * Freezes the options against the seed's package.json (its text at HEAD, or null when it has none).
+ * The commands are the seed's script bodies themselves (pre/post scripts included), run like npm runs them —
+ * `sh -c` with node_modules/.bin on PATH — so a candidate that edits its package.json scripts changes nothing.
+ */
+export function freezeConfig(o: RunOptions, seedPackageJson: string | null, seed: number): RunConfig {
+  const scripts = readScripts(seedPackageJson);
+  const build: FrozenCommand = o.build !== undefined ? { cmd: o.build, from: 'flag' }
+    : scripts.build ? { cmd: npmScript(scripts, 'build'), from: 'package.json' } : { cmd: null, from: 'none' };
+  const test: FrozenCommand = o.test !== undefined ? { cmd: o.test, from: 'flag' }
+    : scripts.test ? { cmd: npmScript(scripts, 'test'), from: 'package.json' } : { cmd: null, from: 'none' };
+  if (!test.cmd) throw new UsageError('no test command: the target has no package.json "test" script; pass --test <cmd>');
+  return {
+    population: o.population,
+    generations: o.generations,
+    survivors: Math.min(o.survivors ?? defaultSurvivors(o.population), o.population),
+    concurrency: o.concurrency ?? o.population,
+    strategy: o.strategy,
+    model: o.model,
+    budgetUsd: o.budgetUsd,
+    candidateBudgetUsd: o.candidateBudgetUsd,
+    maxTurns: o.maxTurns,
+    candidateTimeoutS: o.candidateTimeout,
+    buildTimeoutS: o.buildTimeout,
+    testTimeoutS: o.testTimeout,
+    build,
+    test,
+    push: o.push ?? null,
+    seedGoal: o.seedGoal,
+    protectedPaths: [...DEFAULT_PROTECTED, ...o.protectedPaths],
+    weights: { ...DEFAULT_WEIGHTS, ...o.weights },
+    seed: o.seed ?? seed,
+    sandbox: o.unsafeNoSandbox ? 'none' : 'bwrap',
+  };
+}
+
+function readScripts(text: string | null): Record<string, string> {
+  if (text === null) return {};
+  try {
+    const pkg = JSON.parse(text) as { scripts?: Record<string, unknown> };
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(pkg.scripts ?? {})) if (typeof v === 'string') out[k] = v;
+    return out;
+  } catch {
+    throw new UsageError('the target\'s package.json is not valid JSON; fix it or pass --build/--test');
+  }
+}
+
+function npmScript(scripts: Record<string, string>, name: string): string {
+  const parts = [scripts[`pre${name}`], scripts[name], scripts[`post${name}`]].filter((s): s is string => !!s);
+  return parts.length === 1 ? parts[0] : parts.map((s) => `(${s})`).join(' && ');
+}
+
+/** True when `file` (a repository path) is protected: equal to an entry, or under an entry ending in `/`. */
+export function isProtected(file: string, protectedPaths: readonly string[]): boolean {
+  return protectedPaths.some((p) => (p.endsWith('/') ? file.startsWith(p) || file === p.slice(0, -1) : file === p));
+}

@@ -1,0 +1,115 @@
+/**
+ * agent_context.json (contract 3) as the runner touches it: it seeds a child's file with its parent's memory and
+ * its parent's failed siblings, and appends a failure entry when an agent ended without recording its attempt.
+ * The agent owns the file's content; the runner reads it tolerantly and only ever appends.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CONTEXT_FILE } from './git.ts';
+
+export interface ContextEntry {
+  timestamp: string;
+  action: string;
+  result: 'success' | 'failure';
+  details: string;
+  [extra: string]: unknown;
+}
+
+export interface AgentContext {
+  goalState: string;
+  history: ContextEntry[];
+  [extra: string]: unknown;
+}
+
+/** Parses the file's text; anything unreadable becomes an empty context (with the seed goal, if any). */
+export function parseContext(text: string | null, seedGoal = ''): AgentContext {
+  if (text !== null) {
+    try {
+      const raw = JSON.parse(text) as unknown;
+      if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
+        const obj = raw as Record<string, unknown>;
+        return {
+          ...obj,
+          goalState: typeof obj.goalState === 'string' ? obj.goalState : seedGoal,
+          history: Array.isArray(obj.history) ? (obj.history as ContextEntry[]) : [],
+        };
+      }
+    } catch {
+      // fall through: an unreadable file is treated as empty memory
+    }
+  }
+  return { goalState: seedGoal, history: [] };
+}
+
+export function formatContext(ctx: AgentContext): string {
+  return JSON.stringify(ctx, null, 2) + '\n';
+}
+
+export interface FailedSibling { id: string; goal: string | null; error: string | null; status: string }
+
+/** One short entry per failed sibling of the parent, so the next agents see what was tried. */
+export function siblingLessons(siblings: readonly FailedSibling[], now: Date): ContextEntry[] {
+  return siblings.map((s) => ({
+    timestamp: now.toISOString(),
+    action: `sibling ${s.id} tried: ${short(s.goal ?? '(no goal recorded)', 300)}`,
+    result: 'failure',
+    details: `${s.status}: ${short(s.error ?? 'no reason recorded', 300)}`,
+    recordedBy: 'runner',
+    candidate: s.id,
+  }));
+}
+
+export async function readWorkspaceContext(workspace: string, seedGoal = ''): Promise<{ ctx: AgentContext; raw: string | null }> {
+  const raw = await readFile(path.join(workspace, CONTEXT_FILE), 'utf8').catch(() => null);
+  return { ctx: parseContext(raw, seedGoal), raw };
+}
+
+export async function writeWorkspaceContext(workspace: string, ctx: AgentContext): Promise<void> {
+  await writeFile(path.join(workspace, CONTEXT_FILE), formatContext(ctx));
+}
+
+/** Prepares a fresh child workspace's context: the parent's memory plus lessons from the parent's failed siblings. */
+export async function seedChildContext(workspace: string, seedGoal: string, lessons: ContextEntry[]): Promise<AgentContext> {
+  const { ctx } = await readWorkspaceContext(workspace, seedGoal);
+  if (!ctx.goalState && seedGoal) ctx.goalState = seedGoal;
+  ctx.history.push(...lessons);
+  await writeWorkspaceContext(workspace, ctx);
+  return ctx;
+}
+
+/**
+ * After the agent: when it appended nothing, shrank the history or broke the file, the runner writes back the
+ * context the agent started from plus the attempt's entry. Returns true when the runner wrote the file.
+ */
+export async function ensureAttemptRecorded(
+  workspace: string, before: AgentContext, attempt: { success: boolean; goal: string; details: string }, now: Date,
+): Promise<boolean> {
+  const raw = await readFile(path.join(workspace, CONTEXT_FILE), 'utf8').catch(() => null);
+  const after = raw === null ? null : parseContext(raw, before.goalState);
+  const valid = after !== null && raw !== null && isObjectWithHistory(raw);
+  if (valid && after.history.length > before.history.length) return false;
+  const ctx: AgentContext = { ...before, history: [...before.history] };
+  ctx.history.push({
+    timestamp: now.toISOString(),
+    action: short(attempt.goal || 'agent attempt', 300),
+    result: attempt.success ? 'success' : 'failure',
+    details: short(attempt.details, 1000),
+    recordedBy: 'runner',
+  });
+  await writeWorkspaceContext(workspace, ctx);
+  return true;
+}
+
+function isObjectWithHistory(raw: string): boolean {
+  try {
+    const v = JSON.parse(raw) as { history?: unknown };
+    return !!v && typeof v === 'object' && Array.isArray(v.history);
+  } catch {
+    return false;
+  }
+}
+
+function short(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
+}

@@ -1,0 +1,75 @@
+/**
+ * One generation: plan the children (ids, branches, parents, lessons from failed siblings), write their rows before
+ * anything starts, run them `concurrency` at a time, then select. Selection itself is pure (select.ts); this file
+ * applies it to rows and records it.
+ */
+import { candidateBranch, newCandidateId } from '../lineage/ids.ts';
+import type { CandidateRow } from '../lineage/schema.ts';
+import { runChild, type ChildPlan, type ChildResult, type ParentInfo, type RunContext } from './candidate.ts';
+import { siblingLessons } from './context.ts';
+import { mapLimit } from './mutex.ts';
+import { dgmParents, rank, roundRobin, seedOf, topK, type Contender } from './select.ts';
+
+/** Children of `generation`, one per entry of `parents` (already spread over the survivors). */
+export function planChildren(ctx: RunContext, generation: number, parents: ParentInfo[], rows: readonly CandidateRow[]): ChildPlan[] {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return parents.map((parent) => {
+    const id = newCandidateId();
+    const parentRow = byId.get(parent.id);
+    // The parent's failed siblings: the other children of the parent's own parent.
+    const failedSiblings = parentRow?.parent_id
+      ? rows.filter((r) => r.parent_id === parentRow.parent_id && r.id !== parent.id && r.status !== 'passed')
+      : [];
+    return {
+      id, generation, branch: candidateBranch(ctx.runId, generation, id), parent,
+      lessons: siblingLessons(failedSiblings.map((r) => ({ id: r.id, goal: r.goal, error: r.error, status: r.status })), ctx.clock.now()),
+    };
+  });
+}
+
+/** Writes every child's row (pending), then runs them with at most `concurrency` at once. */
+export async function runGeneration(ctx: RunContext, plans: ChildPlan[], shouldStart: () => boolean): Promise<ChildResult[]> {
+  ctx.store.transaction(() => {
+    for (const p of plans) {
+      ctx.store.addCandidate({
+        id: p.id, runId: ctx.runId, generation: p.generation, parentId: p.parent.id, branch: p.branch,
+        baseCommit: p.parent.commit, status: 'pending', step: 'pending', startedAt: null,
+      });
+    }
+  });
+  const results = await mapLimit(plans, ctx.config.concurrency, async (plan) => (shouldStart() ? runChild(ctx, plan) : null));
+  return results.filter((r): r is ChildResult => r !== null);
+}
+
+export const contender = (row: CandidateRow, children = 0): Contender => ({
+  id: row.id, score: row.score ?? 0, passed: row.status === 'passed',
+  diffLines: (row.diff_added ?? 0) + (row.diff_removed ?? 0), children,
+});
+
+export interface Selection {
+  /** Children of this generation that the selection kept (marked survived). */
+  kept: string[];
+  /** Parents of the next generation's children, one per child. */
+  nextParents: string[];
+}
+
+/**
+ * top-k: the k best passing children survive; none passing → the previous survivors parent again.
+ * dgm: every passing child joins the archive (survives); parents are sampled from the whole archive.
+ */
+export function select(ctx: RunContext, generation: number, children: CandidateRow[], previous: string[], allRows: CandidateRow[]): Selection {
+  const { config } = ctx;
+  if (config.strategy === 'top-k') {
+    const kept = topK(children.map((r) => contender(r)), config.survivors);
+    return { kept, nextParents: roundRobin(kept.length > 0 ? kept : previous, config.population) };
+  }
+  const kept = rank(children.filter((r) => r.status === 'passed').map((r) => contender(r))).map((c) => c.id);
+  const childCount = new Map<string, number>();
+  for (const r of allRows) if (r.parent_id) childCount.set(r.parent_id, (childCount.get(r.parent_id) ?? 0) + 1);
+  const archive = allRows.filter((r) => r.survived === 1 || kept.includes(r.id)).map((r) => contender(r, childCount.get(r.id) ?? 0));
+  // The seed is in the archive as passing even when it has no score of its own to compare.
+  const seeded = archive.map((c) => (allRows.find((r) => r.id === c.id)?.generation === 0 ? { ...c, passed: true } : c));
+  return { kept, nextParents: dgmParents(seeded, config.population, seedOf(`${config.seed}/${ctx.runId}/${generation}`)) };
+}
+
+export type { ChildResult, ParentInfo };

@@ -1,0 +1,47 @@
+/**
+ * The small interfaces the runner is built from, so that tests drive real things (a real store, real git, a real
+ * sandbox) and the rooms stay apart. The lineage store (src/lineage) and the metering proxy (src/evolve/proxy)
+ * satisfy these structurally.
+ */
+import type { CandidateRow, CandidateStatus, CandidateStep, EventKind, RunRow, RunStatus } from '../lineage/schema.ts';
+
+export type CandidatePatch = Partial<Omit<CandidateRow, 'id' | 'run_id'>>;
+
+export interface NewCandidate {
+  id: string;
+  runId: string;
+  generation: number;
+  parentId: string | null;
+  branch: string | null;
+  baseCommit: string | null;
+  goal?: string | null;
+  commitSha?: string | null;
+  status?: CandidateStatus;
+  step?: CandidateStep;
+  startedAt?: string | null;
+}
+
+/** What the runner writes and reads in lineage.db (one writer: the runner). */
+export interface RunnerStore {
+  createRun(run: { id: string; target: string; config: unknown }): unknown;
+  setRunStatus(id: string, status: RunStatus, stopReason?: string): void;
+  finishRun(id: string, status: Exclude<RunStatus, 'running'>, stopReason?: string): void;
+  getRun(id: string): RunRow | null | undefined;
+  addCandidate(c: NewCandidate): CandidateRow;
+  updateCandidate(id: string, patch: CandidatePatch): CandidateRow;
+  appendEvent(e: { runId: string; candidateId: string | null; kind: EventKind; data?: Record<string, unknown> }): number;
+  getCandidate(id: string): CandidateRow | null | undefined;
+  candidates(runId: string): CandidateRow[];
+  transaction<T>(fn: () => T): T;
+}
+
+/** The metering proxy as the runner uses it: one token per candidate, revoked when the candidate ends. */
+export interface ModelProxy {
+  admit(candidateId: string, opts: { budgetUsd: number }): string | Promise<string>;
+  dismiss(candidateId: string): void | Promise<void>;
+  spentUsd(): number;
+  close(): Promise<void> | void;
+}
+
+export interface Clock { now(): Date }
+export const systemClock: Clock = { now: () => new Date() };

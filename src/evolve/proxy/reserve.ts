@@ -1,0 +1,65 @@
+/**
+ * Reserving a call's worst case. The byte bound is free and always safe but generous (a long conversation is sized
+ * at about three times its real tokens); when it does not fit, the proxy asks the API's free count_tokens for the
+ * prompt's real size and tries again with that (plus a margin), so a candidate near its cap is not cut off early.
+ */
+import { worstCaseNanos, type Price } from '../prices.ts';
+import type { Hold, Refusal } from './budget.ts';
+import type { CallContext } from './handler.ts';
+import { promptTokenBound, usesOneHourCache, type MessagesBody } from './request.ts';
+import { callUpstream } from './upstream.ts';
+
+/** count_tokens calls itself an estimate: the reservation adds this share and a fixed margin. */
+const COUNT_MARGIN = 0.05;
+const COUNT_SLACK_TOKENS = 512;
+/** Fields count_tokens accepts; anything else in a Messages body would make it answer 400. */
+const COUNTED_FIELDS = ['model', 'messages', 'system', 'tools', 'tool_choice', 'thinking'] as const;
+
+export interface Reservation {
+  hold: Hold | Refusal;
+  /** How the prompt was sized: by its bytes or by count_tokens. */
+  sizedBy: 'bytes' | 'count_tokens';
+}
+
+export async function reserveCall(
+  ctx: CallContext, raw: Buffer, body: MessagesBody, price: Price, candidateId: string,
+  upstreamRequest: (path: string) => { url: string; headers: Record<string, string> },
+): Promise<Reservation> {
+  const oneHour = usesOneHourCache(raw);
+  const reserve = (prompt: number) =>
+    ctx.ledger.reserve(candidateId, worstCaseNanos(prompt, body.max_tokens, price, oneHour), prompt + body.max_tokens);
+  const byBytes = reserve(promptTokenBound(raw, ctx.options.inputTokensPerByte ?? 1));
+  if ('candidate' in byBytes) return { hold: byBytes, sizedBy: 'bytes' };
+
+  const counted = await countTokens(ctx, raw, upstreamRequest('/v1/messages/count_tokens'));
+  if (counted === null) return { hold: byBytes, sizedBy: 'bytes' };
+  const prompt = Math.ceil(counted * (1 + COUNT_MARGIN)) + COUNT_SLACK_TOKENS;
+  return { hold: reserve(prompt), sizedBy: 'count_tokens' };
+}
+
+/** The prompt's tokens by the API's count, or null when it cannot say (no endpoint, an error, an odd answer). */
+async function countTokens(ctx: CallContext, raw: Buffer, target: { url: string; headers: Record<string, string> }): Promise<number | null> {
+  let full: Record<string, unknown>;
+  try {
+    full = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  const body: Record<string, unknown> = {};
+  for (const field of COUNTED_FIELDS) if (full[field] !== undefined) body[field] = full[field];
+  const result = await callUpstream({
+    ...target, body: Buffer.from(JSON.stringify(body)), retry: { ...ctx.retry, attempts: Math.min(ctx.retry.attempts, 2) },
+    signal: ctx.signal, onRetry: () => {},
+  });
+  if (result.kind === 'stream') {
+    await result.response.body?.cancel().catch(() => {});
+    return null;
+  }
+  if (result.kind !== 'buffered' || result.status !== 200) return null;
+  try {
+    const n = (JSON.parse(result.body.toString('utf8')) as { input_tokens?: unknown }).input_tokens;
+    return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * The run: the seed (generation 0, the target's HEAD, measured once), then `generations` rounds of forking
+ * `population` children from the survivors, judging them and selecting the next survivors, whose branches are
+ * pushed. Every step lands in the store before the next begins. The target's checkout is never touched.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { newCandidateId } from '../lineage/ids.ts';
+import type { CandidateRow } from '../lineage/schema.ts';
+import type { ChildResult, ParentInfo, RunContext } from './candidate.ts';
+import type { RunConfig } from './config.ts';
+import { Evaluator } from './evaluate.ts';
+import { planChildren, runGeneration, select } from './generation.ts';
+import type { Git } from './git.ts';
+import type { RunEvent, RunObserver, RunSummary } from './observer.ts';
+import { systemClock, type Clock, type ModelProxy, type RunnerStore } from './ports.ts';
+import type { Sandbox } from './sandbox.ts';
+import { Workspaces } from './workspace.ts';
+
+export interface RunnerDeps {
+  git: Git;
+  store: RunnerStore;
+  sandbox: Sandbox;
+  proxy: ModelProxy;
+  proxySocket: string;
+  clock?: Clock;
+  observer?: RunObserver;
+  signal?: AbortSignal;
+  /** True once the proxy refused a call for the run's budget: nothing new is started. */
+  runBudgetExhausted?: () => boolean;
+  /** True when the proxy refused a candidate's call for its own budget. */
+  candidateBudgetExhausted?: (candidateId: string) => boolean;
+}
+
+export interface RunPlan {
+  runId: string;
+  /** The target's work tree (only read: its HEAD and node_modules). */
+  target: string;
+  /** Where run folders go (default `<target>/.git/evolve`). */
+  workdir: string;
+  config: RunConfig;
+  /** The seed commit (the target's HEAD when the run started). */
+  head: string;
+}
+
+export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<RunSummary> {
+  const { store, git, config } = { ...deps, config: plan.config };
+  const clock = deps.clock ?? systemClock;
+  const workspaces = new Workspaces(git, plan.workdir, plan.runId);
+  await workspaces.ensureRoot();
+  const ctx: RunContext = {
+    runId: plan.runId, config, git, store, sandbox: deps.sandbox, proxy: deps.proxy, proxySocket: deps.proxySocket,
+    workspaces, evaluator: new Evaluator(git, deps.sandbox, workspaces, config), clock, signal: deps.signal,
+    budgetExhausted: deps.candidateBudgetExhausted ?? (() => false),
+    record: (candidateId, generation, kind, data) => {
+      store.appendEvent({ runId: plan.runId, candidateId, kind: kind as never, data });
+      deps.observer?.event?.({ kind, candidateId, generation, data } satisfies RunEvent);
+    },
+  };
+  const stopReason = (): string | null =>
+    deps.signal?.aborted ? 'interrupted' : deps.runBudgetExhausted?.() ? 'run budget exhausted' : null;
+
+  let status: RunSummary['status'] = 'done';
+  let reason: string | null = null;
+  try {
+    const parents = new Map<string, ParentInfo>();
+    const seed = await measureSeed(ctx, plan);
+    parents.set(seed.id, seed);
+    let survivors = [seed.id];
+    let nextParents = Array.from({ length: config.population }, () => seed.id);
+    for (let generation = 1; generation <= config.generations; generation++) {
+      if (stopReason()) break;
+      deps.observer?.log?.(`generation ${generation}/${config.generations}: ${config.population} children of ${[...new Set(nextParents)].join(', ')}`);
+      const plans = planChildren(ctx, generation, nextParents.map((id) => parents.get(id)!), store.candidates(plan.runId));
+      const results = await runGeneration(ctx, plans, () => !stopReason());
+      for (const r of results) if (r.measure) parents.set(r.row.id, parentInfo(r));
+      const rows = results.map((r) => store.getCandidate(r.row.id)!);
+      const selection = select(ctx, generation, rows, survivors, store.candidates(plan.runId));
+      recordSelection(ctx, generation, rows, selection.kept);
+      if (selection.kept.length > 0) survivors = selection.kept;
+      else deps.observer?.log?.(`generation ${generation}: no child passed; the previous survivors parent again`);
+      nextParents = selection.nextParents;
+      await pushSurvivors(ctx, generation, selection.kept, rows);
+    }
+    reason = stopReason();
+    if (reason) status = 'stopped';
+  } catch (err) {
+    status = 'failed';
+    reason = err instanceof Error ? err.message : String(err);
+    ctx.record(null, null, 'error', { message: reason });
+    throw err;
+  } finally {
+    store.finishRun(plan.runId, status, reason ?? undefined);
+    await workspaces.removeAll().catch(() => {});
+  }
+  const summary = summarise(store, plan.runId, status, reason);
+  deps.observer?.runFinished?.(summary);
+  return summary;
+}
+
+/** Generation 0: the target's HEAD as it is, built and tested once for the baseline (tests removed, new tests). */
+async function measureSeed(ctx: RunContext, plan: RunPlan): Promise<ParentInfo> {
+  const id = newCandidateId();
+  const depsFrom = existsSync(path.join(plan.target, 'node_modules')) ? path.join(plan.target, 'node_modules') : null;
+  ctx.store.addCandidate({
+    id, runId: plan.runId, generation: 0, parentId: null, branch: null, baseCommit: plan.head, commitSha: plan.head,
+    status: 'evaluating', step: 'committed', goal: ctx.config.seedGoal || null,
+  });
+  const result = await ctx.evaluator.evaluate(id, plan.head, null, depsFrom, (kind, data) => ctx.record(id, 0, kind, data), ctx.signal);
+  if (result.status !== 'passed') ctx.record(id, 0, 'error', { message: `the seed itself does not pass: ${result.reason}` });
+  ctx.store.updateCandidate(id, {
+    status: 'passed', survived: 1, step: 'selected', finished_at: ctx.clock.now().toISOString(), score: result.score,
+    build_ok: result.buildOk === null ? null : Number(result.buildOk), tests_passed: result.counts?.passed ?? null,
+    tests_failed: result.counts?.failed ?? null, diff_added: 0, diff_removed: 0,
+  });
+  ctx.record(id, 0, 'scored', { status: 'passed', score: result.score, reason: result.reason, seed: true });
+  ctx.record(id, 0, 'selected', { rank: 1, seed: true });
+  const counts = result.counts;
+  return { id, commit: plan.head, depsFrom, measure: counts ? { commit: plan.head, tests: counts.passed + counts.failed, source: counts.source } : null };
+}
+
+function parentInfo(r: ChildResult): ParentInfo {
+  return { id: r.row.id, commit: r.row.commit_sha!, measure: r.measure, depsFrom: r.depsFrom };
+}
+
+function recordSelection(ctx: RunContext, generation: number, rows: CandidateRow[], kept: string[]): void {
+  ctx.store.transaction(() => {
+    for (const row of rows) {
+      const rank = kept.indexOf(row.id);
+      ctx.store.updateCandidate(row.id, { survived: rank >= 0 ? 1 : 0, step: 'selected' });
+      if (rank >= 0) ctx.record(row.id, generation, 'selected', { rank: rank + 1, score: row.score });
+    }
+  });
+}
+
+async function pushSurvivors(ctx: RunContext, generation: number, kept: string[], rows: CandidateRow[]): Promise<void> {
+  const remote = ctx.config.push;
+  if (!remote || kept.length === 0) return;
+  const branches = kept.map((id) => rows.find((r) => r.id === id)!).filter((r) => r.branch);
+  try {
+    await ctx.git.push(remote, branches.map((r) => r.branch!));
+    for (const r of branches) {
+      ctx.store.updateCandidate(r.id, { step: 'pushed' });
+      ctx.record(r.id, generation, 'pushed', { remote, branch: r.branch });
+    }
+  } catch (err) {
+    ctx.record(null, generation, 'error', { message: `push to ${remote} failed: ${err instanceof Error ? err.message : String(err)}` });
+  }
+}
+
+function summarise(store: RunnerStore, runId: string, status: RunSummary['status'], reason: string | null): RunSummary {
+  const rows = store.candidates(runId);
+  const children = rows.filter((r) => r.generation > 0);
+  const passing = children.filter((r) => r.status === 'passed');
+  const best = [...passing].sort((a, b) => (b.score ?? 0) - (a.score ?? 0) || b.generation - a.generation || (a.id < b.id ? -1 : 1))[0]
+    ?? rows.find((r) => r.generation === 0) ?? null;
+  const lineage: string[] = [];
+  for (let at: CandidateRow | undefined = best ?? undefined; at; at = rows.find((r) => r.id === at!.parent_id)) lineage.unshift(at.id);
+  return {
+    runId, status, stopReason: reason, candidates: children.length, passed: passing.length, best, lineage,
+    inputTokens: rows.reduce((a, r) => a + r.input_tokens, 0), outputTokens: rows.reduce((a, r) => a + r.output_tokens, 0),
+    costUsd: rows.reduce((a, r) => a + r.cost_usd, 0),
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * Workspaces of one run: `<workdir>/<run-id>/<candidate-id>/` for the agent, `<candidate-id>.eval/` for the fresh
+ * checkout that is built and tested, each with its own index file beside it (outside anything a jail can write).
+ * Dependencies are a hardlink copy (`cp -al`) of the parent's folder, bound read-only into the jail, so no
+ * candidate can change another's copy. A workspace is removed when no longer needed; its branch stays.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, rm, rmdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Git } from './git.ts';
+
+export interface Prepared {
+  dir: string;
+  indexFile: string;
+  /** The workspace's dependency folder (hardlinked), or null when there is none. */
+  nodeModules: string | null;
+}
+
+export class Workspaces {
+  readonly root: string;
+
+  constructor(private readonly git: Git, workdir: string, runId: string) {
+    this.root = path.join(workdir, runId);
+  }
+
+  dir(candidateId: string, kind: 'agent' | 'eval' = 'agent'): string {
+    return path.join(this.root, kind === 'agent' ? candidateId : `${candidateId}.eval`);
+  }
+
+  /** A folder for dependencies a candidate installed itself (when it changed the lockfile). */
+  depsDir(candidateId: string): string {
+    return path.join(this.root, 'deps', candidateId);
+  }
+
+  /** Writes commit `sha` into a fresh workspace and hardlinks `depsFrom` (a node_modules folder) into it. */
+  async prepare(candidateId: string, sha: string, depsFrom: string | null, kind: 'agent' | 'eval' = 'agent'): Promise<Prepared> {
+    const dir = this.dir(candidateId, kind);
+    const indexFile = `${dir}.index`;
+    await rm(dir, { recursive: true, force: true });
+    await rm(indexFile, { force: true });
+    await this.git.materialise(sha, dir, indexFile);
+    await mkdir(`${dir}.home`, { recursive: true });
+    let nodeModules: string | null = null;
+    if (depsFrom && existsSync(depsFrom)) {
+      nodeModules = path.join(dir, 'node_modules');
+      await rm(nodeModules, { recursive: true, force: true });
+      await hardlinkCopy(depsFrom, nodeModules);
+    }
+    return { dir, indexFile, nodeModules };
+  }
+
+  async remove(candidateId: string, kind: 'agent' | 'eval' = 'agent'): Promise<void> {
+    const dir = this.dir(candidateId, kind);
+    await rm(dir, { recursive: true, force: true });
+    await rm(`${dir}.index`, { force: true });
+    await rm(`${dir}.home`, { recursive: true, force: true });
+  }
+
+  /** Removes everything of the run (workspaces, indexes, installed dependencies). */
+  async removeAll(): Promise<void> {
+    await rm(this.root, { recursive: true, force: true });
+    await rmdir(path.dirname(this.root)).catch(() => {}); // only when no other run is using it
+  }
+
+  async ensureRoot(): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+  }
+}
+
+/**
+ * `cp -al`: a hardlink copy, the fastest way to give a workspace its own dependency tree on one file system
+ * (read-only in the jail, since a hardlink shares its bytes with the original). Across file systems: `cp -a`.
+ */
+export async function hardlinkCopy(from: string, to: string): Promise<void> {
+  try {
+    await cp(['-al', '--', from, to]);
+  } catch {
+    await rm(to, { recursive: true, force: true });
+    await cp(['-a', '--', from, to]);
+  }
+}
+
+function cp(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('cp', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`cp ${args.join(' ')} failed: ${err.trim()}`))));
+  });
+}

@@ -1,0 +1,91 @@
+import type { CandidateRow, EventRow, RunRow } from './schema.ts';
+import { excerpt, formatDiff, formatScore, formatUsd } from './render.ts';
+
+/** Pure text for `evolve show <candidate-id>`: every recorded field, then the events one per line. */
+
+export interface CandidateView {
+  candidate: CandidateRow;
+  run: RunRow;
+  ancestry: CandidateRow[];
+  children: CandidateRow[];
+  events: EventRow[];
+  isBest: boolean;
+}
+
+const yesNo = (v: number | null) => (v === null ? '—' : v ? 'yes' : 'no');
+
+/** A multi-line value, continuation lines indented under the first. */
+function field(name: string, value: string | null | undefined): string[] {
+  if (value === null || value === undefined || value === '') return [];
+  const [first, ...rest] = value.replace(/\s+$/, '').split('\n');
+  return [`  ${name.padEnd(12)}${first}`, ...rest.map((line) => `  ${' '.repeat(12)}${line}`)];
+}
+
+function duration(start: string | null, end: string | null): string {
+  if (!start || !end) return '';
+  const ms = Date.parse(end) - Date.parse(start);
+  if (!Number.isFinite(ms) || ms < 0) return '';
+  const s = Math.round(ms / 1000);
+  return s < 60 ? ` (${s}s)` : ` (${Math.floor(s / 60)}m ${s % 60}s)`;
+}
+
+/** One value of an event's data, short. */
+function shortValue(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? 'undefined';
+  const one = excerpt(text, 80);
+  return typeof value === 'string' && /[\s=]/.test(one) ? JSON.stringify(one) : one;
+}
+
+/** `key=value` pairs of an event's data_json, in recorded order. */
+export function summarizeEventData(dataJson: string): string {
+  let data: unknown;
+  try {
+    data = JSON.parse(dataJson);
+  } catch {
+    return excerpt(dataJson, 120);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return shortValue(data);
+  return Object.entries(data as Record<string, unknown>).map(([k, v]) => `${k}=${shortValue(v)}`).join(' ');
+}
+
+export function eventLine(e: EventRow): string {
+  return `  ${e.at}  ${e.kind.padEnd(16)} ${summarizeEventData(e.data_json)}`.trimEnd();
+}
+
+export function describeCandidate(view: CandidateView): string {
+  const { candidate: c, run } = view;
+  const tests = c.tests_passed === null && c.tests_failed === null
+    ? '—' : `${c.tests_passed ?? 0} passed, ${c.tests_failed ?? 0} failed`;
+  const lines = [
+    `candidate ${c.id}  generation ${c.generation} of run ${run.id} (${run.status})`,
+    ...field('status', `${c.status}  step ${c.step}  survived ${yesNo(c.survived)}${view.isBest ? '  ◆ best of the run' : ''}`),
+    ...field('parent', c.parent_id ?? '(none: the seed is the target\'s HEAD)'),
+    ...field('lineage', view.ancestry.map((a) => a.id).join(' → ')),
+    ...field('children', view.children.length ? view.children.map((k) => `${k.id} (${k.status})`).join(', ') : 'none'),
+    ...field('branch', c.branch),
+    ...field('base commit', c.base_commit),
+    ...field('commit', c.commit_sha),
+    ...field('goal', c.goal),
+    ...field('plan', c.plan),
+    ...field('agent', c.agent_success === null && !c.agent_summary
+      ? null : `success ${yesNo(c.agent_success)} (its own claim)${c.agent_summary ? `\n${c.agent_summary}` : ''}`),
+    ...field('build', c.build_ok === null ? '—' : c.build_ok ? 'ok' : 'failed'),
+    ...field('tests', tests),
+    ...field('diff', formatDiff(c)),
+    ...field('score', formatScore(c.score)),
+    ...field('model', `${c.model_calls} call${c.model_calls === 1 ? '' : 's'}, ` +
+      `${c.input_tokens.toLocaleString('en-US')} in / ${c.output_tokens.toLocaleString('en-US')} out tokens, ` +
+      `cache ${c.cache_read_tokens.toLocaleString('en-US')} read / ${c.cache_write_tokens.toLocaleString('en-US')} write, ` +
+      formatUsd(c.cost_usd)),
+    ...field('attempts', String(c.attempts)),
+    ...field('phase', c.phase),
+    ...field('started', c.started_at),
+    ...field('finished', c.finished_at ? c.finished_at + duration(c.started_at, c.finished_at) : null),
+    ...field('error', c.error),
+    '',
+    `events (${view.events.length})`,
+    ...(view.events.length ? view.events.map(eventLine) : ['  none']),
+    '',
+  ];
+  return lines.join('\n');
+}

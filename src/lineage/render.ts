@@ -1,0 +1,85 @@
+import type { CandidateRow, RunRow } from './schema.ts';
+import type { GenerationStats, TreeNode } from './types.ts';
+
+/** Pure text formatting of the genealogy for `evolve lineage` and `evolve show`. */
+
+export const SURVIVOR_MARK = '★';
+export const BEST_MARK = '◆';
+
+/** The first line of `text`, at most `max` characters (an ellipsis marks a cut). */
+export function excerpt(text: string | null | undefined, max: number): string {
+  if (!text) return '';
+  const line = text.trim().split('\n')[0].replace(/\s+/g, ' ');
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+export function formatScore(score: number | null): string {
+  return score === null ? '—' : score.toFixed(3);
+}
+
+export function formatDiff(c: Pick<CandidateRow, 'diff_added' | 'diff_removed'>): string {
+  if (c.diff_added === null && c.diff_removed === null) return '—';
+  return `+${c.diff_added ?? 0}/−${c.diff_removed ?? 0}`;
+}
+
+export function formatUsd(usd: number): string {
+  return `$${usd.toFixed(usd < 1 ? 4 : 2)}`;
+}
+
+const FAILED = new Set(['failed', 'rejected', 'budget_exhausted', 'error']);
+
+/** One candidate on one line: id, generation, status, score, diff size, marks, goal excerpt (and why it failed). */
+export function candidateLine(c: CandidateRow, bestId: string | null): string {
+  const marks = `${c.survived ? SURVIVOR_MARK : ' '}${c.id === bestId ? BEST_MARK : ' '}`;
+  const goal = excerpt(c.goal, 60) || (c.parent_id === null ? '(seed)' : '(no goal yet)');
+  const why = FAILED.has(c.status) && c.error ? `  ✗ ${excerpt(c.error, 50)}` : '';
+  return [
+    c.id, `g${c.generation}`.padEnd(4), c.status.padEnd(16), formatScore(c.score).padStart(6),
+    formatDiff(c).padEnd(11), marks, goal + why,
+  ].join(' ');
+}
+
+/**
+ * The tree as indented lines with box-drawing guides. Iterative, so a chain thousands of generations deep
+ * cannot overflow the stack.
+ */
+export function renderTreeLines(roots: readonly TreeNode[], bestId: string | null): string[] {
+  const lines: string[] = [];
+  const stack: { node: TreeNode; prefix: string; branch: string }[] = [];
+  for (let i = roots.length - 1; i >= 0; i--) stack.push({ node: roots[i], prefix: '', branch: '' });
+  while (stack.length > 0) {
+    const { node, prefix, branch } = stack.pop()!;
+    lines.push(prefix + branch + candidateLine(node.candidate, bestId));
+    const childPrefix = prefix + (branch === '├─ ' ? '│  ' : branch === '└─ ' ? '   ' : '');
+    const kids = node.children;
+    for (let i = kids.length - 1; i >= 0; i--) {
+      stack.push({ node: kids[i], prefix: childPrefix, branch: i === kids.length - 1 ? '└─ ' : '├─ ' });
+    }
+  }
+  return lines;
+}
+
+/** The header of a run: id, status, times, target, totals, best candidate. */
+export function runHeader(run: RunRow, stats: readonly GenerationStats[], best: CandidateRow | undefined): string[] {
+  const count = stats.reduce((n, s) => n + s.count, 0);
+  const cost = stats.reduce((n, s) => n + s.costUsd, 0);
+  const tokensIn = stats.reduce((n, s) => n + s.inputTokens, 0);
+  const tokensOut = stats.reduce((n, s) => n + s.outputTokens, 0);
+  const finished = run.finished_at ? `  finished ${run.finished_at}` : '';
+  const reason = run.stop_reason ? ` (${excerpt(run.stop_reason, 80)})` : '';
+  return [
+    `run ${run.id}  ${run.status}${reason}  started ${run.started_at}${finished}`,
+    `target ${run.target}`,
+    `${count} candidate${count === 1 ? '' : 's'} in ${stats.length} generation${stats.length === 1 ? '' : 's'}` +
+      `  ${formatUsd(cost)}  ${tokensIn.toLocaleString('en-US')} in / ${tokensOut.toLocaleString('en-US')} out tokens` +
+      (best ? `  best ${best.id} (${formatScore(best.score)})` : '  no candidate passed'),
+  ];
+}
+
+/** The whole `evolve lineage` text: header, tree, legend. */
+export function renderLineage(
+  run: RunRow, roots: readonly TreeNode[], stats: readonly GenerationStats[], best: CandidateRow | undefined,
+): string {
+  const tree = roots.length ? renderTreeLines(roots, best?.id ?? null) : ['(no candidates yet)'];
+  return [...runHeader(run, stats, best), '', ...tree, '', `${SURVIVOR_MARK} survived  ${BEST_MARK} best`, ''].join('\n');
+}

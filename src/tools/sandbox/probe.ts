@@ -1,0 +1,109 @@
+/**
+ * Can candidates be jailed here? Checked once at start-up: the runner refuses to run candidates when the answer is
+ * no (unless --unsafe-no-sandbox), and prints `reason` and `fix`.
+ */
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createCgroup } from './cgroup.ts';
+
+export type LimitsMode = 'cgroup' | 'systemd' | 'none';
+
+export type SandboxProbe =
+  | { ok: true; bwrap: string; version: string; limits: LimitsMode }
+  | { ok: false; reason: string; fix: string };
+
+/** bwrap's absolute path, looked up once in the runner's PATH and the usual places. */
+export function findBwrap(): string | null {
+  const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/bin', '/usr/local/bin', '/bin'];
+  for (const dir of dirs) {
+    if (!dir) continue;
+    const candidate = path.join(dir, 'bwrap');
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // Not here.
+    }
+  }
+  return null;
+}
+
+let cachedLimits: LimitsMode | undefined;
+
+/** How limits will be enforced here: our own cgroups, a systemd user scope, or not at all (log it loudly). */
+export function probeLimits(): LimitsMode {
+  if (cachedLimits) return cachedLimits;
+  const group = createCgroup(`probe-${process.pid}`, { pids: 64, memoryBytes: 64 * 1024 * 1024 });
+  if (group) {
+    void group.destroy();
+    cachedLimits = 'cgroup';
+  } else {
+    const scope = spawnSync('systemd-run', ['--user', '--scope', '--quiet', '-p', 'TasksMax=64', '--', 'true'], {
+      stdio: 'ignore',
+      timeout: 5_000,
+    });
+    cachedLimits = scope.status === 0 ? 'systemd' : 'none';
+  }
+  return cachedLimits;
+}
+
+let cachedProbe: SandboxProbe | undefined;
+
+export function probeSandbox(): SandboxProbe {
+  if (cachedProbe) return cachedProbe;
+  cachedProbe = runProbe();
+  return cachedProbe;
+}
+
+function runProbe(): SandboxProbe {
+  if (process.platform !== 'linux') {
+    return { ok: false, reason: `the jail needs Linux (this is ${process.platform})`, fix: 'run evolve on Linux, or pass --unsafe-no-sandbox' };
+  }
+  const bwrap = findBwrap();
+  if (!bwrap) {
+    return {
+      ok: false,
+      reason: 'bubblewrap (bwrap) is not installed',
+      fix: 'install it: `sudo apt-get install bubblewrap` (Debian/Ubuntu), `sudo dnf install bubblewrap` (Fedora)',
+    };
+  }
+  const version = spawnSync(bwrap, ['--version'], { encoding: 'utf8', timeout: 5_000 }).stdout?.trim() ?? '';
+  const trial = spawnSync(
+    bwrap,
+    ['--unshare-all', '--unshare-user', '--disable-userns', '--cap-drop', 'ALL', '--die-with-parent', '--ro-bind', '/', '/', '--proc', '/proc', '--dev', '/dev', '--', 'true'],
+    { encoding: 'utf8', timeout: 10_000, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } },
+  );
+  if (trial.status !== 0) {
+    const stderr = (trial.stderr ?? '').trim() || trial.error?.message || `exit status ${trial.status}`;
+    if (/unknown option/i.test(stderr)) {
+      return { ok: false, reason: `${version || 'this bwrap'} is too old: ${stderr}`, fix: 'install bubblewrap 0.8 or later' };
+    }
+    return { ok: false, reason: `bwrap cannot create namespaces here: ${stderr}`, fix: namespaceFix() };
+  }
+  return { ok: true, bwrap, version, limits: probeLimits() };
+}
+
+function readSysctl(name: string): string | null {
+  try {
+    return readFileSync(`/proc/sys/${name.replaceAll('.', '/')}`, 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
+function namespaceFix(): string {
+  if (readSysctl('kernel.apparmor_restrict_unprivileged_userns') === '1') {
+    return (
+      'Ubuntu (23.10+) restricts unprivileged user namespaces through AppArmor. Allow bwrap with an AppArmor profile ' +
+      '(see /etc/apparmor.d/ and `apparmor_parser`), or for this boot: `sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0`'
+    );
+  }
+  if (readSysctl('kernel.unprivileged_userns_clone') === '0') {
+    return 'enable unprivileged user namespaces: `sudo sysctl -w kernel.unprivileged_userns_clone=1`';
+  }
+  if (readSysctl('user.max_user_namespaces') === '0') {
+    return 'allow user namespaces: `sudo sysctl -w user.max_user_namespaces=15000`';
+  }
+  return 'inside a container, run it with user namespaces allowed (e.g. docker --security-opt seccomp=unconfined), or install bubblewrap setuid';
+}

@@ -1,0 +1,166 @@
+/**
+ * spawnJailed: runs a JailSpec under bwrap, inside a per-jail cgroup joined before anything can fork, with capped
+ * output capture, a timeout, an AbortSignal, and a kill() that leaves nothing behind. Never rejects: failures to
+ * start are reported in the result.
+ *
+ * Nothing outlives the jail, by three independent means: the PID namespace (when its first process dies the kernel
+ * kills the rest), --die-with-parent (the jail dies with bwrap), and the cgroup kill (every process in the group,
+ * whatever its session or process group).
+ */
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { HeadTailCollector, DEFAULT_OUTPUT_CAP } from '../output.ts';
+import { buildJail } from './build.ts';
+import { createCgroup, systemdScopeArgs, type Cgroup } from './cgroup.ts';
+import { findBwrap, probeLimits, type LimitsMode } from './probe.ts';
+import type { JailSpec } from './spec.ts';
+
+export interface SpawnJailedOptions {
+  /** Names the cgroup (a candidate id); random by default. */
+  id?: string;
+  /** Default ['ignore', 'pipe', 'pipe']; the runner adds 'pipe' as fd 3 for agent progress. */
+  stdio?: StdioOptions;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Captured stdout and stderr keep the first and last half of this many bytes each. */
+  maxOutputBytes?: number;
+}
+
+export interface JailedResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  aborted: boolean;
+  stdout: string;
+  stderr: string;
+  /** Set when the jail could not be started at all. */
+  error?: string;
+}
+
+export interface JailedProcess {
+  /** The pid of the outermost process (the cgroup-joining sh that became bwrap). */
+  pid: number | undefined;
+  /** How the limits are enforced; 'none' must be logged loudly by the caller. */
+  limits: LimitsMode;
+  /** The jail's cgroup directories (removed when it ends), empty without cgroups. */
+  cgroups: string[];
+  /** The child's stdio streams, for extra fds such as the progress pipe (stdio[3]). */
+  stdio: ChildProcess['stdio'];
+  done: Promise<JailedResult>;
+  /** Kills everything in the jail; resolves when it is gone. */
+  kill(): Promise<void>;
+}
+
+/**
+ * Runs outside the jail, as the runner's code: joins the jail's cgroups (so that nothing it starts can fork outside
+ * them), closes every descriptor the runner did not mean to pass (a non-CLOEXEC fd inherited by the runner would
+ * otherwise reach the jail), then becomes bwrap. Arguments: <fds to keep> <n> <n cgroup.procs files> <command...>.
+ */
+const WRAPPER =
+  'keep=$1; n=$2; shift 2; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n-1)); done; ' +
+  // No redirection on this loop: bash would save stderr in a high fd for it, which the loop would then close.
+  'for fd in /proc/$$/fd/*; do fd=${fd##*/}; if [ "$fd" -ge "$keep" ] && [ -e "/proc/$$/fd/$fd" ]; then eval "exec $fd>&-"; fi; done; ' +
+  'exec "$@"';
+
+export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): JailedProcess {
+  const jail = buildJail(spec);
+  const bwrap = findBwrap() ?? 'bwrap';
+  const id = (options.id ?? 'jail') + '-' + randomBytes(4).toString('hex');
+
+  let cgroup: Cgroup | null = null;
+  let limits: LimitsMode = 'none';
+  let command: string[] = [bwrap, ...jail.args];
+  if ((cgroup = createCgroup(id, spec.limits))) limits = 'cgroup';
+  else if (probeLimits() === 'systemd') {
+    limits = 'systemd';
+    command = [...systemdScopeArgs(spec.limits), ...command];
+  }
+  const stdio = options.stdio ?? ['ignore', 'pipe', 'pipe'];
+  const keepFds = Array.isArray(stdio) ? stdio.length : 3;
+  const procsFiles = cgroup?.procsFiles ?? [];
+  const args = ['-c', WRAPPER, 'evolve-jail', String(keepFds), String(procsFiles.length), ...procsFiles, ...command];
+
+  const child = spawn('bash', args, {
+    env: jail.env,
+    cwd: '/', // the runner's own working directory is none of the jail's business (sh would export it as PWD)
+    stdio,
+    detached: true,
+  });
+  const cap = options.maxOutputBytes ?? DEFAULT_OUTPUT_CAP;
+  const stdout = new HeadTailCollector(cap);
+  const stderr = new HeadTailCollector(cap);
+  child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
+  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+
+  let timedOut = false;
+  let aborted = false;
+  let teardown: Promise<void> | null = null;
+  const killAll = (): Promise<void> => {
+    if (child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // The group is gone already.
+      }
+    }
+    teardown ??= cgroup ? cgroup.destroy() : Promise.resolve();
+    return teardown;
+  };
+
+  const timer = options.timeoutMs !== undefined
+    ? setTimeout(() => {
+        timedOut = true;
+        void killAll();
+      }, options.timeoutMs)
+    : null;
+  const onAbort = () => {
+    aborted = true;
+    void killAll();
+  };
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const done = new Promise<JailedResult>((resolve) => {
+    let startError: string | undefined;
+    let finished = false;
+    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (finished) return;
+      finished = true;
+      if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      void killAll().then(() => {
+        const stderrText = stderr.text();
+        const joinFailed = limits === 'cgroup' && code === 125 && stderrText.includes('cgroup.procs');
+        resolve({
+          exitCode: code,
+          signal,
+          timedOut,
+          aborted,
+          stdout: stdout.text(),
+          stderr: stderrText,
+          ...(startError ? { error: startError } : joinFailed ? { error: 'could not join the jail cgroup' } : {}),
+        });
+      });
+    };
+    child.on('error', (err) => {
+      startError = `could not start the jail: ${err.message}`;
+      if (child.pid === undefined) finish(null, null);
+    });
+    // When the jail's first process ends, whatever it left (it cannot be much: the PID namespace is gone with it)
+    // is killed and the cgroup removed, so the pipes close and 'close' follows.
+    child.on('exit', () => void killAll());
+    child.on('close', finish);
+  });
+
+  return {
+    pid: child.pid,
+    limits,
+    cgroups: cgroup?.dirs ?? [],
+    stdio: child.stdio,
+    done,
+    kill: async () => {
+      await killAll();
+      await done;
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * What the runner asks for when it jails a command. The runner draws the jail; nothing a candidate writes can widen
+ * it, because the spec is built by the runner's code from the runner's own view of the file system.
+ */
+import { readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+
+export interface Bind {
+  src: string;
+  dest: string;
+  readOnly: boolean;
+}
+
+export interface JailLimits {
+  /** Most processes and threads alive at once in the jail (cgroup pids.max). */
+  pids: number;
+  /** Most memory the jail may use (cgroup memory.limit_in_bytes). */
+  memoryBytes: number;
+}
+
+export interface JailSpec {
+  /** The candidate's workspace: the one place it may write (besides its private /tmp and HOME). */
+  workspace: string;
+  /** Working directory of the command, inside the jail. */
+  cwd: string;
+  command: string[];
+  /** The command's whole environment; build it with jailEnv(). bwrap itself is spawned with it. */
+  env: Record<string, string>;
+  /** Host paths bound read-only at the same place, over whatever is above them (dependencies, the target). */
+  readOnly: string[];
+  /** Host paths bound writable at the same place (an npm install's own node_modules). */
+  writable: string[];
+  /** Host paths hidden: directories become an empty tmpfs, files read as empty. */
+  hide: string[];
+  /** Other binds (the model proxy's unix socket, the runner's relay script). */
+  binds: Bind[];
+  /** 'none': a network namespace with loopback only. 'host': the host's network (npm install). */
+  network: 'none' | 'host';
+  limits: JailLimits;
+}
+
+export const DEFAULT_LIMITS: JailLimits = { pids: 512, memoryBytes: 4 * 1024 ** 3 };
+
+/**
+ * What every jail hides unless the caller knows better: the user's home and root's, the usual credential files,
+ * and the target repository's `.env*` files. `/run` (host daemons' sockets, such as docker's) is hidden by buildJail.
+ */
+export function defaultHidden(options: { target?: string; home?: string } = {}): string[] {
+  const home = options.home ?? homedir();
+  const hidden = new Set<string>([home, '/root']);
+  for (const name of ['.ssh', '.aws', '.npmrc', '.gnupg', '.netrc', '.docker', '.kube', '.config', '.git-credentials', '.anthropic']) {
+    hidden.add(path.join(home, name));
+  }
+  if (options.target) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(options.target);
+    } catch {
+      // No target to look in: nothing of it to hide.
+    }
+    for (const name of names) if (name.startsWith('.env')) hidden.add(path.join(options.target, name));
+  }
+  return [...hidden];
+}

@@ -1,0 +1,92 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startStandin, type Standin } from '../../src/standin/index.ts';
+import { evolve, git, tempDir } from './helpers.ts';
+import { emptyPlan, failingPlan, makeToyRepo, passingPlan, planScript } from './toy.ts';
+
+const REAL_KEY = 'sk-ant-real-key-for-the-upstream-only-0123456789';
+
+interface Row { id: string; generation: number; parent_id: string | null; branch: string | null; commit_sha: string; status: string; survived: number; score: number | null; error: string | null; tests_passed: number | null; tests_failed: number | null }
+
+let standin: Standin | null = null;
+afterEach(async () => {
+  await standin?.close();
+  standin = null;
+});
+
+describe('evolve --population 3 --generations 2 (end to end)', () => {
+  it('forks, commits, judges and selects on real branches, recording everything, target untouched', async () => {
+    const repo = makeToyRepo();
+    writeFileSync(path.join(repo, 'notes.txt'), 'the user\'s own untracked file\n');
+    const db = path.join(tempDir(), 'lineage.db');
+    const plans = [passingPlan, failingPlan, emptyPlan];
+    standin = await startStandin({ script: planScript((i) => plans[i % 3](i)), apiKey: REAL_KEY });
+    const indexBefore = readFileSync(path.join(repo, '.git', 'index'));
+    const headBefore = git(repo, 'rev-parse', 'HEAD');
+
+    const run = await evolve(['--population', '3', '--generations', '2', '--no-tui', '--target', repo, '--db', db, ...sandboxFlag()],
+      { ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: standin.url });
+    expect(run.stderr).toContain('best:');
+    expect(run.code, run.stderr).toBe(0);
+
+    const sql = new Database(db, { readonly: true });
+    const rows = sql.prepare('SELECT * FROM candidates ORDER BY generation, id').all() as Row[];
+    const runRow = sql.prepare('SELECT * FROM runs').get() as { status: string; config_json: string };
+    expect(runRow.status).toBe('done');
+    expect(JSON.parse(runRow.config_json).test).toEqual({ cmd: 'node run-tests.mjs', from: 'package.json' });
+    expect(rows).toHaveLength(1 + 3 * 2);
+    const seed = rows.find((r) => r.generation === 0)!;
+    expect(seed).toMatchObject({ parent_id: null, commit_sha: headBefore, survived: 1, status: 'passed', tests_passed: 1 });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const r of rows.filter((x) => x.generation > 0)) {
+      const parent = byId.get(r.parent_id!)!;
+      expect(parent.generation).toBe(r.generation - 1);
+      // the commit is on its branch, directly on top of the parent's commit
+      expect(git(repo, 'rev-parse', r.branch!)).toBe(r.commit_sha);
+      expect(git(repo, 'rev-parse', `${r.commit_sha}^`)).toBe(parent.commit_sha);
+      // memory grows along each lineage
+      const history = (sha: string) => JSON.parse(git(repo, 'show', `${sha}:agent_context.json`)).history.length;
+      expect(history(r.commit_sha)).toBeGreaterThan(history(parent.commit_sha));
+      // survivors are exactly the passing children (one passing plan per generation, k = 2)
+      expect(r.survived).toBe(r.status === 'passed' ? 1 : 0);
+    }
+    const statuses = (g: number) => rows.filter((r) => r.generation === g).map((r) => r.status).sort();
+    expect(statuses(1)).toEqual(['failed', 'passed', 'rejected']);
+    expect(statuses(2)).toEqual(['failed', 'passed', 'rejected']);
+    // generation 2 descends from generation 1's survivor and inherited its failed siblings' lessons
+    const survivor1 = rows.find((r) => r.generation === 1 && r.survived === 1)!;
+    for (const r of rows.filter((x) => x.generation === 2)) {
+      expect(r.parent_id).toBe(survivor1.id);
+      const history = JSON.parse(git(repo, 'show', `${r.commit_sha}:agent_context.json`)).history as { recordedBy?: string; candidate?: string }[];
+      expect(history.filter((h) => h.recordedBy === 'runner').map((h) => h.candidate).sort())
+        .toEqual(rows.filter((x) => x.generation === 1 && x.status !== 'passed').map((x) => x.id).sort());
+    }
+    const kinds = (sql.prepare('SELECT DISTINCT kind FROM events').all() as { kind: string }[]).map((k) => k.kind);
+    for (const k of ['forked', 'agent_started', 'agent_finished', 'committed', 'tested', 'scored', 'rejected', 'selected', 'model_call']) expect(kinds).toContain(k);
+    sql.close();
+
+    // the target checkout is exactly as it was
+    expect(git(repo, 'rev-parse', 'HEAD')).toBe(headBefore);
+    expect(git(repo, 'status', '--porcelain')).toBe('?? notes.txt');
+    expect(readFileSync(path.join(repo, 'notes.txt'), 'utf8')).toBe('the user\'s own untracked file\n');
+    expect(readFileSync(path.join(repo, '.git', 'index'))).toEqual(indexBefore);
+    expect(git(repo, 'branch', '--show-current')).toBe('main');
+
+    // the real key reached the upstream on every call; candidates saw only their own tokens
+    expect(standin.requests.length).toBe(6);
+    for (const req of standin.requests) expect(req.headers['x-api-key']).toBe(REAL_KEY);
+    const everything = git(repo, 'log', '--all', '-p');
+    expect(everything).not.toContain(REAL_KEY);
+    const seen = rows.filter((r) => r.generation > 0).map((r) => JSON.parse(git(repo, 'show', `${r.commit_sha}:agent_context.json`)).history.at(-1).keySeen as string | undefined).filter(Boolean);
+    expect(seen.length).toBeGreaterThan(0);
+    for (const key of seen) expect(REAL_KEY.startsWith(key!)).toBe(false);
+    // workspaces are gone, branches stay
+    expect(git(repo, 'branch', '--list', 'evolve/*').split('\n')).toHaveLength(6);
+  });
+});
+
+function sandboxFlag(): string[] {
+  return process.env.EVOLVE_TEST_UNSAFE ? ['--unsafe-no-sandbox'] : [];
+}
