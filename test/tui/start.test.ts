@@ -1,35 +1,7 @@
-import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../../src/errors.ts';
 import { startTui } from '../../src/tui/start.tsx';
-import { fixtureDb, waitFor } from './helpers.ts';
-
-/** Just enough of a TTY for Ink: a stdout that records frames and a stdin the test types into. */
-class FakeStdout extends EventEmitter {
-  isTTY = true;
-  columns = 100;
-  rows = 30;
-  output = '';
-  write = (chunk: string) => {
-    this.output += chunk;
-    return true;
-  };
-}
-class FakeStdin extends EventEmitter {
-  isTTY = true;
-  private queue: string[] = [];
-  type(text: string) {
-    this.queue.push(text);
-    this.emit('readable');
-  }
-  read = () => this.queue.shift() ?? null;
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-}
+import { FakeStdin, FakeStdout, fixtureDb, waitFor } from './helpers.ts';
 
 describe('startTui (what the runner calls during a run)', () => {
   it('asks before stopping: y calls onStopRequest once and the view exits', async () => {
