@@ -3,10 +3,12 @@
  * 1,000-generation run. Prints JSON figures against the targets of issue 2:
  * insert ≤ 10 s, ancestry at depth 1,000 ≤ 5 ms, whole-tree load ≤ 200 ms, one candidate's events ≤ 5 ms.
  * Usage: npm run bench -- lineage [--candidates N] [--batch <candidates per transaction>] [--keep <dir>]
+ *    or: node --import tsx bench/lineage.ts [same options]
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { openStore, type LineageStore } from '../src/lineage/store.ts';
 import { renderTreeLines } from '../src/lineage/render.ts';
 
@@ -156,4 +158,8 @@ export default function bench(args: string[]): Record<string, unknown> {
   } finally {
     if (!keep) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.stdout.write(JSON.stringify(bench(process.argv.slice(2)), null, 2) + '\n');
 }
