@@ -73,6 +73,14 @@ export class LineageQueries {
     return this.db.transaction(fn).deferred();
   }
 
+  /**
+   * SQLite's data_version: it moves only when another connection commits, so a polling reader (the TUI) can skip
+   * re-reading an idle database for the price of one pragma.
+   */
+  dataVersion(): number {
+    return Number(this.db.pragma('data_version', { simple: true }));
+  }
+
   getRun(id: string): RunRow | undefined {
     return this.stmts.getRun.get(id) as RunRow | undefined;
   }

@@ -124,6 +124,18 @@ describe('snapshots', () => {
   });
 });
 
+describe('data version', () => {
+  it('moves when another connection commits, not when this one reads', () => {
+    const { store: writer, path } = buildSampleStore();
+    const reader = track(openStore(path, { readonly: true }));
+    const v0 = reader.dataVersion();
+    reader.tree(RUN_A);
+    expect(reader.dataVersion()).toBe(v0);
+    writer.appendEvent({ runId: RUN_A, candidateId: null, kind: 'run_finished', data: { status: 'done' } });
+    expect(reader.dataVersion()).not.toBe(v0);
+  });
+});
+
 describe('a 1,000-deep chain', () => {
   it('walks all the way up and down, and nests 1,001 levels', () => {
     const store = track(openStore(join(tempDir(), 'chain.db')));
