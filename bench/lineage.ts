@@ -126,6 +126,7 @@ export default function bench(args: string[]): Record<string, unknown> {
     // Reads as evolve lineage/show/watch do them: a read-only connection.
     const reader = openStore(path, { readonly: true });
     const ancestry = timeIt(200, () => reader.ancestry(deepest));
+    const ancestryIds = timeIt(200, () => reader.ancestryIds(deepest));
     const tree = timeIt(20, () => reader.tree(RUN));
     const treeText = timeIt(10, () => renderTreeLines(reader.tree(RUN), null).join('\n'));
     const oneCandidate = idOf(Math.floor(total / 2));
@@ -147,6 +148,7 @@ export default function bench(args: string[]): Record<string, unknown> {
       append_event_own_transaction: { ...append, target: 'realistic per-event latency' },
       record_model_call_own_transaction: modelCall,
       ancestry: { depth, ...ancestry, target_ms: 5 },
+      ancestry_ids_only: ancestryIds,
       tree_load: { candidates: total, ...tree, target_ms: 200 },
       tree_load_and_render_text: treeText,
       candidate_events: { events: eventCount, ...candidateEvents, target_ms: 5 },
