@@ -26,7 +26,7 @@ export function headerLines(run: RunRow, config: RunConfigView, s: RunStats, wid
     { text: `${s.running} running`, color: s.running ? 'cyan' : undefined },
     { text: `${s.done} done` },
     { text: `${s.failed} failed`, color: s.failed ? 'red' : undefined },
-    { text: `${s.survivors} survivors`, color: 'green' },
+    { text: `${s.survivors} survivor${s.survivors === 1 ? '' : 's'}`, color: 'green' },
     { text: `${formatTokens(s.tokens)} tok` },
     { text: `${formatCost(s.costUsd)}${budget}`, color: overBudget ? 'red' : undefined },
   ];

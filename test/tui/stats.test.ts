@@ -45,12 +45,14 @@ describe('helpers', () => {
     expect(survivorsNow([candidate({ id: 's', generation: 0, survived: 1 })])).toBe(1);
   });
 
-  it('picks the best passed candidate, ties to the earlier generation then the smaller id', () => {
+  it('picks the best like the runner: top score among passed children, ties to the later generation, then the smaller id', () => {
     expect(bestCandidate(candidates)?.id).toBe('d3e4f5a6');
-    const tie = [candidate({ id: 'b', generation: 2, status: 'passed', score: 1 }), candidate({ id: 'c', generation: 1, status: 'passed', score: 1 }),
-      candidate({ id: 'a', generation: 1, status: 'passed', score: 1 }), candidate({ id: 'z', status: 'failed', score: 9 })];
+    const tie = [candidate({ id: 's', generation: 0, status: 'passed', score: 1 }), candidate({ id: 'b', generation: 1, status: 'passed', score: 1 }),
+      candidate({ id: 'c', generation: 2, status: 'passed', score: 1 }), candidate({ id: 'a', generation: 2, status: 'passed', score: 1 }),
+      candidate({ id: 'z', status: 'failed', score: 9 })];
     expect(bestCandidate(tie)?.id).toBe('a');
-    expect(bestCandidate([candidate({ id: 'x', status: 'failed' })])).toBeNull();
+    expect(bestCandidate([candidate({ id: 's', generation: 0, status: 'passed', score: 5 }), candidate({ id: 'x', status: 'failed' })])?.id).toBe('s');
+    expect(bestCandidate([])).toBeNull();
   });
 
   it('finds the newest activity', () => {
