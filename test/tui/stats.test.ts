@@ -67,3 +67,31 @@ describe('helpers', () => {
     expect(parseRunConfig('{"sandbox":"bwrap"}').unsafeNoSandbox).toBe(false);
   });
 });
+
+describe('loadLineage', () => {
+  it('reads only after a commit, and retries after a failed read until it heals', async () => {
+    const { loadLineage } = await import('../../src/tui/load.ts');
+    const { run, candidates } = fixtureRows(base);
+    let version = 1;
+    let fail = false;
+    let reads = 0;
+    let seen = -1;
+    const source = {
+      path: 'x', resolveRun: () => run, activeRun: () => run, close: () => {},
+      changed: () => { const moved = version !== seen; seen = version; return moved; },
+      read: () => { reads++; if (fail) throw new Error('database is locked'); return { run, candidates, events: [] }; },
+    };
+    const first = loadLineage(source, run.id, null, base);
+    expect(reads).toBe(1);
+    expect(loadLineage(source, run.id, first, base)).toBe(first);
+    expect(reads).toBe(1);
+    version++;
+    fail = true;
+    expect(() => loadLineage(source, run.id, first, base)).toThrow('locked');
+    const failed = { ...first, error: 'database is locked' };
+    fail = false;
+    const healed = loadLineage(source, run.id, failed, base);
+    expect(reads).toBe(3);
+    expect(healed.error).toBeNull();
+  });
+});
