@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerDemo } from './demo.ts';
 import { registerExport } from './export.ts';
 import { registerLineage } from './lineage.ts';
 import { registerRun, setTuiFactory } from './run.ts';
@@ -13,4 +14,5 @@ export function registerCommands(program: Command): void {
   registerLineage(program);
   registerShow(program);
   registerExport(program);
+  registerDemo(program);
 }
