@@ -10,7 +10,10 @@ import type { RunStats } from './stats.ts';
 export function headerLines(run: RunRow, config: RunConfigView, s: RunStats, width: number): Segment[][] {
   const q = (v: unknown) => (v == null ? '?' : String(v));
   const loud: Segment[] = [];
-  if (config.standin) loud.push({ text: ' STAND-IN MODEL ', color: 'yellow', bold: true, inverse: true });
+  if (config.standin) {
+    loud.push({ text: ' STAND-IN MODEL ', color: 'yellow', bold: true, inverse: true });
+    if (config.standinLabel) loud.push({ text: config.standinLabel, color: 'yellow' });
+  }
   if (config.unsafeNoSandbox) loud.push({ text: ' UNSAFE: NO SANDBOX ', color: 'red', bold: true, inverse: true });
   const runStatus = run.status === 'running' ? 'running' : `${run.status}${run.stop_reason ? ` (${run.stop_reason})` : ''}`;
   const identity: Segment[] = [
