@@ -20,8 +20,8 @@ const usd = (what: string) =>
     .refine((n) => !Number.isNaN(n) && n > 0, `${what} must be a positive amount of USD (or "unlimited")`);
 
 export const RunFlags = z.object({
-  population: count('--population'),
-  generations: count('--generations'),
+  population: count('--population').optional(),
+  generations: count('--generations').optional(),
   target: z.string().default('.'),
   db: z.string().default('lineage.db'),
   workdir: z.string().optional(),
@@ -68,11 +68,11 @@ export function readConfigFile(configPath: string | undefined, target: string): 
 }
 
 /** Merges file options under the flags the user gave, and validates the result once. */
-export function parseRunOptions(flags: Record<string, unknown>, file: Record<string, unknown>): RunFlags {
+export function parseRunOptions(flags: Record<string, unknown>, file: Record<string, unknown>): RunFlags & { explicit: string[] } {
   const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
   const merged: Record<string, unknown> = { ...file, ...given };
   for (const name of ['population', 'generations']) {
-    if (merged[name] === undefined) throw new UsageError(`--${name} is required (or "${name}" in evolve.config.json)`);
+    if (merged[name] === undefined && (merged.resume === undefined || merged.resume === false)) throw new UsageError(`--${name} is required (or "${name}" in evolve.config.json)`);
   }
   const parsed = RunFlags.safeParse(merged);
   if (!parsed.success) {
@@ -81,5 +81,5 @@ export function parseRunOptions(flags: Record<string, unknown>, file: Record<str
     const message = issue.code === 'unrecognized_keys' ? `unknown option ${issue.keys.join(', ')} in the config file` : issue.message;
     throw new UsageError(where && !message.includes('--') && !message.startsWith(where) ? `${where}: ${message}` : message);
   }
-  return parsed.data;
+  return { ...parsed.data, explicit: Object.keys(merged) };
 }

@@ -5,7 +5,7 @@ import { describeCandidate } from '../lineage/describe.ts';
 import { formatTranscripts } from '../lineage/transcript-text.ts';
 import type { LineageStore } from '../lineage/store.ts';
 import type { CandidateRow, RunRow } from '../lineage/schema.ts';
-import { addDbOption, addVerboseOption, parseOptions, resolveCandidate, withReader } from './db-option.ts';
+import { addDbOption, addVerboseOption, parseOptions, resolveCandidate, withReader, writeOutput } from './db-option.ts';
 import { candidateDiff } from './git-diff.ts';
 
 const Options = z.object({
@@ -43,14 +43,14 @@ export function registerShow(program: Command): void {
       const run = store.getRun(candidate.run_id);
       if (!run) throw new UsageError(`candidate ${candidate.id} belongs to a run missing from ${opts.db}`);
       const parts = [describeCandidate({
-        candidate, run, ancestry: store.ancestry(candidate.id),
-        children: store.candidates(run.id).filter((c) => c.parent_id === candidate.id),
+        candidate, run, ancestry: store.ancestryIds(candidate.id),
+        children: store.children(candidate.id),
         events: store.events(candidate.id), isBest: store.bestCandidate(run.id)?.id === candidate.id,
       })];
       if (opts.diff) parts.push(`diff against the parent commit (agent_context.json excluded)\n${diffFor(store, candidate, run)}`);
       if (opts.transcript) parts.push(`transcripts\n${formatTranscripts(store.transcripts(candidate.id))}`);
       return parts.join('\n');
     });
-    process.stdout.write(out);
+    writeOutput(out);
   });
 }

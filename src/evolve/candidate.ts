@@ -3,17 +3,16 @@
  * (forked → agent_running → agent_done → committed → evaluated), so a resumed run knows where every candidate was.
  * Nothing a candidate does can throw out of here: the runner's own failures end the candidate as `error`.
  */
-import { createServer } from 'node:net';
-import type { CandidateRow, CandidateStatus } from '../lineage/schema.ts';
-import { resolveAgentCommand, runAgent, JAIL_RELAY_PORT } from './agent.ts';
+import type { CandidateRow, CandidateStatus, CandidateStep } from '../lineage/schema.ts';
+import { forkAndRunAgent, type AgentReport } from './attempt.ts';
 import type { RunConfig } from './config.ts';
-import { ensureAttemptRecorded, seedChildContext, type ContextEntry } from './context.ts';
+import type { ContextEntry } from './context.ts';
 import { installDeps, lockfileChanged } from './deps.ts';
 import type { Evaluator, ParentMeasure } from './evaluate.ts';
 import type { Git } from './git.ts';
-import type { Clock, ModelProxy, RunnerStore } from './ports.ts';
+import type { CandidatePatch, Clock, ModelProxy, RunnerStore } from './ports.ts';
 import type { Sandbox } from './sandbox.ts';
-import type { Workspaces } from './workspace.ts';
+import type { Prepared, Workspaces } from './workspace.ts';
 
 export interface RunContext {
   runId: string;
@@ -42,88 +41,64 @@ export interface ParentInfo {
   depsFrom: string | null;
 }
 
-export interface ChildPlan { id: string; generation: number; branch: string; parent: ParentInfo; lessons: ContextEntry[] }
+export interface ChildPlan {
+  id: string;
+  generation: number;
+  branch: string;
+  parent: ParentInfo;
+  lessons: ContextEntry[];
+  /** Set when --resume picks the candidate up: the step it had reached and its agent's report, if it finished. */
+  resume?: { step: CandidateStep; commitSha: string | null; agent: AgentReport | null };
+}
 
-export interface ChildResult { row: CandidateRow; measure: ParentMeasure | null; depsFrom: string | null }
+export interface ChildResult {
+  row: CandidateRow;
+  measure: ParentMeasure | null;
+  depsFrom: string | null;
+  /** Stopped before it finished: its row stays at the step it reached. */
+  interrupted?: boolean;
+}
 
+/**
+ * Runs a child from wherever it is: a fresh child (or one whose agent never finished) forks and runs its agent; one
+ * whose agent finished but was not committed is committed from its workspace; a committed one is judged.
+ */
 export async function runChild(ctx: RunContext, plan: ChildPlan): Promise<ChildResult> {
   const { store, clock } = ctx;
   const ev = (kind: string, data: Record<string, unknown>) => ctx.record(plan.id, plan.generation, kind, data);
-  const finish = (status: CandidateStatus, error: string | null, patch: Parameters<RunnerStore['updateCandidate']>[1] = {}) =>
+  const finish = (status: CandidateStatus, error: string | null, patch: CandidatePatch = {}) =>
     store.updateCandidate(plan.id, { ...patch, status, error, finished_at: clock.now().toISOString(), step: 'evaluated' });
-  let depsFrom = plan.parent.depsFrom;
+  const depsFrom = plan.parent.depsFrom;
   try {
-    // fork: the branch at the parent's commit, a fresh workspace, the parent's memory plus its failed siblings
-    await ctx.git.createBranch(plan.branch, plan.parent.commit);
-    const ws = await ctx.workspaces.prepare(plan.id, plan.parent.commit, depsFrom);
-    const before = await seedChildContext(ws.dir, ctx.config.seedGoal, plan.lessons);
-    store.updateCandidate(plan.id, { status: 'running', step: 'forked', started_at: clock.now().toISOString() });
-    ev('forked', { parent_id: plan.parent.id, branch: plan.branch, base_commit: plan.parent.commit, lessons: plan.lessons.length });
-
-    // the agent: the parent's code, jailed, behind the relay, with its own token
-    const command = await resolveAgentCommand(ws.dir);
-    const token = await ctx.proxy.admit(plan.id, { budgetUsd: ctx.config.candidateBudgetUsd });
-    const deadline = new Date(clock.now().getTime() + ctx.config.candidateTimeoutS * 1000);
-    const attempts = (store.getCandidate(plan.id)?.attempts ?? 0) + 1;
-    store.updateCandidate(plan.id, { step: 'agent_running', attempts });
-    ev('agent_started', { agent: command.source, command: command.argv.join(' ').slice(0, 300), deadline: deadline.toISOString(), attempt: attempts, sandbox: ctx.sandbox.kind });
-    const outcome = await runAgent(ctx.sandbox, {
-      workspace: ws.dir, nodeModules: ws.nodeModules, command, proxySocket: ctx.proxySocket,
-      relayPort: ctx.sandbox.kind === 'bwrap' ? JAIL_RELAY_PORT : await freePort(), token,
-      env: { model: ctx.config.model, seedGoal: ctx.config.seedGoal, buildCmd: ctx.config.build.cmd ?? '', testCmd: ctx.config.test.cmd ?? '', maxTurns: ctx.config.maxTurns },
-      deadline, signal: ctx.signal,
-      onProgress: (line) => {
-        if (line.type === 'phase') {
-          store.updateCandidate(plan.id, { phase: line.name });
-          ev('phase', { name: line.name });
-        } else if (line.type === 'tool_call') {
-          ev('tool_call', { tool: line.tool, ok: line.ok, ms: line.ms ?? null, summary: line.summary.slice(0, 500) });
-        } else if (line.type === 'result') {
-          store.updateCandidate(plan.id, { goal: line.goal, plan: line.plan ?? null, agent_summary: line.summary, agent_success: line.success ? 1 : 0 });
-        }
-      },
-    });
-    await ctx.proxy.dismiss(plan.id);
-    const success = outcome.ok && outcome.result!.success;
-    const wroteContext = await ensureAttemptRecorded(ws.dir, before, {
-      success, goal: outcome.result?.goal ?? 'agent attempt', details: outcome.reason ?? outcome.result?.summary ?? '',
-    }, clock.now());
-    store.updateCandidate(plan.id, { step: 'agent_done' });
-    ev('agent_finished', {
-      ok: outcome.ok, reason: outcome.reason, exit_code: outcome.exit.code, ms: outcome.exit.ms, success: outcome.result?.success ?? null,
-      summary: outcome.result?.summary.slice(0, 500) ?? null, garbage_lines: outcome.garbageLines, context_by_runner: wroteContext,
-      output_tail: outcome.ok ? undefined : outcome.exit.output.slice(-1500),
-    });
-
-    // commit: the branch is the record, passed or failed
-    const sha = await ctx.git.commitWorkspace({
-      workTree: ws.dir, indexFile: ws.indexFile, parent: plan.parent.commit, branch: plan.branch,
-      message: commitMessage(plan, outcome.result?.goal ?? null, outcome.reason), exclude: ws.nodeModules ? ['node_modules'] : [],
-    });
-    await ctx.workspaces.remove(plan.id);
-    store.updateCandidate(plan.id, { commit_sha: sha, step: 'committed' });
-    ev('committed', { sha, parent: plan.parent.commit });
-    if (ctx.budgetExhausted(plan.id)) {
-      return { row: finish('budget_exhausted', outcome.reason ?? 'the candidate budget was spent'), measure: null, depsFrom };
+    const entry = entryOf(ctx, plan);
+    if (plan.resume) ev('resumed', { from_step: plan.resume.step, entry });
+    let report: AgentReport;
+    let sha: string;
+    if (entry === 'judge') {
+      report = plan.resume!.agent!;
+      sha = plan.resume!.commitSha!;
+    } else {
+      let ws: Prepared;
+      if (entry === 'commit') {
+        report = plan.resume!.agent!;
+        ws = ctx.workspaces.existing(plan.id);
+      } else {
+        const attempt = await forkAndRunAgent(ctx, plan);
+        if (attempt.interrupted) return { row: store.getCandidate(plan.id)!, measure: null, depsFrom, interrupted: true };
+        ({ report, ws } = attempt);
+      }
+      // commit: the branch is the record, passed or failed
+      sha = await ctx.git.commitWorkspace({
+        workTree: ws.dir, indexFile: ws.indexFile, parent: plan.parent.commit, branch: plan.branch,
+        message: commitMessage(plan, report.goal, report.reason), exclude: ws.nodeModules ? ['node_modules'] : [],
+      });
+      store.updateCandidate(plan.id, { commit_sha: sha, step: 'committed' });
+      ev('committed', { sha, parent: plan.parent.commit });
+      await ctx.workspaces.remove(plan.id);
     }
-    if (!outcome.ok) return { row: finish('failed', outcome.reason), measure: null, depsFrom };
-
-    store.updateCandidate(plan.id, { status: 'evaluating' });
-    if (lockfileChanged(await ctx.git.changedPaths(plan.parent.commit, sha))) {
-      const installed = await installDeps(ctx.git, ctx.sandbox, sha, ctx.workspaces.depsDir(plan.id), ctx.config.buildTimeoutS * 1000, ctx.signal);
-      ev('deps_installed', { ok: installed.nodeModules !== null, exit_code: installed.exit.code, ms: installed.exit.ms });
-      if (!installed.nodeModules) return { row: finish('failed', 'dependency install (npm ci) failed'), measure: null, depsFrom };
-      depsFrom = installed.nodeModules;
-    }
-    const result = await ctx.evaluator.evaluate(plan.id, sha, plan.parent.measure, depsFrom, (kind, data) => ev(kind, data), ctx.signal);
-    const row = finish(result.status, result.reason, {
-      build_ok: result.buildOk === null ? null : result.buildOk ? 1 : 0,
-      tests_passed: result.counts?.passed ?? null, tests_failed: result.counts?.failed ?? null,
-      diff_added: result.diff.added, diff_removed: result.diff.removed, score: result.score,
-    });
-    ev('scored', { status: result.status, score: result.score, reason: result.reason, diff_added: result.diff.added, diff_removed: result.diff.removed });
-    const measure = result.counts ? { commit: sha, tests: result.counts.passed + result.counts.failed, source: result.counts.source } : null;
-    return { row, measure, depsFrom };
+    if (ctx.budgetExhausted(plan.id)) return { row: finish('budget_exhausted', report.reason ?? 'the candidate budget was spent'), measure: null, depsFrom };
+    if (!report.ok) return { row: finish('failed', report.reason), measure: null, depsFrom };
+    return await judge(ctx, plan, sha, finish);
   } catch (err) {
     const message = `runner: ${err instanceof Error ? err.message : String(err)}`;
     ev('error', { message });
@@ -133,20 +108,41 @@ export async function runChild(ctx: RunContext, plan: ChildPlan): Promise<ChildR
   }
 }
 
+type Finish = (status: CandidateStatus, error: string | null, patch?: CandidatePatch) => CandidateRow;
+
+/** Contract 5 for one committed child: its own dependencies if it changed the lockfile, then the evaluation. */
+async function judge(ctx: RunContext, plan: ChildPlan, sha: string, finish: Finish): Promise<ChildResult> {
+  const ev = (kind: string, data: Record<string, unknown>) => ctx.record(plan.id, plan.generation, kind, data);
+  let depsFrom = plan.parent.depsFrom;
+  ctx.store.updateCandidate(plan.id, { status: 'evaluating' });
+  if (lockfileChanged((await ctx.git.diff(plan.parent.commit, sha)).paths)) {
+    const installed = await installDeps(ctx.git, ctx.sandbox, sha, ctx.workspaces.depsDir(plan.id), ctx.config.buildTimeoutS * 1000, ctx.signal);
+    ev('deps_installed', { ok: installed.nodeModules !== null, exit_code: installed.exit.code, ms: installed.exit.ms, node_modules: installed.nodeModules });
+    if (!installed.nodeModules) return { row: finish('failed', 'dependency install (npm ci) failed'), measure: null, depsFrom };
+    depsFrom = installed.nodeModules;
+  }
+  const result = await ctx.evaluator.evaluate(plan.id, sha, plan.parent.measure, depsFrom, (kind, data) => ev(kind, data), ctx.signal);
+  if (ctx.signal?.aborted) return { row: ctx.store.getCandidate(plan.id)!, measure: null, depsFrom, interrupted: true };
+  const row = finish(result.status, result.reason, {
+    build_ok: result.buildOk === null ? null : result.buildOk ? 1 : 0,
+    tests_passed: result.counts?.passed ?? null, tests_failed: result.counts?.failed ?? null,
+    diff_added: result.diff.added, diff_removed: result.diff.removed, score: result.score,
+  });
+  ev('scored', { status: result.status, score: result.score, reason: result.reason, diff_added: result.diff.added, diff_removed: result.diff.removed });
+  const measure = result.counts ? { commit: sha, tests: result.counts.passed + result.counts.failed, source: result.counts.source } : null;
+  return { row, measure, depsFrom };
+}
+
+/** Where a (resumed) child starts: judging a commit, committing a finished agent's workspace, or from the fork. */
+function entryOf(ctx: RunContext, plan: ChildPlan): 'fork' | 'commit' | 'judge' {
+  const r = plan.resume;
+  if (!r || !r.agent) return 'fork';
+  if (r.step === 'committed' && r.commitSha) return 'judge';
+  if (r.step === 'agent_done' && ctx.workspaces.hasWorkspace(plan.id)) return 'commit';
+  return 'fork';
+}
+
 function commitMessage(plan: ChildPlan, goal: string | null, failure: string | null): string {
   const title = `evolve g${plan.generation} ${plan.id}: ${(goal ?? 'no goal recorded').split('\n')[0].slice(0, 100)}`;
   return `${title}\n\nparent: ${plan.parent.id} (${plan.parent.commit})\n${failure ? `agent failed: ${failure}\n` : ''}`;
-}
-
-/** A free loopback port (for the relay when there is no jail and so no private loopback). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

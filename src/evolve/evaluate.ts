@@ -35,9 +35,9 @@ export class Evaluator {
   ) {}
 
   async evaluate(candidateId: string, commit: string, parent: ParentMeasure | null, depsFrom: string | null, emit: EvalEvent, signal?: AbortSignal): Promise<Evaluation> {
-    const diff = parent ? await this.git.diffStats(parent.commit, commit) : { added: 0, removed: 0, files: 0 };
+    const { stats: diff, paths } = parent ? await this.git.diff(parent.commit, commit) : { stats: { added: 0, removed: 0, files: 0 }, paths: [] };
     if (parent) {
-      const touched = (await this.git.changedPaths(parent.commit, commit)).filter((f) => isProtected(f, this.config.protectedPaths));
+      const touched = paths.filter((f) => isProtected(f, this.config.protectedPaths));
       const reason = touched.length > 0 ? `protected path edited: ${touched.slice(0, 5).join(', ')}`
         : diff.files === 0 ? 'empty diff (only agent_context.json or nothing changed)' : null;
       if (reason) {

@@ -10,25 +10,25 @@ import { siblingLessons } from './context.ts';
 import { mapLimit } from './mutex.ts';
 import { dgmParents, rank, roundRobin, seedOf, topK, type Contender } from './select.ts';
 
+/** Lessons for a child of `parentId`: one entry per failed sibling of that parent (contract 3). */
+export function lessonsFor(ctx: RunContext, parentId: string, rows: readonly CandidateRow[]) {
+  const parentRow = rows.find((r) => r.id === parentId);
+  const failedSiblings = parentRow?.parent_id
+    ? rows.filter((r) => r.parent_id === parentRow.parent_id && r.id !== parentId && r.generation === parentRow.generation && r.status !== 'passed')
+    : [];
+  return siblingLessons(failedSiblings.map((r) => ({ id: r.id, goal: r.goal, error: r.error, status: r.status })), ctx.clock.now());
+}
+
 /** Children of `generation`, one per entry of `parents` (already spread over the survivors). */
 export function planChildren(ctx: RunContext, generation: number, parents: ParentInfo[], rows: readonly CandidateRow[]): ChildPlan[] {
-  const byId = new Map(rows.map((r) => [r.id, r]));
   return parents.map((parent) => {
     const id = newCandidateId();
-    const parentRow = byId.get(parent.id);
-    // The parent's failed siblings: the other children of the parent's own parent.
-    const failedSiblings = parentRow?.parent_id
-      ? rows.filter((r) => r.parent_id === parentRow.parent_id && r.id !== parent.id && r.status !== 'passed')
-      : [];
-    return {
-      id, generation, branch: candidateBranch(ctx.runId, generation, id), parent,
-      lessons: siblingLessons(failedSiblings.map((r) => ({ id: r.id, goal: r.goal, error: r.error, status: r.status })), ctx.clock.now()),
-    };
+    return { id, generation, branch: candidateBranch(ctx.runId, generation, id), parent, lessons: lessonsFor(ctx, parent.id, rows) };
   });
 }
 
-/** Writes every child's row (pending), then runs them with at most `concurrency` at once. */
-export async function runGeneration(ctx: RunContext, plans: ChildPlan[], shouldStart: () => boolean): Promise<ChildResult[]> {
+/** Writes the rows of new children (pending) in one transaction, before any of them starts. */
+export function addChildren(ctx: RunContext, plans: ChildPlan[]): void {
   ctx.store.transaction(() => {
     for (const p of plans) {
       ctx.store.addCandidate({
@@ -37,6 +37,10 @@ export async function runGeneration(ctx: RunContext, plans: ChildPlan[], shouldS
       });
     }
   });
+}
+
+/** Runs the children with at most `concurrency` at once; those not started when the run stops are left out. */
+export async function runGeneration(ctx: RunContext, plans: ChildPlan[], shouldStart: () => boolean): Promise<ChildResult[]> {
   const results = await mapLimit(plans, ctx.config.concurrency, async (plan) => (shouldStart() ? runChild(ctx, plan) : null));
   return results.filter((r): r is ChildResult => r !== null);
 }

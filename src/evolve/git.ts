@@ -81,8 +81,8 @@ export class Git {
   async materialise(sha: string, dir: string, indexFile: string): Promise<void> {
     await mkdir(dir, { recursive: true });
     await mkdir(path.dirname(indexFile), { recursive: true });
-    await this.git(['read-tree', sha], { workTree: dir, indexFile });
-    await this.git(['checkout-index', '--all', '--force'], { workTree: dir, indexFile });
+    // One unpack: writes the files and records their stat data in the index, so the commit only re-reads changes.
+    await this.git(['read-tree', '-u', '--reset', sha], { workTree: dir, indexFile });
   }
 
   /**
@@ -95,8 +95,13 @@ export class Git {
     exclude?: string[];
   }): Promise<string> {
     const { workTree, indexFile } = opts;
-    const excludes = (opts.exclude ?? []).map((p) => `:(exclude,top,literal)${p}`);
     return this.writes.run(async () => {
+      // An exclude pathspec naming an ignored path makes `git add` fail, and an ignored path needs none.
+      const excludes: string[] = [];
+      for (const p of opts.exclude ?? []) {
+        const ignored = await this.git(['check-ignore', '-q', '--no-index', '--', p], { workTree, indexFile, allowFail: true });
+        if (ignored === null) excludes.push(`:(exclude,top,literal)${p}`);
+      }
       await this.git(['add', '--all', '--', '.', ':(exclude,glob)**/.git', ':(exclude,glob)**/.git/**', ...excludes], { workTree, indexFile });
       const tree = (await this.git(['write-tree'], { workTree, indexFile })).trim();
       const sha = (await this.git(['commit-tree', tree, '-p', opts.parent, '-F', '-'], { input: opts.message })).trim();
@@ -105,24 +110,25 @@ export class Git {
     });
   }
 
-  /** Lines added/removed between two commits, excluding agent_context.json. Binary files count as changed files only. */
-  async diffStats(from: string, to: string): Promise<DiffStats> {
-    const out = await this.git(['diff', '--numstat', '--no-ext-diff', '--no-textconv', '--no-renames', from, to, '--', '.', `:(exclude,top)${CONTEXT_FILE}`]);
+  /**
+   * One pass over the diff between two commits: every changed path (agent_context.json included, both sides of a
+   * rename) and the lines added/removed excluding agent_context.json. Binary files count as changed files only.
+   */
+  async diff(from: string, to: string): Promise<{ stats: DiffStats; paths: string[] }> {
+    const out = await this.git(['diff', '--numstat', '-z', '--no-ext-diff', '--no-textconv', '--no-renames', from, to]);
     const stats: DiffStats = { added: 0, removed: 0, files: 0 };
-    for (const line of out.split('\n')) {
-      const [a, r] = line.split('\t');
-      if (a === undefined || r === undefined) continue;
+    const paths: string[] = [];
+    // -z numstat records: "<added>\t<removed>\t<path>\0"
+    for (const record of out.split('\0')) {
+      const [a, r, file] = record.split('\t');
+      if (file === undefined) continue;
+      paths.push(file);
+      if (file === CONTEXT_FILE) continue;
       stats.files++;
       stats.added += Number(a) || 0;
       stats.removed += Number(r) || 0;
     }
-    return stats;
-  }
-
-  /** Every path that differs between two commits (both sides of a rename), agent_context.json included. */
-  async changedPaths(from: string, to: string): Promise<string[]> {
-    const out = await this.git(['diff', '--name-only', '-z', '--no-ext-diff', '--no-renames', from, to]);
-    return out.split('\0').filter(Boolean);
+    return { stats, paths };
   }
 
   /** A file's content at a commit, or null when the commit has no such file. */

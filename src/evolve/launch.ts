@@ -2,6 +2,7 @@
  * From validated options to a running evolution: every check a user can fail (not a git repo, dirty target, no API
  * key, no test command, no sandbox, unknown run id, bad db path) happens BEFORE anything is created, and fails with
  * a UsageError (exit 2). Then the store, the proxy and the sandbox are started and handed to runEvolution.
+ * `--resume` continues a stopped or crashed run with its frozen configuration (budgets may be raised).
  */
 import { existsSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -9,22 +10,30 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../errors.ts';
 import { newRunId } from '../lineage/ids.ts';
-import { openStore } from '../lineage/store.ts';
-import { freezeConfig, type RunOptions } from './config.ts';
+import type { RunRow } from '../lineage/schema.ts';
+import { openStore, type LineageStore } from '../lineage/store.ts';
+import { freezeConfig, type RunConfig, type RunOptions } from './config.ts';
 import { Git } from './git.ts';
+import { createJailSandbox } from './jail.ts';
 import type { RunObserver, RunSummary } from './observer.ts';
-import { requirePrices, resolvePrices } from './prices.ts';
+import { requirePrices, resolvePrices, type PriceTable } from './prices.ts';
 import { startProxy } from './proxy/index.ts';
 import { runEvolution } from './run.ts';
 import { seedOf } from './select.ts';
 import { UnsafeSandbox, type Sandbox } from './sandbox.ts';
 
-export interface LaunchOptions extends RunOptions {
+export interface LaunchOptions extends Omit<RunOptions, 'population' | 'generations'> {
+  population?: number;
+  generations?: number;
   target: string;
   db: string;
   workdir?: string;
   resume?: string | boolean;
   prices?: unknown;
+  /** Options the user set (flags or config file), as opposed to defaults: on --resume only these override. */
+  explicit?: readonly string[];
+  /** Set only by `evolve demo`: the upstream is the bundled stand-in, labelled so everywhere (never used unless asked). */
+  standin?: string;
 }
 
 export interface LaunchEnv {
@@ -34,35 +43,70 @@ export interface LaunchEnv {
   signal?: AbortSignal;
 }
 
+/** What runs.config_json holds: the frozen config plus what a resume needs. */
+type StoredConfig = RunConfig & { prices: PriceTable; workdir: string; head: string; standin?: true; standinLabel?: string };
+
 export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSummary> {
-  const found = await Git.discover(path.resolve(o.target));
-  if (!found) throw new UsageError(`${o.target} is not a git repository (evolve needs a git checkout to evolve)`);
-  const target = found.topLevel;
-  const git = new Git(found.gitDir);
+  if (o.resume !== undefined && o.resume !== false) return resumeRun(o, o.resume, env);
+  if (o.population === undefined || o.generations === undefined) throw new UsageError('--population and --generations are required');
+  const { git, target, gitDir } = await openTarget(o.target);
   const head = await git.resolveHead().catch(() => {
     throw new UsageError(`${target} has no commits yet: commit something to evolve from`);
   });
-  if (await git.isDirty(target)) throw new UsageError(`${target} has uncommitted changes to tracked files: commit or stash them first`);
   if (!env.apiKey) throw new UsageError('ANTHROPIC_API_KEY is not set (the runner needs it; candidates never see it)');
-  if (o.resume !== undefined && o.resume !== false) checkResume(o.db, o.resume);
   checkDbPath(o.db);
   const prices = resolvePrices(o.prices);
   requirePrices(prices, [o.model]);
-  const config = freezeConfig(o, await git.readFile(head, 'package.json'), seedOf(head));
-  const sandbox: Sandbox = o.unsafeNoSandbox ? new UnsafeSandbox() : await noJailYet(target);
-  if (o.unsafeNoSandbox) {
-    env.observer?.log?.('WARNING: --unsafe-no-sandbox: candidate code runs on this machine WITHOUT a jail, with your user\'s rights');
-  }
+  const config = freezeConfig({ ...o, population: o.population, generations: o.generations }, await git.readFile(head, 'package.json'), seedOf(head));
+  const sandbox = await makeSandbox(o.unsafeNoSandbox, target, env);
 
   // Everything validated: from here on things are created.
   const store = openStore(o.db);
   const runId = newRunId();
-  const workdir = path.resolve(o.workdir ?? path.join(found.gitDir, 'evolve'));
-  store.createRun({ id: runId, target, config: { ...config, prices, workdir, head } });
+  const workdir = path.resolve(o.workdir ?? path.join(gitDir, 'evolve'));
+  const stored: StoredConfig = { ...config, prices, workdir, head, ...(o.standin ? { standin: true as const, standinLabel: o.standin } : {}) };
+  store.createRun({ id: runId, target, config: stored });
+  if (o.standin) env.observer?.log?.(`MODEL: ${o.standin}`);
+  env.observer?.log?.(`run ${runId}: ${config.population} × ${config.generations} candidates from ${head.slice(0, 10)} in ${target}; ` +
+    `budget $${config.budgetUsd} (candidate $${config.candidateBudgetUsd}); test: ${config.test.cmd}${config.build.cmd ? `; build: ${config.build.cmd}` : ''}; sandbox: ${sandbox.kind}`);
+  return startAndRun({ store, git, sandbox, runId, target, stored, env, apiKey: env.apiKey });
+}
+
+async function resumeRun(o: LaunchOptions, which: string | true, env: LaunchEnv): Promise<RunSummary> {
+  if (!existsSync(o.db)) throw new UsageError(`--resume: ${o.db} does not exist, so there is no run to resume`);
+  const reader = openStore(o.db, { readonly: true });
+  let run: RunRow | undefined;
+  try {
+    run = which === true ? reader.latestRun() : reader.getRun(which);
+  } finally {
+    reader.close();
+  }
+  if (!run) throw new UsageError(which === true ? `--resume: no runs in ${o.db}` : `--resume: no run ${which} in ${o.db}`);
+  if (run.status === 'done') throw new UsageError(`--resume: run ${run.id} is already done`);
+  const frozen = JSON.parse(run.config_json) as StoredConfig;
+  const { git, target } = await openTarget(run.target);
+  if (!env.apiKey) throw new UsageError('ANTHROPIC_API_KEY is not set (the runner needs it; candidates never see it)');
+  const raised = (key: 'budgetUsd' | 'candidateBudgetUsd') => (o.explicit?.includes(key) ? o[key] : frozen[key]);
+  const stored: StoredConfig = { ...frozen, budgetUsd: raised('budgetUsd'), candidateBudgetUsd: raised('candidateBudgetUsd') };
+  const sandbox = await makeSandbox(frozen.sandbox === 'none', target, env);
+
+  const store = openStore(o.db);
+  store.setRunStatus(run.id, 'running');
+  store.appendEvent({ runId: run.id, candidateId: null, kind: 'resumed', data: { budget_usd: stored.budgetUsd, previous_status: run.status } });
+  env.observer?.log?.(`resuming run ${run.id} (${run.status}${run.stop_reason ? `: ${run.stop_reason}` : ''}) in ${target}`);
+  return startAndRun({ store, git, sandbox, runId: run.id, target, stored, env, apiKey: env.apiKey });
+}
+
+async function startAndRun(a: {
+  store: LineageStore; git: Git; sandbox: Sandbox; runId: string; target: string; stored: StoredConfig; env: LaunchEnv; apiKey: string;
+}): Promise<RunSummary> {
+  const { store, runId, stored, env } = a;
   const socketPath = path.join(tmpdir(), `evolve-${runId}.sock`);
+  await rm(socketPath, { force: true }); // a crashed run's socket
+  const spent = store.candidates(runId).reduce((sum, r) => sum + r.cost_usd, 0);
   const proxy = await startProxy({
-    socketPath, runId, models: [config.model], prices, runBudgetUsd: config.budgetUsd,
-    upstream: { baseUrl: env.baseUrl || 'https://api.anthropic.com', apiKey: env.apiKey },
+    socketPath, runId, models: [stored.model], prices: stored.prices, runBudgetUsd: stored.budgetUsd, alreadySpentUsd: spent,
+    upstream: { baseUrl: env.baseUrl || 'https://api.anthropic.com', apiKey: a.apiKey },
     recorder: {
       recordModelCall: (c) => store.recordModelCall({ ...c, runId }),
       appendEvent: (e) => store.appendEvent({ ...e, runId }),
@@ -72,13 +116,11 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
   });
   const exhausted = new Set<string>();
   proxy.on('budget_exhausted', (info: { candidateId: string }) => exhausted.add(info.candidateId));
-  env.observer?.log?.(`run ${runId}: ${config.population} × ${config.generations} candidates from ${head.slice(0, 10)} in ${target}; ` +
-    `budget $${config.budgetUsd} (candidate $${config.candidateBudgetUsd}); test: ${config.test.cmd}${config.build.cmd ? `; build: ${config.build.cmd}` : ''}; sandbox: ${sandbox.kind}`);
   try {
     return await runEvolution({
-      git, store, sandbox, proxy, proxySocket: socketPath, observer: env.observer, signal: env.signal,
+      git: a.git, store, sandbox: a.sandbox, proxy, proxySocket: socketPath, observer: env.observer, signal: env.signal,
       runBudgetExhausted: () => proxy.runBudgetExhausted(), candidateBudgetExhausted: (id) => exhausted.has(id),
-    }, { runId, target, workdir, config, head });
+    }, { runId, target: a.target, workdir: stored.workdir, config: stored, head: stored.head });
   } finally {
     await proxy.close({ graceMs: 5000 });
     await rm(socketPath, { force: true });
@@ -86,26 +128,24 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
   }
 }
 
+async function openTarget(dir: string): Promise<{ git: Git; target: string; gitDir: string }> {
+  const found = await Git.discover(path.resolve(dir));
+  if (!found) throw new UsageError(`${dir} is not a git repository (evolve needs a git checkout to evolve)`);
+  const git = new Git(found.gitDir);
+  if (await git.isDirty(found.topLevel)) {
+    throw new UsageError(`${found.topLevel} has uncommitted changes to tracked files: commit or stash them first`);
+  }
+  return { git, target: found.topLevel, gitDir: found.gitDir };
+}
+
+async function makeSandbox(unsafe: boolean, target: string, env: LaunchEnv): Promise<Sandbox> {
+  if (!unsafe) return createJailSandbox(target);
+  env.observer?.log?.('WARNING: --unsafe-no-sandbox: candidate code runs on this machine WITHOUT a jail, with your user\'s rights');
+  return new UnsafeSandbox();
+}
+
 /** Refuses a db path that is a directory, not a database, or in a missing folder — without creating anything. */
 function checkDbPath(db: string): void {
   if (existsSync(db) && !(statSync(db).isFile() && statSync(db).size === 0)) openStore(db, { readonly: true }).close();
   else if (!existsSync(path.dirname(path.resolve(db)))) throw new UsageError(`${db}: directory ${path.dirname(db)} does not exist`);
-}
-
-/** An unknown run id is a usage error; resuming a known one is not available in this version. */
-function checkResume(db: string, resume: string | true): void {
-  if (!existsSync(db)) throw new UsageError(`--resume: ${db} does not exist, so there is no run to resume`);
-  const store = openStore(db, { readonly: true });
-  try {
-    const run = resume === true ? store.latestRun() : store.getRun(resume);
-    if (!run) throw new UsageError(resume === true ? `--resume: no runs in ${db}` : `--resume: no run ${resume} in ${db}`);
-    throw new UsageError(`--resume: resuming run ${run.id} is not supported by this version yet`);
-  } finally {
-    store.close();
-  }
-}
-
-/** Until the tools room's jail (src/tools/sandbox) is merged, only --unsafe-no-sandbox runs can start. */
-async function noJailYet(target: string): Promise<Sandbox> {
-  throw new UsageError(`cannot jail candidates for ${target} yet: the bubblewrap jail is not in this build; pass --unsafe-no-sandbox`);
 }

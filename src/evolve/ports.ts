@@ -3,7 +3,7 @@
  * sandbox) and the rooms stay apart. The lineage store (src/lineage) and the metering proxy (src/evolve/proxy)
  * satisfy these structurally.
  */
-import type { CandidateRow, CandidateStatus, CandidateStep, EventKind, RunRow, RunStatus } from '../lineage/schema.ts';
+import type { CandidateRow, CandidateStatus, CandidateStep, EventKind, EventRow, RunRow, RunStatus } from '../lineage/schema.ts';
 
 export type CandidatePatch = Partial<Omit<CandidateRow, 'id' | 'run_id'>>;
 
@@ -32,12 +32,13 @@ export interface RunnerStore {
   appendEvent(e: { runId: string; candidateId: string | null; kind: EventKind; data?: Record<string, unknown> }): number;
   getCandidate(id: string): CandidateRow | null | undefined;
   candidates(runId: string): CandidateRow[];
+  events(candidateId: string): EventRow[];
   transaction<T>(fn: () => T): T;
 }
 
 /** The metering proxy as the runner uses it: one token per candidate, revoked when the candidate ends. */
 export interface ModelProxy {
-  admit(candidateId: string, opts: { budgetUsd: number }): string | Promise<string>;
+  admit(candidateId: string, opts: { budgetUsd: number; spentUsd?: number }): string | Promise<string>;
   dismiss(candidateId: string): void | Promise<void>;
   spentUsd(): number;
   close(): Promise<void> | void;

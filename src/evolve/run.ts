@@ -6,14 +6,15 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { newCandidateId } from '../lineage/ids.ts';
-import type { CandidateRow } from '../lineage/schema.ts';
-import type { ChildResult, ParentInfo, RunContext } from './candidate.ts';
+import { FINISHED_STATUSES, type CandidateRow } from '../lineage/schema.ts';
+import type { ChildPlan, ParentInfo, RunContext } from './candidate.ts';
 import type { RunConfig } from './config.ts';
 import { Evaluator } from './evaluate.ts';
-import { planChildren, runGeneration, select } from './generation.ts';
+import { addChildren, planChildren, runGeneration, select } from './generation.ts';
 import type { Git } from './git.ts';
 import type { RunEvent, RunObserver, RunSummary } from './observer.ts';
 import { systemClock, type Clock, type ModelProxy, type RunnerStore } from './ports.ts';
+import { parentInfoOf, resumePlan } from './recall.ts';
 import type { Sandbox } from './sandbox.ts';
 import { Workspaces } from './workspace.ts';
 
@@ -63,24 +64,35 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
   let status: RunSummary['status'] = 'done';
   let reason: string | null = null;
   try {
-    const parents = new Map<string, ParentInfo>();
-    const seed = await measureSeed(ctx, plan);
-    parents.set(seed.id, seed);
+    const targetDeps = existsSync(path.join(plan.target, 'node_modules')) ? path.join(plan.target, 'node_modules') : null;
+    const seed = await ensureSeed(ctx, plan, targetDeps);
     let survivors = [seed.id];
     let nextParents = Array.from({ length: config.population }, () => seed.id);
     for (let generation = 1; generation <= config.generations; generation++) {
       if (stopReason()) break;
-      deps.observer?.log?.(`generation ${generation}/${config.generations}: ${config.population} children of ${[...new Set(nextParents)].join(', ')}`);
-      const plans = planChildren(ctx, generation, nextParents.map((id) => parents.get(id)!), store.candidates(plan.runId));
+      const rows = store.candidates(plan.runId);
+      const existing = rows.filter((r) => r.generation === generation);
+      let plans: ChildPlan[];
+      if (existing.length === 0) {
+        plans = planChildren(ctx, generation, nextParents.map((id) => parentInfoOf(ctx, rows, id, targetDeps)), rows);
+        addChildren(ctx, plans);
+        deps.observer?.log?.(`generation ${generation}/${config.generations}: ${plans.length} children of ${[...new Set(nextParents)].join(', ')}`);
+      } else {
+        // --resume: finished children are kept as they are; the others pick up where they were.
+        plans = existing.filter((r) => !FINISHED_STATUSES.includes(r.status)).map((r) => resumePlan(ctx, rows, r, targetDeps));
+        if (plans.length > 0) deps.observer?.log?.(`generation ${generation}: resuming ${plans.length} unfinished of ${existing.length}`);
+      }
       const results = await runGeneration(ctx, plans, () => !stopReason());
-      for (const r of results) if (r.measure) parents.set(r.row.id, parentInfo(r));
-      const rows = results.map((r) => store.getCandidate(r.row.id)!);
-      const selection = select(ctx, generation, rows, survivors, store.candidates(plan.runId));
-      recordSelection(ctx, generation, rows, selection.kept);
+      // A generation cut short (Ctrl-C, run budget) is not selected from: its unfinished rows stay as they are.
+      if (results.length < plans.length || results.some((r) => r.interrupted)) break;
+      const all = store.candidates(plan.runId);
+      const children = all.filter((r) => r.generation === generation);
+      const selection = select(ctx, generation, children, survivors, all);
+      if (children.some((r) => r.step !== 'selected' && r.step !== 'pushed')) recordSelection(ctx, generation, children, selection.kept);
       if (selection.kept.length > 0) survivors = selection.kept;
       else deps.observer?.log?.(`generation ${generation}: no child passed; the previous survivors parent again`);
       nextParents = selection.nextParents;
-      await pushSurvivors(ctx, generation, selection.kept, rows);
+      await pushSurvivors(ctx, generation, selection.kept, store.candidates(plan.runId));
     }
     reason = stopReason();
     if (reason) status = 'stopped';
@@ -99,14 +111,18 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
 }
 
 /** Generation 0: the target's HEAD as it is, built and tested once for the baseline (tests removed, new tests). */
-async function measureSeed(ctx: RunContext, plan: RunPlan): Promise<ParentInfo> {
-  const id = newCandidateId();
-  const depsFrom = existsSync(path.join(plan.target, 'node_modules')) ? path.join(plan.target, 'node_modules') : null;
-  ctx.store.addCandidate({
-    id, runId: plan.runId, generation: 0, parentId: null, branch: null, baseCommit: plan.head, commitSha: plan.head,
-    status: 'evaluating', step: 'committed', goal: ctx.config.seedGoal || null,
-  });
-  const result = await ctx.evaluator.evaluate(id, plan.head, null, depsFrom, (kind, data) => ctx.record(id, 0, kind, data), ctx.signal);
+async function ensureSeed(ctx: RunContext, plan: RunPlan, targetDeps: string | null): Promise<ParentInfo> {
+  const existing = ctx.store.candidates(plan.runId).find((r) => r.generation === 0);
+  if (existing?.status === 'passed') return parentInfoOf(ctx, ctx.store.candidates(plan.runId), existing.id, targetDeps);
+  const id = existing?.id ?? newCandidateId();
+  if (!existing) {
+    ctx.store.addCandidate({
+      id, runId: plan.runId, generation: 0, parentId: null, branch: null, baseCommit: plan.head, commitSha: plan.head,
+      status: 'evaluating', step: 'committed', goal: ctx.config.seedGoal || null,
+    });
+  }
+  const result = await ctx.evaluator.evaluate(id, plan.head, null, targetDeps, (kind, data) => ctx.record(id, 0, kind, data), ctx.signal);
+  if (ctx.signal?.aborted) throw new Error('stopped while measuring the seed');
   if (result.status !== 'passed') ctx.record(id, 0, 'error', { message: `the seed itself does not pass: ${result.reason}` });
   ctx.store.updateCandidate(id, {
     status: 'passed', survived: 1, step: 'selected', finished_at: ctx.clock.now().toISOString(), score: result.score,
@@ -115,12 +131,7 @@ async function measureSeed(ctx: RunContext, plan: RunPlan): Promise<ParentInfo> 
   });
   ctx.record(id, 0, 'scored', { status: 'passed', score: result.score, reason: result.reason, seed: true });
   ctx.record(id, 0, 'selected', { rank: 1, seed: true });
-  const counts = result.counts;
-  return { id, commit: plan.head, depsFrom, measure: counts ? { commit: plan.head, tests: counts.passed + counts.failed, source: counts.source } : null };
-}
-
-function parentInfo(r: ChildResult): ParentInfo {
-  return { id: r.row.id, commit: r.row.commit_sha!, measure: r.measure, depsFrom: r.depsFrom };
+  return parentInfoOf(ctx, ctx.store.candidates(plan.runId), id, targetDeps);
 }
 
 function recordSelection(ctx: RunContext, generation: number, rows: CandidateRow[], kept: string[]): void {
@@ -137,9 +148,11 @@ async function pushSurvivors(ctx: RunContext, generation: number, kept: string[]
   const remote = ctx.config.push;
   if (!remote || kept.length === 0) return;
   const branches = kept.map((id) => rows.find((r) => r.id === id)!).filter((r) => r.branch);
+  if (branches.every((r) => r.step === 'pushed')) return;
   try {
     await ctx.git.push(remote, branches.map((r) => r.branch!));
     for (const r of branches) {
+      if (r.step === 'pushed') continue;
       ctx.store.updateCandidate(r.id, { step: 'pushed' });
       ctx.record(r.id, generation, 'pushed', { remote, branch: r.branch });
     }

@@ -50,6 +50,17 @@ export class Workspaces {
     return { dir, indexFile, nodeModules };
   }
 
+  /** A workspace left on disk (by a stopped or crashed run). */
+  hasWorkspace(candidateId: string): boolean {
+    return existsSync(this.dir(candidateId)) && existsSync(`${this.dir(candidateId)}.index`);
+  }
+
+  existing(candidateId: string): Prepared {
+    const dir = this.dir(candidateId);
+    const nodeModules = path.join(dir, 'node_modules');
+    return { dir, indexFile: `${dir}.index`, nodeModules: existsSync(nodeModules) ? nodeModules : null };
+  }
+
   async remove(candidateId: string, kind: 'agent' | 'eval' = 'agent'): Promise<void> {
     const dir = this.dir(candidateId, kind);
     await rm(dir, { recursive: true, force: true });

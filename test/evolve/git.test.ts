@@ -44,8 +44,9 @@ describe('Git', () => {
     expect(git(repo, 'rev-parse', 'evolve/run/g1-c2')).toBe(sha);
     expect(git(repo, 'rev-parse', `${sha}^`)).toBe(head);
     expect(git(repo, 'ls-tree', '-r', '--name-only', sha).split('\n').sort()).toEqual(['agent_context.json', 'src/b.ts', 'src/c.ts']);
-    expect(await g.diffStats(head, sha)).toEqual({ added: 2, removed: 2, files: 2 });
-    expect((await g.changedPaths(head, sha)).sort()).toEqual(['a.txt', 'src/c.ts']);
+    const diff = await g.diff(head, sha);
+    expect(diff.stats).toEqual({ added: 2, removed: 2, files: 2 });
+    expect(diff.paths.sort()).toEqual(['a.txt', 'src/c.ts']);
     expect(git(repo, 'rev-parse', 'HEAD')).toBe(head);
     expect(git(repo, 'status', '--porcelain')).toBe('');
   });
@@ -56,8 +57,7 @@ describe('Git', () => {
     await g.materialise(head, ws, ws + '.index');
     writeFiles(ws, { 'agent_context.json': '{"goalState":"x","history":[{"a":1}]}\n' });
     const sha = await g.commitWorkspace({ workTree: ws, indexFile: ws + '.index', parent: head, branch: 'b3', message: 'm' });
-    expect(await g.diffStats(head, sha)).toEqual({ added: 0, removed: 0, files: 0 });
-    expect(await g.changedPaths(head, sha)).toEqual(['agent_context.json']);
+    expect(await g.diff(head, sha)).toEqual({ stats: { added: 0, removed: 0, files: 0 }, paths: ['agent_context.json'] });
   });
 
   it('ignores a planted .git (file or folder, nested too) with fsmonitor, hooks and diff drivers', async () => {
@@ -77,8 +77,7 @@ describe('Git', () => {
     });
     chmodSync(path.join(ws, 'hooks/pre-commit'), 0o755);
     const sha = await g.commitWorkspace({ workTree: ws, indexFile: ws + '.index', parent: head, branch: 'evil', message: 'm' });
-    await g.diffStats(head, sha);
-    await g.changedPaths(head, sha);
+    await g.diff(head, sha);
     const files = git(repo, 'ls-tree', '-r', '--name-only', sha).split('\n');
     expect(files).toContain('nested/file.txt');
     expect(files.some((f) => f.split('/').includes('.git'))).toBe(false);
@@ -118,5 +117,21 @@ describe('Git', () => {
     expect(git(remote, 'rev-parse', 'evolve/run/p3')).toBe(shas[2]);
     expect(await g.readFile(shas[1], 'f2.txt')).toBe('2\n');
     expect(await g.readFile(shas[1], 'nope.txt')).toBeNull();
+  });
+});
+
+describe('Git.commitWorkspace excludes', () => {
+  it('keeps runner-placed folders out of the commit whether or not the repo ignores them', async () => {
+    for (const ignore of [true, false]) {
+      const repo = makeRepo({ 'a.txt': 'a\n', ...(ignore ? { '.gitignore': 'node_modules/\n' } : {}) });
+      const g = new Git(path.join(repo, '.git'));
+      const head = await g.resolveHead();
+      const ws = path.join(repo, '.git', 'evolve', 'r', 'c');
+      await g.materialise(head, ws, ws + '.index');
+      writeFiles(ws, { 'node_modules/dep/index.js': 'x\n', 'b.txt': 'b\n' });
+      const sha = await g.commitWorkspace({ workTree: ws, indexFile: ws + '.index', parent: head, branch: 'c', message: 'm', exclude: ['node_modules'] });
+      expect(git(repo, 'ls-tree', '-r', '--name-only', sha)).not.toContain('node_modules');
+      expect(git(repo, 'ls-tree', '-r', '--name-only', sha)).toContain('b.txt');
+    }
   });
 });

@@ -26,7 +26,7 @@ const plan = JSON.parse(body.content[0].text);
 progress({ type: 'phase', name: plan.phase ?? 'modify' });
 for (const [file, content] of Object.entries(plan.files ?? {})) {
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, content);
+  writeFileSync(file, content.replaceAll('{{CWD}}', process.cwd()));
 }
 for (const file of plan.delete ?? []) rmSync(file, { force: true, recursive: true });
 if (plan.exec) (await import('node:child_process')).execSync(plan.exec, { stdio: 'inherit' });
@@ -37,7 +37,7 @@ if (!plan.silent) {
     keySeen: (process.env.ANTHROPIC_API_KEY || '').slice(0, 12) });
   writeFileSync('agent_context.json', JSON.stringify(ctx, null, 2));
 }
-progress({ type: 'result', success: true, summary: plan.summary, goal: plan.goal });
+progress({ type: 'result', success: true, summary: plan.summary ?? plan.goal, goal: plan.goal });
 `;
 
 export const TOY_TEST_RUNNER = `import { readdirSync } from 'node:fs';

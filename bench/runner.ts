@@ -1,0 +1,131 @@
+/**
+ * The runner's costs, measured. Prints JSON:
+ *  - overhead: per-candidate runner work (workspace + commit + diff stats + changed paths + db writes) on a
+ *    1,000-file repository, as a ratio to the plain git CLI doing the same (`git worktree add`, `git commit -a`,
+ *    `git diff --numstat`); target ≤ 1.2.
+ *  - generation: wall time of a generation of 3 children that mostly wait on the model (the stand-in delays each
+ *    answer), as a ratio to one such child alone; target ≤ 1.1.
+ *  - deps: dependency readiness for this project by hardlink copy against `npm ci` (offline here: the measured ~85 s).
+ *
+ *   node --import tsx bench/runner.ts
+ */
+import { execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
+import { openStore } from '../src/lineage/store.ts';
+import { Git } from '../src/evolve/git.ts';
+import { hardlinkCopy, Workspaces } from '../src/evolve/workspace.ts';
+import { startStandin } from '../src/standin/index.ts';
+import { evolve, makeRepo, ROOT, tempDir } from '../test/evolve/helpers.ts';
+import { makeToyRepo, passingPlan, planScript } from '../test/evolve/toy.ts';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+
+function bigRepo(): string {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 1000; i++) files[`src/d${i % 20}/f${i}.ts`] = `export const v${i} = ${i};\n`.repeat(20);
+  return makeRepo(files);
+}
+
+const edit = (dir: string, round: number) => {
+  for (let i = 0; i < 10; i++) writeFileSync(path.join(dir, `src/d${i}/f${i}.ts`), `export const v${i} = ${round};\n`);
+};
+
+async function runnerCandidate(repo: string, g: Git, store: ReturnType<typeof openStore>, runId: string, head: string, round: number): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  const ws = new Workspaces(g, path.join(repo, '.git', 'evolve'), runId);
+  const id = `c${String(round).padStart(7, '0')}`;
+  const branch = `evolve/${runId}/g1-${id}`;
+  store.addCandidate({ id, runId, generation: 1, parentId: 'seed0000', branch, baseCommit: head, status: 'pending', step: 'pending' });
+  await g.createBranch(branch, head);
+  const prepared = await ws.prepare(id, head, null);
+  store.updateCandidate(id, { status: 'running', step: 'forked' });
+  store.appendEvent({ runId, candidateId: id, kind: 'forked', data: { branch } });
+  edit(prepared.dir, round);
+  store.updateCandidate(id, { step: 'agent_done' });
+  const sha = await g.commitWorkspace({ workTree: prepared.dir, indexFile: prepared.indexFile, parent: head, branch, message: 'bench' });
+  store.updateCandidate(id, { commit_sha: sha, step: 'committed' });
+  store.appendEvent({ runId, candidateId: id, kind: 'committed', data: { sha } });
+  const { stats } = await g.diff(head, sha);
+  store.updateCandidate(id, { diff_added: stats.added, diff_removed: stats.removed, status: 'passed', step: 'evaluated' });
+  store.appendEvent({ runId, candidateId: id, kind: 'scored', data: { ...stats } });
+  const t = ms(t0);
+  await ws.remove(id); // cleanup is outside the measure on both sides
+  return t;
+}
+
+function plainCandidate(repo: string, round: number): number {
+  const t0 = process.hrtime.bigint();
+  const dir = path.join(tempDir('plain-'), 'wt');
+  execFileSync('git', ['worktree', 'add', '-q', '-b', `plain-${round}`, dir, 'HEAD'], { cwd: repo });
+  edit(dir, round);
+  execFileSync('git', ['commit', '-q', '-a', '-m', 'bench'], { cwd: dir });
+  execFileSync('git', ['diff', '--numstat', 'HEAD~1', 'HEAD'], { cwd: dir });
+  const t = ms(t0);
+  execFileSync('git', ['worktree', 'remove', '--force', dir], { cwd: repo });
+  return t;
+}
+
+export async function overhead(rounds = 9) {
+  const repo = bigRepo();
+  const found = (await Git.discover(repo))!;
+  const g = new Git(found.gitDir);
+  const head = await g.resolveHead();
+  const store = openStore(path.join(tempDir(), 'lineage.db'));
+  const runId = '20260101-000000-beef';
+  store.createRun({ id: runId, target: repo, config: {} });
+  store.addCandidate({ id: 'seed0000', runId, generation: 0, parentId: null, branch: null, baseCommit: head, commitSha: head, status: 'passed', step: 'selected' });
+  const runner: number[] = [];
+  const plain: number[] = [];
+  for (let i = 1; i <= rounds; i++) {
+    runner.push(await runnerCandidate(repo, g, store, runId, head, i));
+    plain.push(plainCandidate(repo, i));
+  }
+  store.close();
+  return { files: 1000, rounds, runnerMs: median(runner), plainGitMs: median(plain), ratio: +(median(runner) / median(plain)).toFixed(3), target: 1.2 };
+}
+
+/** Wall time of generation 1 (first fork to last score) from the run's events. */
+function generationMs(db: string): number {
+  const sql = new Database(db, { readonly: true });
+  const row = sql.prepare(`SELECT min(e.at) AS a, max(e.at) AS b FROM events e JOIN candidates c ON c.id = e.candidate_id
+                           WHERE c.generation = 1 AND e.kind IN ('forked', 'scored')`).get() as { a: string; b: string };
+  sql.close();
+  return Date.parse(row.b) - Date.parse(row.a);
+}
+
+export async function generation(delayMs = 3000) {
+  const unsafe = process.env.EVOLVE_BENCH_UNSAFE ? ['--unsafe-no-sandbox'] : [];
+  const timeFor = async (population: number) => {
+    const repo = makeToyRepo();
+    const db = path.join(tempDir(), 'lineage.db');
+    const standin = await startStandin({ script: planScript((i) => passingPlan(i), delayMs), apiKey: 'sk-bench' });
+    const run = await evolve(['--population', String(population), '--generations', '1', '--no-tui', '--target', repo, '--db', db, ...unsafe],
+      { ANTHROPIC_API_KEY: 'sk-bench', ANTHROPIC_BASE_URL: standin.url });
+    await standin.close();
+    if (run.code !== 0) throw new Error(run.stderr);
+    return generationMs(db);
+  };
+  const alone = await timeFor(1);
+  const three = await timeFor(3);
+  return { modelDelayMs: delayMs, sandbox: unsafe.length ? 'none' : 'bwrap', oneChildMs: alone, threeChildrenMs: three, ratio: +(three / alone).toFixed(3), target: 1.1 };
+}
+
+export async function deps() {
+  const from = path.join(ROOT, 'node_modules');
+  const to = path.join(tempDir('deps-'), 'node_modules');
+  const t0 = process.hrtime.bigint();
+  await hardlinkCopy(from, to);
+  const copyMs = ms(t0);
+  rmSync(path.dirname(to), { recursive: true, force: true });
+  const files = Number(execFileSync('sh', ['-c', `find ${from} -type f | wc -l`]).toString().trim());
+  return { project: 'evolve', files, hardlinkCopyMs: Math.round(copyMs), npmCiMs: 85_000, npmCiNote: 'measured ~85 s (better-sqlite3 compiles from source); not re-run offline', speedup: Math.round(85_000 / copyMs) };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const result = { overhead: await overhead(), generation: await generation(), deps: await deps() };
+  process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+}

@@ -1,0 +1,69 @@
+/**
+ * A child's attempt: fork (branch at the parent's commit, fresh workspace, inherited memory plus lessons) and the
+ * agent run (the parent's code, jailed, behind the relay, with the candidate's own token). Each step is written to
+ * the store before the next begins.
+ */
+import { sandboxDenial } from './denial.ts';
+import { resolveAgentCommand, runAgent, JAIL_RELAY_PORT } from './agent.ts';
+import type { ChildPlan, RunContext } from './candidate.ts';
+import { ensureAttemptRecorded, seedChildContext } from './context.ts';
+import type { Prepared } from './workspace.ts';
+
+/** What the runner keeps of an agent run (also rebuilt from the agent_finished event on resume). */
+export interface AgentReport { ok: boolean; reason: string | null; goal: string | null }
+
+export type AttemptOutcome = { interrupted: true } | { interrupted: false; report: AgentReport; ws: Prepared };
+
+export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise<AttemptOutcome> {
+  const { store, clock, config } = ctx;
+  const ev = (kind: string, data: Record<string, unknown>) => ctx.record(plan.id, plan.generation, kind, data);
+
+  await ctx.git.createBranch(plan.branch, plan.parent.commit);
+  const ws = await ctx.workspaces.prepare(plan.id, plan.parent.commit, plan.parent.depsFrom);
+  const before = await seedChildContext(ws.dir, config.seedGoal, plan.lessons);
+  store.updateCandidate(plan.id, { status: 'running', step: 'forked', started_at: clock.now().toISOString(), commit_sha: null });
+  ev('forked', { parent_id: plan.parent.id, branch: plan.branch, base_commit: plan.parent.commit, lessons: plan.lessons.length });
+
+  const command = await resolveAgentCommand(ws.dir);
+  const row = store.getCandidate(plan.id);
+  const token = await ctx.proxy.admit(plan.id, { budgetUsd: config.candidateBudgetUsd, spentUsd: row?.cost_usd ?? 0 });
+  const deadline = new Date(clock.now().getTime() + config.candidateTimeoutS * 1000);
+  const attempts = (row?.attempts ?? 0) + 1;
+  store.updateCandidate(plan.id, { step: 'agent_running', attempts });
+  ev('agent_started', { agent: command.source, command: command.argv.join(' ').slice(0, 300), deadline: deadline.toISOString(), attempt: attempts, sandbox: ctx.sandbox.kind });
+  const outcome = await runAgent(ctx.sandbox, {
+    workspace: ws.dir, nodeModules: ws.nodeModules, command, proxySocket: ctx.proxySocket,
+    // In the jail the relay has a private loopback; without it, any free port (the relay tells the agent which).
+    relayPort: ctx.sandbox.kind === 'bwrap' ? JAIL_RELAY_PORT : 0, token,
+    env: { model: config.model, seedGoal: config.seedGoal, buildCmd: config.build.cmd ?? '', testCmd: config.test.cmd ?? '', maxTurns: config.maxTurns },
+    deadline, signal: ctx.signal,
+    onProgress: (line) => {
+      if (line.type === 'phase') {
+        store.updateCandidate(plan.id, { phase: line.name });
+        ev('phase', { name: line.name });
+      } else if (line.type === 'tool_call') {
+        ev('tool_call', { tool: line.tool, ok: line.ok, ms: line.ms ?? null, summary: line.summary.slice(0, 500) });
+        const denied = sandboxDenial(line.ok, line.summary);
+        if (denied) ev('sandbox_denied', { tool: line.tool, what: denied, detail: line.summary.slice(0, 500) });
+      } else if (line.type === 'result') {
+        store.updateCandidate(plan.id, { goal: line.goal, plan: line.plan ?? null, agent_summary: line.summary, agent_success: line.success ? 1 : 0 });
+      }
+    },
+  });
+  await ctx.proxy.dismiss(plan.id);
+  // Stopped (Ctrl-C): the row stays at agent_running, exactly as after a crash, and --resume restarts it.
+  if (ctx.signal?.aborted) return { interrupted: true };
+
+  const wroteContext = await ensureAttemptRecorded(ws.dir, before, {
+    success: outcome.ok && outcome.result!.success, goal: outcome.result?.goal ?? 'agent attempt',
+    details: outcome.reason ?? outcome.result?.summary ?? '',
+  }, clock.now());
+  const report: AgentReport = { ok: outcome.ok, reason: outcome.reason, goal: outcome.result?.goal ?? null };
+  store.updateCandidate(plan.id, { step: 'agent_done' });
+  ev('agent_finished', {
+    ...report, exit_code: outcome.exit.code, ms: outcome.exit.ms, success: outcome.result?.success ?? null,
+    summary: outcome.result?.summary.slice(0, 500) ?? null, garbage_lines: outcome.garbageLines, context_by_runner: wroteContext,
+    output_tail: outcome.ok ? undefined : outcome.exit.output.slice(-1500),
+  });
+  return { interrupted: false, report, ws };
+}

@@ -1,0 +1,52 @@
+/**
+ * What the runner needs to know about earlier candidates, read back from the store: a parent's commit, test baseline
+ * and dependency folder, and where an unfinished child had got to. The same code serves a running run (whose rows
+ * were just written) and `--resume` (whose rows were written by a run that stopped or crashed).
+ */
+import { existsSync } from 'node:fs';
+import type { CandidateRow } from '../lineage/schema.ts';
+import type { AgentReport } from './attempt.ts';
+import type { ChildPlan, ParentInfo, RunContext } from './candidate.ts';
+import type { CountSource } from './testcounts.ts';
+import { lessonsFor } from './generation.ts';
+
+function lastEvent(ctx: RunContext, candidateId: string, kind: string): Record<string, unknown> | null {
+  const events = ctx.store.events(candidateId).filter((e) => e.kind === kind);
+  const last = events[events.length - 1];
+  return last ? (JSON.parse(last.data_json) as Record<string, unknown>) : null;
+}
+
+/** A finished candidate as a parent: its commit, its test count (and how it was counted) and its dependencies. */
+export function parentInfoOf(ctx: RunContext, rows: readonly CandidateRow[], id: string, targetDeps: string | null): ParentInfo {
+  const row = rows.find((r) => r.id === id);
+  if (!row || !row.commit_sha) throw new Error(`candidate ${id} has no commit to fork from`);
+  const tested = lastEvent(ctx, id, 'tested');
+  const measure = row.tests_passed === null
+    ? null
+    : { commit: row.commit_sha, tests: row.tests_passed + (row.tests_failed ?? 0), source: (tested?.source as CountSource | undefined) ?? 'exit-code' };
+  return { id, commit: row.commit_sha, measure, depsFrom: depsOf(ctx, rows, row, targetDeps) };
+}
+
+/** The nearest dependency folder along the lineage: an ancestor's own install, else the target's node_modules. */
+function depsOf(ctx: RunContext, rows: readonly CandidateRow[], row: CandidateRow, targetDeps: string | null): string | null {
+  for (let at: CandidateRow | undefined = row; at; at = rows.find((r) => r.id === at!.parent_id)) {
+    const installed = lastEvent(ctx, at.id, 'deps_installed');
+    const folder = installed?.ok ? installed.node_modules : null;
+    if (typeof folder === 'string' && existsSync(folder)) return folder;
+  }
+  return targetDeps;
+}
+
+/** A child row that has not finished, as a plan that picks it up where it was. */
+export function resumePlan(ctx: RunContext, rows: readonly CandidateRow[], row: CandidateRow, targetDeps: string | null): ChildPlan {
+  const finished = lastEvent(ctx, row.id, 'agent_finished');
+  const agent: AgentReport | null = finished
+    ? { ok: finished.ok === true, reason: typeof finished.reason === 'string' ? finished.reason : null, goal: row.goal }
+    : null;
+  return {
+    id: row.id, generation: row.generation, branch: row.branch!,
+    parent: parentInfoOf(ctx, rows, row.parent_id!, targetDeps),
+    lessons: lessonsFor(ctx, row.parent_id!, rows),
+    resume: { step: row.step, commitSha: row.commit_sha, agent },
+  };
+}
