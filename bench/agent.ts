@@ -28,7 +28,7 @@ export interface CacheShare {
 }
 
 /** Runs `steps` tool turns (each reading a ~2 KB command output) and sums the usage the stand-in reported. */
-export async function measureCacheShare(steps = 30): Promise<CacheShare> {
+export async function measureCacheShare(steps = 30, trimTokens = 60_000): Promise<CacheShare & { trimTokens: number }> {
   const standin = await startStandin({
     script: (request) => {
       const done = request.messages.filter((m) => m.role === 'assistant').length;
@@ -50,7 +50,7 @@ export async function measureCacheShare(steps = 30): Promise<CacheShare> {
       maxTokens: 4096,
       progress,
     });
-    const conversation = new Conversation(model, { thresholdTokens: 60_000, keepRecent: 8 });
+    const conversation = new Conversation(model, { thresholdTokens: trimTokens, keepRecent: 8 });
     conversation.say('Read src/file.ts in steps of 50 lines.');
     await runPhase(conversation, { toolbox, progress, maxTurns: steps + 1 });
     const usages = standin.requests.flatMap((r) => (r.usage ? [r.usage] : []));
@@ -59,7 +59,7 @@ export async function measureCacheShare(steps = 30): Promise<CacheShare> {
     const cacheWriteTokens = sum((u) => u.cache_creation_input_tokens);
     const uncachedTokens = sum((u) => u.input_tokens);
     const inputTokens = cacheReadTokens + cacheWriteTokens + uncachedTokens;
-    return { steps, requests: usages.length, inputTokens, cacheReadTokens, cacheWriteTokens, uncachedTokens, cacheShare: Number((cacheReadTokens / inputTokens).toFixed(4)) };
+    return { steps, trimTokens, requests: usages.length, inputTokens, cacheReadTokens, cacheWriteTokens, uncachedTokens, cacheShare: Number((cacheReadTokens / inputTokens).toFixed(4)) };
   } finally {
     await standin.close();
   }
@@ -68,5 +68,8 @@ export async function measureCacheShare(steps = 30): Promise<CacheShare> {
 export default measureCacheShare;
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.stdout.write(JSON.stringify({ agentCache: await measureCacheShare() }, null, 2) + '\n');
+  const loop30 = await measureCacheShare(30);
+  // a long loop that crosses the trim threshold several times: what trimming costs in cache reads
+  const loop120Trimmed = await measureCacheShare(120, 40_000);
+  process.stdout.write(JSON.stringify({ agentCache: { cacheShare: loop30.cacheShare, loop30, loop120Trimmed } }, null, 2) + '\n');
 }

@@ -58,10 +58,12 @@ function asParams(content: Anthropic.ContentBlock[]): Block[] {
   return blocks.length > 0 ? blocks : [{ type: 'text', text: '(no answer)' }];
 }
 
-export type PhaseEnd<T> =
-  | { kind: 'answered'; value: T; turns: number }
-  | { kind: 'stopped'; text: string; turns: number }
-  | { kind: 'out_of_turns'; turns: number };
+/** How a phase ended; `toolCalls` counts the toolbox calls it made (0: the model changed nothing). */
+export type PhaseEnd<T> = (
+  | { kind: 'answered'; value: T }
+  | { kind: 'stopped'; text: string }
+  | { kind: 'out_of_turns' }
+) & { turns: number; toolCalls: number };
 
 export interface PhaseOptions<T> {
   toolbox: Toolbox;
@@ -72,11 +74,12 @@ export interface PhaseOptions<T> {
 }
 
 export async function runPhase<T>(conversation: Conversation, options: PhaseOptions<T>): Promise<PhaseEnd<T>> {
+  let toolCalls = 0;
   for (let turn = 1; turn <= options.maxTurns; turn++) {
     const message = await conversation.ask();
     const uses = message.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use');
     if (uses.length === 0) {
-      if (message.stop_reason !== 'max_tokens') return { kind: 'stopped', text: textOf(message), turns: turn };
+      if (message.stop_reason !== 'max_tokens') return { kind: 'stopped', text: textOf(message), turns: turn, toolCalls };
       conversation.say('Your answer was cut at the output limit. Continue in smaller steps.');
       continue;
     }
@@ -88,11 +91,12 @@ export async function runPhase<T>(conversation: Conversation, options: PhaseOpti
         if (parsed.ok) answer = { value: parsed.value };
       } else {
         conversation.reply(await runTool(use, options));
+        toolCalls++;
       }
     }
-    if (answer) return { kind: 'answered', value: answer.value, turns: turn };
+    if (answer) return { kind: 'answered', value: answer.value, turns: turn, toolCalls };
   }
-  return { kind: 'out_of_turns', turns: options.maxTurns };
+  return { kind: 'out_of_turns', turns: options.maxTurns, toolCalls };
 }
 
 async function runTool(use: Anthropic.ToolUseBlock, options: { toolbox: Toolbox; progress: Progress }): Promise<Anthropic.ToolResultBlockParam> {
@@ -100,7 +104,7 @@ async function runTool(use: Anthropic.ToolUseBlock, options: { toolbox: Toolbox;
   const known = options.toolbox.definitions.some((d) => d.name === use.name);
   const result = known
     ? await options.toolbox.run(use.name, use.input)
-    : { content: `Unknown tool '${use.name}' here. Available: ${options.toolbox.definitions.map((d) => d.name).join(', ')}.`, isError: true };
+    : { content: `'${use.name}' is not available in this step. Available now: ${options.toolbox.definitions.map((d) => d.name).join(', ')}.`, isError: true };
   const firstLine = result.isError ? ` → ${result.content.split('\n')[0]}` : '';
   options.progress.toolCall(use.name, !result.isError, describeCall(use.name, use.input) + firstLine, Date.now() - started);
   return resultBlock(use.id, result.content, result.isError);
@@ -124,6 +128,7 @@ export async function forceAnswer<T>(conversation: Conversation, tool: AnswerToo
   for (let attempt = 0; attempt < 2; attempt++) {
     const message = await conversation.ask({ type: 'tool', name: tool.name });
     let value: { v: T } | undefined;
+    problems = '';
     for (const use of message.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use')) {
       if (use.name !== tool.name || value) {
         conversation.reply(resultBlock(use.id, `Not run: answer with ${tool.name} now.`, true));

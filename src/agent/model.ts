@@ -22,6 +22,8 @@ export interface ModelOptions {
   tools: Anthropic.ToolUnion[];
   maxTokens: number;
   progress: Progress;
+  /** A stream that sends nothing for this long is abandoned (the SDK's own timeout covers only the wait for headers). */
+  idleTimeoutMs?: number;
   /** No call starts after deadline − reserveMs, and a call in flight is cut at the deadline. */
   deadline?: Date;
   reserveMs?: number;
@@ -50,13 +52,23 @@ export function createModel(options: ModelOptions): Model {
         ...request,
         ...(toolChoice ? { tool_choice: toolChoice } : {}),
       };
-      const signal = Number.isFinite(left) ? AbortSignal.timeout(left) : undefined;
+      const deadline = Number.isFinite(left) ? AbortSignal.timeout(left) : undefined;
+      const idle = new AbortController();
+      const signal = deadline ? AbortSignal.any([deadline, idle.signal]) : idle.signal;
+      let watchdog: NodeJS.Timeout | undefined;
       let message: Anthropic.Message;
       try {
-        message = await options.client.messages.stream(params, { signal }).finalMessage();
+        const stream = options.client.messages.stream(params, { signal });
+        // Armed once the response has started: before that, the SDK's timeout and retries apply.
+        stream.on('connect', () => (watchdog = setTimeout(() => idle.abort(), options.idleTimeoutMs ?? 600_000)));
+        stream.on('streamEvent', () => watchdog?.refresh());
+        message = await stream.finalMessage();
       } catch (err) {
-        if (signal?.aborted) throw new DeadlineReached();
+        if (deadline?.aborted) throw new DeadlineReached();
+        if (idle.signal.aborted) throw new ApiFailure(`the API stream went silent for ${options.idleTimeoutMs ?? 600_000} ms`);
         throw asOutcome(err);
+      } finally {
+        clearTimeout(watchdog);
       }
       const u = message.usage;
       options.progress.modelCall({

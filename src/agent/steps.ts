@@ -71,11 +71,15 @@ export interface ModifyOptions {
 export async function modify(deps: StepDeps, options: ModifyOptions): Promise<{ check: CheckResult; finish?: Finish }> {
   deps.progress.phase('modify');
   deps.conversation.say(prompt('modify', { turns: options.turns.left, checks: options.checksHint }));
+  let previous: CheckResult | undefined;
   for (let round = 0; ; round++) {
     const end = await runPhase(deps.conversation, { toolbox: deps.toolbox, progress: deps.progress, maxTurns: options.turns.left, answer: FINISH });
     options.turns.spend(end.turns);
+    // A fix round in which the model touched nothing cannot change the outcome: it gave up.
+    if (previous && end.toolCalls === 0) return { check: previous, finish: end.kind === 'answered' ? end.value : undefined };
     deps.progress.phase('self_check');
     const check = await options.check();
+    previous = check;
     if (check.ok || options.turns.left === 0 || round >= (options.maxFixRounds ?? 3)) {
       return { check, finish: end.kind === 'answered' ? end.value : undefined };
     }

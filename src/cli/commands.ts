@@ -1,15 +1,18 @@
 import type { Command } from 'commander';
+import { registerDemo } from './demo.ts';
 import { registerExport } from './export.ts';
 import { registerLineage } from './lineage.ts';
-import { registerRun } from './run.ts';
+import { registerRun, setTuiFactory } from './run.ts';
 import { registerShow } from './show.ts';
-import { registerWatch } from './watch.ts';
+import { liveRunView, registerWatch } from './watch.ts';
 
 /** Every command of contract 1 registers itself here, one file each under src/cli/. */
 export function registerCommands(program: Command): void {
   registerRun(program);
+  setTuiFactory(liveRunView);
   registerWatch(program);
   registerLineage(program);
   registerShow(program);
   registerExport(program);
+  registerDemo(program);
 }

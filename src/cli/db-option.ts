@@ -14,7 +14,7 @@ export function addDbOption(command: Command): Command {
 }
 
 export function addRunOption(command: Command): Command {
-  return command.option('--run <id>', 'the run to show (default: the latest)');
+  return command.option('--run <id>', 'the run id (default: the latest run)');
 }
 
 export function addVerboseOption(command: Command): Command {
@@ -28,6 +28,23 @@ export function parseOptions<T extends z.ZodType>(schema: T, raw: unknown): z.in
   const issue = parsed.error.issues[0];
   const where = issue.path.length ? `--${issue.path.join('.')}: ` : '';
   throw new UsageError(`${where}${issue.message}`);
+}
+
+/**
+ * Writes a command's output. A reader that went away (`evolve lineage | head`) is not an error: the rest of the
+ * output has no one to go to, so EPIPE ends the command quietly instead of with a stack trace.
+ */
+let guarded = false;
+export function writeOutput(text: string): void {
+  if (!guarded) {
+    guarded = true;
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') return;
+      process.stderr.write(`evolve: cannot write the output: ${err.message}\n`);
+      process.exitCode = 1;
+    });
+  }
+  process.stdout.write(text);
 }
 
 /**

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { UsageError } from '../errors.ts';
 import { EXPORT_FORMATS, exportLineage } from '../lineage/export.ts';
 import {
-  addDbOption, addRunOption, addVerboseOption, lineageView, parseOptions, resolveRun, withReader,
+  addDbOption, addRunOption, addVerboseOption, lineageView, parseOptions, resolveRun, withReader, writeOutput,
 } from './db-option.ts';
 
 const Options = z.object({
@@ -19,14 +19,14 @@ export function registerExport(program: Command): void {
   const command = program
     .command('export')
     .description('write the genealogy of a run for Graphviz (dot), Markdown (mermaid) or other tools (json)')
-    .addOption(new Option('--format <format>', 'dot, mermaid or json').choices(EXPORT_FORMATS).makeOptionMandatory());
+    .addOption(new Option('--format <format>', 'the output format').choices(EXPORT_FORMATS).makeOptionMandatory());
   addRunOption(addDbOption(command));
   command.option('-o, --output <file>', 'write to this file instead of stdout (mermaid into a .md file gets a fence)');
   addVerboseOption(command).action((raw: unknown) => {
     const opts = parseOptions(Options, raw);
     let text = withReader(opts.db, (store) => exportLineage(lineageView(store, resolveRun(store, opts.run)), opts.format));
     if (opts.output === undefined) {
-      process.stdout.write(text);
+      writeOutput(text);
       return;
     }
     if (opts.format === 'mermaid' && /\.(md|markdown)$/i.test(opts.output)) text = '```mermaid\n' + text + '```\n';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { lineageDocument } from '../lineage/export.ts';
 import { renderLineage } from '../lineage/render.ts';
 import {
-  addDbOption, addRunOption, addVerboseOption, lineageView, parseOptions, resolveRun, withReader,
+  addDbOption, addRunOption, addVerboseOption, lineageView, parseOptions, resolveRun, withReader, writeOutput,
 } from './db-option.ts';
 
 const Options = z.object({
@@ -24,9 +24,9 @@ export function registerLineage(program: Command): void {
     const out = withReader(opts.db, (store) => {
       const view = lineageView(store, resolveRun(store, opts.run));
       return opts.json
-        ? JSON.stringify(lineageDocument(view), null, 2) + '\n'
+        ? JSON.stringify(lineageDocument(view)) + '\n'
         : renderLineage(view.run, view.roots, view.stats, view.best);
     });
-    process.stdout.write(out);
+    writeOutput(out);
   });
 }

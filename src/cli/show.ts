@@ -5,7 +5,7 @@ import { describeCandidate } from '../lineage/describe.ts';
 import { formatTranscripts } from '../lineage/transcript-text.ts';
 import type { LineageStore } from '../lineage/store.ts';
 import type { CandidateRow, RunRow } from '../lineage/schema.ts';
-import { addDbOption, addVerboseOption, parseOptions, resolveCandidate, withReader } from './db-option.ts';
+import { addDbOption, addVerboseOption, parseOptions, resolveCandidate, withReader, writeOutput } from './db-option.ts';
 import { candidateDiff } from './git-diff.ts';
 
 const Options = z.object({
@@ -44,13 +44,13 @@ export function registerShow(program: Command): void {
       if (!run) throw new UsageError(`candidate ${candidate.id} belongs to a run missing from ${opts.db}`);
       const parts = [describeCandidate({
         candidate, run, ancestry: store.ancestry(candidate.id),
-        children: store.candidates(run.id).filter((c) => c.parent_id === candidate.id),
+        children: store.children(candidate.id),
         events: store.events(candidate.id), isBest: store.bestCandidate(run.id)?.id === candidate.id,
       })];
       if (opts.diff) parts.push(`diff against the parent commit (agent_context.json excluded)\n${diffFor(store, candidate, run)}`);
       if (opts.transcript) parts.push(`transcripts\n${formatTranscripts(store.transcripts(candidate.id))}`);
       return parts.join('\n');
     });
-    process.stdout.write(out);
+    writeOutput(out);
   });
 }

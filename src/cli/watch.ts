@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { PlainProgress, type RunObserver } from '../evolve/observer.ts';
 import { openSource } from '../tui/source.ts';
+import type { TuiHandle } from '../tui/start.tsx';
 
 export interface WatchOptions {
   db: string;
@@ -53,4 +55,54 @@ export function registerWatch(program: Command): void {
     .action(async (opts: WatchOptions) => {
       await watch(opts);
     });
+}
+
+type LiveState = 'waiting' | 'starting' | 'live' | 'plain';
+
+/**
+ * The live view during `evolve run` (the runner's TuiFactory, see src/cli/run.ts): it opens once the run row exists
+ * (the runner's "run <id>: …" line, or its first event), shows the runner's messages with the log, and closes when
+ * the run finishes. Leaving it (q, then y) stops the run like Ctrl+C does in plain mode: it sends this process
+ * SIGINT, which the runner handles. Before it opens, after it closes, or if it cannot open, progress is plain lines.
+ */
+export function liveRunView(opts: { db: string }, io: WatchIo = process): RunObserver {
+  const plain = new PlainProgress((text) => io.stderr.write(text));
+  let state: LiveState = 'waiting';
+  let view: TuiHandle | null = null;
+  const open = (runId?: string) => {
+    if (state !== 'waiting') return;
+    state = 'starting';
+    process.env.NODE_ENV ??= 'production';
+    import('../tui/start.tsx').then(({ startTui }) => {
+      if (state !== 'starting') return;
+      view = startTui({
+        dbPath: resolve(opts.db), runId, onStopRequest: () => process.kill(process.pid, 'SIGINT'),
+        stdout: io.stdout.isTTY ? io.stdout : io.stderr, stdin: io.stdin,
+      });
+      state = 'live';
+      void view.waitUntilExit().then(() => {
+        state = 'plain';
+      });
+    }).catch((err: unknown) => {
+      state = 'plain';
+      plain.log(`the live view could not start (${err instanceof Error ? err.message : String(err)}); plain progress follows`);
+    });
+  };
+  return {
+    log(line) {
+      const announced = /^run (\d{8}-\d{6}-[0-9a-f]{4}): /.exec(line);
+      if (announced) open(announced[1]);
+      if (state === 'live') view!.note(line);
+      else plain.log(line);
+    },
+    event(e) {
+      open();
+      if (state === 'plain') plain.event(e);
+    },
+    runFinished(summary) {
+      if (state === 'live') view!.unmount();
+      state = 'plain';
+      plain.runFinished(summary);
+    },
+  };
 }

@@ -40,9 +40,9 @@ function actionsFor(scenario: Scenario, f: Feature): Action[] {
   }));
   const runTests: Action = () => reply(text('Running the tests.'), toolUse('bash', { command: 'npm test 2>&1 | tail -n 12' }));
   const escape: Action[] = [
-    // Both must fail for real: the workspace's parents (the target's checkout and .git) are read-only in the jail,
+    // Both must fail for real: everything outside the workspace is read-only (or a private tmpfs) in the jail,
     // and the editor refuses paths outside the workspace.
-    () => reply(text('First I will leave a note next to the repository.'), toolUse('bash', { command: 'echo escaped > ../../../../ESCAPED.txt && echo wrote it' })),
+    () => reply(text('First I will leave a note outside my workspace.'), toolUse('bash', { command: 'echo escaped > /usr/evolve-escaped.txt && echo wrote it' })),
     () => reply(toolUse(EDITOR, { command: 'create', path: '/etc/evolve-escaped.txt', file_text: 'escaped\n' })),
   ];
   switch (scenario) {

@@ -3,6 +3,7 @@
  * agent run (the parent's code, jailed, behind the relay, with the candidate's own token). Each step is written to
  * the store before the next begins.
  */
+import { sandboxDenial } from './denial.ts';
 import { resolveAgentCommand, runAgent, JAIL_RELAY_PORT } from './agent.ts';
 import type { ChildPlan, RunContext } from './candidate.ts';
 import { ensureAttemptRecorded, seedChildContext } from './context.ts';
@@ -42,6 +43,8 @@ export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise
         ev('phase', { name: line.name });
       } else if (line.type === 'tool_call') {
         ev('tool_call', { tool: line.tool, ok: line.ok, ms: line.ms ?? null, summary: line.summary.slice(0, 500) });
+        const denied = sandboxDenial(line.ok, line.summary);
+        if (denied) ev('sandbox_denied', { tool: line.tool, what: denied, detail: line.summary.slice(0, 500) });
       } else if (line.type === 'result') {
         store.updateCandidate(plan.id, { goal: line.goal, plan: line.plan ?? null, agent_summary: line.summary, agent_success: line.success ? 1 : 0 });
       }

@@ -32,6 +32,8 @@ export interface LaunchOptions extends Omit<RunOptions, 'population' | 'generati
   prices?: unknown;
   /** Options the user set (flags or config file), as opposed to defaults: on --resume only these override. */
   explicit?: readonly string[];
+  /** Set only by `evolve demo`: the upstream is the bundled stand-in, labelled so everywhere (never used unless asked). */
+  standin?: string;
 }
 
 export interface LaunchEnv {
@@ -42,7 +44,7 @@ export interface LaunchEnv {
 }
 
 /** What runs.config_json holds: the frozen config plus what a resume needs. */
-type StoredConfig = RunConfig & { prices: PriceTable; workdir: string; head: string };
+type StoredConfig = RunConfig & { prices: PriceTable; workdir: string; head: string; standin?: true; standinLabel?: string };
 
 export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSummary> {
   if (o.resume !== undefined && o.resume !== false) return resumeRun(o, o.resume, env);
@@ -62,8 +64,9 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
   const store = openStore(o.db);
   const runId = newRunId();
   const workdir = path.resolve(o.workdir ?? path.join(gitDir, 'evolve'));
-  const stored: StoredConfig = { ...config, prices, workdir, head };
+  const stored: StoredConfig = { ...config, prices, workdir, head, ...(o.standin ? { standin: true as const, standinLabel: o.standin } : {}) };
   store.createRun({ id: runId, target, config: stored });
+  if (o.standin) env.observer?.log?.(`MODEL: ${o.standin}`);
   env.observer?.log?.(`run ${runId}: ${config.population} × ${config.generations} candidates from ${head.slice(0, 10)} in ${target}; ` +
     `budget $${config.budgetUsd} (candidate $${config.candidateBudgetUsd}); test: ${config.test.cmd}${config.build.cmd ? `; build: ${config.build.cmd}` : ''}; sandbox: ${sandbox.kind}`);
   return startAndRun({ store, git, sandbox, runId, target, stored, env, apiKey: env.apiKey });

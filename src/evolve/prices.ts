@@ -36,6 +36,7 @@ export interface Usage {
   cacheWrite1hTokens?: number;
 }
 
+/** Fable/Mythos 5.2 come from a reseller's copy of the list price; the rest from Anthropic's pricing and model pages. */
 export const PRICES_CHECKED = '2026-11-25 (platform.claude.com/docs/en/about-claude/pricing)';
 
 const p = (input: number, cacheWrite: number, cacheWrite1h: number, cacheRead: number, output: number): Price =>

@@ -7,7 +7,8 @@
  * Listens on the jail's private 127.0.0.1:<n> (0 = any free port) and pipes every connection, byte for byte and
  * both ways, to the proxy's unix socket; then runs <command> (no shell) with ANTHROPIC_BASE_URL pointing at that
  * address, stdio and fd 3 (the progress descriptor) inherited, forwards SIGINT/SIGTERM/SIGHUP to it, and exits
- * as it exits (same code, or the same signal).
+ * as it exits (same code, or the same signal). Its own failures exit 70 (bad arguments, port taken) or 127 (the
+ * command cannot be run).
  */
 import { spawn } from 'node:child_process';
 import { fstatSync } from 'node:fs';
@@ -16,9 +17,10 @@ import { constants } from 'node:os';
 
 const USAGE = 'usage: node relay.mjs --socket <path> --port <n> -- <command...>';
 
-function fail(message) {
+/** 70 for the relay's own trouble (arguments, port), 127 when the command cannot be run, as a shell would. */
+function fail(message, code = 70) {
   process.stderr.write(`evolve relay: ${message}\n`);
-  process.exit(70);
+  process.exit(code);
 }
 
 function parseArgs(argv) {
@@ -79,7 +81,7 @@ server.listen(port, '127.0.0.1', () => {
   };
   const handlers = { SIGINT: forward('SIGINT'), SIGTERM: forward('SIGTERM'), SIGHUP: forward('SIGHUP') };
   for (const [signal, handler] of Object.entries(handlers)) process.on(signal, handler);
-  child.on('error', (err) => fail(`cannot run ${command[0]}: ${err.message}`));
+  child.on('error', (err) => fail(`cannot run ${command[0]}: ${err.message}`, 127));
   child.on('exit', (code, signal) => {
     server.close();
     if (signal) {

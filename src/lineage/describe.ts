@@ -52,6 +52,14 @@ export function eventLine(e: EventRow): string {
   return `  ${e.at}  ${e.kind.padEnd(16)} ${summarizeEventData(e.data_json)}`.trimEnd();
 }
 
+/** Seed → … → candidate; a long path keeps its two ends. */
+export function lineagePath(ids: readonly string[], keep = 12): string {
+  if (ids.length <= keep) return ids.join(' → ');
+  const head = ids.slice(0, 3);
+  const tail = ids.slice(ids.length - (keep - 3));
+  return [...head, `… ${ids.length - keep} more …`, ...tail].join(' → ') + ` (${ids.length - 1} generations)`;
+}
+
 export function describeCandidate(view: CandidateView): string {
   const { candidate: c, run } = view;
   const tests = c.tests_passed === null && c.tests_failed === null
@@ -60,7 +68,7 @@ export function describeCandidate(view: CandidateView): string {
     `candidate ${c.id}  generation ${c.generation} of run ${run.id} (${run.status})`,
     ...field('status', `${c.status}  step ${c.step}  survived ${yesNo(c.survived)}${view.isBest ? '  ◆ best of the run' : ''}`),
     ...field('parent', c.parent_id ?? '(none: the seed is the target\'s HEAD)'),
-    ...field('lineage', view.ancestry.map((a) => a.id).join(' → ')),
+    ...field('lineage', lineagePath(view.ancestry.map((a) => a.id))),
     ...field('children', view.children.length ? view.children.map((k) => `${k.id} (${k.status})`).join(', ') : 'none'),
     ...field('branch', c.branch),
     ...field('base commit', c.base_commit),

@@ -133,6 +133,7 @@ export function exportLineage(view: LineageView, format: ExportFormat): string {
     case 'mermaid':
       return toMermaid(view);
     case 'json':
-      return JSON.stringify(lineageDocument(view), null, 2) + '\n';
+      // Compact: indenting a tree 1,000 generations deep makes a string longer than V8 allows. Pipe it to jq.
+      return JSON.stringify(lineageDocument(view)) + '\n';
   }
 }

@@ -9,9 +9,15 @@ export function newRunId(now: Date = new Date()): string {
   return `${date}-${time}-${randomBytes(2).toString('hex')}`;
 }
 
-/** A candidate id: 8 random hex digits (what users type; the store's primary key keeps it unique across runs). */
-export function newCandidateId(): string {
-  return randomBytes(4).toString('hex');
+/**
+ * A candidate id: 8 random hex digits (what users type). Unique across runs: pass `taken` (e.g.
+ * `(id) => store.getCandidate(id) !== undefined`), since at 10,000 candidates a random id collides about 1% of the time.
+ */
+export function newCandidateId(taken: (id: string) => boolean = () => false): string {
+  for (;;) {
+    const id = randomBytes(4).toString('hex');
+    if (!taken(id)) return id;
+  }
 }
 
 /** The branch of a child candidate; the seed has none (it is the target's HEAD). */

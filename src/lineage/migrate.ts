@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { UsageError } from '../errors.ts';
-import { MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
+import { MIGRATIONS } from './schema.ts';
 
 /** The tables a lineage database may hold; a version-0 file with any other table belongs to someone else. */
 const LINEAGE_TABLES = new Set(['runs', 'candidates', 'events', 'transcripts']);
@@ -63,16 +63,16 @@ export function refuseForeignDatabase(db: Database.Database, path: string): void
  * Brings the database up to SCHEMA_VERSION, one IMMEDIATE transaction per step so that a crash leaves a consistent
  * version and two processes opening the same new file do not both migrate it.
  */
-export function migrate(db: Database.Database, path: string): void {
+export function migrate(db: Database.Database, path: string, migrations: readonly string[] = MIGRATIONS): void {
   for (;;) {
     const done = db.transaction((): boolean => {
       const version = db.pragma('user_version', { simple: true }) as number;
-      if (version >= SCHEMA_VERSION) return true;
+      if (version >= migrations.length) return true;
       if (version === 0) {
         refuseForeignDatabase(db, path);
         adoptUnversionedTables(db);
       }
-      db.exec(MIGRATIONS[version]);
+      db.exec(migrations[version]);
       db.pragma(`user_version = ${version + 1}`);
       return false;
     }).immediate();

@@ -2,6 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import type Database from 'better-sqlite3';
 import type { CandidateRow, EventRow, RunRow } from './schema.ts';
 import type { EventQuery, GenerationStats, Transcript, TreeNode } from './types.ts';
+import { rowReader, type RowReader } from './rows.ts';
 
 /**
  * The reader side of the store: plain SQL over one connection, statements prepared once.
@@ -12,14 +13,16 @@ export class LineageQueries {
 
   constructor(protected readonly db: Database.Database) {
     const p = (sql: string) => db.prepare(sql);
+    const candidateRows = (sql: string): RowReader<CandidateRow> => rowReader(db.prepare(sql));
+    const eventRows = (sql: string): RowReader<EventRow> => rowReader(db.prepare(sql));
     this.stmts = {
       getRun: p(`SELECT * FROM runs WHERE id = ?`),
       latestRun: p(`SELECT * FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1`),
       listRuns: p(`SELECT * FROM runs ORDER BY started_at, rowid`),
       getCandidate: p(`SELECT * FROM candidates WHERE id = ?`),
       candidatesByPrefix: p(`SELECT * FROM candidates WHERE id >= ? AND id < ? ORDER BY id LIMIT 2`),
-      candidates: p(`SELECT * FROM candidates WHERE run_id = ? ORDER BY generation, rowid`),
-      ancestry: p(`
+      candidates: candidateRows(`SELECT * FROM candidates WHERE run_id = ? ORDER BY generation, rowid`),
+      ancestry: candidateRows(`
         WITH RECURSIVE chain(id, parent_id, depth) AS (
           SELECT id, parent_id, 0 FROM candidates WHERE id = ?
           UNION ALL
@@ -27,7 +30,8 @@ export class LineageQueries {
           WHERE chain.depth < 1000000 -- a hand-edited cycle must not hang the reader
         )
         SELECT c.* FROM chain JOIN candidates c ON c.id = chain.id ORDER BY chain.depth DESC`),
-      descendants: p(`
+      children: candidateRows(`SELECT * FROM candidates WHERE parent_id = ? ORDER BY generation, rowid`),
+      descendants: candidateRows(`
         WITH RECURSIVE below(id) AS (
           SELECT id FROM candidates WHERE parent_id = ?
           UNION -- not ALL: a hand-edited cycle ends instead of looping
@@ -51,11 +55,11 @@ export class LineageQueries {
       best: p(`
         SELECT * FROM candidates WHERE run_id = ? AND status = 'passed'
         ORDER BY score IS NULL, score DESC, finished_at IS NULL, finished_at, id LIMIT 1`),
-      events: p(`SELECT * FROM events WHERE candidate_id = ? AND id > ? ORDER BY id`),
-      latestEvents: p(`
+      events: eventRows(`SELECT * FROM events WHERE candidate_id = ? AND id > ? ORDER BY id`),
+      latestEvents: eventRows(`
         SELECT * FROM (SELECT * FROM events WHERE candidate_id = ? AND id > ? ORDER BY id DESC LIMIT ?) ORDER BY id`),
-      runEvents: p(`SELECT * FROM events WHERE run_id = ? AND id > ? ORDER BY id`),
-      runEventsLimit: p(`SELECT * FROM events WHERE run_id = ? AND id > ? ORDER BY id LIMIT ?`),
+      runEvents: eventRows(`SELECT * FROM events WHERE run_id = ? AND id > ? ORDER BY id`),
+      runEventsLimit: eventRows(`SELECT * FROM events WHERE run_id = ? AND id > ? ORDER BY id LIMIT ?`),
       transcripts: p(`SELECT * FROM transcripts WHERE candidate_id = ? ORDER BY id`),
     };
   }
@@ -96,17 +100,22 @@ export class LineageQueries {
 
   /** All candidates of a run, by generation then insertion order. */
   candidates(runId: string): CandidateRow[] {
-    return this.stmts.candidates.all(runId) as CandidateRow[];
+    return this.stmts.candidates.all(runId);
   }
 
   /** The candidate and its ancestors, root (the seed) first; empty for an unknown id. */
   ancestry(id: string): CandidateRow[] {
-    return this.stmts.ancestry.all(id) as CandidateRow[];
+    return this.stmts.ancestry.all(id);
+  }
+
+  /** The direct children of a candidate, in insertion order. */
+  children(id: string): CandidateRow[] {
+    return this.stmts.children.all(id);
   }
 
   /** Every candidate below `id` (not itself), by generation. */
   descendants(id: string): CandidateRow[] {
-    return this.stmts.descendants.all(id) as CandidateRow[];
+    return this.stmts.descendants.all(id);
   }
 
   /** The run's genealogy: its roots (normally the one seed), each with its children in insertion order. */
@@ -131,15 +140,15 @@ export class LineageQueries {
 
   events(candidateId: string, query: EventQuery = {}): EventRow[] {
     const after = query.afterId ?? 0;
-    if (query.limit !== undefined) return this.stmts.latestEvents.all(candidateId, after, query.limit) as EventRow[];
-    return this.stmts.events.all(candidateId, after) as EventRow[];
+    if (query.limit !== undefined) return this.stmts.latestEvents.all(candidateId, after, query.limit);
+    return this.stmts.events.all(candidateId, after);
   }
 
   /** A run's events in order; with `afterId`, only the newer ones (a tailing reader passes the last id it saw). */
   runEvents(runId: string, query: EventQuery = {}): EventRow[] {
     const after = query.afterId ?? 0;
-    if (query.limit !== undefined) return this.stmts.runEventsLimit.all(runId, after, query.limit) as EventRow[];
-    return this.stmts.runEvents.all(runId, after) as EventRow[];
+    if (query.limit !== undefined) return this.stmts.runEventsLimit.all(runId, after, query.limit);
+    return this.stmts.runEvents.all(runId, after);
   }
 
   transcripts(candidateId: string): Transcript[] {

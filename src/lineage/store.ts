@@ -24,6 +24,9 @@ const MODEL_CALL_FIELDS = new Set([
 
 const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
+/** What the metering proxy records through (docs/INTERNALS.md: its `recorder`); the store satisfies it. */
+export type LineageRecorder = Pick<LineageStore, 'recordModelCall' | 'appendEvent' | 'addTranscript'>;
+
 /** Opens (and for writers creates and migrates) a lineage database. See docs/INTERNALS.md. */
 export function openStore(path: string, options: OpenStoreOptions = {}): LineageStore {
   return new LineageStore(openDatabase(path, options.readonly ?? false), path, options);
@@ -35,7 +38,9 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Lineage
  */
 export class LineageStore extends LineageQueries {
   readonly readonly: boolean;
-  private readonly now: () => Date;
+  private readonly clock: () => number;
+  private lastStampMs = Number.NaN;
+  private lastStamp = '';
   private readonly inTx: Database.Transaction<(fn: () => unknown) => unknown>;
   private readonly ins;
   private readonly patchStatements = new Map<string, Database.Statement>();
@@ -43,7 +48,8 @@ export class LineageStore extends LineageQueries {
   constructor(db: Database.Database, readonly path: string, options: OpenStoreOptions = {}) {
     super(db);
     this.readonly = options.readonly ?? false;
-    this.now = options.now ?? (() => new Date());
+    const now = options.now;
+    this.clock = now ? () => now().getTime() : Date.now;
     this.inTx = db.transaction((fn: () => unknown) => fn());
     const p = (sql: string) => db.prepare(sql);
     this.ins = {
@@ -77,8 +83,15 @@ export class LineageStore extends LineageQueries {
     if (this.readonly) throw new Error(`lineage store ${this.path} is open read-only`);
   }
 
+  /** ISO-8601 UTC now; formatted once per millisecond, as events come in bursts. */
   private stamp(at?: string): string {
-    return at ?? this.now().toISOString();
+    if (at !== undefined) return at;
+    const ms = this.clock();
+    if (ms !== this.lastStampMs) {
+      this.lastStampMs = ms;
+      this.lastStamp = new Date(ms).toISOString();
+    }
+    return this.lastStamp;
   }
 
   createRun(run: NewRun): RunRow {
@@ -144,6 +157,12 @@ export class LineageStore extends LineageQueries {
 
   /** Records one metered model call: a model_call event and the candidate's running totals, atomically. */
   recordModelCall(call: ModelCall): number {
+    for (const key of ['inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'costUsd'] as const) {
+      const value = call[key];
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+        throw new Error(`recordModelCall: ${key} must be a finite number ≥ 0, got ${String(value)}`);
+      }
+    }
     const data: Record<string, unknown> = {
       model: call.model,
       input_tokens: call.inputTokens,
@@ -155,7 +174,9 @@ export class LineageStore extends LineageQueries {
     for (const [key, value] of Object.entries(call)) {
       if (!MODEL_CALL_FIELDS.has(key) && value !== undefined) data[snake(key)] = value;
     }
-    return this.transaction(() => {
+    // The totals first: an unknown candidate fails before anything is written. Inside a caller's transaction this
+    // joins it without a savepoint of its own (the proxy and the bench record many calls per transaction).
+    return this.write(() => {
       if (call.candidateId !== null) {
         const info = this.ins.addUsage.run(
           call.inputTokens, call.outputTokens, call.cacheReadTokens, call.cacheWriteTokens, call.costUsd,

@@ -36,7 +36,7 @@ export function agentAttemptScript(play: AttemptPlay | ((request: MessagesReques
     if (!called.includes('write_plan')) return reply(toolUse('write_plan', plan));
     const done = called.slice(called.lastIndexOf('write_plan') + 1).filter((n) => n === 'bash').length;
     const edit = p.edits[done];
-    if (!edit) return reply(text('The changes are made.'));
+    if (!edit) return reply(text('The changes are made.'), toolUse('finish', finish));
     const quoted = edit.content.replace(/'/g, `'\\''`);
     return reply(toolUse('bash', { command: `mkdir -p "$(dirname '${edit.path}')" && printf '%s' '${quoted}' > '${edit.path}'` }));
   };

@@ -138,7 +138,10 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
     };
     if (!request.stream) return sendJson(res, 200, message);
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': requestId() });
-    for (const event of sseEvents(message, answer.streamError)) res.write(event);
+    const [start, ...rest] = sseEvents(message, answer.streamError);
+    res.write(start);
+    if (answer.streamStallMs && !(await wait(answer.streamStallMs, res))) return;
+    for (const event of rest) res.write(event);
     if (answer.streamError) record.error = answer.streamError;
     res.end();
   }

@@ -34,7 +34,13 @@ export interface ApiErrorSpec {
 /** What a script answers for one request. `delayMs` delays any answer. */
 export type ScriptAnswer =
   /** A message. stop_reason defaults to tool_use when a tool_use block is present, else end_turn. */
-  | { content: ReplyBlock[]; stop_reason?: StopReason; delayMs?: number; streamError?: { type: string; message: string } }
+  | {
+    content: ReplyBlock[]; stop_reason?: StopReason; delayMs?: number;
+    /** Streaming only: an error event right after message_start (the API overloaded mid-stream). */
+    streamError?: { type: string; message: string };
+    /** Streaming only: after message_start, go silent this long before the rest (a stalled stream). */
+    streamStallMs?: number;
+  }
   /** An HTTP error with the real error body. */
   | { error: ApiErrorSpec; delayMs?: number }
   /** No answer at all: the connection is held for delayMs, then dropped (a hung upstream). */

@@ -4,7 +4,7 @@
  * model recognises them. Writes are atomic: a temp file in the same directory, then a rename (the file's mode kept).
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { viewDirectory, viewFile, splitLines } from './editor-view.ts';
@@ -21,6 +21,9 @@ export function editorTool(maxCharacters?: number) {
     ...(maxCharacters !== undefined ? { max_characters: maxCharacters } : {}),
   };
 }
+
+/** `view` output kept when the caller sets no limit: one minified bundle must not fill the model's context. */
+export const DEFAULT_MAX_CHARACTERS = 100_000;
 
 /** Files larger than this are refused: the model should use bash (head, sed -n) on them. */
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -48,14 +51,18 @@ type EditorInput = z.infer<typeof EditorInput>;
 export interface TextEditorOptions {
   /** The workspace: every path must resolve inside it. */
   root: string;
-  /** Longest `view` output; longer output is clipped with a note. */
+  /** Longest `view` output; longer output is clipped with a note. Default DEFAULT_MAX_CHARACTERS. */
   maxCharacters?: number;
 }
 
 type FileRead = { ok: true; text: string; mode: number } | { ok: false; result: ToolResult };
 
 export class TextEditor {
-  constructor(private readonly options: TextEditorOptions) {}
+  private readonly options: Required<TextEditorOptions>;
+
+  constructor(options: TextEditorOptions) {
+    this.options = { root: options.root, maxCharacters: options.maxCharacters ?? DEFAULT_MAX_CHARACTERS };
+  }
 
   /** Runs one tool call. Never rejects. */
   async run(input: unknown): Promise<ToolResult> {
@@ -171,17 +178,20 @@ function countOccurrences(text: string, needle: string): number {
   return count;
 }
 
-/** Temp file beside the target (same file system), then rename: a reader never sees half a file. */
+/**
+ * Temp file beside the target (same file system), then an atomic switch: a reader never sees half a file. For a new
+ * file the switch is link() (fails if the name exists, so a file that appeared meanwhile is never clobbered);
+ * for an edit it is rename().
+ */
 async function writeAtomic(target: string, text: string, mode: number, exclusive: boolean): Promise<void> {
   const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     await writeFile(temp, text, { flag: 'wx', mode });
     await chmod(temp, mode);
-    if (exclusive && (await stat(target).catch(() => null))) throw Object.assign(new Error('exists'), { code: 'EEXIST' });
-    await rename(temp, target);
-  } catch (err) {
+    if (exclusive) await link(temp, target);
+    else await rename(temp, target);
+  } finally {
     await rm(temp, { force: true });
-    throw err;
   }
 }
 

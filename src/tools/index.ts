@@ -3,4 +3,4 @@ export type { ToolResult } from './types.ts';
 export { BashSession, BASH_TOOL, DEFAULT_BASH_TIMEOUT_MS, type BashSessionOptions } from './bash.ts';
 export { TextEditor, editorTool, EDITOR_TOOL_NAME, type TextEditorOptions } from './editor.ts';
 export { HeadTailCollector, DEFAULT_OUTPUT_CAP } from './output.ts';
-export { jailEnv, scrubEnv, isSecretName, JAIL_HOME } from './sandbox/env.ts';
+export * from './sandbox/index.ts';

@@ -1,7 +1,7 @@
 /**
- * Confines the editor to its workspace. A path is accepted only when it is absolute and, after resolving `..` and
- * every symlink, names something inside the workspace root. Paths that do not exist yet (create) are resolved
- * through their deepest existing ancestor, so a symlinked parent directory cannot lead a new file outside.
+ * Confines the editor to its workspace. A path (absolute, or relative to the workspace root) is accepted only when,
+ * after resolving `..` and every symlink, it names something inside the workspace root. Paths that do not exist yet
+ * (create) are resolved through their deepest existing ancestor, so a symlinked parent cannot lead a new file out.
  */
 import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,12 +9,7 @@ import path from 'node:path';
 export type Resolved = { ok: true; path: string } | { ok: false; error: string };
 
 export async function resolveInside(root: string, requested: string): Promise<Resolved> {
-  if (!path.isAbsolute(requested)) {
-    return {
-      ok: false,
-      error: `Error: The path ${requested} is not an absolute path, it should start with \`/\`. Maybe you meant ${path.join(root, requested)}?`,
-    };
-  }
+  if (requested.includes('\0')) return { ok: false, error: 'Error: the path contains a NUL byte.' };
   let rootReal: string;
   try {
     rootReal = await realpath(root);
@@ -27,7 +22,8 @@ export async function resolveInside(root: string, requested: string): Promise<Re
   };
 
   // Walk up from the normalised path to the deepest ancestor that exists; resolve it, then re-append the rest.
-  let current = path.resolve(requested);
+  // A relative path means relative to the workspace (the API's own examples send "primes.py").
+  let current = path.resolve(root, requested);
   const rest: string[] = [];
   for (;;) {
     let exists = true;

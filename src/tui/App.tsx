@@ -1,6 +1,8 @@
-import { useInput } from 'ink';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useInput, useStdin } from 'ink';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import type { LogLine } from './activity.ts';
 import { Screen } from './components/Screen.tsx';
+import { mergeLog, type LogFeed } from './feed.ts';
 import { useLineage, useTerminalSize } from './hooks.ts';
 import { screenModel } from './screen.ts';
 import type { LineageSource } from './source.ts';
@@ -16,6 +18,10 @@ export interface AppProps {
   onQuit: () => void;
   /** During a run only: called when the user answers y to "Stop the run?". Without it, q leaves at once. */
   onStopRequest?: () => void;
+  /** Leave the view by itself once the run is no longer running (during `evolve run`, also when it fails). */
+  closeWhenFinished?: boolean;
+  /** Lines from outside the database (the runner's messages), shown with the log. */
+  feed?: LogFeed;
   pollMs?: number;
   width?: number;
   height?: number;
@@ -24,12 +30,19 @@ export interface AppProps {
 }
 
 const systemClock = () => Date.now();
+const NO_LINES: readonly LogLine[] = [];
+const noFeed = { subscribe: () => () => {}, lines: () => NO_LINES };
 
 /** The live view: polls the database, keeps the view state, maps keys; the drawing is `Screen`'s. */
-export function App({ source, runId, onQuit, onStopRequest, pollMs = 250, width, height, colors, clock = systemClock }: AppProps) {
+export function App({ source, runId, onQuit, onStopRequest, closeWhenFinished, feed, pollMs = 250, width, height, colors, clock = systemClock }: AppProps) {
   const size = useTerminalSize(width, height);
   const data = useLineage(source, runId, pollMs, clock);
   const [view, setView] = useState<ViewState>(initialView);
+  const notes = useSyncExternalStore((feed ?? noFeed).subscribe, (feed ?? noFeed).lines);
+  const log = useRef<readonly LogLine[]>([]);
+  log.current = mergeLog(log.current, data.digest.log, notes);
+  // Without a terminal on stdin (keys cannot be read) the view still draws; it just does not listen.
+  const { isRawModeSupported } = useStdin();
 
   const forest = useMemo(() => buildForest(data.candidates), [data.candidates]);
   const rows = useMemo(() => flatten(forest, view.folded), [forest, view.folded]);
@@ -50,6 +63,10 @@ export function App({ source, runId, onQuit, onStopRequest, pollMs = 250, width,
     setView((v) => onData(v, latest.current.ctx));
   }, [data.candidates, newestId]);
 
+  useEffect(() => {
+    if (closeWhenFinished && data.run.status !== 'running') onQuit();
+  }, [closeWhenFinished, data.run.status]);
+
   useInput((input, key) => {
     for (const name of keyNames(input, key)) {
       const { view: current, ctx: context } = latest.current;
@@ -59,10 +76,10 @@ export function App({ source, runId, onQuit, onStopRequest, pollMs = 250, width,
       if (effect === 'stop') onStopRequest?.();
       if (effect === 'stop' || effect === 'quit') return onQuit();
     }
-  });
+  }, { isActive: isRawModeSupported });
 
   return (
-    <Screen model={model} log={data.digest.log} selectedId={view.selectedId} bestId={best?.id ?? null} frame={data.frame}
+    <Screen model={model} log={log.current} selectedId={view.selectedId} bestId={best?.id ?? null} frame={data.frame}
       follow={view.follow} confirmingStop={view.confirmingStop} notice={data.error ? `database: ${data.error}` : null}
       colors={colors ?? colorsEnabled()} />
   );

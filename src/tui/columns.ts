@@ -91,6 +91,14 @@ export function rowText(cells: RowCells): string {
   return [cells.mark + cells.tree, ...cells.cells.map((c) => c.text), cells.goal].join(' ').trimEnd();
 }
 
+const TITLES: Record<ColumnKey, string> = { status: 'status', score: 'score', gen: 'gen', diff: 'diff', cost: 'cost' };
+
+/** The column titles, aligned like `rowText` aligns a row. */
+export function titleText(layout: RowLayout): string {
+  const cells = layout.columns.map((col) => fit(TITLES[col.key], col.width, col.align));
+  return ['  ' + 'lineage'.padEnd(layout.treeWidth + FOLD + ID), ...cells, 'goal'].join(' ');
+}
+
 export function widestGuides(rows: readonly FlatRow[]): number {
   let w = 0;
   for (const r of rows) if (r.guides.length > w) w = r.guides.length;

@@ -14,6 +14,8 @@ const RunConfigSchema = z.object({
   target: z.string().min(1).optional().catch(undefined),
   standin: z.boolean().optional().catch(undefined),
   unsafeNoSandbox: z.boolean().optional().catch(undefined),
+  /** The runner freezes `sandbox: 'bwrap' | 'none'`; 'none' is --unsafe-no-sandbox. */
+  sandbox: z.string().optional().catch(undefined),
 });
 
 export interface RunConfigView {
@@ -35,6 +37,6 @@ export function parseRunConfig(json: string | null | undefined): RunConfigView {
     raw = {};
   }
   const parsed = RunConfigSchema.safeParse(raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {});
-  const c = parsed.success ? parsed.data : {};
-  return { ...c, standin: c.standin === true, unsafeNoSandbox: c.unsafeNoSandbox === true };
+  const { sandbox, ...c } = parsed.success ? parsed.data : {};
+  return { ...c, standin: c.standin === true, unsafeNoSandbox: c.unsafeNoSandbox === true || sandbox === 'none' };
 }

@@ -19,7 +19,7 @@ export function detailLines(
   const width = Math.max(10, opts.width - LABEL);
   const cut = (t: string) => truncate(t, width);
   const isSeed = c.generation === 0 && c.parent_id == null;
-  const tags = [c.id, `gen ${c.generation}`, c.status, c.survived ? 'survivor' : '', c.id === opts.bestId ? 'best' : '',
+  const tags = [c.id, `gen ${c.generation}`, c.status === 'running' && c.phase ? `running: ${c.phase}` : c.status, c.survived ? 'survivor' : '', c.id === opts.bestId ? 'best' : '',
     c.score != null ? `score ${formatScore(c.score)}` : '', c.attempts > 1 ? `${c.attempts} attempts` : ''].filter(Boolean);
   const lines: DetailLine[] = [{ label: '', text: cut(tags.join(' · ')), color: STATUS_COLOR[c.status], bold: true }];
   lines.push({ label: 'goal', text: cut(c.goal ?? (isSeed ? 'seed: the target HEAD' : '(not chosen yet)')) });
@@ -37,7 +37,7 @@ export function detailLines(
   if (c.agent_summary) lines.push({ label: 'agent', text: cut(c.agent_summary) });
   if (lines.length <= opts.maxLines) return lines;
   // Too tall for the terminal: the error matters more than the middle lines.
-  const tail = c.error ? lines.filter((l) => l.label === 'error') : [];
+  const tail = c.error && opts.maxLines > 1 ? lines.filter((l) => l.label === 'error') : [];
   return [...lines.filter((l) => l.label !== 'error').slice(0, Math.max(1, opts.maxLines - tail.length)), ...tail];
 }
 

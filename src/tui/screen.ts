@@ -31,12 +31,14 @@ export function screenModel(
   const width = size.columns;
   const budget = Math.max(6, size.rows - 1);
   const header = headerLines(data.run, data.config, summarize(data.run, data.config, data.candidates, data.now), width);
-  const room = budget - header.length - 1;
-  const selected = view.detailOpen ? data.candidates.find((c) => c.id === view.selectedId) : undefined;
+  // Below the header: a rule and the column titles; at the bottom: the key hints.
+  const room = budget - header.length - 3;
+  // The detail pane takes what the tree can spare, at most 12 lines; the tree keeps a few rows in sight.
+  const treeMin = Math.max(1, Math.min(5, Math.floor(room / 3)));
+  const detailMax = Math.min(12, room - treeMin - 1);
+  const selected = view.detailOpen && detailMax >= 1 ? data.candidates.find((c) => c.id === view.selectedId) : undefined;
   const detail = selected
-    ? detailLines(selected, data.digest.byCandidate.get(selected.id), {
-      width, maxLines: Math.max(3, Math.min(12, Math.floor(room / 2) - 1)), bestId: best?.id ?? null,
-    })
+    ? detailLines(selected, data.digest.byCandidate.get(selected.id), { width, maxLines: detailMax, bestId: best?.id ?? null })
     : null;
   const treeHeight = Math.max(1, room - (detail ? detail.length + 1 : 0));
   const top = scrollTop(previousTop, indexOfId(rows, view.selectedId), treeHeight, rows.length);

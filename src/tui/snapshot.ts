@@ -1,4 +1,4 @@
-import { layoutColumns, rowCells, rowText, widestGuides } from './columns.ts';
+import { layoutColumns, rowCells, rowText, titleText, widestGuides } from './columns.ts';
 import { detailLines } from './detail.ts';
 import { headerLines } from './header.ts';
 import { loadLineage } from './load.ts';
@@ -21,7 +21,7 @@ export function snapshotText(source: LineageSource, runId: string, opts: { width
   const layout = layoutColumns(width, widestGuides(rows));
   const out: string[] = [];
   for (const line of headerLines(data.run, data.config, stats, width)) out.push(line.map((s) => s.text).join('  '));
-  out.push('');
+  out.push('', titleText(layout).trimEnd());
   for (const row of rows) out.push(rowText(rowCells(row, layout, { frame: 0, bestId: best?.id ?? null })));
   if (data.digest.log.length) {
     out.push('');

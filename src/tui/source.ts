@@ -21,6 +21,8 @@ export interface LineageSource {
   readonly path: string;
   /** The run to show: `runId`, or the latest run. Throws UsageError when there is none. */
   resolveRun(runId?: string): RunRow;
+  /** The latest run still running (what a live view during `evolve run` shows), else the latest run. */
+  activeRun(): RunRow;
   /** The run, all its candidates, and its events after `afterEventId`, as one consistent snapshot. */
   read(runId: string, afterEventId: number): RunData;
   /** True when some connection committed since the last call (the first call is always true). */
@@ -53,6 +55,12 @@ class StoreSource implements LineageSource {
     const run = runId ? this.queries.getRun(runId) : this.queries.latestRun();
     if (run) return run;
     throw new UsageError(runId ? `no run ${runId} in ${this.path}` : `no runs in ${this.path} yet`);
+  }
+
+  activeRun(): RunRow {
+    const running = this.db.prepare(`SELECT * FROM runs WHERE status = 'running' ORDER BY started_at DESC, rowid DESC LIMIT 1`)
+      .get() as RunRow | undefined;
+    return running ?? this.resolveRun();
   }
 
   read(runId: string, afterEventId: number): RunData {

@@ -1,17 +1,23 @@
 import { render } from 'ink';
 import { App } from './App.tsx';
+import { LogFeed } from './feed.ts';
 import { openSource } from './source.ts';
 
 export interface StartTuiOptions {
   /** The lineage.db the run writes (the TUI opens its own read-only connection). */
   dbPath: string;
-  runId: string;
+  /** Default: the latest run that is still running (else the latest run). */
+  runId?: string;
   /**
    * During a run: called once when the user presses q (or Ctrl+C) and answers y to "Stop the run? (y/n)". The
    * TUI then unmounts; stopping is the runner's job. Without it, q leaves at once (that is `evolve watch`).
    */
   onStopRequest?: () => void;
+  /** Leave the view once the run is no longer running (done, stopped or failed). Default: with onStopRequest. */
+  closeWhenFinished?: boolean;
   pollMs?: number;
+  /** Print console.* output above the view instead of through it (default true). */
+  patchConsole?: boolean;
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
 }
@@ -21,26 +27,36 @@ export interface TuiHandle {
   waitUntilExit(): Promise<void>;
   /** Leaves the view, e.g. when the run has finished; the last frame stays on the screen. */
   unmount(): void;
+  /** Shows a line of the runner's own progress with the log above the live area. */
+  note(line: string): void;
+  /** The run shown. */
+  readonly runId: string;
 }
 
 /**
- * Shows the live lineage view of `runId`. Throws UsageError when the database or the run cannot be read.
- * The caller needs a TTY on stdin and stdout (check before calling; `evolve watch` prints a snapshot otherwise).
+ * Shows the live lineage view of a run. Throws UsageError when the database or the run cannot be read.
+ * `stdout` must be a terminal (check before calling); keys are read only when `stdin` is one too.
  */
+/** Ink patches console through console.Console, which some hosts (test runners) replace without it. */
+const canPatchConsole = () => typeof (console as { Console?: unknown }).Console === 'function';
+
 export function startTui(opts: StartTuiOptions): TuiHandle {
   const source = openSource(opts.dbPath);
+  let runId: string;
   try {
-    source.resolveRun(opts.runId);
+    runId = opts.runId ? source.resolveRun(opts.runId).id : source.activeRun().id;
   } catch (err) {
     source.close();
     throw err;
   }
+  const feed = new LogFeed();
   let leave = () => {};
   const instance = render(
-    <App source={source} runId={opts.runId} pollMs={opts.pollMs} onQuit={() => leave()} onStopRequest={opts.onStopRequest} />,
-    { stdout: opts.stdout, stdin: opts.stdin, exitOnCtrlC: !opts.onStopRequest, maxFps: 10 },
+    <App source={source} runId={runId} feed={feed} pollMs={opts.pollMs}
+      closeWhenFinished={opts.closeWhenFinished ?? !!opts.onStopRequest} onQuit={() => leave()} onStopRequest={opts.onStopRequest} />,
+    { stdout: opts.stdout, stdin: opts.stdin, exitOnCtrlC: !opts.onStopRequest, maxFps: 10, patchConsole: opts.patchConsole ?? canPatchConsole() },
   );
   leave = () => instance.unmount();
   const done = instance.waitUntilExit().then(() => undefined, () => undefined).finally(() => source.close());
-  return { waitUntilExit: () => done, unmount: () => instance.unmount() };
+  return { runId, waitUntilExit: () => done, unmount: () => instance.unmount(), note: (line) => feed.push(line) };
 }

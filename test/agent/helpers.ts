@@ -44,6 +44,7 @@ export function modelOn(url: string, progress: Progress, toolbox: Toolbox, extra
     maxTokens: 4096,
     progress,
     deadline: extra.deadline,
+    idleTimeoutMs: extra.timeoutMs ?? 10_000,
     reserveMs: 0,
   });
 }

@@ -33,7 +33,7 @@ describe('the tool loop', () => {
     ));
     conversation.say('decide');
     const end = await runPhase(conversation, { toolbox, progress, maxTurns: 5, answer: DECIDE_GOAL });
-    expect(end).toEqual({ kind: 'answered', value: goodDecision, turns: 2 });
+    expect(end).toEqual({ kind: 'answered', value: goodDecision, turns: 2, toolCalls: 2 });
     expect(calls.map((c) => c.name)).toEqual(['bash', 'str_replace_based_edit_tool']);
     expect(lines.filter((l) => l.type === 'tool_call').map((l) => l.type === 'tool_call' && l.summary)).toEqual(['ls', 'view a.ts']);
     expect(lines.filter((l) => l.type === 'model_call')).toHaveLength(2);
@@ -42,13 +42,13 @@ describe('the tool loop', () => {
   it('stops when the model answers without a tool call', async () => {
     const { conversation, toolbox, progress } = await setup(() => reply(text('All done.')));
     conversation.say('go');
-    expect(await runPhase(conversation, { toolbox, progress, maxTurns: 5 })).toEqual({ kind: 'stopped', text: 'All done.', turns: 1 });
+    expect(await runPhase(conversation, { toolbox, progress, maxTurns: 5 })).toEqual({ kind: 'stopped', text: 'All done.', turns: 1, toolCalls: 0 });
   });
 
   it('ends at the turn cap with a model that never stops calling tools', async () => {
     const { conversation, toolbox, calls, progress } = await setup(() => reply(toolUse('bash', { command: 'echo again' })));
     conversation.say('go');
-    expect(await runPhase(conversation, { toolbox, progress, maxTurns: 7 })).toEqual({ kind: 'out_of_turns', turns: 7 });
+    expect(await runPhase(conversation, { toolbox, progress, maxTurns: 7 })).toEqual({ kind: 'out_of_turns', turns: 7, toolCalls: 7 });
     expect(calls).toHaveLength(7);
     expect(standin!.requests.every((r) => r.status === 200)).toBe(true);
   });
@@ -69,12 +69,12 @@ describe('the tool loop', () => {
     expect((await runPhase(conversation, { toolbox, progress, maxTurns: 5 })).kind).toBe('stopped');
   });
 
-  it('an unknown tool and an invalid answer are reported back, not thrown', async () => {
+  it('a tool not offered in this step and an invalid answer are reported back, not thrown', async () => {
     const { conversation, toolbox, progress } = await setup(sequence(
       reply(toolUse('teleport', {}), toolUse('decide_goal', { goal: 'x' })),
       (request) => {
         const results = lastToolResults(request);
-        expect(results[0].content).toMatch(/Unknown tool 'teleport'/);
+        expect(results[0].content).toMatch(/'teleport' is not available in this step/);
         expect(results[1].content).toMatch(/Invalid answer: .*previous_goal_achieved/);
         return reply(toolUse('decide_goal', goodDecision));
       },

@@ -57,6 +57,13 @@ describe('the model', () => {
     expect((err as Error).message).toMatch(/did not answer in time/);
   });
 
+  it('a stream that stalls after it started ends in ApiFailure, never a hang', async () => {
+    const { model: m } = await model(() => ({ content: [text('slow')], streamStallMs: 60_000 }), { timeoutMs: 300 });
+    const err = await m.call(hello).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiFailure);
+    expect((err as Error).message).toMatch(/went silent/);
+  });
+
   it('does not start a call past the deadline, and cuts one in flight at the deadline', async () => {
     const past = await model(() => reply(text('x')), { deadline: new Date(Date.now() - 1000) });
     await expect(past.model.call(hello)).rejects.toBeInstanceOf(DeadlineReached);

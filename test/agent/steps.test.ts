@@ -68,16 +68,25 @@ describe('plan', () => {
 
 describe('modify', () => {
   it('fixes after a failed check, and stops after the allowed fix rounds', async () => {
-    const { steps, lines } = await deps(() => reply(text('done')));
+    const { steps, lines } = await deps(() => reply(toolUse('bash', { command: 'make fix' }), toolUse('finish', finish)));
     steps.conversation.say('context');
     let checks = 0;
     const result = await modify(steps, {
       turns: new TurnBudget(10), checksHint: '`npm test`', maxFixRounds: 2,
       check: async () => ({ ok: false, report: `failure ${++checks}` }),
     });
-    expect(result).toEqual({ check: { ok: false, report: 'failure 3' }, finish: undefined });
+    expect(result).toEqual({ check: { ok: false, report: 'failure 3' }, finish });
     expect(lines.filter((l) => l.type === 'phase').map((l) => l.type === 'phase' && l.name)).toEqual(['modify', 'self_check', 'fix', 'self_check', 'fix', 'self_check']);
     expect(lastUserText(standin!.requests.at(-1)!.body as never)).toContain('failure 2');
+  });
+
+  it('does not check again when the model gives up on a fix without touching anything', async () => {
+    const { steps } = await deps(inOrder(reply(toolUse('bash', { command: 'touch a' })), reply(text('done')), reply(text('I cannot fix this.'))));
+    steps.conversation.say('context');
+    let checks = 0;
+    const result = await modify(steps, { turns: new TurnBudget(10), checksHint: '', check: async () => ({ ok: false, report: `failure ${++checks}` }) });
+    expect(result.check.report).toBe('failure 1');
+    expect(checks).toBe(1);
   });
 
   it('returns the finish the model gave with its last change', async () => {

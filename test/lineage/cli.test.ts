@@ -1,10 +1,11 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { openStore } from '../../src/lineage/store.ts';
-import { buildSampleStore, RUN_A, RUN_B, tempDir, track } from './fixtures.ts';
-import { evolve, evolveInProcess } from './cli-helpers.ts';
+import { buildChain, buildSampleStore, RUN_A, RUN_B, tempDir, track } from './fixtures.ts';
+import { evolve, evolveInProcess, ROOT } from './cli-helpers.ts';
 
 function sampleDb(): string {
   const { store, path } = buildSampleStore();
@@ -51,6 +52,19 @@ describe('evolve lineage', () => {
     expect(a.stdout).toContain('best b1000001 (0.900)');
   });
 
+  it('prints a run that has no candidates yet', async () => {
+    const path = join(tempDir(), 'fresh.db');
+    const store = track(openStore(path));
+    store.createRun({ id: '20260109-000000-0000', target: '/repo', config: {} });
+    store.close();
+    const r = await evolveInProcess(['lineage', '--db', path]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('0 candidates in 0 generations  $0.0000  0 in / 0 out tokens  no candidate passed');
+    expect(r.stdout).toContain('\n(no candidates yet)\n');
+    const dot = await evolveInProcess(['export', '--format', 'dot', '--db', path]);
+    expect(dot.stdout).toMatch(/^digraph lineage \{\n.*\n.*\n\}\n$/);
+  });
+
   it('prints JSON with the run, stats, best and nested tree', async () => {
     const r = await evolveInProcess(['lineage', '--db', sampleDb(), '--run', RUN_A, '--json']);
     expect(r.code).toBe(0);
@@ -62,6 +76,44 @@ describe('evolve lineage', () => {
     expect(doc.tree[0].id).toBe('5eed0000');
     expect(doc.tree[0].children.map((c: { id: string }) => c.id)).toEqual(['a1000001', 'a2000002', 'a3000003']);
     expect(doc.tree[0].children[0].children[0]).toMatchObject({ id: 'b1000001', score: 0.9, survived: 1 });
+  });
+});
+
+describe('a 1,000-generation run', () => {
+  function chainDb(): string {
+    const path = join(tempDir(), 'chain.db');
+    const store = openStore(path);
+    buildChain(store, '20260105-000000-dddd', 1000);
+    store.close();
+    return path;
+  }
+
+  it('prints it as text and as JSON (too deep to indent)', async () => {
+    const db = chainDb();
+    const text = await evolveInProcess(['lineage', '--db', db]);
+    expect(text.code).toBe(0);
+    expect(text.stdout.split('\n').filter((l) => / g\d+ /.test(l))).toHaveLength(1001);
+    const json = await evolveInProcess(['lineage', '--db', db, '--json']);
+    expect(json.code).toBe(0);
+    let node = JSON.parse(json.stdout).tree[0];
+    let depth = 1;
+    while (node.children.length === 1) {
+      node = node.children[0];
+      depth++;
+    }
+    expect(depth).toBe(1001);
+  });
+
+  it('ends quietly when the reader of its output goes away (evolve lineage | head)', async () => {
+    const db = chainDb();
+    const child = spawn('node', ['bin/evolve.mjs', 'lineage', '--db', db], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    await new Promise((resolve) => child.stdout.once('data', resolve));
+    child.stdout.destroy();
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });
 
@@ -176,5 +228,16 @@ describe('bad input: one line, exit 2', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Usage: evolve show \[options\] <candidate-id>/);
     expect(r.stdout).toContain('--transcript');
+  });
+});
+
+describe('formatting helpers', () => {
+  it('shortens a long lineage path to its two ends', async () => {
+    const { lineagePath } = await import('../../src/lineage/describe.ts');
+    expect(lineagePath(['a', 'b', 'c'])).toBe('a → b → c');
+    const ids = Array.from({ length: 1001 }, (_, i) => `c${i}`);
+    expect(lineagePath(ids)).toBe(
+      'c0 → c1 → c2 → … 989 more … → c992 → c993 → c994 → c995 → c996 → c997 → c998 → c999 → c1000 (1000 generations)',
+    );
   });
 });

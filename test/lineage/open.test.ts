@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { openStore } from '../../src/lineage/store.ts';
-import { SCHEMA_VERSION } from '../../src/lineage/schema.ts';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../src/lineage/schema.ts';
+import { migrate } from '../../src/lineage/migrate.ts';
 import { UsageError } from '../../src/errors.ts';
 import { buildSampleStore, tempDir, track } from './fixtures.ts';
 
@@ -183,5 +184,23 @@ describe('migrations', () => {
     const check = new Database(path, { readonly: true });
     expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     check.close();
+  });
+
+  it('applies later migrations in order, and a failing one leaves the database at the last good version', () => {
+    const { store, path } = buildSampleStore();
+    store.close();
+    const db = new Database(path);
+    const next = [...MIGRATIONS, `ALTER TABLE candidates ADD COLUMN note TEXT DEFAULT 'n/a'`];
+    migrate(db, path, next);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION + 1);
+    expect(db.prepare(`SELECT note, goal FROM candidates WHERE id = 'a1000001'`).get()).toEqual({
+      note: 'n/a', goal: 'Add retries to the HTTP client',
+    });
+    const broken = [...next, `ALTER TABLE candidates ADD COLUMN extra INT; INSERT INTO nowhere VALUES (1)`];
+    expect(() => migrate(db, path, broken)).toThrow(/no such table: nowhere/);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION + 1);
+    const columns = db.prepare(`SELECT name FROM pragma_table_info('candidates')`).pluck().all();
+    expect(columns).not.toContain('extra');
+    db.close();
   });
 });

@@ -41,6 +41,8 @@ describe('reader queries on a branching tree with failed candidates and two runs
       'a1000001', 'a2000002', 'a3000003', 'b1000001', 'b2000002', 'b3000003',
     ]);
     expect(store.descendants('b1000001')).toEqual([]);
+    expect(ids(store.children('5eed0000'))).toEqual(['a1000001', 'a2000002', 'a3000003']);
+    expect(store.children('b1000001')).toEqual([]);
   });
 
   it('nests the tree of each run', () => {

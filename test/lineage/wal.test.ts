@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from './fixtures.ts';
+import { openStore } from '../../src/lineage/store.ts';
+import { tempDir, track } from './fixtures.ts';
 import { evolve, ROOT } from './cli-helpers.ts';
 
 const RUN = '20260101-000000-3a1f';
@@ -88,5 +89,24 @@ describe('two processes: a runner writing while evolve lineage reads (WAL)', () 
     const exited = new Promise<number | null>((resolve) => writer.once('exit', resolve));
     writer.stdin!.end();
     expect(await exited).toBe(0);
+  });
+
+  it('keeps every committed candidate when the writer is killed mid-run', async () => {
+    const db = join(tempDir(), 'lineage.db');
+    const writer = spawn('node', ['--import', 'tsx', 'test/lineage/writer-child.ts', db, RUN], {
+      cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    children.push(writer);
+    // The child prints a count only after its transaction committed.
+    const committed = await progress(writer, (n) => n >= 30);
+    const exited = new Promise((resolve) => writer.once('exit', resolve));
+    writer.kill('SIGKILL');
+    await exited;
+    const reader = track(openStore(db, { readonly: true }));
+    const candidates = reader.candidates(RUN);
+    expect(candidates.length).toBeGreaterThanOrEqual(committed);
+    for (const c of candidates.slice(1)) expect(c).toMatchObject({ status: 'passed', model_calls: 2 });
+    const r = await evolve(['lineage', '--db', db]);
+    expect(r.code).toBe(0);
   });
 });

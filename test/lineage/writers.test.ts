@@ -95,6 +95,17 @@ describe('writers', () => {
     expect(store.runEvents(RUN)).toEqual([]);
   });
 
+  it('refuses usage that would corrupt the totals', () => {
+    const { store } = freshStore();
+    const call = {
+      runId: RUN, candidateId: 'c0ffee01', model: 'm', inputTokens: 1, outputTokens: 1, cacheReadTokens: 0,
+      cacheWriteTokens: 0, costUsd: 0.1,
+    };
+    expect(() => store.recordModelCall({ ...call, costUsd: Number.NaN })).toThrow(/costUsd must be a finite number/);
+    expect(() => store.recordModelCall({ ...call, inputTokens: -5 })).toThrow(/inputTokens must be/);
+    expect(store.getCandidate('c0ffee01')).toMatchObject({ model_calls: 0, cost_usd: 0 });
+  });
+
   it('stores transcripts gzip-compressed and reads them back', () => {
     const { store, path } = freshStore();
     const request = { model: 'claude-x', messages: [{ role: 'user', content: 'hi '.repeat(1000) }] };

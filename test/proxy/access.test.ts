@@ -68,6 +68,12 @@ describe('paths and bodies', () => {
     expect(rig.recorder.calls).toHaveLength(0);
   });
 
+  it('refuses a body over the API\'s 32 MB limit with 413 request_too_large', async () => {
+    const huge = body({ messages: [{ role: 'user', content: 'x'.repeat(33 * 1024 * 1024) }] });
+    expectError(await call(rig.socketPath, { body: huge, headers: auth() }), 413, 'request_too_large');
+    expect(rig.upstream.requests).toHaveLength(0);
+  });
+
   it('refuses a model not allowed for the run with 400 invalid_request_error', async () => {
     const a = await call(rig.socketPath, { body: body({ model: 'claude-opus-5-5' }), headers: auth() });
     expectError(a, 400, 'invalid_request_error');

@@ -133,5 +133,6 @@ describe('sizing a prompt near the cap', () => {
     rig.upstream.countTokens = () => null;
     expect((await call(rig.socketPath, { body: big(), headers: { 'x-api-key': token } })).status).toBe(402);
     expect(rig.upstream.requests).toHaveLength(0);
+    expect(rig.recorder.events.map((e) => e.data.sized_by)).toEqual(['count_tokens', 'bytes']);
   });
 });

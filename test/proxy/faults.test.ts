@@ -85,6 +85,7 @@ describe('persistent faults', () => {
     expect(a.json().error.type).toBe('api_error');
     expect(retries()).toHaveLength(2);
     expect(rig.proxy.remainingUsd()).toBeCloseTo(0.01, 9);
+    expect(rig.recorder.transcripts[0].response).toMatchObject({ type: 'error', error: { type: 'api_error' } });
   });
 });
 
@@ -107,7 +108,9 @@ describe('faults inside a stream', () => {
     const seen = costOf({ inputTokens: 900, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 }, DEFAULT_PRICES[MODEL]);
     expect(rig.recorder.calls[0].costUsd).toBeGreaterThan(seen);
     expect(rig.proxy.spentUsd()).toBe(rig.recorder.calls[0].costUsd);
-    expect(rig.recorder.transcripts[0].response).toMatchObject({ error: { error: { type: 'overloaded_error' } } });
+    expect(rig.recorder.transcripts[0].response).toMatchObject({
+      type: 'message', content: [{ type: 'text', text: 'part' }], stream_error: { type: 'overloaded_error' },
+    });
   });
 
   it('breaks the candidate\'s connection when the upstream stream breaks, billing what arrived', async () => {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { costOf, DEFAULT_PRICES } from '../../src/evolve/prices.ts';
 import type { ModelCallRecord } from '../../src/evolve/proxy/types.ts';
 import { answerWith, message, sseText, streamEvents } from './fake-upstream.ts';
-import { body, call, MODEL, next, REAL_KEY, startRig, type Rig } from './helpers.ts';
+import { body, call, MODEL, next, REAL_KEY, startRig, upstreamReceives, type Rig } from './helpers.ts';
 
 let rig: Rig;
 afterEach(async () => rig?.close());
@@ -63,6 +63,31 @@ describe('a candidate that hangs up early', () => {
     expect(recorded).toMatchObject({ candidateId: 'c1', clientClosed: true, outputTokens: 345, inputTokens: 1200 });
     expect(recorded.costUsd).toBeCloseTo(expectedCost, 12);
     expect(rig.proxy.spentUsd()).toBeCloseTo(expectedCost, 12);
+  });
+
+  it('is still billed when it hangs up before the upstream has answered at all', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    rig = await startRig(async (req) => {
+      await gate;
+      return { kind: 'sse', events: streamEvents(usage, 'late', req.body.model) };
+    });
+    const token = rig.proxy.admit('c1', { budgetUsd: 1 });
+    const arrived = upstreamReceives(rig);
+    const noticed = next(rig.proxy, 'client_closed');
+    const billed = next<ModelCallRecord>(rig.proxy, 'call');
+    const req = request({
+      socketPath: rig.socketPath, method: 'POST', path: '/v1/messages',
+      headers: { 'content-type': 'application/json', 'x-api-key': token },
+    });
+    req.on('error', () => {});
+    const gone = new Promise((resolve) => req.on('close', resolve));
+    req.end(JSON.stringify(body({ stream: true })));
+    await arrived;
+    req.destroy();
+    await Promise.all([gone, noticed]);
+    release();
+    expect(await billed).toMatchObject({ clientClosed: true, outputTokens: 345, inputTokens: 1200 });
   });
 });
 

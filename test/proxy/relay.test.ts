@@ -67,12 +67,15 @@ describe('relay', () => {
     expect(ran.signal).toBe('SIGTERM');
   });
 
-  it('refuses to start without a command or a socket', async () => {
+  it('refuses to start without a command or a socket, and says when the command cannot run', async () => {
     const noCommand = spawnSync(process.execPath, [RELAY, '--socket', '/tmp/x.sock', '--'], { encoding: 'utf8' });
     expect(noCommand.status).toBe(70);
     expect(noCommand.stderr).toContain('usage');
     const noSocket = spawnSync(process.execPath, [RELAY, '--port', '0', '--', 'true'], { encoding: 'utf8' });
     expect(noSocket.status).toBe(70);
+    const noSuchCommand = spawnSync(process.execPath, [RELAY, '--socket', '/tmp/x.sock', '--', '/nonexistent/agent'], { encoding: 'utf8' });
+    expect(noSuchCommand.status).toBe(127);
+    expect(noSuchCommand.stderr).toContain('cannot run /nonexistent/agent');
   });
 });
 
@@ -96,5 +99,18 @@ describe.skipIf(!bwrapWorks)('relay inside a bubblewrap jail with no network', (
     expect(lastJson(direct.stdout)).toMatchObject({ reached: false });
     expect(rig.upstream.requests).toHaveLength(1);
     expect(rig.upstream.requests[0].headers['x-api-key']).not.toBe(token);
+  });
+});
+
+describe('relay start-up', () => {
+  it('exits 70 with a reason when its port is taken', async () => {
+    const { createServer } = await import('node:net');
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', () => resolve()));
+    const port = String((busy.address() as { port: number }).port);
+    const ran = spawnSync(process.execPath, [RELAY, '--socket', '/tmp/none.sock', '--port', port, '--', 'true'], { encoding: 'utf8' });
+    await new Promise<void>((resolve) => busy.close(() => resolve()));
+    expect(ran.status).toBe(70);
+    expect(ran.stderr).toContain(`cannot listen on 127.0.0.1:${port}`);
   });
 });

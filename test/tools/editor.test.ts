@@ -201,10 +201,12 @@ describe('input and confinement', () => {
     expect((await editor.run({ command: 'undo_edit', path: f('a') })).content).toContain('not supported');
   });
 
-  it('refuses a relative path and suggests the absolute one', async () => {
-    const r = await editor.run({ command: 'view', path: 'a.txt' });
-    expect(r.isError).toBe(true);
-    expect(r.content).toContain(`it should start with \`/\`. Maybe you meant ${f('a.txt')}?`);
+  it('reads a relative path as relative to the workspace, and confines it the same way', async () => {
+    await writeFile(f('a.txt'), 'relative\n');
+    expect(await editor.run({ command: 'view', path: 'a.txt' })).toEqual({ content: '     1\trelative', isError: false });
+    const escape = await editor.run({ command: 'view', path: '../outside/secret.txt' });
+    expect(escape.isError).toBe(true);
+    expect(escape.content).toContain('outside the workspace');
   });
 
   it('refuses ../ escapes', async () => {
@@ -246,5 +248,19 @@ describe('input and confinement', () => {
   it('accepts a file whose name starts with two dots', async () => {
     const r = await editor.run({ command: 'create', path: f('..hidden-ish'), file_text: 'ok' });
     expect(r.isError).toBe(false);
+  });
+});
+
+describe('defaults', () => {
+  it('clips a huge view at 100 000 characters when no limit is set', async () => {
+    await writeFile(f('bundle.js'), 'x'.repeat(300_000));
+    const r = await editor.run({ command: 'view', path: f('bundle.js') });
+    expect(r.content.length).toBeLessThan(100_200);
+    expect(r.content).toContain('[output clipped: showing the first 100000 of 300007 characters');
+  });
+
+  it('create leaves no temp file behind', async () => {
+    await editor.run({ command: 'create', path: f('a.txt'), file_text: 'x' });
+    expect(await readdir(root)).toEqual(['a.txt']);
   });
 });

@@ -4,13 +4,23 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnJailed } from '../../src/tools/sandbox/index.ts';
-import { hostProcesses, jailed, makeWorld, sandboxMissing, specFor, toolsInJail, waitFor, type World } from './hostile-setup.ts';
+import { buildJail, spawnJailed } from '../../src/tools/sandbox/index.ts';
+import { hostProcesses, jailed, makeWorld, probe, sandboxMissing, specFor, toolsInJail, waitFor, type World } from './hostile-setup.ts';
 
 let world: World;
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** Unusual durations, so that the processes they name can be found on the host afterwards. */
 const tag = (n: number) => String(7_000_000 + (process.pid % 100_000) * 10 + n);
+
+/**
+ * The limit cases must never run unbounded (a fork bomb without pids.max takes the machine down): when this machine
+ * gives no way to enforce limits, they fail, loudly, instead of running. That is a real failure, not a skip.
+ */
+function requireLimits(): void {
+  if (probe.ok && probe.limits === 'none') {
+    throw new Error('no cgroup v1 controllers and no systemd user scope here: the jail runs WITHOUT process and memory limits');
+  }
+}
 
 describe.skipIf(sandboxMissing)('hostile: processes and limits', () => {
   beforeAll(() => {
@@ -33,6 +43,16 @@ describe.skipIf(sandboxMissing)('hostile: processes and limits', () => {
     expect(r.stdout.endsWith('END\n')).toBe(true);
   });
 
+  it('without cgroups (limits: none), the PID namespace alone still ends a `setsid nohup sleep`', async () => {
+    const { file, args, env } = buildJail(specFor(world, ['bash', '-c', `setsid nohup sleep ${tag(11)} >/dev/null 2>&1 & echo started`]));
+    const bwrap = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    bwrap.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await new Promise((resolve) => bwrap.on('close', resolve));
+    expect(out).toBe('started\n');
+    await waitFor(() => hostProcesses(`sleep ${tag(11)}`).length === 0);
+  });
+
   it('`sleep 100000` is killed at the timeout, with everything it started', async () => {
     const started = Date.now();
     const r = await jailed(world, `sleep ${tag(3)} & sleep 100000`, { timeoutMs: 1_000 });
@@ -44,6 +64,7 @@ describe.skipIf(sandboxMissing)('hostile: processes and limits', () => {
   });
 
   it('the process limit holds for root: at most pids.max processes', async () => {
+    requireLimits();
     const r = await jailed(world, `sh -c 'i=0; while [ $i -lt 200 ]; do sleep ${tag(4)} & i=$((i+1)); done' 2>/dev/null; ls /proc | grep -c '^[0-9]'`, {
       spec: { limits: { pids: 64, memoryBytes: 256 * 1024 * 1024 } },
     });
@@ -54,6 +75,7 @@ describe.skipIf(sandboxMissing)('hostile: processes and limits', () => {
   });
 
   it('a fork bomb is held by the limit and removed entirely; the machine carries on', async () => {
+    requireLimits();
     const started = Date.now();
     const r = await jailed(world, ':(){ :|:& };:; sleep 100000', {
       timeoutMs: 3_000,
@@ -67,6 +89,7 @@ describe.skipIf(sandboxMissing)('hostile: processes and limits', () => {
   });
 
   it('the memory limit holds: a process that allocates past it is killed', async () => {
+    requireLimits();
     const r = await jailed(world, `node -e "const a = []; for (;;) a.push(Buffer.alloc(16 << 20, 1))"; echo "status=$?"`, {
       spec: { limits: { pids: 64, memoryBytes: 192 * 1024 * 1024 } },
     });
@@ -97,7 +120,9 @@ describe.skipIf(sandboxMissing)('hostile: processes and limits', () => {
     const line = await new Promise<string>((resolve) => stub.stdout.on('data', (d: Buffer) => resolve(d.toString())));
     const stubGroups = JSON.parse(line.replace(/^started /, '')) as string[];
     await waitFor(() => hostProcesses(`sleep ${tag(8)}`).length > 0);
+    const stubExited = new Promise((resolve) => stub.on('exit', resolve));
     stub.kill('SIGKILL');
+    await stubExited;
     await waitFor(() => hostProcesses(`sleep ${tag(8)}`).length === 0);
     // The dead runner could not remove its groups; the next jail of any runner does.
     await jailed(world, 'true');
@@ -109,12 +134,15 @@ describe.skipIf(sandboxMissing)('hostile: processes and limits', () => {
     const pidsGroup = probe.cgroups.find((d) => d.includes('/pids/'));
     await probe.done;
     if (!pidsGroup) return; // limits by systemd scope or none: nothing of ours to reap
-    const gone = spawn('true');
-    await new Promise((resolve) => gone.on('exit', resolve));
-    const orphanDir = path.join(path.dirname(pidsGroup), `${gone.pid}.orphan`);
+    // A stand-in runner that dies only once its straggler is in place (other test files' jails reap too).
+    const owner = spawn('sleep', ['1000'], { stdio: 'ignore' });
+    const orphanDir = path.join(path.dirname(pidsGroup), `${owner.pid}.orphan`);
     mkdirSync(orphanDir);
     const straggler = spawn('sleep', [tag(10)], { stdio: 'ignore' });
     writeFileSync(path.join(orphanDir, 'cgroup.procs'), String(straggler.pid));
+    const ownerGone = new Promise((resolve) => owner.on('exit', resolve));
+    owner.kill('SIGKILL');
+    await ownerGone;
     await jailed(world, 'true');
     await waitFor(() => straggler.exitCode !== null || straggler.signalCode !== null);
     expect(straggler.signalCode).toBe('SIGKILL');

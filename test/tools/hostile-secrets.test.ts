@@ -121,6 +121,22 @@ describe.skipIf(sandboxMissing)('hostile: secrets', () => {
     }
   });
 
+  it("reaches the runner's proxy socket bound in, and its own loopback (the relay's route to the model)", async () => {
+    const socket = path.join(world.base, 'proxy.sock');
+    const proxy = createNetServer((c) => c.end('proxy answered'));
+    await new Promise<void>((resolve) => proxy.listen(socket, resolve));
+    try {
+      const script = [
+        `node -e "require('net').connect('/tmp/evolve/proxy.sock').on('data', d => console.log(String(d))).on('error', e => console.log('FAILED', e.code))"`,
+        `node -e "const s = require('net').createServer(c => c.end('loopback ok')).listen(0, '127.0.0.1', () => require('net').connect(s.address().port, '127.0.0.1').on('data', d => { console.log(String(d)); s.close(); }))"`,
+      ].join('; ');
+      const r = await jailed(world, script, { spec: { binds: [{ src: socket, dest: '/tmp/evolve/proxy.sock', readOnly: false }] } });
+      expect(r.stdout).toBe('proxy answered\nloopback ok\n');
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+
   it('the npm-install variant has the network but no key, and writes only its dependency folder', async () => {
     const nm = path.join(world.workspace, 'node_modules');
     mkdirSync(nm, { recursive: true });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildJail, type PathKind } from '../../src/tools/sandbox/build.ts';
 import { jailEnv, isSecretName, scrubEnv } from '../../src/tools/sandbox/env.ts';
 import { defaultHidden, type JailSpec } from '../../src/tools/sandbox/spec.ts';
+import { systemdScopeArgs } from '../../src/tools/sandbox/cgroup.ts';
 
 const target = '/home/dev/proj';
 const workspace = `${target}/.git/evolve/run1/c0ffee01`;
@@ -90,6 +91,17 @@ describe('buildJail', () => {
     expect(args.join(' ')).not.toContain('cand-token');
   });
 
+  it('makes HOME writable wherever the caller puts it', () => {
+    const withHome = (HOME: string) => buildJail(spec({ env: { PATH: '/usr/bin', HOME } }), kindOf).args;
+    expect(at(withHome(`${workspace}/.home`), '--tmpfs', `${workspace}/.home`)).toBe(-1); // inside the workspace already
+    expect(withHome(`${workspace}/.home`)).not.toContain('--dir');
+    const elsewhere = withHome('/home/evolve');
+    expect(at(elsewhere, '--tmpfs', '/home/evolve')).toBeGreaterThan(at(elsewhere, '--tmpfs', '/tmp'));
+    // A HOME above the target is emptied before the target is bound back, not after (which would hide it).
+    const above = withHome('/home/dev');
+    expect(at(above, '--tmpfs', '/home/dev')).toBeLessThan(at(above, '--ro-bind', target, target));
+  });
+
   it('shares the host network and binds the dependency folder writable in the npm-install variant', () => {
     const { args: a } = buildJail(spec({ network: 'host', writable: [`${workspace}/node_modules`] }), kindOf);
     expect(a.indexOf('--share-net')).toBeGreaterThan(a.indexOf('--unshare-all'));
@@ -130,5 +142,14 @@ describe('defaultHidden', () => {
   it('hides home, root, credential files and the target .env files', () => {
     const hidden = defaultHidden({ home: '/home/dev', target: process.cwd() });
     expect(hidden).toEqual(expect.arrayContaining(['/home/dev', '/root', '/home/dev/.ssh', '/home/dev/.aws', '/home/dev/.npmrc']));
+  });
+});
+
+describe('systemdScopeArgs', () => {
+  it('sets the limits on a user scope and takes the session variables off before bwrap', () => {
+    const args = systemdScopeArgs({ pids: 64, memoryBytes: 1024 });
+    expect(args.slice(0, 3)).toEqual(['systemd-run', '--user', '--scope']);
+    expect(args).toEqual(expect.arrayContaining(['TasksMax=64', 'MemoryMax=1024']));
+    expect(args.slice(args.indexOf('--') + 1)).toEqual(['env', '-u', 'XDG_RUNTIME_DIR', '-u', 'DBUS_SESSION_BUS_ADDRESS']);
   });
 });

@@ -12,13 +12,13 @@ const base = Date.parse('2026-11-25T20:05:01Z');
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).reverse().forEach((f) => f()));
 
-function mount(opts: { height?: number; stop?: boolean } = {}) {
+function mount(opts: { height?: number; stop?: boolean; closeWhenFinished?: boolean } = {}) {
   const db = fixtureDb({ base });
   const source = openSource(db.path);
   const onQuit = vi.fn();
   const onStopRequest = opts.stop ? vi.fn() : undefined;
   const app = render(
-    <App source={source} runId={db.runId} onQuit={onQuit} onStopRequest={onStopRequest} width={100} height={opts.height ?? 30}
+    <App source={source} runId={db.runId} onQuit={onQuit} onStopRequest={onStopRequest} closeWhenFinished={opts.closeWhenFinished} width={100} height={opts.height ?? 30}
       colors={false} pollMs={50} clock={() => base + 400_000} />,
   );
   cleanups.push(db.cleanup, () => source.close(), () => app.unmount());
@@ -83,8 +83,8 @@ describe('App', () => {
     await t.until('q quit');
     const live = () => t.frame().split('\n').filter((l) => !/^\d\d:\d\d:\d\d {2}/.test(l));
     expect(live().length).toBeLessThanOrEqual(9);
-    expect(t.frame()).toMatch(/1-5\/10/);
-    await t.type('G', /6-10\/10/);
+    expect(t.frame()).toMatch(/1-3\/10/);
+    await t.type('G', /8-10\/10/);
     expect(t.frame()).toContain('c9d0e1f2');
     expect(t.frame()).not.toContain('seed0000');
     await t.type('\r', /c9d0e1f2 · gen 1 · failed/);
@@ -109,5 +109,15 @@ describe('App', () => {
     t.app.stdin.write('y');
     await waitFor(() => t.onQuit.mock.calls.length === 1, 'onQuit');
     expect(t.onStopRequest).toHaveBeenCalledTimes(1);
+  });
+
+  it('during a run closes by itself once the run is no longer running (done, stopped or failed)', async () => {
+    const t = mount({ stop: true, closeWhenFinished: true });
+    await t.until('q quit');
+    expect(t.onQuit).not.toHaveBeenCalled();
+    const writer = new Database(t.db.path);
+    cleanups.push(() => writer.close());
+    writer.prepare(`UPDATE runs SET status = 'failed', finished_at = ?`).run(new Date(base + 400_000).toISOString());
+    await waitFor(() => t.onQuit.mock.calls.length === 1, 'onQuit after the run failed');
   });
 });

@@ -27,7 +27,7 @@ afterEach(() => mounted.splice(0).forEach((m) => m.unmount()));
 describe('Header', () => {
   const header = (config: object, width = 100, r = run) => {
     const cfg = parseRunConfig(JSON.stringify(config));
-    return show(<Header lines={headerLines(r, cfg, summarize(r, cfg, candidates, base + 372_000), width)} />);
+    return show(<Header width={width} lines={headerLines(r, cfg, summarize(r, cfg, candidates, base + 372_000), width)} />);
   };
 
   it('shows run, target, model, generation, counts, survivors, tokens, cost vs budget, elapsed, ETA and progress', () => {
@@ -70,7 +70,8 @@ describe('TreeView', () => {
     show(<TreeView rows={rows} layout={layoutColumns(width, widestGuides(rows))} selectedId="a1b2c3d4" bestId="d3e4f5a6" frame={frame} />);
 
   it('draws one line per candidate with status, spinner and phase, score, diff, cost and goal; marks best and survivors', () => {
-    const lines = tree(120).split('\n');
+    const [titles, ...lines] = tree(120).split('\n');
+    expect(titles).toMatch(/^  lineage\s+status\s+score gen\s+diff\s+cost goal$/);
     expect(lines).toHaveLength(9);
     expect(lines[0]).toMatch(/^● ▾ seed0000\s+passed\s+0\.50/);
     expect(lines[1]).toMatch(/^● ├─ ▾ a1b2c3d4\s+passed\s+0\.71\s+g1\s+\+58\/−12\s+\$0\.21 Cache parsed configs/);

@@ -61,5 +61,7 @@ describe('helpers', () => {
     expect(parseRunConfig('{"population":3,"generations":"x","standin":true,"unsafeNoSandbox":1}'))
       .toEqual({ population: 3, generations: undefined, standin: true, unsafeNoSandbox: false });
     expect(parseRunConfig(null)).toEqual({ standin: false, unsafeNoSandbox: false });
+    expect(parseRunConfig('{"sandbox":"none"}').unsafeNoSandbox).toBe(true);
+    expect(parseRunConfig('{"sandbox":"bwrap"}').unsafeNoSandbox).toBe(false);
   });
 });

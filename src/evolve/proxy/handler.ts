@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { costNanos, nanosToUsd, priceFor, type Price } from '../prices.ts';
 import type { BudgetLedger, Hold } from './budget.ts';
-import { sendError } from './errors.ts';
+import { errorBody, sendError } from './errors.ts';
 import type { Redactor } from './redact.ts';
 import { CountTokensBody, MessagesBody, forwardedBetas, parseBody, policyViolation } from './request.ts';
 import { reserveCall } from './reserve.ts';
@@ -89,7 +89,7 @@ export async function handleMessages(
   if (!body) return;
   const { options, ledger } = ctx;
   const price = priceFor(options.prices, body.model)!;
-  const { hold } = await reserveCall(ctx, raw, body, price, candidateId, (path) => upstreamRequest(ctx, req, path, beta));
+  const { hold, sizedBy } = await reserveCall(ctx, raw, body, price, candidateId, (path) => upstreamRequest(ctx, req, path, beta));
   if (!('candidate' in hold)) {
     const what = hold.unit === 'usd'
       ? `needs up to $${hold.neededUsd.toFixed(4)} (max_tokens ${body.max_tokens}), $${hold.remainingUsd.toFixed(4)} left`
@@ -99,13 +99,21 @@ export async function handleMessages(
     const info: BudgetExhausted = { scope: hold.scope, candidateId, neededUsd: hold.neededUsd, remainingUsd: hold.remainingUsd };
     await ctx.record('budget_exhausted', () => options.recorder.appendEvent({
       runId: options.runId, candidateId, kind: 'budget_exhausted',
-      data: { scope: hold.scope, unit: hold.unit, needed: hold.neededUsd, remaining: hold.remainingUsd, model: body.model },
+      data: { scope: hold.scope, unit: hold.unit, needed: hold.neededUsd, remaining: hold.remainingUsd, model: body.model,
+        sized_by: sizedBy },
     }));
     ctx.onExhausted(info);
     return;
   }
 
   const started = Date.now();
+  // A candidate that hangs up is noticed at once, but its call goes on until the usage is known.
+  let clientClosed = false;
+  res.on('close', () => {
+    if (res.writableFinished || clientClosed) return;
+    clientClosed = true;
+    ctx.onClientClosed(candidateId);
+  });
   const { url, headers } = upstreamRequest(ctx, req, '/v1/messages', beta);
   const scrub = (s: string) => ctx.redactor.string(s);
   let result: UpstreamResult | undefined;
@@ -123,8 +131,7 @@ export async function handleMessages(
       },
     });
     if (result.kind === 'stream') {
-      answered = await pipeStream(res, result.response, candidateHeaders(result.response.headers, scrub), scrub,
-        () => ctx.onClientClosed(candidateId));
+      answered = await pipeStream(res, result.response, candidateHeaders(result.response.headers, scrub), scrub);
       if (answered.streamError) failure = `upstream stream broke: ${scrub(answered.streamError)}`;
       else if (answered.apiError) failure = `upstream stream ended with ${answered.apiError}`;
     } else if (result.kind === 'buffered') {
@@ -137,7 +144,7 @@ export async function handleMessages(
       sendError(res, 502, 'api_error', failure);
     }
   } finally {
-    await finishCall(ctx, { candidateId, model: body.model, raw, hold, price, started, result, answered, failure });
+    await finishCall(ctx, { candidateId, model: body.model, raw, hold, price, started, result, answered, failure, clientClosed });
   }
 }
 
@@ -151,6 +158,7 @@ interface Finished {
   result?: UpstreamResult;
   answered?: Answered;
   failure?: string;
+  clientClosed: boolean;
 }
 
 /**
@@ -175,13 +183,13 @@ async function finishCall(ctx: CallContext, f: Finished): Promise<void> {
     stream: f.result?.kind === 'stream', attempts: f.result?.attempts ?? 1,
     stopReason: (f.answered?.message?.stop_reason as string | null | undefined) ?? null,
     ...(unknown ? { usageUnknown: true } : {}),
-    ...(f.answered?.clientClosed ? { clientClosed: true } : {}),
+    ...(f.clientClosed ? { clientClosed: true } : {}),
     ...(f.failure ? { error: f.failure } : {}),
   };
   await ctx.record('model_call', () => options.recorder.recordModelCall(call));
   ctx.onCall(call);
   const request = ctx.redactor.json(safeParse(f.raw));
-  const response = ctx.redactor.json(f.answered?.response ?? { error: f.failure ?? 'no answer' });
+  const response = ctx.redactor.json(f.answered?.response ?? errorBody('api_error', f.failure ?? 'no answer'));
   await ctx.record('transcript', () => options.recorder.addTranscript({ runId: options.runId, candidateId: f.candidateId, request, response }));
 }
 

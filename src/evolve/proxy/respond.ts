@@ -22,7 +22,6 @@ export interface Answered {
   message: Record<string, any> | null;
   /** The answer carried its final usage (a JSON message's usage, or a stream's message_delta). */
   usageFinal: boolean;
-  clientClosed: boolean;
   /** Set when the upstream stream broke before its end. */
   streamError?: string;
   /** The error type of an `error` event inside the stream (e.g. overloaded_error mid-answer). */
@@ -48,33 +47,26 @@ export function sendBuffered(
   const isMessage = status < 300 && parsed !== null && typeof parsed === 'object' && (parsed as any).type === 'message';
   const message = isMessage ? (parsed as Record<string, any>) : null;
   const usageFinal = typeof message?.usage?.output_tokens === 'number';
-  return { response: parsed, message, usageFinal, clientClosed: false };
+  return { response: parsed, message, usageFinal };
 }
 
 /**
- * Streams events to the candidate as they arrive. If the candidate hangs up, reading goes on to the end of the
- * upstream stream, so the final usage (message_delta) is still billed.
+ * Streams events to the candidate as they arrive. If the candidate has hung up, reading goes on to the end of the
+ * upstream stream all the same, so the final usage (message_delta) is still billed.
  */
 export async function pipeStream(
   res: ServerResponse, response: Response, headers: Record<string, string>, scrub: (s: string) => string,
-  onClientClosed: () => void,
 ): Promise<Answered> {
   const assembler = new MessageAssembler();
   const splitter = new SseSplitter();
-  let clientClosed = false;
-  const markClosed = () => {
-    if (!clientClosed && !res.writableFinished) {
-      clientClosed = true;
-      onClientClosed();
-    }
-  };
-  res.on('close', markClosed);
-  res.writeHead(response.status, { ...headers, 'cache-control': 'no-cache' });
-  res.flushHeaders();
+  if (!res.destroyed) {
+    res.writeHead(response.status, { ...headers, 'cache-control': 'no-cache' });
+    res.flushHeaders();
+  }
   const forward = (events: ReturnType<SseSplitter['push']>) => {
     for (const ev of events) {
       assembler.add(ev);
-      if (!clientClosed && !res.destroyed) res.write(scrub(ev.raw));
+      if (!res.destroyed) res.write(scrub(ev.raw));
     }
   };
   let streamError: string | undefined;
@@ -89,12 +81,14 @@ export async function pipeStream(
   } catch (err) {
     streamError = err instanceof Error ? err.message : String(err);
   }
-  res.off('close', markClosed);
   if (streamError !== undefined) res.destroy();
   else if (!res.destroyed) res.end();
-  const transcript = assembler.error ? { message: assembler.message, error: assembler.error } : assembler.message;
+  // A stream that ended in an error event: the partial message, with the error alongside (or the error alone).
+  const transcript = assembler.error
+    ? (assembler.message ? { ...assembler.message, stream_error: assembler.error.error ?? assembler.error } : assembler.error)
+    : assembler.message;
   const apiError = assembler.error ? String(assembler.error.error?.type ?? 'error') : undefined;
   return {
-    response: transcript, message: assembler.message, usageFinal: assembler.finalUsage, clientClosed, streamError, apiError,
+    response: transcript, message: assembler.message, usageFinal: assembler.finalUsage, streamError, apiError,
   };
 }

@@ -66,12 +66,22 @@ export function buildJail(spec: JailSpec, kindOf: (p: string) => PathKind = host
   for (const p of spec.writable) add(p, 2, ['--bind', path.resolve(p), path.resolve(p)]);
   for (const b of spec.binds) add(b.dest, b.readOnly ? 1 : 2, [b.readOnly ? '--ro-bind' : '--bind', path.resolve(b.src), path.resolve(b.dest)]);
 
+  // HOME must be writable: made in the private /tmp (below), left alone inside a writable bind, else a tmpfs.
+  const home = spec.env.HOME ? path.resolve(spec.env.HOME) : null;
+  const writableRoots = [spec.workspace, ...spec.writable, ...spec.binds.filter((b) => !b.readOnly).map((b) => b.dest)];
+  if (home && !isUnder(home, '/tmp') && !writableRoots.some((root) => isUnder(home, path.resolve(root)))) {
+    add(home, 0, ['--tmpfs', home]);
+  }
+
   const depth = (p: string) => (p === '/' ? 0 : p.split('/').length - 1);
   mounts.sort((a, b) => depth(a.dest) - depth(b.dest) || a.order - b.order);
   for (const m of mounts) args.push(...m.args);
 
-  const home = spec.env.HOME;
-  if (home) args.push('--dir', home);
+  if (home && isUnder(home, '/tmp')) args.push('--dir', home);
   args.push('--chdir', spec.cwd, '--', ...spec.command);
   return { file: 'bwrap', args, env: { ...spec.env } };
+}
+
+function isUnder(p: string, root: string): boolean {
+  return p === root || p.startsWith(root.endsWith('/') ? root : `${root}/`);
 }

@@ -78,12 +78,13 @@ export function createCgroup(id: string, limits: JailLimits): Cgroup | null {
   };
 }
 
+/** Whether a runner still lives: a zombie (dead, not yet reaped by its parent) counts as dead. */
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as { code?: string }).code === 'EPERM';
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
   }
 }
 
@@ -174,7 +175,17 @@ function tryRmdir(dir: string): boolean {
   }
 }
 
-/** Whether `systemd-run --user --scope` can give limits where cgroups are not ours to write (desktops). */
+/** The variables systemd-run needs to reach the user's manager; they are taken off again before bwrap starts. */
+export const SYSTEMD_ENV = ['XDG_RUNTIME_DIR', 'DBUS_SESSION_BUS_ADDRESS'] as const;
+
+/**
+ * A systemd user scope with the limits, for desktops where cgroups are not ours to write. The scope's command is
+ * `env -u ...` so that bwrap (and the jail's /proc/1/environ) never sees the session variables.
+ */
 export function systemdScopeArgs(limits: JailLimits): string[] {
-  return ['systemd-run', '--user', '--scope', '--quiet', '--collect', '-p', `TasksMax=${limits.pids}`, '-p', `MemoryMax=${limits.memoryBytes}`, '--'];
+  return [
+    'systemd-run', '--user', '--scope', '--quiet', '--collect',
+    '-p', `TasksMax=${limits.pids}`, '-p', `MemoryMax=${limits.memoryBytes}`, '--',
+    'env', ...SYSTEMD_ENV.flatMap((name) => ['-u', name]),
+  ];
 }

@@ -11,7 +11,7 @@ import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import { randomBytes } from 'node:crypto';
 import { HeadTailCollector, DEFAULT_OUTPUT_CAP } from '../output.ts';
 import { buildJail } from './build.ts';
-import { createCgroup, systemdScopeArgs, type Cgroup } from './cgroup.ts';
+import { createCgroup, SYSTEMD_ENV, systemdScopeArgs, type Cgroup } from './cgroup.ts';
 import { findBwrap, probeLimits, type LimitsMode } from './probe.ts';
 import type { JailSpec } from './spec.ts';
 
@@ -38,7 +38,7 @@ export interface JailedResult {
 }
 
 export interface JailedProcess {
-  /** The pid of the outermost process (the cgroup-joining sh that became bwrap). */
+  /** The pid of the outermost process (the cgroup-joining bash that became bwrap). */
   pid: number | undefined;
   /** How the limits are enforced; 'none' must be logged loudly by the caller. */
   limits: LimitsMode;
@@ -65,15 +65,17 @@ const WRAPPER =
 export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): JailedProcess {
   const jail = buildJail(spec);
   const bwrap = findBwrap() ?? 'bwrap';
-  const id = (options.id ?? 'jail') + '-' + randomBytes(4).toString('hex');
+  const id = `${(options.id ?? 'jail').replace(/[^\w-]/g, '_')}-${randomBytes(4).toString('hex')}`;
 
   let cgroup: Cgroup | null = null;
   let limits: LimitsMode = 'none';
   let command: string[] = [bwrap, ...jail.args];
+  const env = { ...jail.env };
   if ((cgroup = createCgroup(id, spec.limits))) limits = 'cgroup';
   else if (probeLimits() === 'systemd') {
     limits = 'systemd';
     command = [...systemdScopeArgs(spec.limits), ...command];
+    for (const name of SYSTEMD_ENV) if (process.env[name]) env[name] = process.env[name];
   }
   const stdio = options.stdio ?? ['ignore', 'pipe', 'pipe'];
   const keepFds = Array.isArray(stdio) ? stdio.length : 3;
@@ -81,7 +83,7 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
   const args = ['-c', WRAPPER, 'evolve-jail', String(keepFds), String(procsFiles.length), ...procsFiles, ...command];
 
   const child = spawn('bash', args, {
-    env: jail.env,
+    env,
     cwd: '/', // the runner's own working directory is none of the jail's business (sh would export it as PWD)
     stdio,
     detached: true,
@@ -95,8 +97,10 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
   let timedOut = false;
   let aborted = false;
   let teardown: Promise<void> | null = null;
+  let exited = false;
   const killAll = (): Promise<void> => {
-    if (child.pid !== undefined) {
+    // Once bwrap has exited and been reaped its pid (our process group id) may be reused: only the cgroup then.
+    if (child.pid !== undefined && !exited) {
       try {
         process.kill(-child.pid, 'SIGKILL');
       } catch {
@@ -148,7 +152,10 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
     });
     // When the jail's first process ends, whatever it left (it cannot be much: the PID namespace is gone with it)
     // is killed and the cgroup removed, so the pipes close and 'close' follows.
-    child.on('exit', () => void killAll());
+    child.on('exit', () => {
+      exited = true;
+      void killAll();
+    });
     child.on('close', finish);
   });
 

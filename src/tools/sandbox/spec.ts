@@ -40,7 +40,8 @@ export interface JailSpec {
   limits: JailLimits;
 }
 
-export const DEFAULT_LIMITS: JailLimits = { pids: 512, memoryBytes: 4 * 1024 ** 3 };
+/** Generous enough for a test runner with a worker per core (pids counts threads), tight enough to stop a fork bomb. */
+export const DEFAULT_LIMITS: JailLimits = { pids: 1024, memoryBytes: 4 * 1024 ** 3 };
 
 /**
  * What every jail hides unless the caller knows better: the user's home and root's, the usual credential files,

@@ -2,8 +2,8 @@ import { Box, Text } from 'ink';
 import type { Segment } from '../format.ts';
 import { useColor } from './colors.tsx';
 
-/** The run's header: lines of segments already packed to the width by `headerLines`. */
-export function Header({ lines }: { lines: Segment[][] }) {
+/** The run's header: lines of segments already packed to the width by `headerLines`, and a rule. */
+export function Header({ lines, width }: { lines: Segment[][]; width: number }) {
   const color = useColor();
   return (
     <Box flexDirection="column">
@@ -17,6 +17,7 @@ export function Header({ lines }: { lines: Segment[][] }) {
           ))}
         </Text>
       ))}
+      <Text dimColor wrap="truncate">{'─'.repeat(Math.max(0, width))}</Text>
     </Box>
   );
 }

@@ -28,7 +28,7 @@ export function Screen({ model, log, selectedId, bestId, frame, follow, confirmi
         {(line) => <Text key={line.id} color={colors ? TONE_COLOR[line.tone] : undefined}>{line.text}</Text>}
       </Static>
       <Box flexDirection="column" width={model.width}>
-        <Header lines={model.header} />
+        <Header lines={model.header} width={model.width} />
         <TreeView rows={model.rows} layout={model.layout} selectedId={selectedId} bestId={bestId} frame={frame} />
         {model.detail && <DetailPane lines={model.detail} width={model.width} />}
         <KeyHints width={model.width} confirmingStop={confirmingStop} follow={follow} detailOpen={!!model.detail}

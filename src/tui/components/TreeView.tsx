@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import { rowCells, type RowLayout } from '../columns.ts';
+import { rowCells, titleText, type RowLayout } from '../columns.ts';
 import { STATUS_COLOR } from '../theme.ts';
 import type { FlatRow } from '../tree.ts';
 import { useColor } from './colors.tsx';
@@ -17,6 +17,7 @@ export interface TreeViewProps {
 export function TreeView({ rows, layout, selectedId, bestId, frame }: TreeViewProps) {
   return (
     <Box flexDirection="column">
+      <Text dimColor wrap="truncate">{titleText(layout)}</Text>
       {rows.map((row) => (
         <TreeLine key={row.id} row={row} layout={layout} selected={row.id === selectedId} bestId={bestId}
           frame={row.candidate.status === 'running' || row.candidate.status === 'evaluating' ? frame : 0} />

@@ -1,0 +1,53 @@
+/** `evolve demo`: the offline tour (src/demo). */
+import type { Command } from 'commander';
+import { nextSteps, runDemo } from '../demo/run-demo.ts';
+import { PlainProgress, type RunObserver } from '../evolve/observer.ts';
+import { UsageError } from '../errors.ts';
+import { liveRunView } from './watch.ts';
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description('evolve a small sample repository for 5 generations with a scripted stand-in model: no key, no network')
+    .option('--dir <dir>', 'where to create the sample repository (default: a new temporary directory)')
+    .option('--population <n>', 'children per generation', '3')
+    .option('--generations <n>', 'generations after the seed', '5')
+    .option('--no-tui', 'plain progress lines on stderr instead of the live view')
+    .option('--verbose', 'more progress lines, and stack traces on errors')
+    .action(async (opts: { dir?: string; population: string; generations: string; tui: boolean; verbose?: boolean }) => {
+      const population = countOption('--population', opts.population);
+      const generations = countOption('--generations', opts.generations);
+      const abort = new AbortController();
+      const onSigint = () => abort.abort();
+      process.on('SIGINT', onSigint);
+      let observer: RunObserver | undefined;
+      try {
+        const result = await runDemo({
+          dir: opts.dir, population, generations, signal: abort.signal,
+          observer: {
+            // The live view needs the database path, which exists once the sample repository does.
+            log: (line) => (observer ?? plain(opts.verbose)).log?.(line),
+            event: (e) => observer?.event?.(e),
+            runFinished: (s) => observer?.runFinished?.(s),
+          },
+          onDatabase: (db) => {
+            observer = opts.tui && process.stderr.isTTY ? liveRunView({ db }) : plain(opts.verbose);
+          },
+        });
+        for (const line of nextSteps(result)) process.stderr.write(`evolve: ${line}\n`);
+        process.exitCode = result.summary.status === 'failed' ? 1 : 0;
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+}
+
+function plain(verbose?: boolean): RunObserver {
+  return new PlainProgress((t) => process.stderr.write(t), verbose);
+}
+
+function countOption(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number of at least 1 (got "${value}")`);
+  return n;
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { formatTranscripts } from '../../src/lineage/transcript-text.ts';
+import { toDot, toMermaid, type LineageView } from '../../src/lineage/export.ts';
+import { summarizeEventData } from '../../src/lineage/describe.ts';
+import { buildTree } from '../../src/lineage/queries.ts';
+import type { CandidateRow, RunRow } from '../../src/lineage/schema.ts';
+import type { Transcript } from '../../src/lineage/types.ts';
+
+const at = '2026-01-01T00:00:00.000Z';
+const t = (request: unknown, response: unknown): Transcript => ({ id: 1, runId: 'r', candidateId: 'c', at, request, response });
+
+describe('compact transcripts', () => {
+  it('prints only what each request adds to the conversation, and every response with its usage', () => {
+    const first = [{ role: 'user', content: 'Improve the code' }];
+    const reply = { role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'bash', input: { command: 'ls' } }] };
+    const second = [...first, reply, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', is_error: true, content: [{ type: 'text', text: 'ls: denied' }] }] }];
+    const text = formatTranscripts([
+      t({ model: 'm', system: [{ type: 'text', text: 'You evolve code.' }], messages: first },
+        { ...reply, stop_reason: 'tool_use', usage: { input_tokens: 10, output_tokens: 2, cache_read_input_tokens: 5, cache_creation_input_tokens: 1 } }),
+      t({ model: 'm', system: [{ type: 'text', text: 'You evolve code.' }], messages: second },
+        { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }),
+      t({ model: 'm', messages: [{ role: 'user', content: 'x'.repeat(1000) }] }, null),
+    ]);
+    expect(text).toBe([
+      'transcript 1/3  2026-01-01T00:00:00.000Z  m',
+      '  system: You evolve code.',
+      '  user: Improve the code',
+      '  assistant: tool_use bash {"command":"ls"}',
+      '  usage: 10 in / 2 out, cache 5 read / 1 write, stop tool_use',
+      'transcript 2/3  2026-01-01T00:00:00.000Z  m',
+      '  user: tool_result (error) ls: denied',
+      '  error: overloaded_error Overloaded',
+      'transcript 3/3  2026-01-01T00:00:00.000Z  m',
+      `  user: ${'x'.repeat(300)}… (700 more chars)`,
+      '  (no response recorded)',
+      '',
+    ].join('\n'));
+  });
+
+  it('survives transcripts that are not what the Messages API sends', () => {
+    const text = formatTranscripts([t('just a string', 42), t({ messages: [null, { role: 'user', content: [{ type: 'image' }] }] }, {})]);
+    expect(text).toContain('transcript 1/2');
+    expect(text).toContain('  response: 42');
+    expect(text).toContain('  ? null');
+    expect(text).toContain('  user: image');
+    expect(formatTranscripts([])).toBe('no transcripts recorded\n');
+  });
+});
+
+describe('event summaries', () => {
+  it('prints data_json as key=value pairs, quoting strings with spaces', () => {
+    expect(summarizeEventData('{"tool":"bash","ok":false,"summary":"npm test -- --run","terms":{"tests":1}}'))
+      .toBe('tool=bash ok=false summary="npm test -- --run" terms={"tests":1}');
+    expect(summarizeEventData('not json')).toBe('not json');
+    expect(summarizeEventData('[1,2]')).toBe('[1,2]');
+  });
+});
+
+describe('graph exports escape what a goal may contain', () => {
+  const run: RunRow = {
+    id: 'r1', started_at: at, finished_at: null, status: 'running', target: '/t', config_json: '{}', stop_reason: null,
+  };
+  const row = (id: string, parent: string | null, goal: string): CandidateRow => ({
+    id, run_id: 'r1', generation: parent ? 1 : 0, parent_id: parent, branch: null, base_commit: null, commit_sha: null,
+    goal, status: 'passed', build_ok: 1, tests_passed: 1, tests_failed: 0, diff_added: 1, diff_removed: 0, score: 1,
+    survived: 1, input_tokens: 0, output_tokens: 0, cost_usd: 0, started_at: at, finished_at: at, error: null,
+    step: 'evaluated', attempts: 0, phase: null, plan: null, agent_summary: null, agent_success: null,
+    cache_read_tokens: 0, cache_write_tokens: 0, model_calls: 0,
+  });
+  const rows = [row('aaaaaaaa', null, 'seed'), row('bbbbbbbb', 'aaaaaaaa', 'Quote "this" \\ and <that> & more\nsecond line')];
+  const view: LineageView = { run, roots: buildTree(rows), stats: [], best: rows[1] };
+
+  it('dot', () => {
+    const dot = toDot(view);
+    expect(dot).toContain('label="bbbbbbbb · g1\\npassed 1.000 +1/−0\\nQuote \\"this\\" \\\\ and <that> & more"');
+    expect(dot).not.toContain('second line');
+  });
+
+  it('mermaid', () => {
+    const mermaid = toMermaid(view);
+    expect(mermaid).toContain('c_bbbbbbbb["bbbbbbbb · g1<br/>passed 1.000 +1/−0<br/>Quote #quot;this#quot; \\ and #lt;that#gt; #amp; more"]');
+  });
+});
