@@ -116,6 +116,27 @@ describe('evolve --strategy dgm', () => {
   });
 });
 
+describe('a candidate that changes the lockfile', () => {
+  it('gets dependencies installed for it alone, recorded as deps_installed', async () => {
+    const lock = (version: string) => JSON.stringify({ name: 'toy', version, lockfileVersion: 3, requires: true, packages: { '': { name: 'toy', version } } }, null, 2) + '\n';
+    const manifest = (version: string) => JSON.stringify({ name: 'toy', version, type: 'module', scripts: { test: 'node run-tests.mjs' }, evolve: { agent: 'node agent.mjs' } }, null, 2) + '\n';
+    const repo = makeToyRepo({ 'package.json': manifest('1.0.0'), 'package-lock.json': lock('1.0.0') });
+    const db = path.join(tempDir(), 'lineage.db');
+    const bump = { ...passingPlan(1), files: { ...passingPlan(1).files, 'package.json': manifest('1.1.0'), 'package-lock.json': lock('1.1.0') } };
+    standin = await startStandin({ script: planScript(() => bump), apiKey: REAL_KEY });
+    const run = await evolve(['--population', '1', '--generations', '1', '--no-tui', '--target', repo, '--db', db, ...sandboxFlag()],
+      { ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: standin.url });
+    expect(run.code, run.stderr).toBe(0);
+    const sql = new Database(db, { readonly: true });
+    const installed = sql.prepare("SELECT data_json FROM events WHERE kind = 'deps_installed'").all() as { data_json: string }[];
+    const child = sql.prepare('SELECT status FROM candidates WHERE generation = 1').get() as { status: string };
+    sql.close();
+    expect(installed).toHaveLength(1);
+    expect(JSON.parse(installed[0].data_json)).toMatchObject({ ok: true, exit_code: 0 });
+    expect(child.status).toBe('passed');
+  });
+});
+
 function sandboxFlag(): string[] {
   return process.env.EVOLVE_TEST_UNSAFE ? ['--unsafe-no-sandbox'] : [];
 }
