@@ -110,4 +110,44 @@ describe('evolve --resume after SIGKILL', () => {
     expect(existsSync(path.join('/tmp', `evolve-${runId}.sock`))).toBe(false);
     expect(git(repo, 'status', '--porcelain')).toBe('');
   });
+
+  it('Ctrl-C stops the run (stopped, agents killed, state kept) and --resume completes it', async () => {
+    const repo = makeToyRepo();
+    const db = path.join(tempDir(), 'lineage.db');
+    let hung = false;
+    const plans = planScript((i) => passingPlan(i));
+    standin = await startStandin({
+      apiKey: KEY,
+      script: (request, ctx) => {
+        if (!hung) {
+          hung = true;
+          return { delayMs: 120_000 };
+        }
+        return plans(request, ctx);
+      },
+    });
+    const env = { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: standin.url };
+    const run = startEvolve(['--population', '2', '--generations', '1', '--no-tui', '--target', repo, '--db', db], env);
+    await waitFor(() => hung, 30_000, 'a model call');
+    run.child.kill('SIGINT');
+    const stopped = await run.done;
+    expect(stopped.code, stopped.stderr).toBe(0);
+    expect(stopped.stderr).toContain('stopped');
+    const status = () => {
+      const s = new Database(db, { readonly: true });
+      try {
+        return s.prepare('SELECT status, stop_reason FROM runs').get() as { status: string; stop_reason: string };
+      } finally {
+        s.close();
+      }
+    };
+    expect(status()).toEqual({ status: 'stopped', stop_reason: 'interrupted' });
+    const resumed = await evolve(['--resume', '--no-tui', '--db', db], env);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(status().status).toBe('done');
+    const s = new Database(db, { readonly: true });
+    const rows = s.prepare('SELECT status FROM candidates WHERE generation = 1').all() as { status: string }[];
+    s.close();
+    expect(rows.map((r) => r.status)).toEqual(['passed', 'passed']);
+  });
 });
