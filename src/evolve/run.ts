@@ -54,7 +54,7 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
     workspaces, evaluator: new Evaluator(git, deps.sandbox, workspaces, config), clock, signal: deps.signal,
     budgetExhausted: deps.candidateBudgetExhausted ?? (() => false),
     record: (candidateId, generation, kind, data) => {
-      store.appendEvent({ runId: plan.runId, candidateId, kind: kind as never, data });
+      store.appendEvent({ runId: plan.runId, candidateId, kind, data });
       deps.observer?.event?.({ kind, candidateId, generation, data } satisfies RunEvent);
     },
   };
