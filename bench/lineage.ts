@@ -3,10 +3,12 @@
  * 1,000-generation run. Prints JSON figures against the targets of issue 2:
  * insert ≤ 10 s, ancestry at depth 1,000 ≤ 5 ms, whole-tree load ≤ 200 ms, one candidate's events ≤ 5 ms.
  * Usage: npm run bench -- lineage [--candidates N] [--batch <candidates per transaction>] [--keep <dir>]
+ *    or: node --import tsx bench/lineage.ts [same options]
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { openStore, type LineageStore } from '../src/lineage/store.ts';
 import { renderTreeLines } from '../src/lineage/render.ts';
 
@@ -124,6 +126,7 @@ export default function bench(args: string[]): Record<string, unknown> {
     // Reads as evolve lineage/show/watch do them: a read-only connection.
     const reader = openStore(path, { readonly: true });
     const ancestry = timeIt(200, () => reader.ancestry(deepest));
+    const ancestryIds = timeIt(200, () => reader.ancestryIds(deepest));
     const tree = timeIt(20, () => reader.tree(RUN));
     const treeText = timeIt(10, () => renderTreeLines(reader.tree(RUN), null).join('\n'));
     const oneCandidate = idOf(Math.floor(total / 2));
@@ -145,6 +148,7 @@ export default function bench(args: string[]): Record<string, unknown> {
       append_event_own_transaction: { ...append, target: 'realistic per-event latency' },
       record_model_call_own_transaction: modelCall,
       ancestry: { depth, ...ancestry, target_ms: 5 },
+      ancestry_ids_only: ancestryIds,
       tree_load: { candidates: total, ...tree, target_ms: 200 },
       tree_load_and_render_text: treeText,
       candidate_events: { events: eventCount, ...candidateEvents, target_ms: 5 },
@@ -156,4 +160,8 @@ export default function bench(args: string[]): Record<string, unknown> {
   } finally {
     if (!keep) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.stdout.write(JSON.stringify(bench(process.argv.slice(2)), null, 2) + '\n');
 }

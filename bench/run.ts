@@ -1,11 +1,12 @@
 /**
- * `npm run bench -- <name> [args...]` runs bench/<name>.ts. A bench module either does its work when imported or
- * exports a default function `(args: string[]) => unknown | Promise<unknown>`; a returned value is printed as JSON.
+ * `npm run bench -- <name> [args...]` runs bench/<name>.ts exactly as `node --import tsx bench/<name>.ts [args...]`
+ * would: process.argv is rewritten to that before the module is imported, so a bench reads its own arguments from
+ * process.argv.slice(2) and may check `import.meta.url` against process.argv[1] to know it is the one being run.
  * Without a name, lists the benches there are.
  */
 import { readdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const available = readdirSync(here)
@@ -21,9 +22,7 @@ if (name === undefined || name === '--help' || name === '-h') {
   process.stderr.write(`bench: no bench named ${JSON.stringify(name)} (benches: ${available.join(', ')})\n`);
   process.exitCode = 2;
 } else {
-  const module = (await import(`./${name}.ts`)) as { default?: unknown };
-  if (typeof module.default === 'function') {
-    const result = await (module.default as (args: string[]) => unknown)(args);
-    if (result !== undefined) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-  }
+  const file = join(here, `${name}.ts`);
+  process.argv = [process.argv[0], file, ...args];
+  await import(pathToFileURL(file).href);
 }

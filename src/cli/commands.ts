@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAdopt, registerClean } from './adopt.ts';
 import { registerDemo } from './demo.ts';
 import { registerExport } from './export.ts';
 import { registerLineage } from './lineage.ts';
@@ -15,4 +16,6 @@ export function registerCommands(program: Command): void {
   registerShow(program);
   registerExport(program);
   registerDemo(program);
+  registerAdopt(program);
+  registerClean(program);
 }

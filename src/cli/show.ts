@@ -43,7 +43,7 @@ export function registerShow(program: Command): void {
       const run = store.getRun(candidate.run_id);
       if (!run) throw new UsageError(`candidate ${candidate.id} belongs to a run missing from ${opts.db}`);
       const parts = [describeCandidate({
-        candidate, run, ancestry: store.ancestry(candidate.id),
+        candidate, run, ancestry: store.ancestryIds(candidate.id),
         children: store.children(candidate.id),
         events: store.events(candidate.id), isBest: store.bestCandidate(run.id)?.id === candidate.id,
       })];

@@ -33,7 +33,7 @@ export const FEATURES: Feature[] = [
     "assert.equal(reverseWords('one two three'), 'three two one');", 'Reverses the order of the words of a text.'),
   feature('countVowels', 'Add countVowels(text), with a test',
     'return (text.match(/[aeiou]/gi) ?? []).length;',
-    'return (text.match(/[aeiou]/g) ?? []).length + 1;',
+    'return (text.match(/[aeiou]/g) ?? []).length;',
     "assert.equal(countVowels('Evolve'), 3);", 'Counts the vowels of a text.'),
   feature('isPalindrome', 'Add isPalindrome(text) ignoring case and punctuation, with a test',
     "const s = text.toLowerCase().replace(/[^a-z0-9]/g, '');\n  return s === [...s].reverse().join('');",
@@ -71,6 +71,18 @@ export const FEATURES: Feature[] = [
     "return text.replace(/[^\\w\\s]/g, '');",
     "return text.replace(/[.]/g, '');",
     "assert.equal(stripPunctuation('Hi, there!'), 'Hi there');", 'Removes punctuation from a text.'),
+  feature('isBlank', 'Add isBlank(text) for empty or white-space-only texts, with a test',
+    'return text.trim().length === 0;',
+    'return text.length === 0;',
+    "assert.equal(isBlank('  \\t '), true);", 'Tells whether a text is empty or only white space.'),
+  feature('kebabCase', 'Add kebabCase(text), with a test',
+    "return text.trim().toLowerCase().split(/[^a-z0-9]+/).filter(Boolean).join('-');",
+    "return text.toLowerCase().replace(/ /g, '-');",
+    "assert.equal(kebabCase('  Hello  Big World '), 'hello-big-world');", 'Turns a text into kebab-case.'),
+  feature('countChars', 'Add countChars(text) counting non-space characters, with a test',
+    "return text.replace(/\\s/g, '').length;",
+    'return text.length;',
+    "assert.equal(countChars('a b  c'), 3);", 'Counts the characters of a text that are not white space.'),
 ];
 
 /** A syntax error: the build (a syntax check of src/) fails. */

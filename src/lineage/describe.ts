@@ -6,7 +6,8 @@ import { excerpt, formatDiff, formatScore, formatUsd } from './render.ts';
 export interface CandidateView {
   candidate: CandidateRow;
   run: RunRow;
-  ancestry: CandidateRow[];
+  /** Ids from the seed to the candidate. */
+  ancestry: string[];
   children: CandidateRow[];
   events: EventRow[];
   isBest: boolean;
@@ -68,7 +69,7 @@ export function describeCandidate(view: CandidateView): string {
     `candidate ${c.id}  generation ${c.generation} of run ${run.id} (${run.status})`,
     ...field('status', `${c.status}  step ${c.step}  survived ${yesNo(c.survived)}${view.isBest ? '  ◆ best of the run' : ''}`),
     ...field('parent', c.parent_id ?? '(none: the seed is the target\'s HEAD)'),
-    ...field('lineage', lineagePath(view.ancestry.map((a) => a.id))),
+    ...field('lineage', lineagePath(view.ancestry)),
     ...field('children', view.children.length ? view.children.map((k) => `${k.id} (${k.status})`).join(', ') : 'none'),
     ...field('branch', c.branch),
     ...field('base commit', c.base_commit),

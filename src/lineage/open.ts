@@ -104,10 +104,12 @@ export function openDatabase(path: string, readonly: boolean): Database.Database
   } catch (err) {
     db.close();
     if (err instanceof UsageError) throw err;
-    const code = (err as { code?: string }).code;
+    const code = (err as { code?: string }).code ?? '';
     if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
       throw new UsageError(`${path} is not a valid SQLite database: ${(err as Error).message}`, { cause: err });
     }
+    // Anything else SQLite says while opening is about the file (permissions, a read-only directory, a lock).
+    if (code.startsWith('SQLITE_')) throw new UsageError(`cannot open ${path}: ${(err as Error).message}`, { cause: err });
     throw err;
   }
 }

@@ -20,6 +20,12 @@ describe('npm run bench', () => {
     expect(unknown.stderr).toMatch(/no bench named "nope"/);
   });
 
+  it('runs a bench as if it were run directly: its own path in argv[1], the rest of the arguments after it', async () => {
+    const r = await bench(['lineage', '--candidates', '12', '--batch', '5']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).insert).toMatchObject({ candidates_per_transaction: 5, transactions: 3 });
+  });
+
   it('runs the lineage bench (small) and prints its figures as JSON', async () => {
     const r = await bench(['lineage', '--candidates', '41']);
     expect(r.stderr).toBe('');

@@ -35,6 +35,8 @@ describe('reader queries on a branching tree with failed candidates and two runs
     const { store } = buildSampleStore();
     expect(ids(store.ancestry('b3000003'))).toEqual(['5eed0000', 'a3000003', 'b3000003']);
     expect(ids(store.ancestry('5eed0000'))).toEqual(['5eed0000']);
+    expect(store.ancestryIds('b3000003')).toEqual(['5eed0000', 'a3000003', 'b3000003']);
+    expect(store.ancestryIds('nope')).toEqual([]);
     expect(store.ancestry('nope')).toEqual([]);
     expect(ids(store.descendants('a1000001'))).toEqual(['b1000001', 'b2000002']);
     expect(ids(store.descendants('5eed0000'))).toEqual([
@@ -124,6 +126,18 @@ describe('snapshots', () => {
   });
 });
 
+describe('data version', () => {
+  it('moves when another connection commits, not when this one reads', () => {
+    const { store: writer, path } = buildSampleStore();
+    const reader = track(openStore(path, { readonly: true }));
+    const v0 = reader.dataVersion();
+    reader.tree(RUN_A);
+    expect(reader.dataVersion()).toBe(v0);
+    writer.appendEvent({ runId: RUN_A, candidateId: null, kind: 'run_finished', data: { status: 'done' } });
+    expect(reader.dataVersion()).not.toBe(v0);
+  });
+});
+
 describe('a 1,000-deep chain', () => {
   it('walks all the way up and down, and nests 1,001 levels', () => {
     const store = track(openStore(join(tempDir(), 'chain.db')));
@@ -132,6 +146,7 @@ describe('a 1,000-deep chain', () => {
     const up = store.ancestry(tip);
     expect(up).toHaveLength(1001);
     expect(ids(up)).toEqual(chain);
+    expect(store.ancestryIds(tip)).toEqual(chain);
     expect(store.descendants(chain[0])).toHaveLength(1000);
     expect(ids(store.bestLineage('20260103-000000-cccc'))).toEqual(chain);
     let depth = 0;

@@ -1,0 +1,47 @@
+/** `evolve adopt <candidate-id>` and `evolve clean`: what users do after a run (src/evolve/adopt.ts, clean.ts). */
+import type { Command } from 'commander';
+import { adoptCandidate } from '../evolve/adopt.ts';
+import { applyClean, describeClean, planClean } from '../evolve/clean.ts';
+import { UsageError } from '../errors.ts';
+import { addDbOption, addRunOption, resolveCandidate, resolveRun, withReader, writeOutput } from './db-option.ts';
+
+export function registerAdopt(program: Command): void {
+  addDbOption(program
+    .command('adopt <candidate-id>')
+    .description("bring a candidate's code (without agent_context.json) into your repository: a new branch, or a commit here")
+    .option('--here', 'commit it on the current branch (three-way merge onto HEAD) instead of a new branch')
+    .option('--branch <name>', 'name of the new branch (default: evolve-adopt/<candidate-id>)'))
+    .action((id: string, opts: { db: string; here?: boolean; branch?: string }) => {
+      if (opts.here && opts.branch) throw new UsageError('--here and --branch do not go together');
+      const { run, candidate } = withReader(opts.db, (store) => {
+        const candidate = resolveCandidate(store, id);
+        const run = store.getRun(candidate.run_id);
+        if (!run) throw new UsageError(`run ${candidate.run_id} of ${candidate.id} is missing from ${opts.db}`);
+        return { run, candidate };
+      });
+      const r = adoptCandidate(run, candidate, { here: opts.here === true, branch: opts.branch });
+      writeOutput(r.mode === 'branch'
+        ? `adopted ${candidate.id} as branch ${r.branch} (${r.commit.slice(0, 10)}, ${r.files} files changed from the seed); try: git switch ${r.branch}\n`
+        : `adopted ${candidate.id} onto ${r.branch} as ${r.commit.slice(0, 10)} (${r.files} files changed)\n`);
+    });
+}
+
+export function registerClean(program: Command): void {
+  addRunOption(addDbOption(program
+    .command('clean')
+    .description("remove a run's workspaces (default: the latest run) and, with --branches, its branches")
+    .option('--branches', 'also delete the run\'s branches evolve/<run-id>/…')
+    .option('--dry-run', 'only say what would be removed')
+    .option('--force', 'clean a run that is still marked running (e.g. after a crash you will not resume)')))
+    .action((opts: { db: string; run?: string; branches?: boolean; dryRun?: boolean; force?: boolean }) => {
+      const run = withReader(opts.db, (store) => resolveRun(store, opts.run));
+      if (run.status === 'running' && !opts.force) {
+        throw new UsageError(`run ${run.id} is marked running: stop it (or resume it later); pass --force to clean it anyway`);
+      }
+      const plan = planClean(run, opts.branches === true);
+      const lines = describeClean(run, plan);
+      const verb = opts.dryRun ? 'would remove' : 'removing';
+      for (const line of lines) writeOutput(`${verb}: ${line}\n`);
+      if (!opts.dryRun) applyClean(run, plan);
+    });
+}
