@@ -63,6 +63,10 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
 
   let status: RunSummary['status'] = 'done';
   let reason: string | null = null;
+  ctx.record(null, null, 'run_started', {
+    population: config.population, generations: config.generations, strategy: config.strategy, survivors: config.survivors,
+    concurrency: config.concurrency, head: plan.head, sandbox: deps.sandbox.kind,
+  });
   try {
     const targetDeps = existsSync(path.join(plan.target, 'node_modules')) ? path.join(plan.target, 'node_modules') : null;
     const seed = await ensureSeed(ctx, plan, targetDeps);
@@ -102,6 +106,7 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
     ctx.record(null, null, 'error', { message: reason });
     throw err;
   } finally {
+    ctx.record(null, null, 'run_finished', { status, reason });
     store.finishRun(plan.runId, status, reason ?? undefined);
     await workspaces.removeAll().catch(() => {});
   }
@@ -130,7 +135,7 @@ async function ensureSeed(ctx: RunContext, plan: RunPlan, targetDeps: string | n
     tests_failed: result.counts?.failed ?? null, diff_added: 0, diff_removed: 0,
   });
   ctx.record(id, 0, 'scored', { status: 'passed', score: result.score, reason: result.reason, seed: true });
-  ctx.record(id, 0, 'selected', { rank: 1, seed: true });
+  ctx.record(id, 0, 'selected', { generation: 0, rank: 1, seed: true });
   return parentInfoOf(ctx, ctx.store.candidates(plan.runId), id, targetDeps);
 }
 
@@ -139,7 +144,7 @@ function recordSelection(ctx: RunContext, generation: number, rows: CandidateRow
     for (const row of rows) {
       const rank = kept.indexOf(row.id);
       ctx.store.updateCandidate(row.id, { survived: rank >= 0 ? 1 : 0, step: 'selected' });
-      if (rank >= 0) ctx.record(row.id, generation, 'selected', { rank: rank + 1, score: row.score });
+      if (rank >= 0) ctx.record(row.id, generation, 'selected', { generation, rank: rank + 1, score: row.score });
     }
   });
 }
