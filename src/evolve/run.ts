@@ -72,6 +72,7 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
     const seed = await ensureSeed(ctx, plan, targetDeps);
     let survivors = [seed.id];
     let nextParents = Array.from({ length: config.population }, () => seed.id);
+    let completed = 0;
     for (let generation = 1; generation <= config.generations; generation++) {
       if (stopReason()) break;
       const rows = store.candidates(plan.runId);
@@ -97,14 +98,21 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
       else deps.observer?.log?.(`generation ${generation}: no child passed; the previous survivors parent again`);
       nextParents = selection.nextParents;
       await pushSurvivors(ctx, generation, selection.kept, store.candidates(plan.runId));
+      completed = generation;
     }
-    reason = stopReason();
+    // Stopped only when generations are left to do; a budget spent during the last one still finishes the run.
+    reason = completed < config.generations ? stopReason() ?? 'stopped' : null;
     if (reason) status = 'stopped';
   } catch (err) {
-    status = 'failed';
-    reason = err instanceof Error ? err.message : String(err);
-    ctx.record(null, null, 'error', { message: reason });
-    throw err;
+    if (deps.signal?.aborted) {
+      status = 'stopped';
+      reason = 'interrupted';
+    } else {
+      status = 'failed';
+      reason = err instanceof Error ? err.message : String(err);
+      ctx.record(null, null, 'error', { message: reason });
+      throw err;
+    }
   } finally {
     ctx.record(null, null, 'run_finished', { status, reason });
     store.finishRun(plan.runId, status, reason ?? undefined);
