@@ -7,14 +7,14 @@
 import { z } from 'zod';
 import { ANSWER_TOOLS } from './answers.ts';
 import { createClient, createModel } from './model.ts';
-import { DEFAULT_MAX_OUTPUT_TOKENS, readSettings } from './settings.ts';
+import { readSettings, type Settings } from './settings.ts';
 import { openProgress, ProgressFdError } from './progress.ts';
 import { prompt } from './prompts.ts';
 import { createToolbox } from './tools.ts';
 import { runAttempt } from './workflow.ts';
 
 async function main(): Promise<number> {
-  let settings: ReturnType<typeof readSettings>;
+  let settings: Settings;
   try {
     settings = readSettings(process.env, process.cwd());
   } catch (err) {
@@ -22,21 +22,20 @@ async function main(): Promise<number> {
     process.stderr.write(`evolve agent: invalid environment: ${detail}\n`);
     return 2;
   }
-  const { agent, tuning, attempt } = settings;
-  const progress = openProgress(agent.EVOLVE_PROGRESS_FD);
-  const toolbox = createToolbox(attempt.workspace, { commandTimeoutMs: tuning.EVOLVE_COMMAND_TIMEOUT_MS, maxCharacters: 20_000 });
+  const progress = openProgress(settings.progressFd);
+  const toolbox = createToolbox(settings.attempt.workspace, { commandTimeoutMs: settings.commandTimeoutMs, maxCharacters: 20_000 });
   const model = createModel({
-    client: createClient({ apiKey: tuning.ANTHROPIC_API_KEY, maxRetries: tuning.EVOLVE_API_MAX_RETRIES, timeoutMs: tuning.EVOLVE_API_TIMEOUT_MS }),
-    model: agent.EVOLVE_MODEL,
+    client: createClient({ apiKey: settings.apiKey, ...settings.api }),
+    model: settings.model,
     system: prompt('system'),
     tools: [...toolbox.definitions, ...ANSWER_TOOLS.map((t) => t.definition)],
-    maxTokens: agent.EVOLVE_MAX_OUTPUT_TOKENS ?? DEFAULT_MAX_OUTPUT_TOKENS,
+    maxTokens: settings.maxOutputTokens,
     progress,
-    idleTimeoutMs: tuning.EVOLVE_API_TIMEOUT_MS,
-    deadline: attempt.deadline,
+    idleTimeoutMs: settings.api.timeoutMs,
+    deadline: settings.attempt.deadline,
   });
   try {
-    const result = await runAttempt(attempt, { model, toolbox, progress });
+    const result = await runAttempt(settings.attempt, { model, toolbox, progress });
     progress.result(result.success, result.summary, result.goal, result.plan);
     return 0;
   } finally {

@@ -30,9 +30,17 @@ export function turnShares(maxTurns: number): { decide: number; plan: number } {
   return { decide: Math.max(1, Math.floor(maxTurns * 0.2)), plan: Math.max(1, Math.floor(maxTurns * 0.1)) };
 }
 
-export async function decideGoal(deps: StepDeps, context: AgentContext, seedGoal: string, turns: TurnBudget, cap: number): Promise<GoalDecision> {
+export interface GoalInputs {
+  context: AgentContext;
+  seedGoal: string;
+  workspace: string;
+}
+
+export async function decideGoal(deps: StepDeps, inputs: GoalInputs, turns: TurnBudget, cap: number): Promise<GoalDecision> {
+  const { context, seedGoal, workspace } = inputs;
   deps.progress.phase('decide_goal');
   deps.conversation.say(prompt('decide', {
+    workspace,
     goalState: context.goalState || '(none yet)',
     direction: seedGoal ? `Direction given by whoever started the run: ${seedGoal}\n` : '',
     history: historyDigest(context),

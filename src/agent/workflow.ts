@@ -60,7 +60,7 @@ export async function runAttempt(settings: AttemptSettings, deps: AttemptDeps): 
   let plan: Plan | undefined;
   let lastCheck: CheckResult | undefined;
   try {
-    const decision = await decideGoal(steps, context, settings.seedGoal, turns, shares.decide);
+    const decision = await decideGoal(steps, { context, seedGoal: settings.seedGoal, workspace: settings.workspace }, turns, shares.decide);
     goal = decision.goal;
     context.goalState = goal;
     await record(entry('goal_decision', true,

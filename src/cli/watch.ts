@@ -57,18 +57,25 @@ export function registerWatch(program: Command): void {
     });
 }
 
-type LiveState = 'waiting' | 'starting' | 'live' | 'plain';
+type LiveState = 'waiting' | 'starting' | 'live' | 'closing' | 'plain';
 
 /**
  * The live view during `evolve run` (the runner's TuiFactory, see src/cli/run.ts): it opens once the run row exists
  * (the runner's "run <id>: …" line, or its first event), shows the runner's messages with the log, and closes when
- * the run finishes. Leaving it (q, then y) stops the run like Ctrl+C does in plain mode: it sends this process
- * SIGINT, which the runner handles. Before it opens, after it closes, or if it cannot open, progress is plain lines.
+ * the run finishes, after drawing its final state. Leaving it (q, then y) stops the run like Ctrl+C does in plain
+ * mode: it sends this process SIGINT, which the runner handles. Before it opens, after it closes, or if it cannot
+ * open, progress is plain lines on stderr.
  */
 export function liveRunView(opts: { db: string }, io: WatchIo = process): RunObserver {
   const plain = new PlainProgress((text) => io.stderr.write(text));
   let state: LiveState = 'waiting';
   let view: TuiHandle | null = null;
+  const early: string[] = [];
+  const fallBack = (err: unknown) => {
+    state = 'plain';
+    plain.log(`the live view could not start (${err instanceof Error ? err.message : String(err)}); plain progress follows`);
+    for (const line of early.splice(0)) plain.log(line);
+  };
   const open = (runId?: string) => {
     if (state !== 'waiting') return;
     state = 'starting';
@@ -80,19 +87,18 @@ export function liveRunView(opts: { db: string }, io: WatchIo = process): RunObs
         stdout: io.stdout.isTTY ? io.stdout : io.stderr, stdin: io.stdin,
       });
       state = 'live';
+      for (const line of early.splice(0)) view.note(line);
       void view.waitUntilExit().then(() => {
-        state = 'plain';
+        if (state === 'live') state = 'plain';
       });
-    }).catch((err: unknown) => {
-      state = 'plain';
-      plain.log(`the live view could not start (${err instanceof Error ? err.message : String(err)}); plain progress follows`);
-    });
+    }).catch(fallBack);
   };
   return {
     log(line) {
       const announced = /^run (\d{8}-\d{6}-[0-9a-f]{4}): /.exec(line);
       if (announced) open(announced[1]);
       if (state === 'live') view!.note(line);
+      else if (state === 'starting') early.push(line);
       else plain.log(line);
     },
     event(e) {
@@ -100,9 +106,20 @@ export function liveRunView(opts: { db: string }, io: WatchIo = process): RunObs
       if (state === 'plain') plain.event(e);
     },
     runFinished(summary) {
-      if (state === 'live') view!.unmount();
-      state = 'plain';
-      plain.runFinished(summary);
+      if (state !== 'live') {
+        state = 'plain';
+        plain.runFinished(summary);
+        return;
+      }
+      // The view closes by itself once it has read the finished run (its last frame is the final state).
+      state = 'closing';
+      const live = view!;
+      const deadline = setTimeout(() => live.unmount(), 3000);
+      void live.waitUntilExit().then(() => {
+        clearTimeout(deadline);
+        state = 'plain';
+        plain.runFinished(summary);
+      });
     },
   };
 }

@@ -6,6 +6,7 @@
 import { mkdirSync, mkdtempSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DEFAULT_MODEL } from '../agent/protocol.ts';
 import { UsageError } from '../errors.ts';
 import { launchRun } from '../evolve/launch.ts';
 import type { RunObserver, RunSummary } from '../evolve/observer.ts';
@@ -44,7 +45,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   try {
     const summary = await launchRun({
       population: o.population, generations: o.generations, target: repo, db,
-      strategy: 'top-k', model: 'claude-sonnet-4-5', budgetUsd: 10, candidateBudgetUsd: 2, maxTurns: 20,
+      strategy: 'top-k', model: DEFAULT_MODEL, budgetUsd: 10, candidateBudgetUsd: 2, maxTurns: 20,
       candidateTimeout: 300, buildTimeout: 120, testTimeout: 120, seedGoal: 'Grow textkit with small, tested text utilities.',
       protectedPaths: [], weights: {}, seed: 42, unsafeNoSandbox: false, standin: STANDIN_LABEL,
     }, { apiKey: 'standin-demo-not-a-real-key', baseUrl: standin.url, observer: o.observer, signal: o.signal });

@@ -1,5 +1,5 @@
 import type { EventRow } from '../lineage/schema.ts';
-import { formatDuration, shortId } from './format.ts';
+import { formatDuration, formatScore, shortId } from './format.ts';
 
 /**
  * What the events add to the candidate rows: each candidate's latest tool calls and validation results, the newest
@@ -111,7 +111,10 @@ function logLine(e: EventRow, d: Data): LogLine {
     case 'selected': {
       const ids = Array.isArray(d.survivors) ? d.survivors.filter((s): s is string => typeof s === 'string') : [];
       const list = ids.length ? ` ${ids.map(shortId).join(', ')}` : who;
-      return { id: e.id, tone: 'good', text: `${prefix}${gen != null ? `generation ${gen}: ` : ''}selected${list}` };
+      const rank = num(d.rank);
+      const score = num(d.score);
+      const how = rank != null ? ` (#${rank}${d.seed === true ? ', the seed' : ''}${score != null ? `, score ${formatScore(score)}` : ''})` : '';
+      return { id: e.id, tone: 'good', text: `${prefix}${gen != null ? `generation ${gen}: ` : ''}selected${list}${how}` };
     }
     case 'pushed':
       return { id: e.id, tone: 'info', text: `${prefix}pushed${who}${str(d.branch) ? ` ${str(d.branch)}` : ''}` };

@@ -72,7 +72,7 @@ export function rowCells(row: FlatRow, layout: RowLayout, opts: { frame: number;
   const tree = (guides + fold + shortId(c.id)).padEnd(layout.treeWidth + FOLD + ID);
   const isSeed = c.generation === 0 && c.parent_id == null;
   const cells = layout.columns.map((col) => ({ key: col.key, text: fit(cellText(col.key, c, opts.frame), col.width, col.align) }));
-  const goal = isSeed ? (c.goal || 'seed (target HEAD)') : (c.goal || (c.status === 'pending' ? '(waiting)' : '(choosing a goal)'));
+  const goal = isSeed ? (c.goal || 'seed (target HEAD)') : (c.goal || (c.status === 'pending' ? '(waiting)' : '(goal not reported yet)'));
   return { mark, tree, cells, goal: truncate(goal, layout.goalWidth) };
 }
 

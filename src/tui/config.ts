@@ -13,6 +13,7 @@ const RunConfigSchema = z.object({
   budgetUsd: z.number().nonnegative().optional().catch(undefined),
   target: z.string().min(1).optional().catch(undefined),
   standin: z.boolean().optional().catch(undefined),
+  standinLabel: z.string().min(1).optional().catch(undefined),
   unsafeNoSandbox: z.boolean().optional().catch(undefined),
   /** The runner freezes `sandbox: 'bwrap' | 'none'`; 'none' is --unsafe-no-sandbox. */
   sandbox: z.string().optional().catch(undefined),
@@ -23,6 +24,8 @@ export interface RunConfigView {
   generations?: number;
   concurrency?: number;
   model?: string;
+  /** What the stand-in model is, e.g. "scripted demo model" (set with standin by `evolve demo`). */
+  standinLabel?: string;
   budgetUsd?: number;
   target?: string;
   standin: boolean;

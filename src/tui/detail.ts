@@ -22,7 +22,7 @@ export function detailLines(
   const tags = [c.id, `gen ${c.generation}`, c.status === 'running' && c.phase ? `running: ${c.phase}` : c.status, c.survived ? 'survivor' : '', c.id === opts.bestId ? 'best' : '',
     c.score != null ? `score ${formatScore(c.score)}` : '', c.attempts > 1 ? `${c.attempts} attempts` : ''].filter(Boolean);
   const lines: DetailLine[] = [{ label: '', text: cut(tags.join(' · ')), color: STATUS_COLOR[c.status], bold: true }];
-  lines.push({ label: 'goal', text: cut(c.goal ?? (isSeed ? 'seed: the target HEAD' : '(not chosen yet)')) });
+  lines.push({ label: 'goal', text: cut(c.goal ?? (isSeed ? 'seed: the target HEAD' : '(not reported yet)')) });
   if (c.plan) lines.push({ label: 'plan', text: cut(c.plan) });
   const branch = c.branch ?? (isSeed ? `target HEAD${c.commit_sha ? ` ${c.commit_sha.slice(0, 10)}` : ''}` : '(none yet)');
   lines.push({ label: 'branch', text: cut(`${branch}${c.commit_sha && !isSeed ? ` @ ${c.commit_sha.slice(0, 10)}` : ''}`) });

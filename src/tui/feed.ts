@@ -8,8 +8,10 @@ export class LogFeed {
   private items: LogLine[] = [];
   private readonly listeners = new Set<() => void>();
 
-  push(text: string, tone: LogLine['tone'] = 'info'): void {
-    this.items = [...this.items, { id: -(this.items.length + 1), text, tone }];
+  /** Adds a line, stamped with the time (UTC, like the event lines). */
+  push(text: string, tone: LogLine['tone'] = 'info', at = new Date()): void {
+    const stamped = `${at.toISOString().slice(11, 19)}  ${text}`;
+    this.items = [...this.items, { id: -(this.items.length + 1), text: stamped, tone }];
     for (const listener of this.listeners) listener();
   }
 

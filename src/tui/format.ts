@@ -95,3 +95,25 @@ export function msBetween(from: string | null | undefined, to: string | null | u
   const b = Date.parse(to);
   return Number.isFinite(a) && Number.isFinite(b) ? b - a : null;
 }
+
+/**
+ * The key hints for a width: the most needed first (q quit, moving, details), the rest while they fit, shown in
+ * their natural order. A notice (an error) and the visible range come first when there is room.
+ */
+export function hintsLine(width: number, o: { follow: boolean; detailOpen: boolean; position: string; notice: string }): string {
+  const hints = [
+    { text: '↑↓/jk move', rank: 1 }, { text: '←→ fold', rank: 3 }, { text: `enter ${o.detailOpen ? 'close' : 'details'}`, rank: 2 },
+    { text: 'b best', rank: 4 }, { text: `f follow${o.follow ? ' (on)' : ''}`, rank: 5 }, { text: 'q quit', rank: 0 },
+    { text: o.position, rank: 6 }, { text: o.notice, rank: -1 },
+  ].filter((h) => h.text);
+  const kept = new Set<string>();
+  let used = 0;
+  for (const h of [...hints].sort((a, b) => a.rank - b.rank)) {
+    const need = (kept.size ? 2 : 0) + h.text.length;
+    if (used + need > width) continue;
+    kept.add(h.text);
+    used += need;
+  }
+  const order = [o.notice, o.position, ...hints.slice(0, 6).map((h) => h.text)];
+  return truncate(order.filter((t) => t && kept.has(t)).join('  '), width);
+}

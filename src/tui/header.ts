@@ -10,7 +10,10 @@ import type { RunStats } from './stats.ts';
 export function headerLines(run: RunRow, config: RunConfigView, s: RunStats, width: number): Segment[][] {
   const q = (v: unknown) => (v == null ? '?' : String(v));
   const loud: Segment[] = [];
-  if (config.standin) loud.push({ text: ' STAND-IN MODEL ', color: 'yellow', bold: true, inverse: true });
+  if (config.standin) {
+    loud.push({ text: ' STAND-IN MODEL ', color: 'yellow', bold: true, inverse: true });
+    if (config.standinLabel) loud.push({ text: config.standinLabel, color: 'yellow' });
+  }
   if (config.unsafeNoSandbox) loud.push({ text: ' UNSAFE: NO SANDBOX ', color: 'red', bold: true, inverse: true });
   const runStatus = run.status === 'running' ? 'running' : `${run.status}${run.stop_reason ? ` (${run.stop_reason})` : ''}`;
   const identity: Segment[] = [
@@ -26,7 +29,7 @@ export function headerLines(run: RunRow, config: RunConfigView, s: RunStats, wid
     { text: `${s.running} running`, color: s.running ? 'cyan' : undefined },
     { text: `${s.done} done` },
     { text: `${s.failed} failed`, color: s.failed ? 'red' : undefined },
-    { text: `${s.survivors} survivors`, color: 'green' },
+    { text: `${s.survivors} survivor${s.survivors === 1 ? '' : 's'}`, color: 'green' },
     { text: `${formatTokens(s.tokens)} tok` },
     { text: `${formatCost(s.costUsd)}${budget}`, color: overBudget ? 'red' : undefined },
   ];

@@ -11,10 +11,7 @@ export type { LineageState } from './load.ts';
  * writes costs one render; a finished run with nothing new costs none.
  */
 export function useLineage(source: LineageSource, runId: string, pollMs: number, clock: () => number): LineageState {
-  const [state, setState] = useState<LineageState>(() => {
-    source.changed();
-    return loadLineage(source, runId, null, clock());
-  });
+  const [state, setState] = useState<LineageState>(() => loadLineage(source, runId, null, clock()));
   const ref = useRef(state);
   useEffect(() => {
     const timer = setInterval(() => {

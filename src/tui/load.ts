@@ -14,9 +14,13 @@ export interface LineageState {
   error: string | null;
 }
 
-/** Reads everything once; then, while polling, only when data_version says another connection committed. */
+/**
+ * Reads everything once; then, while polling, only when data_version says another connection committed (or the
+ * last read failed, so that a passing problem, e.g. a busy database, heals on the next poll).
+ */
 export function loadLineage(source: LineageSource, runId: string, prev: LineageState | null, now: number): LineageState {
-  if (prev && !source.changed()) return prev;
+  if (!prev) source.changed(); // note the version this first read starts from
+  else if (!prev.error && !source.changed()) return prev;
   const data = source.read(runId, prev?.digest.lastEventId ?? 0);
   const config = prev && prev.run.config_json === data.run.config_json ? prev.config : parseRunConfig(data.run.config_json);
   return {

@@ -13,7 +13,6 @@ import { buildForest, flatten } from './tree.ts';
 export function snapshotText(source: LineageSource, runId: string, opts: { width?: number; now?: number } = {}): string {
   const width = Math.max(60, opts.width ?? 100);
   const now = opts.now ?? Date.now();
-  source.changed();
   const data = loadLineage(source, runId, null, now);
   const stats = summarize(data.run, data.config, data.candidates, now);
   const best = bestCandidate(data.candidates);

@@ -83,15 +83,20 @@ export function estimateRemaining(durations: readonly number[], remaining: numbe
   return Math.ceil(remaining / lanes) * mean;
 }
 
-/** The highest-scoring passed candidate; ties go to the earlier generation, then the smaller id. */
+/**
+ * The best candidate as the runner's summary names it: the highest-scoring passed child; ties go to the later
+ * generation (it builds on more), then the smaller id; with no passed child, the seed.
+ */
 export function bestCandidate(rows: readonly CandidateRow[]): CandidateRow | null {
   let best: CandidateRow | null = null;
   for (const c of rows) {
-    if (c.status !== 'passed' || c.score == null || !Number.isFinite(c.score)) continue;
-    if (!best || c.score > best.score! || (c.score === best.score && (c.generation < best.generation
+    if (c.generation === 0 || c.status !== 'passed') continue;
+    const score = c.score ?? 0;
+    const bestScore = best?.score ?? 0;
+    if (!best || score > bestScore || (score === bestScore && (c.generation > best.generation
       || (c.generation === best.generation && c.id < best.id)))) best = c;
   }
-  return best;
+  return best ?? rows.find((c) => c.generation === 0) ?? null;
 }
 
 /** The candidate most recently started or finished, for `f` (follow) when no event says more. */

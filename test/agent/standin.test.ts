@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import Anthropic from '@anthropic-ai/sdk';
 import {
-  answerForced, apiError, budgetExhausted, invalidReason, rateLimited, reply, sequence, startStandin, text, toolUse,
+  answerForced, apiError, budgetExhausted, countInputTokens, invalidReason, rateLimited, reply, sequence, startStandin, text, toolUse,
   type Standin, type Script,
 } from '../../src/standin/index.ts';
 
@@ -97,6 +97,49 @@ describe('stand-in: prompt caching', () => {
     const again = await client.messages.create({ ...base, system, messages: [user('one')] });
     expect(again.usage.cache_read_input_tokens).toBe(0);
     expect(again.usage.cache_creation_input_tokens).toBe(0);
+  });
+});
+
+describe('stand-in: prompt caching details', () => {
+  const sys = [{ type: 'text' as const, text: 'S'.repeat(4000), cache_control: { type: 'ephemeral' as const } }];
+  const turns = (n: number) => Array.from({ length: n }, (_, i) => ({ role: (i % 2 === 0 ? 'user' : 'assistant') as 'user' | 'assistant', content: `message ${i}` }));
+  const mark = <T extends { content: string }>(m: T) => ({ ...m, content: [{ type: 'text' as const, text: m.content, cache_control: { type: 'ephemeral' as const } }] });
+
+  it('a moving breakpoint reads the previous prefix within the 20-block lookback, not beyond', async () => {
+    const client = await start(() => reply(text('ok')), { minCacheTokens: 100 });
+    const first = turns(3);
+    await client.messages.create({ ...base, system: sys, messages: [...first.slice(0, 2), mark(first[2])] });
+    const near = turns(5);
+    const hit = await client.messages.create({ ...base, system: sys, messages: [...near.slice(0, 4), mark(near[4])] });
+    expect(hit.usage.cache_read_input_tokens).toBeGreaterThan(1000);
+    expect(hit.usage.cache_creation_input_tokens).toBeGreaterThan(0);
+    const far = turns(41);
+    const miss = await client.messages.create({ ...base, system: sys, messages: [...far.slice(0, 40), mark(far[40])] });
+    // 20+ blocks past the last cached message boundary: only the system prompt is found
+    expect(miss.usage.cache_read_input_tokens).toBe(countInputTokens({ ...base, system: sys, messages: [] }));
+  });
+
+  it('changing tool_choice invalidates the message blocks but not tools and system', async () => {
+    const client = await start(() => reply(toolUse('f', {})), { minCacheTokens: 100 });
+    const tools = [{ name: 'f', input_schema: { type: 'object' as const }, cache_control: { type: 'ephemeral' as const } }];
+    const messages = [mark({ role: 'user' as const, content: 'M'.repeat(2000) })];
+    await client.messages.create({ ...base, system: sys, tools, messages });
+    const same = await client.messages.create({ ...base, system: sys, tools, messages });
+    const forced = await client.messages.create({ ...base, system: sys, tools, messages, tool_choice: { type: 'tool', name: 'f' } });
+    expect(forced.usage.cache_read_input_tokens).toBeLessThan(same.usage.cache_read_input_tokens!);
+    expect(forced.usage.cache_read_input_tokens).toBeGreaterThan(1000); // tools + system still cached
+    expect(forced.usage.cache_creation_input_tokens).toBeGreaterThan(400);
+  });
+});
+
+describe('stand-in: stalls and waiting', () => {
+  it('holds a request without answering, then drops it; waitForRequests resolves on arrival', async () => {
+    const client = await start(() => ({ delayMs: 50 }));
+    const arrived = standin!.waitForRequests(1);
+    const call = client.withOptions({ maxRetries: 0 }).messages.create({ ...base, messages: [user('hi')] });
+    await arrived;
+    await expect(call).rejects.toThrow();
+    expect(standin!.requests[0].status).toBe(0);
   });
 });
 

@@ -30,6 +30,7 @@ describe('decide goal', () => {
     const { steps, calls } = await deps(answerForced({ decide_goal: decision }, inOrder(
       (request) => {
         const prompt = lastUserText(request);
+        expect(prompt).toContain('Repository root: /ws');
         expect(prompt).toContain('Current goalState: speed up parse()');
         expect(prompt).toContain('Direction given by whoever started the run: make it robust');
         expect(prompt).toContain('sibling [failure]: tried caching, tests broke');
@@ -42,7 +43,7 @@ describe('decide goal', () => {
     )));
     const context = { goalState: 'speed up parse()', history: [entry('sibling', false, 'tried caching, tests broke')] };
     const turns = new TurnBudget(20);
-    expect(await decideGoal(steps, context, 'make it robust', turns, 4)).toEqual(decision);
+    expect(await decideGoal(steps, { context, seedGoal: 'make it robust', workspace: '/ws' }, turns, 4)).toEqual(decision);
     expect(calls).toEqual([{ name: 'bash', input: { command: 'cat src/parse.ts' } }]);
     expect(turns.left).toBe(18);
     expect(forcedTool(standin!.requests.at(-1)!.body as never)).toBe('decide_goal');
@@ -51,7 +52,7 @@ describe('decide goal', () => {
   it('is forced after its turn cap', async () => {
     const { steps } = await deps(answerForced({ decide_goal: decision }, () => reply(toolUse('bash', { command: 'ls' }))));
     const turns = new TurnBudget(20);
-    await decideGoal(steps, { goalState: '', history: [] }, '', turns, 3);
+    await decideGoal(steps, { context: { goalState: '', history: [] }, seedGoal: '', workspace: '/ws' }, turns, 3);
     expect(turns.left).toBe(17);
     expect(standin!.requests).toHaveLength(4);
   });

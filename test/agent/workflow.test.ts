@@ -96,6 +96,27 @@ describe('an attempt', () => {
   });
 });
 
+describe('a long attempt', () => {
+  it('trims old tool output past the threshold and every request stays valid', async () => {
+    const forced = {
+      decide_goal: { previous_goal_achieved: false, goal: 'Write hello.txt after reading a lot', reason: 'test' },
+      write_plan: { files: ['hello.txt'], steps: ['read, then write'], verification: 'test -f hello.txt' },
+      finish: { summary: 'read and wrote', changed_files: ['hello.txt'], goal_met: true },
+    };
+    const reads = Array.from({ length: 15 }, (_, i) => reply(toolUse('bash', { command: `seq 1 400 | sed 's/^/line ${i} /'` })));
+    const script = answerForced(forced, inOrder(
+      reply(text('enough')), reply(text('planned')), ...reads,
+      reply(toolUse('bash', { command: 'echo hi > hello.txt' })), reply(toolUse('finish', forced.finish)),
+    ));
+    const { result } = await attempt(script, { maxTurns: 30, trim: { thresholdTokens: 8_000, keepRecent: 6 } });
+    expect(result.success).toBe(true);
+    expect(standin!.requests.every((r) => r.status === 200)).toBe(true);
+    const last = JSON.stringify(standin!.requests.at(-1)!.body);
+    expect(last).toContain('[trimmed:');
+    expect(last.length).toBeLessThan(JSON.stringify(standin!.requests.at(-3)!.body).length * 2);
+  });
+});
+
 describe('turn shares', () => {
   it('keeps most turns for the work', () => {
     expect(turnShares(40)).toEqual({ decide: 8, plan: 4 });

@@ -1,5 +1,5 @@
 /** Hostile suite, part 1: the file system, git and the editor. Every case asserts on the host that nothing escaped. */
-import { existsSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gitIn, jailed, makeWorld, sandboxMissing, toolsInJail, type World } from './hostile-setup.ts';
@@ -108,6 +108,13 @@ describe.skipIf(sandboxMissing)('hostile: file system', () => {
     const r = await jailed(world, 'echo $$ > /sys/fs/cgroup/pids/cgroup.procs; echo 100000 > /sys/fs/cgroup/pids/pids.max; echo "status=$?"');
     expect(r.stdout).toContain('status=1');
     expect(r.stderr).toMatch(/Read-only file system|No such file|Permission denied/);
+  });
+
+  it('cannot leave a setuid-root program behind in its workspace', async () => {
+    const r = await jailed(world, 'cp /bin/true suid && chmod 4755 suid && mkdir -p d && cp /bin/true d/sgid && chmod 6755 d/sgid && stat -c %a suid d/sgid');
+    expect(r.stdout).toBe('4755\n6755\n'); // it could set them inside
+    expect(statSync(path.join(world.workspace, 'suid')).mode & 0o7777).toBe(0o755);
+    expect(statSync(path.join(world.workspace, 'd', 'sgid')).mode & 0o7777).toBe(0o755);
   });
 
   it('the editor, in the jail, refuses ../ escapes and nothing is written', async () => {

@@ -41,8 +41,9 @@ describe('Header', () => {
   });
 
   it('shows ? for whatever the config leaves out, and loud labels for a stand-in model and no sandbox', () => {
-    const frame = header({ standin: true, unsafeNoSandbox: true });
+    const frame = header({ standin: true, standinLabel: 'scripted demo model', unsafeNoSandbox: true });
     expect(frame).toContain('STAND-IN MODEL');
+    expect(frame).toContain('scripted demo model');
     expect(frame).toContain('UNSAFE: NO SANDBOX');
     expect(frame).toContain('model ?');
     expect(frame).toMatch(/gen 3\/\?/);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyEvents, emptyDigest, MAX_TOOL_CALLS } from '../../src/tui/activity.ts';
 import { layoutColumns, rowCells, rowText, statusText, widestGuides } from '../../src/tui/columns.ts';
-import { formatCost, formatDiff, formatDuration, formatTokens, packSegments, progressBar, truncate } from '../../src/tui/format.ts';
+import { formatCost, formatDiff, formatDuration, formatTokens, hintsLine, packSegments, progressBar, truncate } from '../../src/tui/format.ts';
 import { buildForest, flatten } from '../../src/tui/tree.ts';
 import type { EventRow } from '../../src/lineage/schema.ts';
 import { fixtureRows } from './fixture.ts';
@@ -21,6 +21,15 @@ describe('formatters', () => {
     expect(progressBar(0.5, 10)).toBe('█████░░░░░');
     expect(progressBar(7, 4)).toBe('████');
   });
+  it('keeps q quit, moving and details in the hints when the terminal is narrow', () => {
+    const wide = hintsLine(120, { follow: false, detailOpen: false, position: '1-9/10', notice: '' });
+    expect(wide).toBe('1-9/10  ↑↓/jk move  ←→ fold  enter details  b best  f follow  q quit');
+    const narrow = hintsLine(40, { follow: true, detailOpen: true, position: '1-9/10', notice: '' });
+    expect(narrow).toBe('↑↓/jk move  ←→ fold  enter close  q quit');
+    expect(hintsLine(60, { follow: false, detailOpen: false, position: '', notice: 'database: locked' }))
+      .toMatch(/^database: locked .*q quit$/);
+  });
+
   it('packs header segments into lines without splitting one', () => {
     const lines = packSegments([{ text: 'aaaa' }, { text: 'bbbb' }, { text: 'cccc' }], 10);
     expect(lines.map((l) => l.map((s) => s.text).join('  '))).toEqual(['aaaa  bbbb', 'cccc']);

@@ -45,12 +45,14 @@ describe('helpers', () => {
     expect(survivorsNow([candidate({ id: 's', generation: 0, survived: 1 })])).toBe(1);
   });
 
-  it('picks the best passed candidate, ties to the earlier generation then the smaller id', () => {
+  it('picks the best like the runner: top score among passed children, ties to the later generation, then the smaller id', () => {
     expect(bestCandidate(candidates)?.id).toBe('d3e4f5a6');
-    const tie = [candidate({ id: 'b', generation: 2, status: 'passed', score: 1 }), candidate({ id: 'c', generation: 1, status: 'passed', score: 1 }),
-      candidate({ id: 'a', generation: 1, status: 'passed', score: 1 }), candidate({ id: 'z', status: 'failed', score: 9 })];
+    const tie = [candidate({ id: 's', generation: 0, status: 'passed', score: 1 }), candidate({ id: 'b', generation: 1, status: 'passed', score: 1 }),
+      candidate({ id: 'c', generation: 2, status: 'passed', score: 1 }), candidate({ id: 'a', generation: 2, status: 'passed', score: 1 }),
+      candidate({ id: 'z', status: 'failed', score: 9 })];
     expect(bestCandidate(tie)?.id).toBe('a');
-    expect(bestCandidate([candidate({ id: 'x', status: 'failed' })])).toBeNull();
+    expect(bestCandidate([candidate({ id: 's', generation: 0, status: 'passed', score: 5 }), candidate({ id: 'x', status: 'failed' })])?.id).toBe('s');
+    expect(bestCandidate([])).toBeNull();
   });
 
   it('finds the newest activity', () => {
@@ -63,5 +65,33 @@ describe('helpers', () => {
     expect(parseRunConfig(null)).toEqual({ standin: false, unsafeNoSandbox: false });
     expect(parseRunConfig('{"sandbox":"none"}').unsafeNoSandbox).toBe(true);
     expect(parseRunConfig('{"sandbox":"bwrap"}').unsafeNoSandbox).toBe(false);
+  });
+});
+
+describe('loadLineage', () => {
+  it('reads only after a commit, and retries after a failed read until it heals', async () => {
+    const { loadLineage } = await import('../../src/tui/load.ts');
+    const { run, candidates } = fixtureRows(base);
+    let version = 1;
+    let fail = false;
+    let reads = 0;
+    let seen = -1;
+    const source = {
+      path: 'x', resolveRun: () => run, activeRun: () => run, close: () => {},
+      changed: () => { const moved = version !== seen; seen = version; return moved; },
+      read: () => { reads++; if (fail) throw new Error('database is locked'); return { run, candidates, events: [] }; },
+    };
+    const first = loadLineage(source, run.id, null, base);
+    expect(reads).toBe(1);
+    expect(loadLineage(source, run.id, first, base)).toBe(first);
+    expect(reads).toBe(1);
+    version++;
+    fail = true;
+    expect(() => loadLineage(source, run.id, first, base)).toThrow('locked');
+    const failed = { ...first, error: 'database is locked' };
+    fail = false;
+    const healed = loadLineage(source, run.id, failed, base);
+    expect(reads).toBe(3);
+    expect(healed.error).toBeNull();
   });
 });

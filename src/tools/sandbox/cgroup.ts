@@ -107,14 +107,8 @@ function reapOrphans(parents: (string | null)[]): void {
       const owner = Number(name.split('.')[0]);
       if (!Number.isInteger(owner) || owner <= 0 || alive(owner)) continue;
       const dir = path.join(base, name);
-      for (const pid of readPids(dir)) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // Gone already.
-        }
-      }
-      tryRmdir(dir); // Fails while the killed are not yet reaped; the next reap finishes it.
+      // In the background: the killed must be reaped before the group can go. Two reapers at once do no harm.
+      void destroy([dir], dir, null);
     }
   }
 }

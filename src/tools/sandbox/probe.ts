@@ -50,17 +50,42 @@ export function probeLimits(): LimitsMode {
 
 let cachedProbe: SandboxProbe | undefined;
 
+/** Whether the jail works here, asked once per process (the answer does not change while evolve runs). */
 export function probeSandbox(): SandboxProbe {
-  if (cachedProbe) return cachedProbe;
-  cachedProbe = runProbe();
+  cachedProbe ??= diagnoseSandbox();
   return cachedProbe;
 }
 
-function runProbe(): SandboxProbe {
-  if (process.platform !== 'linux') {
-    return { ok: false, reason: `the jail needs Linux (this is ${process.platform})`, fix: 'run evolve on Linux, or pass --unsafe-no-sandbox' };
+/** What the diagnosis needs from the machine; replaced in tests to walk every failure. */
+export interface ProbeHost {
+  platform: NodeJS.Platform;
+  findBwrap(): string | null;
+  /** Runs bwrap with these arguments: its exit status and stderr. */
+  run(bwrap: string, args: string[]): { status: number | null; stdout: string; stderr: string };
+  readSysctl(name: string): string | null;
+  limits(): LimitsMode;
+}
+
+const realHost: ProbeHost = {
+  platform: process.platform,
+  findBwrap,
+  run: (bwrap, args) => {
+    const r = spawnSync(bwrap, args, { encoding: 'utf8', timeout: 10_000, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+    return { status: r.status, stdout: r.stdout ?? '', stderr: (r.stderr ?? '').trim() || r.error?.message || '' };
+  },
+  readSysctl,
+  limits: probeLimits,
+};
+
+/** The same isolation the jail asks for, tried on `true`. */
+export const TRIAL_ARGS = ['--unshare-all', '--unshare-user', '--disable-userns', '--cap-drop', 'ALL', '--die-with-parent',
+  '--ro-bind', '/', '/', '--proc', '/proc', '--dev', '/dev', '--', 'true'];
+
+export function diagnoseSandbox(host: ProbeHost = realHost): SandboxProbe {
+  if (host.platform !== 'linux') {
+    return { ok: false, reason: `the jail needs Linux (this is ${host.platform})`, fix: 'run evolve on Linux, or pass --unsafe-no-sandbox' };
   }
-  const bwrap = findBwrap();
+  const bwrap = host.findBwrap();
   if (!bwrap) {
     return {
       ok: false,
@@ -68,20 +93,16 @@ function runProbe(): SandboxProbe {
       fix: 'install it: `sudo apt-get install bubblewrap` (Debian/Ubuntu), `sudo dnf install bubblewrap` (Fedora)',
     };
   }
-  const version = spawnSync(bwrap, ['--version'], { encoding: 'utf8', timeout: 5_000 }).stdout?.trim() ?? '';
-  const trial = spawnSync(
-    bwrap,
-    ['--unshare-all', '--unshare-user', '--disable-userns', '--cap-drop', 'ALL', '--die-with-parent', '--ro-bind', '/', '/', '--proc', '/proc', '--dev', '/dev', '--', 'true'],
-    { encoding: 'utf8', timeout: 10_000, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } },
-  );
+  const version = host.run(bwrap, ['--version']).stdout.trim();
+  const trial = host.run(bwrap, TRIAL_ARGS);
   if (trial.status !== 0) {
-    const stderr = (trial.stderr ?? '').trim() || trial.error?.message || `exit status ${trial.status}`;
+    const stderr = trial.stderr || `exit status ${trial.status}`;
     if (/unknown option/i.test(stderr)) {
       return { ok: false, reason: `${version || 'this bwrap'} is too old: ${stderr}`, fix: 'install bubblewrap 0.8 or later' };
     }
-    return { ok: false, reason: `bwrap cannot create namespaces here: ${stderr}`, fix: namespaceFix() };
+    return { ok: false, reason: `bwrap cannot create namespaces here: ${stderr}`, fix: namespaceFix(host.readSysctl) };
   }
-  return { ok: true, bwrap, version, limits: probeLimits() };
+  return { ok: true, bwrap, version, limits: host.limits() };
 }
 
 function readSysctl(name: string): string | null {
@@ -92,7 +113,7 @@ function readSysctl(name: string): string | null {
   }
 }
 
-function namespaceFix(): string {
+function namespaceFix(readSysctl: ProbeHost['readSysctl']): string {
   if (readSysctl('kernel.apparmor_restrict_unprivileged_userns') === '1') {
     return (
       'Ubuntu (23.10+) restricts unprivileged user namespaces through AppArmor. Allow bwrap with an AppArmor profile ' +

@@ -13,6 +13,7 @@ import { HeadTailCollector, DEFAULT_OUTPUT_CAP } from '../output.ts';
 import { buildJail } from './build.ts';
 import { createCgroup, SYSTEMD_ENV, systemdScopeArgs, type Cgroup } from './cgroup.ts';
 import { findBwrap, probeLimits, type LimitsMode } from './probe.ts';
+import { clearSetIdBits } from './setid.ts';
 import type { JailSpec } from './spec.ts';
 
 export interface SpawnJailedOptions {
@@ -78,6 +79,7 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
     for (const name of SYSTEMD_ENV) if (process.env[name]) env[name] = process.env[name];
   }
   const stdio = options.stdio ?? ['ignore', 'pipe', 'pipe'];
+  const writableRoots = [spec.workspace, ...spec.writable, ...spec.binds.filter((b) => !b.readOnly).map((b) => b.src)];
   const keepFds = Array.isArray(stdio) ? stdio.length : 3;
   const procsFiles = cgroup?.procsFiles ?? [];
   const args = ['-c', WRAPPER, 'evolve-jail', String(keepFds), String(procsFiles.length), ...procsFiles, ...command];
@@ -127,28 +129,28 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
   const done = new Promise<JailedResult>((resolve) => {
     let startError: string | undefined;
     let finished = false;
-    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+    const finish = async (code: number | null, signal: NodeJS.Signals | null) => {
       if (finished) return;
       finished = true;
       if (timer) clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
-      void killAll().then(() => {
-        const stderrText = stderr.text();
-        const joinFailed = limits === 'cgroup' && code === 125 && stderrText.includes('cgroup.procs');
-        resolve({
-          exitCode: code,
-          signal,
-          timedOut,
-          aborted,
-          stdout: stdout.text(),
-          stderr: stderrText,
-          ...(startError ? { error: startError } : joinFailed ? { error: 'could not join the jail cgroup' } : {}),
-        });
+      await killAll();
+      await clearSetIdBits(writableRoots); // only now: nothing is left in the jail to set them again
+      const stderrText = stderr.text();
+      const joinFailed = limits === 'cgroup' && code === 125 && stderrText.includes('cgroup.procs');
+      resolve({
+        exitCode: code,
+        signal,
+        timedOut,
+        aborted,
+        stdout: stdout.text(),
+        stderr: stderrText,
+        ...(startError ? { error: startError } : joinFailed ? { error: 'could not join the jail cgroup' } : {}),
       });
     };
     child.on('error', (err) => {
       startError = `could not start the jail: ${err.message}`;
-      if (child.pid === undefined) finish(null, null);
+      if (child.pid === undefined) void finish(null, null);
     });
     // When the jail's first process ends, whatever it left (it cannot be much: the PID namespace is gone with it)
     // is killed and the cgroup removed, so the pipes close and 'close' follows.
@@ -156,7 +158,7 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
       exited = true;
       void killAll();
     });
-    child.on('close', finish);
+    child.on('close', (code, signal) => void finish(code, signal));
   });
 
   return {

@@ -1,5 +1,5 @@
 import { Text } from 'ink';
-import { truncate } from '../format.ts';
+import { hintsLine, truncate } from '../format.ts';
 import { useColor } from './colors.tsx';
 
 export interface KeyHintsProps {
@@ -18,7 +18,6 @@ export function KeyHints({ width, confirmingStop, follow, detailOpen, position, 
   if (confirmingStop) {
     return <Text color={color('yellow')} bold wrap="truncate">{truncate('Stop the run? (y/n)', width)}</Text>;
   }
-  const hints = ['↑↓/jk move', '←→ fold', `enter ${detailOpen ? 'close' : 'details'}`, 'b best', `f follow${follow ? ' (on)' : ''}`, 'q quit'];
-  const text = [notice ?? '', position, ...hints].filter(Boolean).join('  ');
+  const text = hintsLine(width, { follow, detailOpen, position, notice: notice ?? '' });
   return <Text dimColor={!notice} color={notice ? color('red') : undefined} wrap="truncate">{truncate(text, width)}</Text>;
 }

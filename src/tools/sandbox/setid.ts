@@ -1,0 +1,37 @@
+/**
+ * Root in the jail is the host's root (uid 0 maps to 0), and it may `chmod u+s` a file it owns: a candidate could
+ * leave a setuid-root program in its workspace for any local user to run. Once the jail is dead (so nothing can set
+ * the bits again) the runner clears set-user-ID and set-group-ID bits from every regular file the jail could write.
+ * While the jail runs, the runner keeps its work directory unreachable for other users (mode 0700).
+ */
+import { chmod, lstat, readdir } from 'node:fs/promises';
+import path from 'node:path';
+
+const SETID = 0o6000;
+
+/** Clears set-id bits under each root, never following symlinks. Returns the files it fixed. */
+export async function clearSetIdBits(roots: string[]): Promise<string[]> {
+  const fixed: string[] = [];
+  const visit = async (p: string): Promise<void> => {
+    let info;
+    try {
+      info = await lstat(p);
+    } catch {
+      return;
+    }
+    if (info.isFile() && info.mode & SETID) {
+      await chmod(p, info.mode & 0o777 & ~SETID).catch(() => {});
+      fixed.push(p);
+    } else if (info.isDirectory()) {
+      let names: string[] = [];
+      try {
+        names = await readdir(p);
+      } catch {
+        return;
+      }
+      for (const name of names) await visit(path.join(p, name));
+    }
+  };
+  for (const root of roots) await visit(root);
+  return fixed;
+}
