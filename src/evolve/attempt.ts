@@ -3,6 +3,7 @@
  * agent run (the parent's code, jailed, behind the relay, with the candidate's own token). Each step is written to
  * the store before the next begins.
  */
+import type { EventKind } from '../lineage/schema.ts';
 import { sandboxDenial } from './denial.ts';
 import { resolveAgentCommand, runAgent, JAIL_RELAY_PORT } from './agent.ts';
 import type { ChildPlan, RunContext } from './candidate.ts';
@@ -16,7 +17,7 @@ export type AttemptOutcome = { interrupted: true } | { interrupted: false; repor
 
 export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise<AttemptOutcome> {
   const { store, clock, config } = ctx;
-  const ev = (kind: string, data: Record<string, unknown>) => ctx.record(plan.id, plan.generation, kind, data);
+  const ev = (kind: EventKind, data: Record<string, unknown>) => ctx.record(plan.id, plan.generation, kind, data);
 
   await ctx.git.createBranch(plan.branch, plan.parent.commit);
   const ws = await ctx.workspaces.prepare(plan.id, plan.parent.commit, plan.parent.depsFrom);

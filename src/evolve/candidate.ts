@@ -3,7 +3,7 @@
  * (forked → agent_running → agent_done → committed → evaluated), so a resumed run knows where every candidate was.
  * Nothing a candidate does can throw out of here: the runner's own failures end the candidate as `error`.
  */
-import type { CandidateRow, CandidateStatus, CandidateStep } from '../lineage/schema.ts';
+import type { CandidateRow, CandidateStatus, CandidateStep, EventKind } from '../lineage/schema.ts';
 import { forkAndRunAgent, type AgentReport } from './attempt.ts';
 import type { RunConfig } from './config.ts';
 import type { ContextEntry } from './context.ts';
@@ -26,7 +26,7 @@ export interface RunContext {
   evaluator: Evaluator;
   clock: Clock;
   /** Appends an event to the store and tells the observer. */
-  record(candidateId: string | null, generation: number | null, kind: string, data: Record<string, unknown>): void;
+  record(candidateId: string | null, generation: number | null, kind: EventKind, data: Record<string, unknown>): void;
   signal?: AbortSignal;
   /** True when the proxy refused this candidate a call for its budget. */
   budgetExhausted(candidateId: string): boolean;
@@ -65,7 +65,7 @@ export interface ChildResult {
  */
 export async function runChild(ctx: RunContext, plan: ChildPlan): Promise<ChildResult> {
   const { store, clock } = ctx;
-  const ev = (kind: string, data: Record<string, unknown>) => ctx.record(plan.id, plan.generation, kind, data);
+  const ev = (kind: EventKind, data: Record<string, unknown>) => ctx.record(plan.id, plan.generation, kind, data);
   const finish = (status: CandidateStatus, error: string | null, patch: CandidatePatch = {}) =>
     store.updateCandidate(plan.id, { ...patch, status, error, finished_at: clock.now().toISOString(), step: 'evaluated' });
   const depsFrom = plan.parent.depsFrom;
@@ -112,7 +112,7 @@ type Finish = (status: CandidateStatus, error: string | null, patch?: CandidateP
 
 /** Contract 5 for one committed child: its own dependencies if it changed the lockfile, then the evaluation. */
 async function judge(ctx: RunContext, plan: ChildPlan, sha: string, finish: Finish): Promise<ChildResult> {
-  const ev = (kind: string, data: Record<string, unknown>) => ctx.record(plan.id, plan.generation, kind, data);
+  const ev = (kind: EventKind, data: Record<string, unknown>) => ctx.record(plan.id, plan.generation, kind, data);
   let depsFrom = plan.parent.depsFrom;
   ctx.store.updateCandidate(plan.id, { status: 'evaluating' });
   if (lockfileChanged((await ctx.git.diff(plan.parent.commit, sha)).paths)) {

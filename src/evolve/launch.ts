@@ -30,6 +30,8 @@ export interface LaunchOptions extends Omit<RunOptions, 'population' | 'generati
   workdir?: string;
   resume?: string | boolean;
   prices?: unknown;
+  /** Print the proxy's diagnostics too. */
+  verbose?: boolean;
   /** Options the user set (flags or config file), as opposed to defaults: on --resume only these override. */
   explicit?: readonly string[];
   /** Set only by `evolve demo`: the upstream is the bundled stand-in, labelled so everywhere (never used unless asked). */
@@ -69,7 +71,7 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
   if (o.standin) env.observer?.log?.(`MODEL: ${o.standin}`);
   env.observer?.log?.(`run ${runId}: ${config.population} × ${config.generations} candidates from ${head.slice(0, 10)} in ${target}; ` +
     `budget $${config.budgetUsd} (candidate $${config.candidateBudgetUsd}); test: ${config.test.cmd}${config.build.cmd ? `; build: ${config.build.cmd}` : ''}; sandbox: ${sandbox.kind}`);
-  return startAndRun({ store, git, sandbox, runId, target, stored, env, apiKey: env.apiKey });
+  return startAndRun({ store, git, sandbox, runId, target, stored, env, apiKey: env.apiKey, verbose: o.verbose });
 }
 
 async function resumeRun(o: LaunchOptions, which: string | true, env: LaunchEnv): Promise<RunSummary> {
@@ -94,11 +96,11 @@ async function resumeRun(o: LaunchOptions, which: string | true, env: LaunchEnv)
   store.setRunStatus(run.id, 'running');
   store.appendEvent({ runId: run.id, candidateId: null, kind: 'resumed', data: { budget_usd: stored.budgetUsd, previous_status: run.status } });
   env.observer?.log?.(`resuming run ${run.id} (${run.status}${run.stop_reason ? `: ${run.stop_reason}` : ''}) in ${target}`);
-  return startAndRun({ store, git, sandbox, runId: run.id, target, stored, env, apiKey: env.apiKey });
+  return startAndRun({ store, git, sandbox, runId: run.id, target, stored, env, apiKey: env.apiKey, verbose: o.verbose });
 }
 
 async function startAndRun(a: {
-  store: LineageStore; git: Git; sandbox: Sandbox; runId: string; target: string; stored: StoredConfig; env: LaunchEnv; apiKey: string;
+  store: LineageStore; git: Git; sandbox: Sandbox; runId: string; target: string; stored: StoredConfig; env: LaunchEnv; apiKey: string; verbose?: boolean;
 }): Promise<RunSummary> {
   const { store, runId, stored, env } = a;
   const socketPath = path.join(tmpdir(), `evolve-${runId}.sock`);
@@ -112,7 +114,7 @@ async function startAndRun(a: {
       appendEvent: (e) => store.appendEvent({ ...e, runId }),
       addTranscript: (t) => store.addTranscript({ ...t, runId }),
     },
-    log: (line) => env.observer?.log?.(line),
+    log: (line) => (a.verbose ? env.observer?.log?.(line) : undefined),
   });
   const exhausted = new Set<string>();
   proxy.on('budget_exhausted', (info: { candidateId: string }) => exhausted.add(info.candidateId));

@@ -54,7 +54,7 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
     workspaces, evaluator: new Evaluator(git, deps.sandbox, workspaces, config), clock, signal: deps.signal,
     budgetExhausted: deps.candidateBudgetExhausted ?? (() => false),
     record: (candidateId, generation, kind, data) => {
-      store.appendEvent({ runId: plan.runId, candidateId, kind: kind as never, data });
+      store.appendEvent({ runId: plan.runId, candidateId, kind, data });
       deps.observer?.event?.({ kind, candidateId, generation, data } satisfies RunEvent);
     },
   };
@@ -63,11 +63,16 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
 
   let status: RunSummary['status'] = 'done';
   let reason: string | null = null;
+  ctx.record(null, null, 'run_started', {
+    population: config.population, generations: config.generations, strategy: config.strategy, survivors: config.survivors,
+    concurrency: config.concurrency, head: plan.head, sandbox: deps.sandbox.kind,
+  });
   try {
     const targetDeps = existsSync(path.join(plan.target, 'node_modules')) ? path.join(plan.target, 'node_modules') : null;
     const seed = await ensureSeed(ctx, plan, targetDeps);
     let survivors = [seed.id];
     let nextParents = Array.from({ length: config.population }, () => seed.id);
+    let completed = 0;
     for (let generation = 1; generation <= config.generations; generation++) {
       if (stopReason()) break;
       const rows = store.candidates(plan.runId);
@@ -93,15 +98,23 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
       else deps.observer?.log?.(`generation ${generation}: no child passed; the previous survivors parent again`);
       nextParents = selection.nextParents;
       await pushSurvivors(ctx, generation, selection.kept, store.candidates(plan.runId));
+      completed = generation;
     }
-    reason = stopReason();
+    // Stopped only when generations are left to do; a budget spent during the last one still finishes the run.
+    reason = completed < config.generations ? stopReason() ?? 'stopped' : null;
     if (reason) status = 'stopped';
   } catch (err) {
-    status = 'failed';
-    reason = err instanceof Error ? err.message : String(err);
-    ctx.record(null, null, 'error', { message: reason });
-    throw err;
+    if (deps.signal?.aborted) {
+      status = 'stopped';
+      reason = 'interrupted';
+    } else {
+      status = 'failed';
+      reason = err instanceof Error ? err.message : String(err);
+      ctx.record(null, null, 'error', { message: reason });
+      throw err;
+    }
   } finally {
+    ctx.record(null, null, 'run_finished', { status, reason });
     store.finishRun(plan.runId, status, reason ?? undefined);
     await workspaces.removeAll().catch(() => {});
   }
@@ -130,7 +143,7 @@ async function ensureSeed(ctx: RunContext, plan: RunPlan, targetDeps: string | n
     tests_failed: result.counts?.failed ?? null, diff_added: 0, diff_removed: 0,
   });
   ctx.record(id, 0, 'scored', { status: 'passed', score: result.score, reason: result.reason, seed: true });
-  ctx.record(id, 0, 'selected', { rank: 1, seed: true });
+  ctx.record(id, 0, 'selected', { generation: 0, rank: 1, seed: true });
   return parentInfoOf(ctx, ctx.store.candidates(plan.runId), id, targetDeps);
 }
 
@@ -139,7 +152,7 @@ function recordSelection(ctx: RunContext, generation: number, rows: CandidateRow
     for (const row of rows) {
       const rank = kept.indexOf(row.id);
       ctx.store.updateCandidate(row.id, { survived: rank >= 0 ? 1 : 0, step: 'selected' });
-      if (rank >= 0) ctx.record(row.id, generation, 'selected', { rank: rank + 1, score: row.score });
+      if (rank >= 0) ctx.record(row.id, generation, 'selected', { generation, rank: rank + 1, score: row.score });
     }
   });
 }

@@ -37,14 +37,14 @@ export class Workspaces {
   async prepare(candidateId: string, sha: string, depsFrom: string | null, kind: 'agent' | 'eval' = 'agent'): Promise<Prepared> {
     const dir = this.dir(candidateId, kind);
     const indexFile = `${dir}.index`;
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 5 });
     await rm(indexFile, { force: true });
     await this.git.materialise(sha, dir, indexFile);
     await mkdir(`${dir}.home`, { recursive: true });
     let nodeModules: string | null = null;
     if (depsFrom && existsSync(depsFrom)) {
       nodeModules = path.join(dir, 'node_modules');
-      await rm(nodeModules, { recursive: true, force: true });
+      await rm(nodeModules, { recursive: true, force: true, maxRetries: 5 });
       await hardlinkCopy(depsFrom, nodeModules);
     }
     return { dir, indexFile, nodeModules };
@@ -63,14 +63,14 @@ export class Workspaces {
 
   async remove(candidateId: string, kind: 'agent' | 'eval' = 'agent'): Promise<void> {
     const dir = this.dir(candidateId, kind);
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 5 });
     await rm(`${dir}.index`, { force: true });
-    await rm(`${dir}.home`, { recursive: true, force: true });
+    await rm(`${dir}.home`, { recursive: true, force: true, maxRetries: 5 });
   }
 
   /** Removes everything of the run (workspaces, indexes, installed dependencies). */
   async removeAll(): Promise<void> {
-    await rm(this.root, { recursive: true, force: true });
+    await rm(this.root, { recursive: true, force: true, maxRetries: 5 });
     await rmdir(path.dirname(this.root)).catch(() => {}); // only when no other run is using it
   }
 
@@ -87,7 +87,7 @@ export async function hardlinkCopy(from: string, to: string): Promise<void> {
   try {
     await cp(['-al', '--', from, to]);
   } catch {
-    await rm(to, { recursive: true, force: true });
+    await rm(to, { recursive: true, force: true, maxRetries: 5 });
     await cp(['-a', '--', from, to]);
   }
 }

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -26,14 +26,16 @@ describe('evolve --population 3 --generations 2 (end to end)', () => {
     const indexBefore = readFileSync(path.join(repo, '.git', 'index'));
     const headBefore = git(repo, 'rev-parse', 'HEAD');
 
-    const run = await evolve(['--population', '3', '--generations', '2', '--no-tui', '--target', repo, '--db', db, ...sandboxFlag()],
+    const remote = tempDir('evolve-remote-');
+    git(remote, 'init', '-q', '--bare');
+    const run = await evolve(['--population', '3', '--generations', '2', '--no-tui', '--target', repo, '--db', db, '--push', remote, ...sandboxFlag()],
       { ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: standin.url });
     expect(run.stderr).toContain('best:');
     expect(run.code, run.stderr).toBe(0);
 
     const sql = new Database(db, { readonly: true });
     const rows = sql.prepare('SELECT * FROM candidates ORDER BY generation, id').all() as Row[];
-    const runRow = sql.prepare('SELECT * FROM runs').get() as { status: string; config_json: string };
+    const runRow = sql.prepare('SELECT * FROM runs').get() as { id: string; status: string; config_json: string };
     expect(runRow.status).toBe('done');
     expect(JSON.parse(runRow.config_json).test).toEqual({ cmd: 'node run-tests.mjs', from: 'package.json' });
     expect(rows).toHaveLength(1 + 3 * 2);
@@ -82,8 +84,56 @@ describe('evolve --population 3 --generations 2 (end to end)', () => {
     const seen = rows.filter((r) => r.generation > 0).map((r) => JSON.parse(git(repo, 'show', `${r.commit_sha}:agent_context.json`)).history.at(-1).keySeen as string | undefined).filter(Boolean);
     expect(seen.length).toBeGreaterThan(0);
     for (const key of seen) expect(REAL_KEY.startsWith(key!)).toBe(false);
+    // survivors were pushed, and only they
+    const pushed = git(remote, 'for-each-ref', '--format=%(refname:short) %(objectname)').split('\n').sort();
+    expect(pushed).toEqual(rows.filter((r) => r.generation > 0 && r.survived).map((r) => `${r.branch} ${r.commit_sha}`).sort());
     // workspaces are gone, branches stay
+    expect(existsSync(path.join(repo, '.git', 'evolve', runRow.id))).toBe(false);
     expect(git(repo, 'branch', '--list', 'evolve/*').split('\n')).toHaveLength(6);
+  });
+});
+
+describe('evolve --strategy dgm', () => {
+  it('samples parents from every passing candidate so far, reproducibly recorded', async () => {
+    const repo = makeToyRepo();
+    const db = path.join(tempDir(), 'lineage.db');
+    standin = await startStandin({ script: planScript((i) => (i % 2 ? failingPlan(i) : passingPlan(i))), apiKey: REAL_KEY });
+    const run = await evolve(['--population', '2', '--generations', '3', '--strategy', 'dgm', '--no-tui', '--target', repo, '--db', db, ...sandboxFlag()],
+      { ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: standin.url });
+    expect(run.code, run.stderr).toBe(0);
+    const sql = new Database(db, { readonly: true });
+    const rows = sql.prepare('SELECT * FROM candidates ORDER BY generation').all() as Row[];
+    const config = JSON.parse((sql.prepare('SELECT config_json FROM runs').get() as { config_json: string }).config_json);
+    sql.close();
+    expect(config.strategy).toBe('dgm');
+    expect(rows).toHaveLength(1 + 2 * 3);
+    const passing = new Set(rows.filter((r) => r.status === 'passed').map((r) => r.id));
+    for (const r of rows) {
+      if (r.generation > 0) expect(r.survived).toBe(r.status === 'passed' ? 1 : 0);
+      // every parent was a passing candidate of an earlier generation (the archive), never a failed one
+      if (r.parent_id) expect(passing.has(r.parent_id)).toBe(true);
+    }
+  });
+});
+
+describe('a candidate that changes the lockfile', () => {
+  it('gets dependencies installed for it alone, recorded as deps_installed', async () => {
+    const lock = (version: string) => JSON.stringify({ name: 'toy', version, lockfileVersion: 3, requires: true, packages: { '': { name: 'toy', version } } }, null, 2) + '\n';
+    const manifest = (version: string) => JSON.stringify({ name: 'toy', version, type: 'module', scripts: { test: 'node run-tests.mjs' }, evolve: { agent: 'node agent.mjs' } }, null, 2) + '\n';
+    const repo = makeToyRepo({ 'package.json': manifest('1.0.0'), 'package-lock.json': lock('1.0.0') });
+    const db = path.join(tempDir(), 'lineage.db');
+    const bump = { ...passingPlan(1), files: { ...passingPlan(1).files, 'package.json': manifest('1.1.0'), 'package-lock.json': lock('1.1.0') } };
+    standin = await startStandin({ script: planScript(() => bump), apiKey: REAL_KEY });
+    const run = await evolve(['--population', '1', '--generations', '1', '--no-tui', '--target', repo, '--db', db, ...sandboxFlag()],
+      { ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: standin.url });
+    expect(run.code, run.stderr).toBe(0);
+    const sql = new Database(db, { readonly: true });
+    const installed = sql.prepare("SELECT data_json FROM events WHERE kind = 'deps_installed'").all() as { data_json: string }[];
+    const child = sql.prepare('SELECT status FROM candidates WHERE generation = 1').get() as { status: string };
+    sql.close();
+    expect(installed).toHaveLength(1);
+    expect(JSON.parse(installed[0].data_json)).toMatchObject({ ok: true, exit_code: 0 });
+    expect(child.status).toBe('passed');
   });
 });
 
