@@ -1,7 +1,37 @@
 #!/usr/bin/env node
-// The installed entry point. Node 20 cannot run .ts itself, so tsx (a runtime dependency) loads the sources.
-import { register } from 'tsx/esm/api';
+// The installed entry point. `npm ci` builds dist/cli.mjs (scripts/build.mjs); it is used while it is newer than
+// every source file. Otherwise (a source edited since, no build, or EVOLVE_FROM_SOURCE=1) tsx — a runtime
+// dependency — loads the TypeScript sources, because Node 20 cannot run .ts itself.
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-register();
-const { main } = await import('../src/cli.ts');
-process.exitCode = await main(process.argv);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+function bundleIsFresh() {
+  if (process.env.EVOLVE_FROM_SOURCE === '1') return false;
+  try {
+    return statSync(path.join(root, 'dist', 'cli.mjs')).mtimeMs >= newestSource(path.join(root, 'src'));
+  } catch {
+    return false;
+  }
+}
+
+let cli;
+if (bundleIsFresh()) {
+  cli = await import('../dist/cli.mjs');
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  cli = await import('../src/cli.ts');
+}
+process.exitCode = await cli.main(process.argv);

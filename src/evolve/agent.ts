@@ -5,12 +5,11 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { EVOLVE_HOME } from '../home.ts';
 import { parseProgressLine, PROGRESS_FD, type ProgressLine } from '../agent/protocol.ts';
 import { candidateEnv, type ProcessExit, type Sandbox } from './sandbox.ts';
 
-/** The evolve installation this runner runs from (the built-in agent and the relay live there). */
-export const EVOLVE_HOME = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { EVOLVE_HOME };
 export const RELAY_SCRIPT = path.join(EVOLVE_HOME, 'src', 'evolve', 'relay.mjs');
 /** The port the relay listens on inside the jail (each jail has its own loopback). */
 export const JAIL_RELAY_PORT = 8765;
