@@ -28,7 +28,7 @@ export async function main(argv: string[]): Promise<number> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
         return 0;
       }
-      process.stderr.write(`evolve: ${err.message.replace(/^error: /, '').split('\n')[0]}\n`);
+      process.stderr.write(`evolve: ${commanderMessage(err, argv)}\n`);
       return 2;
     }
     if (isUsageError(err)) {
@@ -41,4 +41,13 @@ export async function main(argv: string[]): Promise<number> {
     if (verbose) process.stderr.write(describeCauses(err).join('\n') + '\n');
     return 1;
   }
+}
+
+/** Commander's message, one line; a stray word lands on the default `run` command, so name it an unknown command. */
+function commanderMessage(err: CommanderError, argv: string[]): string {
+  const word = argv[2];
+  if (err.code === 'commander.excessArguments' && word && !word.startsWith('-') && word !== 'run') {
+    return `unknown command '${word}' (see evolve --help)`;
+  }
+  return err.message.replace(/^error: /, '').split('\n')[0];
 }

@@ -18,6 +18,7 @@ import { createJailSandbox } from './jail.ts';
 import type { RunObserver, RunSummary } from './observer.ts';
 import { requirePrices, resolvePrices, type PriceTable } from './prices.ts';
 import { startProxy } from './proxy/index.ts';
+import { estimateLines } from './preflight.ts';
 import { runEvolution } from './run.ts';
 import { seedOf } from './select.ts';
 import { UnsafeSandbox, type Sandbox } from './sandbox.ts';
@@ -61,6 +62,7 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
   requirePrices(prices, [o.model]);
   const config = freezeConfig({ ...o, population: o.population, generations: o.generations }, await git.readFile(head, 'package.json'), seedOf(head));
   const sandbox = await makeSandbox(o.unsafeNoSandbox, target, env);
+  for (const line of estimateLines(o.db, config, prices)) env.observer?.log?.(line);
 
   // Everything validated: from here on things are created.
   const store = openStore(o.db);

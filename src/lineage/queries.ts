@@ -58,7 +58,7 @@ export class LineageQueries {
         FROM candidates WHERE run_id = ? GROUP BY generation ORDER BY generation`),
       best: p(`
         SELECT * FROM candidates WHERE run_id = ? AND status = 'passed'
-        ORDER BY score IS NULL, score DESC, finished_at IS NULL, finished_at, id LIMIT 1`),
+        ORDER BY generation = 0, score IS NULL, score DESC, generation DESC, id LIMIT 1`),
       events: eventRows(`SELECT * FROM events WHERE candidate_id = ? AND id > ? ORDER BY id`),
       latestEvents: eventRows(`
         SELECT * FROM (SELECT * FROM events WHERE candidate_id = ? AND id > ? ORDER BY id DESC LIMIT ?) ORDER BY id`),
@@ -147,7 +147,10 @@ export class LineageQueries {
     return this.stmts.generationStats.all(runId) as GenerationStats[];
   }
 
-  /** The highest-scoring passed candidate; ties go to the one finished first, then the smaller id. */
+  /**
+   * The run's result: the highest-scoring passed child (ties: the later generation, then the smaller id), as the
+   * runner's summary and the TUI name it; the seed only when no child passed.
+   */
   bestCandidate(runId: string): CandidateRow | undefined {
     return this.stmts.best.get(runId) as CandidateRow | undefined;
   }

@@ -63,7 +63,9 @@ export function renderTreeLines(roots: readonly TreeNode[], bestId: string | nul
 export function runHeader(run: RunRow, stats: readonly GenerationStats[], best: CandidateRow | undefined): string[] {
   const count = stats.reduce((n, s) => n + s.count, 0);
   const cost = stats.reduce((n, s) => n + s.costUsd, 0);
-  const tokensIn = stats.reduce((n, s) => n + s.inputTokens, 0);
+  // Prompt tokens in all: uncached input plus cache reads and writes (with caching, most input is a cache read).
+  const cached = stats.reduce((n, s) => n + s.cacheReadTokens, 0);
+  const tokensIn = stats.reduce((n, s) => n + s.inputTokens + s.cacheReadTokens + s.cacheWriteTokens, 0);
   const tokensOut = stats.reduce((n, s) => n + s.outputTokens, 0);
   const finished = run.finished_at ? `  finished ${run.finished_at}` : '';
   const reason = run.stop_reason ? ` (${excerpt(run.stop_reason, 80)})` : '';
@@ -71,7 +73,7 @@ export function runHeader(run: RunRow, stats: readonly GenerationStats[], best: 
     `run ${run.id}  ${run.status}${reason}  started ${run.started_at}${finished}`,
     `target ${run.target}`,
     `${count} candidate${count === 1 ? '' : 's'} in ${stats.length} generation${stats.length === 1 ? '' : 's'}` +
-      `  ${formatUsd(cost)}  ${tokensIn.toLocaleString('en-US')} in / ${tokensOut.toLocaleString('en-US')} out tokens` +
+      `  ${formatUsd(cost)}  ${tokensIn.toLocaleString('en-US')} in (${cached.toLocaleString('en-US')} cache reads) / ${tokensOut.toLocaleString('en-US')} out tokens` +
       (best ? `  best ${best.id} (${formatScore(best.score)})` : '  no candidate passed'),
   ];
 }

@@ -48,6 +48,6 @@ function checks(c: CandidateRow, a: CandidateActivity | undefined): string {
   const failed = c.tests_failed ?? a?.tests?.failed ?? null;
   const tests = passed == null && failed == null ? 'tests –' : `tests ${passed ?? '?'} passed, ${failed ?? '?'} failed`;
   const diff = formatDiff(c.diff_added, c.diff_removed);
-  const tokens = `${formatTokens(c.input_tokens)} in/${formatTokens(c.output_tokens)} out`;
+  const tokens = `${formatTokens((c.input_tokens ?? 0) + (c.cache_read_tokens ?? 0) + (c.cache_write_tokens ?? 0))} in/${formatTokens(c.output_tokens)} out`;
   return [build, tests, diff ? `diff ${diff}` : 'diff –', tokens, formatCost(c.cost_usd)].join(' · ');
 }

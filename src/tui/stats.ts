@@ -31,7 +31,7 @@ export function summarize(run: RunRow, config: RunConfigView, rows: readonly Can
   let running = 0, pending = 0, done = 0, passed = 0, tokens = 0, costUsd = 0, generation = 0;
   const durations: number[] = [];
   for (const c of rows) {
-    tokens += (c.input_tokens ?? 0) + (c.output_tokens ?? 0);
+    tokens += (c.input_tokens ?? 0) + (c.cache_read_tokens ?? 0) + (c.cache_write_tokens ?? 0) + (c.output_tokens ?? 0);
     costUsd += c.cost_usd ?? 0;
   }
   for (const c of children) {

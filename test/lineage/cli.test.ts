@@ -59,7 +59,7 @@ describe('evolve lineage', () => {
     store.close();
     const r = await evolveInProcess(['lineage', '--db', path]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('0 candidates in 0 generations  $0.0000  0 in / 0 out tokens  no candidate passed');
+    expect(r.stdout).toContain('0 candidates in 0 generations  $0.0000  0 in (0 cache reads) / 0 out tokens  no candidate passed');
     expect(r.stdout).toContain('\n(no candidates yet)\n');
     const dot = await evolveInProcess(['export', '--format', 'dot', '--db', path]);
     expect(dot.stdout).toMatch(/^digraph lineage \{\n.*\n.*\n\}\n$/);

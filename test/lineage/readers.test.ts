@@ -74,16 +74,19 @@ describe('reader queries on a branching tree with failed candidates and two runs
     ]);
   });
 
-  it('picks the best passed candidate, ties to the one finished first, and its lineage', () => {
+  it('picks the best passed child (ties: later generation, then smaller id), and its lineage', () => {
     const { store } = buildSampleStore();
     expect(store.bestCandidate(RUN_A)?.id).toBe('b1000001');
     expect(ids(store.bestLineage(RUN_A))).toEqual(['5eed0000', 'a1000001', 'b1000001']);
-    // Finishing b3 earlier than b1 moves the tie to it.
-    store.updateCandidate('b3000003', { finished_at: '2026-01-01T00:00:00.000Z' });
-    expect(store.bestCandidate(RUN_A)?.id).toBe('b3000003');
+    // A tie with an earlier generation goes to the later one.
+    store.updateCandidate('a1000001', { score: 0.9 });
+    expect(store.bestCandidate(RUN_A)?.id).toBe('b1000001');
+    // The seed (no diff, so no parsimony cost) is the run's starting point, not its result, while a child passed.
+    store.updateCandidate('5eed0000', { score: 100 });
+    expect(store.bestCandidate(RUN_A)?.id).toBe('b1000001');
     // A failed candidate never wins, whatever its score.
     store.updateCandidate('a2000002', { score: 5 });
-    expect(store.bestCandidate(RUN_A)?.id).toBe('b3000003');
+    expect(store.bestCandidate(RUN_A)?.id).toBe('b1000001');
     expect(store.bestCandidate(RUN_B)).toBeUndefined();
     expect(store.bestLineage(RUN_B)).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { expect, test } from 'vitest';
 
 test('the evolve bin starts and offers every command of contract 1', () => {
@@ -6,4 +6,10 @@ test('the evolve bin starts and offers every command of contract 1', () => {
   for (const command of ['run', 'watch', 'lineage', 'show', 'export', 'demo', 'adopt', 'clean']) {
     expect(help).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
   }
+});
+
+test('an unknown command is named as such, in one line, with exit code 2', () => {
+  const r = spawnSync(process.execPath, ['bin/evolve.mjs', 'frobnicate'], { encoding: 'utf8' });
+  expect(r.status).toBe(2);
+  expect(r.stderr).toBe("evolve: unknown command 'frobnicate' (see evolve --help)\n");
 });

@@ -1,0 +1,35 @@
+/**
+ * The estimate printed before a run creates anything: how many candidates and what they can cost, with the typical
+ * candidate taken from earlier runs in the same lineage.db when there are any (src/evolve/estimate.ts does the sums).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { openStore } from '../lineage/store.ts';
+import type { RunConfig } from './config.ts';
+import { estimateRun, formatEstimate, typicalCandidate } from './estimate.ts';
+import { priceFor, type PriceTable } from './prices.ts';
+
+export function estimateLines(db: string, config: RunConfig, prices: PriceTable): string[] {
+  const price = priceFor(prices, config.model);
+  if (!price) return [];
+  const history = earlierCandidates(db, config.model);
+  const typical = typicalCandidate(history, price);
+  const input = {
+    population: config.population, generations: config.generations, runBudgetUsd: config.budgetUsd,
+    candidateBudgetUsd: config.candidateBudgetUsd, price, typical, typicalFrom: typical ? history.length : 0,
+  };
+  return formatEstimate(estimateRun(input), input);
+}
+
+/** Finished children of earlier runs with the same model that called it at least once. */
+function earlierCandidates(db: string, model: string) {
+  if (!existsSync(db) || statSync(db).size === 0) return [];
+  const store = openStore(db, { readonly: true });
+  try {
+    return store.listRuns()
+      .filter((run) => (JSON.parse(run.config_json) as { model?: string }).model === model)
+      .flatMap((run) => store.candidates(run.id))
+      .filter((c) => c.generation > 0 && c.model_calls > 0 && c.finished_at !== null);
+  } finally {
+    store.close();
+  }
+}
