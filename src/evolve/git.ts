@@ -3,7 +3,7 @@
  * A workspace is candidate-controlled: any `.git` file or folder in it, and any config, hook or fsmonitor it names,
  * is ignored — GIT_DIR and GIT_WORK_TREE are always set by the runner, the system config is not read, hooks,
  * fsmonitor and external diff drivers are switched off, and a nested `.git` is excluded from every add.
- * Writes to the target's refs are serialised by one mutex per Git instance.
+ * Writes to the target's refs (and pushes) are serialised by one mutex per Git instance; objects need no lock.
  */
 import { spawn } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
@@ -89,25 +89,25 @@ export class Git {
    * Commits the full content of `workTree` (any nested `.git` excluded) as one commit whose only parent is
    * `parent`, and points `refs/heads/<branch>` at it. Returns the new commit's sha.
    */
-  commitWorkspace(opts: {
+  async commitWorkspace(opts: {
     workTree: string; indexFile: string; parent: string; branch: string; message: string;
     /** Top-level paths the runner put there itself (e.g. node_modules) that are not candidate content. */
     exclude?: string[];
   }): Promise<string> {
     const { workTree, indexFile } = opts;
-    return this.writes.run(async () => {
-      // An exclude pathspec naming an ignored path makes `git add` fail, and an ignored path needs none.
-      const excludes: string[] = [];
-      for (const p of opts.exclude ?? []) {
-        const ignored = await this.git(['check-ignore', '-q', '--no-index', '--', p], { workTree, indexFile, allowFail: true });
-        if (ignored === null) excludes.push(`:(exclude,top,literal)${p}`);
-      }
-      await this.git(['add', '--all', '--', '.', ':(exclude,glob)**/.git', ':(exclude,glob)**/.git/**', ...excludes], { workTree, indexFile });
-      const tree = (await this.git(['write-tree'], { workTree, indexFile })).trim();
-      const sha = (await this.git(['commit-tree', tree, '-p', opts.parent, '-F', '-'], { input: opts.message })).trim();
-      await this.git(['update-ref', '-m', 'evolve: commit candidate', `refs/heads/${opts.branch}`, sha]);
-      return sha;
-    });
+    // The index is the candidate's own and objects are content-addressed files git writes atomically, so candidates
+    // hash and write their trees in parallel; only the ref update, the shared state, waits its turn.
+    // An exclude pathspec naming an ignored path makes `git add` fail, and an ignored path needs none.
+    const excludes: string[] = [];
+    for (const p of opts.exclude ?? []) {
+      const ignored = await this.git(['check-ignore', '-q', '--no-index', '--', p], { workTree, indexFile, allowFail: true });
+      if (ignored === null) excludes.push(`:(exclude,top,literal)${p}`);
+    }
+    await this.git(['add', '--all', '--', '.', ':(exclude,glob)**/.git', ':(exclude,glob)**/.git/**', ...excludes], { workTree, indexFile });
+    const tree = (await this.git(['write-tree'], { workTree, indexFile })).trim();
+    const sha = (await this.git(['commit-tree', tree, '-p', opts.parent, '-F', '-'], { input: opts.message })).trim();
+    await this.writes.run(() => this.git(['update-ref', '-m', 'evolve: commit candidate', `refs/heads/${opts.branch}`, sha]));
+    return sha;
   }
 
   /**

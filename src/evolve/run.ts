@@ -65,7 +65,8 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
   let reason: string | null = null;
   ctx.record(null, null, 'run_started', {
     population: config.population, generations: config.generations, strategy: config.strategy, survivors: config.survivors,
-    concurrency: config.concurrency, head: plan.head, sandbox: deps.sandbox.kind,
+    concurrency: config.concurrency, model: config.model, budget_usd: config.budgetUsd, candidate_budget_usd: config.candidateBudgetUsd,
+    build: config.build.cmd, test: config.test.cmd, head: plan.head, sandbox: deps.sandbox.kind,
   });
   try {
     const targetDeps = existsSync(path.join(plan.target, 'node_modules')) ? path.join(plan.target, 'node_modules') : null;

@@ -137,6 +137,23 @@ describe('a candidate that changes the lockfile', () => {
   });
 });
 
+describe('an agent silent past its deadline', () => {
+  it('is killed and makes a failed candidate, with the failure recorded in its context by the runner', async () => {
+    const repo = makeToyRepo();
+    const db = path.join(tempDir(), 'lineage.db');
+    standin = await startStandin({ script: () => ({ delayMs: 60_000 }), apiKey: REAL_KEY });
+    const run = await evolve(['--population', '1', '--generations', '1', '--candidate-timeout', '2', '--no-tui', '--target', repo, '--db', db, ...sandboxFlag()],
+      { ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: standin.url });
+    expect(run.code, run.stderr).toBe(0);
+    const sql = new Database(db, { readonly: true });
+    const child = sql.prepare('SELECT * FROM candidates WHERE generation = 1').get() as Row;
+    sql.close();
+    expect(child).toMatchObject({ status: 'failed', error: 'agent: no result before the deadline' });
+    const history = JSON.parse(git(repo, 'show', `${child.commit_sha}:agent_context.json`)).history;
+    expect(history.at(-1)).toMatchObject({ result: 'failure', recordedBy: 'runner', details: 'agent: no result before the deadline' });
+  });
+});
+
 function sandboxFlag(): string[] {
   return process.env.EVOLVE_TEST_UNSAFE ? ['--unsafe-no-sandbox'] : [];
 }
