@@ -15,7 +15,9 @@ export interface RunSummary {
   best: CandidateRow | null;
   /** Ids from the seed to the best candidate. */
   lineage: string[];
+  /** Prompt tokens, cached ones included. */
   inputTokens: number;
+  cacheReadTokens: number;
   outputTokens: number;
   costUsd: number;
 }
@@ -47,7 +49,7 @@ export class PlainProgress implements RunObserver {
       `run ${s.runId} ${s.status}${s.stopReason ? ` (${s.stopReason})` : ''}: ${s.candidates} candidates, ${s.passed} passed`,
       s.best ? `best: ${s.best.id} (generation ${s.best.generation}, score ${s.best.score ?? '-'}) on ${s.best.branch ?? 'the seed commit'}` : 'best: none',
       `lineage: ${s.lineage.join(' → ') || '-'}`,
-      `tokens: ${s.inputTokens} in, ${s.outputTokens} out; cost $${s.costUsd.toFixed(4)}`,
+      `tokens: ${s.inputTokens} in (${s.cacheReadTokens} cache reads), ${s.outputTokens} out; cost $${s.costUsd.toFixed(4)}`,
     ];
     for (const line of lines) this.write(`evolve: ${line}\n`);
   }

@@ -185,7 +185,9 @@ function summarise(store: RunnerStore, runId: string, status: RunSummary['status
   for (let at: CandidateRow | undefined = best ?? undefined; at; at = rows.find((r) => r.id === at!.parent_id)) lineage.unshift(at.id);
   return {
     runId, status, stopReason: reason, candidates: children.length, passed: passing.length, best, lineage,
-    inputTokens: rows.reduce((a, r) => a + r.input_tokens, 0), outputTokens: rows.reduce((a, r) => a + r.output_tokens, 0),
+    // Prompt tokens in all (uncached, cache reads and cache writes): with caching most input is a cache read.
+    inputTokens: rows.reduce((a, r) => a + r.input_tokens + r.cache_read_tokens + r.cache_write_tokens, 0),
+    cacheReadTokens: rows.reduce((a, r) => a + r.cache_read_tokens, 0), outputTokens: rows.reduce((a, r) => a + r.output_tokens, 0),
     costUsd: rows.reduce((a, r) => a + r.cost_usd, 0),
   };
 }

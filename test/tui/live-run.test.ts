@@ -40,11 +40,11 @@ describe('liveRunView', () => {
         return stderr.output.includes('evolve: stopping: no new candidates');
       }, 'plain lines once the view is left');
       observer.runFinished?.({ runId: db.runId, status: 'stopped', stopReason: 'interrupted', candidates: 9, passed: 4, best: null,
-        lineage: [], inputTokens: 1, outputTokens: 2, costUsd: 1.46 } satisfies RunSummary);
+        lineage: [], inputTokens: 1, cacheReadTokens: 0, outputTokens: 2, costUsd: 1.46 } satisfies RunSummary);
       expect(stderr.output).toContain(`evolve: run ${db.runId} stopped (interrupted)`);
     } finally {
       observer.runFinished?.({ runId: db.runId, status: 'done', stopReason: null, candidates: 0, passed: 0, best: null,
-        lineage: [], inputTokens: 0, outputTokens: 0, costUsd: 0 });
+        lineage: [], inputTokens: 0, cacheReadTokens: 0, outputTokens: 0, costUsd: 0 });
       db.cleanup();
     }
   });
