@@ -3,23 +3,10 @@
  * sandbox) and the rooms stay apart. The lineage store (src/lineage) and the metering proxy (src/evolve/proxy)
  * satisfy these structurally.
  */
-import type { CandidateRow, CandidateStatus, CandidateStep, EventKind, EventRow, RunRow, RunStatus } from '../lineage/schema.ts';
+import type { CandidateRow, EventKind, EventRow, RunRow, RunStatus } from '../lineage/schema.ts';
+import type { CandidatePatch, NewCandidate } from '../lineage/types.ts';
 
-export type CandidatePatch = Partial<Omit<CandidateRow, 'id' | 'run_id'>>;
-
-export interface NewCandidate {
-  id: string;
-  runId: string;
-  generation: number;
-  parentId: string | null;
-  branch: string | null;
-  baseCommit: string | null;
-  goal?: string | null;
-  commitSha?: string | null;
-  status?: CandidateStatus;
-  step?: CandidateStep;
-  startedAt?: string | null;
-}
+export type { CandidatePatch, NewCandidate };
 
 /** What the runner writes and reads in lineage.db (one writer: the runner). */
 export interface RunnerStore {
