@@ -21,8 +21,10 @@ export function registerAdopt(program: Command): void {
       });
       const r = adoptCandidate(run, candidate, { here: opts.here === true, branch: opts.branch });
       writeOutput(r.mode === 'branch'
-        ? `adopted ${candidate.id} as branch ${r.branch} (${r.commit.slice(0, 10)}, ${r.files} files changed from the seed); try: git switch ${r.branch}\n`
-        : `adopted ${candidate.id} onto ${r.branch} as ${r.commit.slice(0, 10)} (${r.files} files changed)\n`);
+        ? `adopted ${candidate.id} as branch ${r.branch} (${r.commit.slice(0, 10)}, ${files(r.files)} changed from the seed); try: git switch ${r.branch}\n`
+        : r.mode === 'unchanged'
+          ? `${r.branch} already has the change of ${candidate.id}: nothing to adopt\n`
+          : `adopted ${candidate.id} onto ${r.branch} as ${r.commit.slice(0, 10)} (${files(r.files)} changed)\n`);
     });
 }
 
@@ -45,3 +47,5 @@ export function registerClean(program: Command): void {
       if (!opts.dryRun) applyClean(run, plan);
     });
 }
+
+const files = (n: number) => `${n} ${n === 1 ? 'file' : 'files'}`;
