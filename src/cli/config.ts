@@ -66,7 +66,7 @@ export function readConfigFile(configPath: string | undefined, target: string): 
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new UsageError(`${file}: not valid JSON (${(err as Error).message})`);
+    throw new UsageError(`${file}: not valid JSON (${(err as Error).message})`, { cause: err });
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`${file}: expected a JSON object of options`);
   return raw as Record<string, unknown>;
