@@ -31,7 +31,8 @@ if (bundleIsFresh()) {
   cli = await import('../dist/cli.mjs');
 } else {
   const { register } = await import('tsx/esm/api');
-  register();
+  // evolve's own tsconfig (automatic JSX runtime, ...), not one tsx would find in the user's working directory.
+  register({ tsconfig: path.join(root, 'tsconfig.json') });
   cli = await import('../src/cli.ts');
 }
 process.exitCode = await cli.main(process.argv);

@@ -33,7 +33,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (isUsageError(err)) {
       process.stderr.write(`evolve: ${err.message}\n`);
-      if (verbose) process.stderr.write(describeCauses(err).slice(1).join('\n') + '\n');
+      // The line above says what to do; --verbose adds where it was raised and the cause chain behind it.
+      if (verbose) process.stderr.write(describeCauses(err).join('\n') + '\n');
       return 2;
     }
     const message = err instanceof Error ? err.message : String(err);

@@ -3,14 +3,14 @@ import type { Command } from 'commander';
 import { adoptCandidate } from '../evolve/adopt.ts';
 import { applyClean, describeClean, planClean } from '../evolve/clean.ts';
 import { UsageError } from '../errors.ts';
-import { addDbOption, addRunOption, resolveCandidate, resolveRun, withReader, writeOutput } from './db-option.ts';
+import { addDbOption, addRunOption, addVerboseOption, resolveCandidate, resolveRun, withReader, writeOutput } from './db-option.ts';
 
 export function registerAdopt(program: Command): void {
-  addDbOption(program
+  addVerboseOption(addDbOption(program
     .command('adopt <candidate-id>')
     .description("bring a candidate's code (without agent_context.json) into your repository: a new branch, or a commit here")
     .option('--here', 'commit it on the current branch (three-way merge onto HEAD) instead of a new branch')
-    .option('--branch <name>', 'name of the new branch (default: evolve-adopt/<candidate-id>)'))
+    .option('--branch <name>', 'name of the new branch (default: evolve-adopt/<candidate-id>)')))
     .action((id: string, opts: { db: string; here?: boolean; branch?: string }) => {
       if (opts.here && opts.branch) throw new UsageError('--here and --branch do not go together');
       const { run, candidate } = withReader(opts.db, (store) => {
@@ -21,18 +21,20 @@ export function registerAdopt(program: Command): void {
       });
       const r = adoptCandidate(run, candidate, { here: opts.here === true, branch: opts.branch });
       writeOutput(r.mode === 'branch'
-        ? `adopted ${candidate.id} as branch ${r.branch} (${r.commit.slice(0, 10)}, ${r.files} files changed from the seed); try: git switch ${r.branch}\n`
-        : `adopted ${candidate.id} onto ${r.branch} as ${r.commit.slice(0, 10)} (${r.files} files changed)\n`);
+        ? `adopted ${candidate.id} as branch ${r.branch} (${r.commit.slice(0, 10)}, ${files(r.files)} changed from the seed); try: git switch ${r.branch}\n`
+        : r.mode === 'unchanged'
+          ? `${r.branch} already has the change of ${candidate.id}: nothing to adopt\n`
+          : `adopted ${candidate.id} onto ${r.branch} as ${r.commit.slice(0, 10)} (${files(r.files)} changed)\n`);
     });
 }
 
 export function registerClean(program: Command): void {
-  addRunOption(addDbOption(program
+  addVerboseOption(addRunOption(addDbOption(program
     .command('clean')
     .description("remove a run's workspaces (default: the latest run) and, with --branches, its branches")
     .option('--branches', 'also delete the run\'s branches evolve/<run-id>/…')
     .option('--dry-run', 'only say what would be removed')
-    .option('--force', 'clean a run that is still marked running (e.g. after a crash you will not resume)')))
+    .option('--force', 'clean a run that is still marked running (e.g. after a crash you will not resume)'))))
     .action((opts: { db: string; run?: string; branches?: boolean; dryRun?: boolean; force?: boolean }) => {
       const run = withReader(opts.db, (store) => resolveRun(store, opts.run));
       if (run.status === 'running' && !opts.force) {
@@ -45,3 +47,5 @@ export function registerClean(program: Command): void {
       if (!opts.dryRun) applyClean(run, plan);
     });
 }
+
+const files = (n: number) => `${n} ${n === 1 ? 'file' : 'files'}`;

@@ -10,14 +10,19 @@ import { DEFAULT_MODEL } from '../agent/protocol.ts';
 import { UsageError } from '../errors.ts';
 import { ScoreWeights } from '../evolve/score.ts';
 
+// Flags arrive as strings, the config file as JSON: a number or a numeric string is a number; anything else
+// (true, [2], null, "") is refused rather than coerced (Number(true) is 1, Number([2]) is 2).
+const toNumber = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v);
 const count = (what: string) =>
-  z.coerce.number({ message: `${what} must be a number` }).refine(Number.isFinite, `${what} must be a number`)
-    .refine(Number.isInteger, `${what} must be a whole number`).refine((n) => n > 0, `${what} must be at least 1`);
+  z.preprocess(toNumber, z.number({ message: `${what} must be a number` })
+    .int(`${what} must be a whole number`).min(1, `${what} must be at least 1`));
 const positive = (what: string) =>
-  z.coerce.number({ message: `${what} must be a number` }).refine((n) => Number.isFinite(n) && n > 0, `${what} must be a positive number`);
-const usd = (what: string) =>
-  z.union([z.literal('unlimited'), z.coerce.number()]).transform((v) => (v === 'unlimited' ? Infinity : v))
-    .refine((n) => !Number.isNaN(n) && n > 0, `${what} must be a positive amount of USD (or "unlimited")`);
+  z.preprocess(toNumber, z.number({ message: `${what} must be a number` }).positive(`${what} must be a positive number`));
+const usd = (what: string) => {
+  const message = `${what} must be a positive amount of USD (or "unlimited")`;
+  return z.preprocess((v) => (v === 'unlimited' ? v : toNumber(v)), z.union([z.literal('unlimited'), z.number()], { message }))
+    .transform((v) => (v === 'unlimited' ? Infinity : v)).refine((n) => n > 0, message);
+};
 
 export const RunFlags = z.object({
   population: count('--population').optional(),
@@ -44,8 +49,8 @@ export const RunFlags = z.object({
   unsafeNoSandbox: z.boolean().default(false),
   resume: z.union([z.string(), z.boolean()]).optional(),
   protectedPaths: z.array(z.string().min(1)).default([]),
-  weights: ScoreWeights.partial().default({}),
-  seed: z.coerce.number().int().optional(),
+  weights: ScoreWeights.partial().strict().default({}),
+  seed: z.preprocess(toNumber, z.number({ message: 'seed must be a number' }).int('seed must be a whole number')).optional(),
   prices: z.unknown().optional(),
 }).strict();
 export type RunFlags = z.infer<typeof RunFlags>;
@@ -61,7 +66,7 @@ export function readConfigFile(configPath: string | undefined, target: string): 
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new UsageError(`${file}: not valid JSON (${(err as Error).message})`);
+    throw new UsageError(`${file}: not valid JSON (${(err as Error).message})`, { cause: err });
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`${file}: expected a JSON object of options`);
   return raw as Record<string, unknown>;
@@ -78,7 +83,10 @@ export function parseRunOptions(flags: Record<string, unknown>, file: Record<str
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue.path.length ? issue.path.join('.') : '';
-    const message = issue.code === 'unrecognized_keys' ? `unknown option ${issue.keys.join(', ')} in the config file` : issue.message;
+    if (issue.code === 'unrecognized_keys') {
+      throw new UsageError(`unknown option ${issue.keys.map((k) => (where ? `${where}.${k}` : k)).join(', ')} in the config file`);
+    }
+    const message = issue.message;
     throw new UsageError(where && !message.includes('--') && !message.startsWith(where) ? `${where}: ${message}` : message);
   }
   return { ...parsed.data, explicit: Object.keys(merged) };

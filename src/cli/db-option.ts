@@ -80,7 +80,9 @@ function runList(store: LineageStore): string {
 }
 
 /** A candidate by full id or by an unambiguous prefix of it. */
-export function resolveCandidate(store: LineageStore, idOrPrefix: string): CandidateRow {
+export function resolveCandidate(store: LineageStore, given: string): CandidateRow {
+  // Ids are lower-case hex; one copied in upper case (or typed so) is the same id.
+  const idOrPrefix = /^[0-9a-f]+$/i.test(given) ? given.toLowerCase() : given;
   const exact = store.getCandidate(idOrPrefix);
   if (exact) return exact;
   const matches = idOrPrefix.length >= 2 ? store.candidatesByPrefix(idOrPrefix) : [];

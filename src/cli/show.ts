@@ -36,6 +36,7 @@ export function registerShow(program: Command): void {
     .option('--diff', 'also print its diff against its parent (git diff in the run\'s target repository)')
     .option('--transcript', 'also print its model transcripts compactly');
   addVerboseOption(command).action((id: string, raw: unknown) => {
+    if (/^[0-9a-f]$/i.test(id)) throw new UsageError(`"${id}" is not a candidate id: one digit is too short (give its 8 hex digits, e.g. 3f2a9c1e, or at least the first 2)`);
     if (!CANDIDATE_ID.test(id)) throw new UsageError(`${JSON.stringify(id)} is not a candidate id (hex digits, e.g. 3f2a9c1e)`);
     const opts = parseOptions(Options, raw);
     const out = withReader(opts.db, (store) => {

@@ -52,6 +52,7 @@ export function registerWatch(program: Command): void {
     .description('Show the live lineage tree of a run (during or after it); it only reads the database')
     .option('--db <file>', 'the lineage database', './lineage.db')
     .option('--run <id>', 'the run to show (default: the latest)')
+    .option('--verbose', 'explain errors in full')
     .action(async (opts: WatchOptions) => {
       await watch(opts);
     });

@@ -4,7 +4,7 @@
  * of the run's seed commit: exactly the code that was tested) or, with `here`, as one commit on the current
  * branch (a three-way merge of the candidate's change onto HEAD). Never over uncommitted work.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../errors.ts';
@@ -12,7 +12,7 @@ import type { CandidateRow, RunRow } from '../lineage/schema.ts';
 import { CONTEXT_FILE } from './git.ts';
 import { isDirty, targetGit, type TargetGit } from './target-git.ts';
 
-export interface AdoptResult { mode: 'branch' | 'here'; branch: string; commit: string; files: number }
+export interface AdoptResult { mode: 'branch' | 'here' | 'unchanged'; branch: string; commit: string; files: number }
 
 export function adoptCandidate(run: RunRow, candidate: CandidateRow, opts: { here: boolean; branch?: string }): AdoptResult {
   if (!candidate.commit_sha) throw new UsageError(`candidate ${candidate.id} has no commit to adopt (status ${candidate.status})`);
@@ -43,6 +43,15 @@ export function adoptCandidate(run: RunRow, candidate: CandidateRow, opts: { her
   const merged = git.tryRun(['merge-tree', '--write-tree', '--no-messages', head, change]);
   if (merged === null) throw new UsageError(`${candidate.id}'s change conflicts with ${current}: adopt it without --here (a new branch) and merge it yourself`);
   const tree = merged.split('\n')[0];
+  // Adopting a change the branch already has (say, a second time) would be an empty commit.
+  if (tree === git(['rev-parse', `${head}^{tree}`])) return { mode: 'unchanged', branch: current, commit: head, files: 0 };
+  // read-tree below refuses (touching nothing) to overwrite untracked files, but says so as a git failure: name them first.
+  const added = git(['diff', '--name-only', '--no-ext-diff', '--no-renames', '--diff-filter=A', head, tree]).split('\n').filter(Boolean);
+  const inTheWay = added.filter((file) => existsSync(path.join(run.target, file)));
+  if (inTheWay.length > 0) {
+    const files = inTheWay.length === 1 ? `the untracked file ${inTheWay[0]}` : `${inTheWay.length} untracked files (${inTheWay.slice(0, 3).join(', ')}${inTheWay.length > 3 ? ', …' : ''})`;
+    throw new UsageError(`adopting ${candidate.id} here would overwrite ${files}: move it away (or adopt without --here, as a new branch)`);
+  }
   const commit = git(['commit-tree', tree, '-p', head, '-F', '-'], { input: message });
   // Updates index and files only where they change; refuses (touching nothing) if an untracked file would be overwritten.
   git(['read-tree', '-m', '-u', head, commit]);

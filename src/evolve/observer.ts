@@ -41,7 +41,8 @@ export class PlainProgress implements RunObserver {
   event(e: RunEvent): void {
     if (!this.verbose && !SHOWN.has(e.kind)) return;
     const who = e.candidateId ? `g${e.generation ?? '?'} ${e.candidateId}` : 'run';
-    this.write(`evolve: ${who} ${e.kind}${describe(e)}\n`);
+    // One event, one line: an agent's summary or an error message may span several.
+    this.write(`evolve: ${who} ${e.kind}${describe(e).replace(/\s*\n\s*/g, ' ').trimEnd()}\n`);
   }
 
   runFinished(s: RunSummary): void {

@@ -83,8 +83,11 @@ export function describeCandidate(view: CandidateView): string {
     ...field('diff', formatDiff(c)),
     ...field('score', formatScore(c.score)),
     ...field('model', `${c.model_calls} call${c.model_calls === 1 ? '' : 's'}, ` +
-      `${c.input_tokens.toLocaleString('en-US')} in / ${c.output_tokens.toLocaleString('en-US')} out tokens, ` +
-      `cache ${c.cache_read_tokens.toLocaleString('en-US')} read / ${c.cache_write_tokens.toLocaleString('en-US')} write, ` +
+      // Prompt tokens in all, as the run summary, `evolve lineage` and the TUI count them: with caching the
+      // uncached input_tokens alone is often 0.
+      `${(c.input_tokens + c.cache_read_tokens + c.cache_write_tokens).toLocaleString('en-US')} in / ` +
+      `${c.output_tokens.toLocaleString('en-US')} out tokens (input: ${c.cache_read_tokens.toLocaleString('en-US')} cache reads, ` +
+      `${c.cache_write_tokens.toLocaleString('en-US')} cache writes), ` +
       formatUsd(c.cost_usd)),
     ...field('attempts', String(c.attempts)),
     ...field('phase', c.phase),

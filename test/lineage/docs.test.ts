@@ -87,7 +87,7 @@ describe('README.md (lineage sections)', () => {
     titled(3, /Cost and tokens per generation/);
     expect(run(3)).toMatchObject([
       { generation: 0, usd: 0, calls: 0 },
-      { generation: 1, usd: 1.6, calls: 2, input_tokens: 6200 },
+      { generation: 1, usd: 1.6, calls: 2, prompt_tokens: 6200 },
       { generation: 2, usd: 0.63, calls: 1 },
     ]);
     titled(4, /Failed candidates and why/);
@@ -100,11 +100,41 @@ describe('README.md (lineage sections)', () => {
     titled(5, /Cost of every run/);
     expect(run(5)).toMatchObject([{ id: RUN_B, candidates: 2, usd: 0 }, { id: RUN_A, candidates: 7, usd: 2.23 }]);
     titled(6, /per model/);
-    expect(run(6)).toEqual([{ model: 'claude-x', calls: 3, input_tokens: 300, usd: 1.5 }]);
+    expect(run(6)).toEqual([{ model: 'claude-x', calls: 3, prompt_tokens: 300, usd: 1.5 }]);
     titled(7, /Tool calls that failed/);
     expect(run(7)).toEqual([{ candidate_id: 'b1000001', tool: 'bash', summary: 'npm tset' }]);
     titled(8, /timeline of one candidate/);
     expect(run(8).map((r) => r.kind)).toEqual(['model_call', 'tool_call', 'tool_call']);
+    db.close();
+  });
+
+  it('has a best-candidate query that agrees with evolve lineage when the seed outscores every child (a real run)', async () => {
+    // The seed has no diff to pay for: with all its tests passing it scores 100, and children ~98 (the demo).
+    const path = join(tempDir(), 'lineage.db');
+    const store = track(openStore(path));
+    store.createRun({ id: RUN_A, target: '/repo/a', config: {} });
+    addSpecs(store, RUN_A, RUN_A_SPECS.map((s) => ({ ...s, score: s.id === '5eed0000' ? 100 : s.score })));
+    store.close();
+    const db = new Database(path, { readonly: true });
+    const best = db.prepare(exampleQueries()[0].sql).all() as { id: string }[];
+    db.close();
+    const lineage = await evolveInProcess(['lineage', '--db', path, '--json']);
+    expect(best.map((r) => r.id)).toEqual([JSON.parse(lineage.stdout).best]);
+    expect(best[0].id).toBe('b1000001');
+  });
+
+  it('has token queries that count cached prompt tokens (with caching, input_tokens alone is often 0)', () => {
+    const path = join(tempDir(), 'lineage.db');
+    const store = track(openStore(path));
+    store.createRun({ id: RUN_A, target: '/repo/a', config: {} });
+    addSpecs(store, RUN_A, RUN_A_SPECS.slice(0, 2));
+    store.recordModelCall({ runId: RUN_A, candidateId: 'a1000001', model: 'claude-x', inputTokens: 0, outputTokens: 10,
+      cacheReadTokens: 2000, cacheWriteTokens: 150, costUsd: 0.01 });
+    store.close();
+    const db = new Database(path, { readonly: true });
+    const queries = exampleQueries();
+    expect(db.prepare(queries[3].sql).all()).toContainEqual(expect.objectContaining({ generation: 1, prompt_tokens: 1000 + 2150, cache_reads: 2000 }));
+    expect(db.prepare(queries[6].sql).all()).toEqual([expect.objectContaining({ model: 'claude-x', prompt_tokens: 2150 })]);
     db.close();
   });
 
