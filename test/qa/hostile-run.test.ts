@@ -3,7 +3,8 @@
  * trick against the runner itself — not the jail's walls but what the runner does with what a candidate leaves.
  * The run must end normally, each trick a failed (or harmless) candidate, nothing outside the workspace touched.
  */
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +21,10 @@ const VICTIM = JSON.stringify({ apiKey: 'outside-secret-value', history: [] }) +
 const plans: QaPlan[] = [
   // 0: one endless line on the progress descriptor (768 MB, no newline): the runner must not buffer it whole
   { goal: 'endless progress line', js: "const fs = await import('node:fs'); const b = Buffer.alloc(16 << 20, 97); for (let i = 0; i < 48; i++) fs.writeSync(fd, b);" },
-  // 1: an honest candidate, so that the run has a survivor
+  // 1: agent_context.json replaced by a symlink to a file outside the jail's reach; the agent records nothing,
+  //    so the runner appends the attempt itself — it must not write (or read) through the link
+  { ...passingPlan(1), goal: 'symlinked context', silent: true, js: `const fs = await import('node:fs'); fs.rmSync('agent_context.json'); fs.symlinkSync(${JSON.stringify(victim)}, 'agent_context.json');` },
+  // 2: an honest candidate, so that the run has a survivor
   { ...passingPlan(2), goal: 'honest' },
 ];
 
@@ -59,5 +63,17 @@ describe('hostile candidates against the runner', () => {
   it('an endless progress line is garbage (a failed candidate), not a crashed runner', () => {
     expect(by('endless progress line')).toMatchObject({ status: 'failed' });
     expect(by('endless progress line').error).toMatch(/invalid progress line/);
+  });
+
+  it('a symlinked agent_context.json never makes the runner write or read outside the workspace', () => {
+    expect(readFileSync(victim, 'utf8')).toBe(VICTIM);
+    const row = by('symlinked context');
+    expect(row.commit_sha).toBeTruthy();
+    const mode = git(repo, 'ls-tree', row.commit_sha!, 'agent_context.json').split(/\s/)[0];
+    expect(mode).toBe('100644'); // a regular file, written by the runner, not the link
+    const ctx = git(repo, 'show', `${row.commit_sha}:agent_context.json`);
+    expect(ctx).not.toContain('outside-secret-value');
+    expect(JSON.parse(ctx).history.at(-1)).toMatchObject({ recordedBy: 'runner' });
+    expect(execFileSync('git', ['-C', repo, 'log', '--all', '-p'], { encoding: 'utf8', maxBuffer: 1 << 28 })).not.toContain('outside-secret-value');
   });
 });
