@@ -3,7 +3,7 @@
  * trick against the runner itself — not the jail's walls but what the runner does with what a candidate leaves.
  * The run must end normally, each trick a failed (or harmless) candidate, nothing outside the workspace touched.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, execSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -24,7 +24,13 @@ const plans: QaPlan[] = [
   // 1: agent_context.json replaced by a symlink to a file outside the jail's reach; the agent records nothing,
   //    so the runner appends the attempt itself — it must not write (or read) through the link
   { ...passingPlan(1), goal: 'symlinked context', silent: true, js: `const fs = await import('node:fs'); fs.rmSync('agent_context.json'); fs.symlinkSync(${JSON.stringify(victim)}, 'agent_context.json');` },
-  // 2: an honest candidate, so that the run has a survivor
+  // 2: agent_context.json left as a FIFO (with no writer, a plain read of it blocks the runner forever)
+  { ...passingPlan(3), goal: 'fifo context', silent: true, js: "(await import('node:fs')).rmSync('agent_context.json'); (await import('node:child_process')).execSync('mkfifo agent_context.json lib/pipe');" },
+  // 3: a daemon in a session of its own, then never exit: killed at the deadline, nothing left behind
+  { ...passingPlan(4), goal: 'daemon', js: "(await import('node:child_process')).spawn('setsid', ['sh', '-c', 'sleep 31337 & sleep 31338'], { detached: true, stdio: 'ignore' }).unref(); setInterval(() => {}, 1000); await new Promise(() => {});" },
+  // 4: valid progress lines by the hundred thousand: the runner records a bounded number, the rest counted
+  { ...passingPlan(5), goal: 'progress flood', js: "const l = JSON.stringify({ v: 1, type: 'tool_call', tool: 'bash', ok: true, summary: 'x'.repeat(400) }) + '\\n'; const b = Buffer.from(l.repeat(1000)); const fs = await import('node:fs'); for (let i = 0; i < 100; i++) fs.writeSync(fd, b);" },
+  // 5: an honest candidate, so that the run has a survivor
   { ...passingPlan(2), goal: 'honest' },
 ];
 
@@ -41,7 +47,7 @@ beforeAll(async () => {
   standin = await startStandin({ script: qaScript((i) => plans[i]), apiKey: REAL_KEY });
   repo = makeQaRepo();
   db = path.join(tempDir(), 'lineage.db');
-  run = await evolve(['--population', String(plans.length), '--generations', '1', '--concurrency', '1', '--no-tui', '--target', repo, '--db', db],
+  run = await evolve(['--population', String(plans.length), '--generations', '1', '--concurrency', '1', '--candidate-timeout', '5', '--no-tui', '--target', repo, '--db', db],
     { ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: standin.url });
   if (run.code === 0 || run.code === 1) {
     const sql = new Database(db, { readonly: true });
@@ -75,5 +81,25 @@ describe('hostile candidates against the runner', () => {
     expect(ctx).not.toContain('outside-secret-value');
     expect(JSON.parse(ctx).history.at(-1)).toMatchObject({ recordedBy: 'runner' });
     expect(execFileSync('git', ['-C', repo, 'log', '--all', '-p'], { encoding: 'utf8', maxBuffer: 1 << 28 })).not.toContain('outside-secret-value');
+  });
+
+  it('an agent_context.json FIFO does not hang the runner', () => {
+    expect(by('fifo context')).toMatchObject({ status: 'passed' });
+  });
+
+  it('a setsid daemon and an agent that never exits are killed at the deadline, nothing left running', () => {
+    expect(by('daemon')).toMatchObject({ status: 'failed', error: 'agent: no result before the deadline' });
+    expect(execSync("pgrep -f 'sleep 3133[78]' || true", { encoding: 'utf8' }).trim()).toBe('');
+  });
+
+  it('a flood of valid progress lines is recorded only up to a bound, the rest counted', () => {
+    const row = by('progress flood');
+    expect(row.status).toBe('passed');
+    const sql = new Database(db, { readonly: true });
+    const n = (sql.prepare("SELECT count(*) AS n FROM events WHERE candidate_id = ? AND kind = 'tool_call'").get(row.id) as { n: number }).n;
+    const finished = JSON.parse((sql.prepare("SELECT data_json FROM events WHERE candidate_id = ? AND kind = 'agent_finished'").get(row.id) as { data_json: string }).data_json);
+    sql.close();
+    expect(n).toBeLessThanOrEqual(5000);
+    expect(finished.progress_dropped).toBe(100_000 - n);
   });
 });
