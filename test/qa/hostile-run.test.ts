@@ -30,7 +30,10 @@ const plans: QaPlan[] = [
   { ...passingPlan(4), goal: 'daemon', js: "(await import('node:child_process')).spawn('setsid', ['sh', '-c', 'sleep 31337 & sleep 31338'], { detached: true, stdio: 'ignore' }).unref(); setInterval(() => {}, 1000); await new Promise(() => {});" },
   // 4: valid progress lines by the hundred thousand: the runner records a bounded number, the rest counted
   { ...passingPlan(5), goal: 'progress flood', js: "const l = JSON.stringify({ v: 1, type: 'tool_call', tool: 'bash', ok: true, summary: 'x'.repeat(400) }) + '\\n'; const b = Buffer.from(l.repeat(1000)); const fs = await import('node:fs'); for (let i = 0; i < 100; i++) fs.writeSync(fd, b);" },
-  // 5: an honest candidate, so that the run has a survivor
+  // 5: a sparse file of 2 GB that costs the candidate nothing: committing it would make the runner hash and compress
+  //    every byte (a terabyte: hours) and the evaluation checkout write them all out, on the host's disk
+  { ...passingPlan(6), goal: 'sparse bomb', exec: 'truncate -s 2G lib/huge.bin' },
+  // 6: an honest candidate, so that the run has a survivor
   { ...passingPlan(2), goal: 'honest' },
 ];
 
@@ -101,5 +104,14 @@ describe('hostile candidates against the runner', () => {
     sql.close();
     expect(n).toBeLessThanOrEqual(5000);
     expect(finished.progress_dropped).toBe(100_000 - n);
+  });
+
+  it('a huge (sparse) file is left out of the commit and fails the candidate', () => {
+    const row = by('sparse bomb');
+    expect(row.status).toBe('failed');
+    expect(row.error).toMatch(/lib\/huge\.bin/);
+    const tree = git(repo, 'ls-tree', '-r', '--name-only', row.commit_sha!).split('\n');
+    expect(tree).toContain('lib/f6.mjs');
+    expect(tree).not.toContain('lib/huge.bin');
   });
 });
