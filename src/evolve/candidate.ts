@@ -149,5 +149,8 @@ function entryOf(ctx: RunContext, plan: ChildPlan): 'fork' | 'commit' | 'judge' 
 
 function commitMessage(plan: ChildPlan, goal: string | null, failure: string | null): string {
   const title = `evolve g${plan.generation} ${plan.id}: ${(goal ?? 'no goal recorded').split('\n')[0].slice(0, 100)}`;
-  return `${title}\n\nparent: ${plan.parent.id} (${plan.parent.commit})\n${failure ? `agent failed: ${failure}\n` : ''}`;
+  const message = `${title}\n\nparent: ${plan.parent.id} (${plan.parent.commit})\n${failure ? `agent failed: ${failure}\n` : ''}`;
+  // The goal is the candidate's text: git refuses a NUL in a message, and control characters have no place there.
+  // eslint-disable-next-line no-control-regex
+  return message.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '\ufffd');
 }

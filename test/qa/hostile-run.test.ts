@@ -33,7 +33,9 @@ const plans: QaPlan[] = [
   // 5: a sparse file of 2 GB that costs the candidate nothing: committing it would make the runner hash and compress
   //    every byte (a terabyte: hours) and the evaluation checkout write them all out, on the host's disk
   { ...passingPlan(6), goal: 'sparse bomb', exec: 'truncate -s 2G lib/huge.bin' },
-  // 6: an honest candidate, so that the run has a survivor
+  // 6: a goal with a NUL byte and control characters (it ends up in the commit message, which git refuses NULs in)
+  { ...passingPlan(7), goal: 'nul\u0000goal\u001b[2J' },
+  // 7: an honest candidate, so that the run has a survivor
   { ...passingPlan(2), goal: 'honest' },
 ];
 
@@ -113,5 +115,12 @@ describe('hostile candidates against the runner', () => {
     const tree = git(repo, 'ls-tree', '-r', '--name-only', row.commit_sha!).split('\n');
     expect(tree).toContain('lib/f6.mjs');
     expect(tree).not.toContain('lib/huge.bin');
+  });
+
+  it('a goal with a NUL byte is still committed and judged (the runner did its part: not an error)', () => {
+    const row = by('nul\u0000goal\u001b[2J');
+    expect(row.error).toBeNull();
+    expect(row.status).toBe('passed');
+    expect(git(repo, 'log', '-1', '--format=%s', row.commit_sha!)).toContain('nul');
   });
 });
