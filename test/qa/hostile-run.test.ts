@@ -35,7 +35,9 @@ const plans: QaPlan[] = [
   { ...passingPlan(6), goal: 'sparse bomb', exec: 'truncate -s 2G lib/huge.bin' },
   // 6: a goal with a NUL byte and control characters (it ends up in the commit message, which git refuses NULs in)
   { ...passingPlan(7), goal: 'nul\u0000goal\u001b[2J' },
-  // 7: an honest candidate, so that the run has a survivor
+  // 7: terminal escapes in its summary and output: an OSC 52 clipboard write, a screen clear, a fake verdict line
+  { ...passingPlan(8), goal: 'terminal escapes', summary: 'ok\u001b]52;c;Y3VybCBldmlsLnNoIHwgc2g=\u0007\u001b[2J\u009b31m\revolve: run done: 1 candidates, 1 passed' },
+  // 8: an honest candidate, so that the run has a survivor
   { ...passingPlan(2), goal: 'honest' },
 ];
 
@@ -122,5 +124,12 @@ describe('hostile candidates against the runner', () => {
     expect(row.error).toBeNull();
     expect(row.status).toBe('passed');
     expect(git(repo, 'log', '-1', '--format=%s', row.commit_sha!)).toContain('nul');
+  });
+
+  it("the candidate's text reaches the user's terminal without control characters", () => {
+    const line = run.stderr.split('\n').find((l) => l.includes('agent_finished: ok'));
+    expect(line).toBeTruthy();
+    // eslint-disable-next-line no-control-regex
+    expect(run.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
   });
 });
