@@ -13,6 +13,12 @@ import type { Prepared } from './workspace.ts';
 /** What the runner keeps of an agent run (also rebuilt from the agent_finished event on resume). */
 export interface AgentReport { ok: boolean; reason: string | null; goal: string | null }
 
+/**
+ * The most phase and tool_call lines of one attempt recorded as events. Each is a synchronous write to lineage.db on
+ * the runner's event loop (which also serves the proxy): past this, lines are still validated but only counted.
+ */
+export const MAX_PROGRESS_EVENTS = 2000;
+
 export type AttemptOutcome = { interrupted: true } | { interrupted: false; report: AgentReport; ws: Prepared };
 
 export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise<AttemptOutcome> {
@@ -31,6 +37,9 @@ export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise
   const deadline = new Date(clock.now().getTime() + config.candidateTimeoutS * 1000);
   const attempts = (row?.attempts ?? 0) + 1;
   store.updateCandidate(plan.id, { step: 'agent_running', attempts });
+  let recorded = 0;
+  let dropped = 0;
+  const keep = () => (recorded < MAX_PROGRESS_EVENTS ? (recorded++, true) : (dropped++, false));
   ev('agent_started', { agent: command.source, command: command.argv.join(' ').slice(0, 300), deadline: deadline.toISOString(), attempt: attempts, sandbox: ctx.sandbox.kind });
   const outcome = await runAgent(ctx.sandbox, {
     workspace: ws.dir, nodeModules: ws.nodeModules, command, proxySocket: ctx.proxySocket,
@@ -39,6 +48,7 @@ export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise
     env: { model: config.model, seedGoal: config.seedGoal, buildCmd: config.build.cmd ?? '', testCmd: config.test.cmd ?? '', maxTurns: config.maxTurns },
     deadline, signal: ctx.signal,
     onProgress: (line) => {
+      if ((line.type === 'phase' || line.type === 'tool_call') && !keep()) return;
       if (line.type === 'phase') {
         store.updateCandidate(plan.id, { phase: line.name });
         ev('phase', { name: line.name });
@@ -63,7 +73,8 @@ export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise
   store.updateCandidate(plan.id, { step: 'agent_done' });
   ev('agent_finished', {
     ...report, exit_code: outcome.exit.code, ms: outcome.exit.ms, success: outcome.result?.success ?? null,
-    summary: outcome.result?.summary.slice(0, 500) ?? null, garbage_lines: outcome.garbageLines, context_by_runner: wroteContext,
+    summary: outcome.result?.summary.slice(0, 500) ?? null, garbage_lines: outcome.garbageLines,
+    ...(dropped > 0 ? { progress_dropped: dropped } : {}), context_by_runner: wroteContext,
     output_tail: outcome.ok ? undefined : outcome.exit.output.slice(-1500),
   });
   return { interrupted: false, report, ws };

@@ -12,7 +12,7 @@ import type { Evaluator, ParentMeasure } from './evaluate.ts';
 import type { Git } from './git.ts';
 import type { CandidatePatch, Clock, ModelProxy, RunnerStore } from './ports.ts';
 import type { Sandbox } from './sandbox.ts';
-import type { Prepared, Workspaces } from './workspace.ts';
+import { pruneOversized, type Prepared, type Workspaces } from './workspace.ts';
 
 export interface RunContext {
   runId: string;
@@ -87,13 +87,18 @@ export async function runChild(ctx: RunContext, plan: ChildPlan): Promise<ChildR
         if (attempt.interrupted) return { row: store.getCandidate(plan.id)!, measure: null, depsFrom, interrupted: true };
         ({ report, ws } = attempt);
       }
+      const pruned = await pruneOversized(ws.dir, ws.nodeModules ? ['node_modules'] : []);
+      if (pruned.length > 0) {
+        const what = pruned.slice(0, 5).map((p) => `${p.file} (${Math.ceil(p.bytes / 1024 / 1024)} MiB)`).join(', ');
+        report = { ...report, ok: false, reason: `agent: left files too big to commit (removed): ${what}` };
+      }
       // commit: the branch is the record, passed or failed
       sha = await ctx.git.commitWorkspace({
         workTree: ws.dir, indexFile: ws.indexFile, parent: plan.parent.commit, branch: plan.branch,
         message: commitMessage(plan, report.goal, report.reason), exclude: ws.nodeModules ? ['node_modules'] : [],
       });
       store.updateCandidate(plan.id, { commit_sha: sha, step: 'committed' });
-      ev('committed', { sha, parent: plan.parent.commit });
+      ev('committed', { sha, parent: plan.parent.commit, ...(pruned.length > 0 ? { pruned: pruned.map((p) => p.file) } : {}) });
       await ctx.workspaces.remove(plan.id);
     }
     if (ctx.budgetExhausted(plan.id)) return { row: finish('budget_exhausted', report.reason ?? 'the candidate budget was spent'), measure: null, depsFrom };
@@ -144,5 +149,8 @@ function entryOf(ctx: RunContext, plan: ChildPlan): 'fork' | 'commit' | 'judge' 
 
 function commitMessage(plan: ChildPlan, goal: string | null, failure: string | null): string {
   const title = `evolve g${plan.generation} ${plan.id}: ${(goal ?? 'no goal recorded').split('\n')[0].slice(0, 100)}`;
-  return `${title}\n\nparent: ${plan.parent.id} (${plan.parent.commit})\n${failure ? `agent failed: ${failure}\n` : ''}`;
+  const message = `${title}\n\nparent: ${plan.parent.id} (${plan.parent.commit})\n${failure ? `agent failed: ${failure}\n` : ''}`;
+  // The goal is the candidate's text: git refuses a NUL in a message, and control characters have no place there.
+  // eslint-disable-next-line no-control-regex
+  return message.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '\ufffd');
 }

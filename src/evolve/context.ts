@@ -3,7 +3,8 @@
  * its parent's failed siblings, and appends a failure entry when an agent ended without recording its attempt.
  * The agent owns the file's content; the runner reads it tolerantly and only ever appends.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { lstat, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CONTEXT_FILE } from './git.ts';
 
@@ -59,13 +60,37 @@ export function siblingLessons(siblings: readonly FailedSibling[], now: Date): C
   }));
 }
 
+/**
+ * The file's text, or null when it is missing or anything but a regular file. The runner reads it outside the jail
+ * with its own rights: a candidate's symlink (say to a credentials file the jail hides) must not be followed.
+ */
+async function readContextFile(workspace: string): Promise<string | null> {
+  const file = path.join(workspace, CONTEXT_FILE);
+  const st = await lstat(file).catch(() => null);
+  if (!st?.isFile()) return null;
+  return readFile(file, 'utf8').catch(() => null);
+}
+
 export async function readWorkspaceContext(workspace: string, seedGoal = ''): Promise<{ ctx: AgentContext; raw: string | null }> {
-  const raw = await readFile(path.join(workspace, CONTEXT_FILE), 'utf8').catch(() => null);
+  const raw = await readContextFile(workspace);
   return { ctx: parseContext(raw, seedGoal), raw };
 }
 
+/**
+ * Writes a new file and renames it over the old entry, so that whatever the candidate left there — a symlink or a
+ * hard link to a file outside its workspace — is replaced, never written through.
+ */
 export async function writeWorkspaceContext(workspace: string, ctx: AgentContext): Promise<void> {
-  await writeFile(path.join(workspace, CONTEXT_FILE), formatContext(ctx));
+  const file = path.join(workspace, CONTEXT_FILE);
+  const temp = path.join(workspace, `.${CONTEXT_FILE}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await writeFile(temp, formatContext(ctx), { flag: 'wx' }); // O_EXCL: never through a planted link
+    if ((await lstat(file).catch(() => null))?.isDirectory()) await rm(file, { recursive: true, force: true });
+    await rename(temp, file);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
 }
 
 /** Prepares a fresh child workspace's context: the parent's memory plus lessons from the parent's failed siblings. */
@@ -84,7 +109,7 @@ export async function seedChildContext(workspace: string, seedGoal: string, less
 export async function ensureAttemptRecorded(
   workspace: string, before: AgentContext, attempt: { success: boolean; goal: string; details: string }, now: Date,
 ): Promise<boolean> {
-  const raw = await readFile(path.join(workspace, CONTEXT_FILE), 'utf8').catch(() => null);
+  const raw = await readContextFile(workspace);
   const after = raw === null ? null : parseContext(raw, before.goalState);
   const valid = after !== null && raw !== null && isObjectWithHistory(raw);
   if (valid && after.history.length > before.history.length) return false;

@@ -5,8 +5,7 @@
  */
 import { UsageError } from '../errors.ts';
 import { DEFAULT_LIMITS, defaultHidden, jailEnv, probeSandbox, spawnJailed } from '../tools/sandbox/index.ts';
-import { TailBuffer, type ProcessExit, type ProcessSpec, type Sandbox } from './sandbox.ts';
-import { createInterface } from 'node:readline';
+import { readProgressLines, TailBuffer, type ProcessExit, type ProcessSpec, type Sandbox } from './sandbox.ts';
 
 export class JailSandbox implements Sandbox {
   readonly kind = 'bwrap' as const;
@@ -26,10 +25,7 @@ export class JailSandbox implements Sandbox {
       maxOutputBytes: spec.maxOutputBytes ?? 256 * 1024,
     });
     const progress = jailed.stdio[3] as NodeJS.ReadableStream | null | undefined;
-    if (progress) {
-      progress.on('error', () => {});
-      createInterface({ input: progress, crlfDelay: Infinity }).on('line', (line) => spec.onProgress?.(line));
-    }
+    if (progress) readProgressLines(progress, (line) => spec.onProgress?.(line));
     const result = await jailed.done;
     const tail = new TailBuffer(spec.maxOutputBytes ?? 256 * 1024);
     tail.push(Buffer.from(result.stdout));

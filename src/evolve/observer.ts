@@ -41,8 +41,8 @@ export class PlainProgress implements RunObserver {
   event(e: RunEvent): void {
     if (!this.verbose && !SHOWN.has(e.kind)) return;
     const who = e.candidateId ? `g${e.generation ?? '?'} ${e.candidateId}` : 'run';
-    // One event, one line: an agent's summary or an error message may span several.
-    this.write(`evolve: ${who} ${e.kind}${describe(e).replace(/\s*\n\s*/g, ' ').trimEnd()}\n`);
+    // One event, one line (an agent's summary or an error may span several), and no control characters from a candidate.
+    this.write(`evolve: ${who} ${e.kind}${printable(describe(e).replace(/\s*\n\s*/g, ' ').trimEnd())}\n`);
   }
 
   runFinished(s: RunSummary): void {
@@ -54,6 +54,16 @@ export class PlainProgress implements RunObserver {
     ];
     for (const line of lines) this.write(`evolve: ${line}\n`);
   }
+}
+
+/**
+ * A candidate's text (its summary, goal, output tail) made safe for a terminal: C0 and C1 control characters —
+ * escape sequences that could clear the screen, rewrite a line with a fake verdict or set the clipboard (OSC 52) —
+ * become U+FFFD.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
 }
 
 function describe(e: RunEvent): string {

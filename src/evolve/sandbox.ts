@@ -4,7 +4,6 @@
  * A process never rejects: it ends with an exit code, a signal or a timeout, and its output tail.
  */
 import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 
 export interface ProcessSpec {
   command: string[];
@@ -80,11 +79,7 @@ export function runProcess(file: string, args: string[], spec: ProcessSpec, cwd:
     child.stdout!.on('data', (d: Buffer) => tail.push(d));
     child.stderr!.on('data', (d: Buffer) => tail.push(d));
     const progress = child.stdio[3] as NodeJS.ReadableStream | null;
-    if (progress) {
-      const lines = createInterface({ input: progress, crlfDelay: Infinity });
-      lines.on('line', (line) => spec.onProgress?.(line));
-      progress.on('error', () => {});
-    }
+    if (progress) readProgressLines(progress, (line) => spec.onProgress?.(line));
     let settled = false;
     const finish = (code: number | null, signal: string | null) => {
       if (settled) return;
@@ -97,6 +92,48 @@ export function runProcess(file: string, args: string[], spec: ProcessSpec, cwd:
     child.on('error', (err) => { tail.push(Buffer.from(`\n[evolve] could not start ${file}: ${err.message}\n`)); finish(null, null); });
     child.on('close', (code, signal) => finish(code, signal));
   });
+}
+
+/** The longest progress line kept (a valid one is far shorter: contract 4's fields are capped well below this). */
+export const MAX_PROGRESS_LINE_BYTES = 256 * 1024;
+
+/**
+ * Splits a candidate's progress stream into lines without trusting it: a line longer than `maxBytes` is dropped as
+ * it arrives (never buffered whole: an endless line would otherwise grow the runner's memory until it crashed) and
+ * reported as one line that is not JSON, so the validator counts it as garbage.
+ */
+export function readProgressLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void, maxBytes = MAX_PROGRESS_LINE_BYTES): void {
+  let parts: Buffer[] = [];
+  let size = 0;
+  let oversized = false;
+  const emit = () => {
+    onLine(oversized ? `[evolve] progress line over ${maxBytes} bytes dropped` : Buffer.concat(parts).toString('utf8').replace(/\r$/, ''));
+    parts = [];
+    size = 0;
+    oversized = false;
+  };
+  stream.on('data', (chunk: Buffer | string) => {
+    let buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    for (let nl = buf.indexOf(10); nl !== -1; nl = buf.indexOf(10)) {
+      if (!oversized && size + nl <= maxBytes) parts.push(buf.subarray(0, nl));
+      else oversized = true;
+      emit();
+      buf = buf.subarray(nl + 1);
+    }
+    if (buf.length === 0 || oversized) return;
+    if (size + buf.length > maxBytes) {
+      oversized = true;
+      parts = [];
+      size = 0;
+    } else {
+      parts.push(buf);
+      size += buf.length;
+    }
+  });
+  stream.on('end', () => {
+    if (size > 0 || oversized) emit();
+  });
+  stream.on('error', () => {});
 }
 
 /** Runs candidate code directly on the host: no jail, no isolation (`--unsafe-no-sandbox`). */

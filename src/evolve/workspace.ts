@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, rm, rmdir } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Git } from './git.ts';
 
@@ -101,3 +101,38 @@ function cp(args: string[]): Promise<void> {
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`cp ${args.join(' ')} failed: ${err.trim()}`))));
   });
 }
+
+/** The largest file a candidate may leave for the commit, and the most its files may hold together. */
+export const MAX_FILE_BYTES = 100 * 1024 * 1024;
+export const MAX_TOTAL_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * Removes, before the commit, the files that would make it too big: any file over MAX_FILE_BYTES, and files (in path
+ * order) past MAX_TOTAL_BYTES together. A sparse file costs a candidate nothing, while committing it makes the runner
+ * hash and compress every byte and the evaluation checkout write them all out on the host. Runs after the jail is
+ * gone; never follows links; skips `.git` folders (never committed) and the top-level paths in `skip`.
+ * Returns the removed paths (relative) with their sizes.
+ */
+export async function pruneOversized(dir: string, skip: readonly string[] = []): Promise<{ file: string; bytes: number }[]> {
+  const removed: { file: string; bytes: number }[] = [];
+  let total = 0;
+  const visit = async (rel: string): Promise<void> => {
+    const names = (await readdir(path.join(dir, rel)).catch(() => [] as string[])).sort();
+    for (const name of names) {
+      const child = rel ? `${rel}/${name}` : name;
+      if (name === '.git' || (!rel && skip.includes(name))) continue;
+      const info = await lstat(path.join(dir, child)).catch(() => null);
+      if (!info) continue;
+      if (info.isDirectory()) await visit(child);
+      else if (info.isFile()) {
+        if (info.size > MAX_FILE_BYTES || total + info.size > MAX_TOTAL_BYTES) {
+          await rm(path.join(dir, child), { force: true });
+          removed.push({ file: child, bytes: info.size });
+        } else total += info.size;
+      }
+    }
+  };
+  await visit('');
+  return removed;
+}
+
