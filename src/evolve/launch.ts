@@ -61,13 +61,17 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
   const prices = resolvePrices(o.prices);
   requirePrices(prices, [o.model]);
   const config = freezeConfig({ ...o, population: o.population, generations: o.generations }, await git.readFile(head, 'package.json'), seedOf(head));
+  const workdir = path.resolve(o.workdir ?? path.join(gitDir, 'evolve'));
+  // Workspaces never go in the working tree: they would show up in the user's checkout as untracked files.
+  if (isInside(workdir, target) && !isInside(workdir, path.resolve(gitDir))) {
+    throw new UsageError(`--workdir ${o.workdir} is inside the working tree of ${target}: choose a directory outside it (default: ${path.join(gitDir, 'evolve')})`);
+  }
   const sandbox = await makeSandbox(o.unsafeNoSandbox, target, env);
   for (const line of estimateLines(o.db, config, prices)) env.observer?.log?.(line);
 
   // Everything validated: from here on things are created.
   const store = openStore(o.db);
   const runId = newRunId();
-  const workdir = path.resolve(o.workdir ?? path.join(gitDir, 'evolve'));
   const stored: StoredConfig = { ...config, prices, workdir, head, ...(o.standin ? { standin: true as const, standinLabel: o.standin } : {}) };
   store.createRun({ id: runId, target, config: stored });
   if (o.standin) env.observer?.log?.(`MODEL: ${o.standin}`);
@@ -152,4 +156,10 @@ async function makeSandbox(unsafe: boolean, target: string, env: LaunchEnv): Pro
 function checkDbPath(db: string): void {
   if (existsSync(db) && !(statSync(db).isFile() && statSync(db).size === 0)) openStore(db, { readonly: true }).close();
   else if (!existsSync(path.dirname(path.resolve(db)))) throw new UsageError(`${db}: directory ${path.dirname(db)} does not exist`);
+}
+
+/** Whether `p` is `dir` or below it (both absolute). */
+function isInside(p: string, dir: string): boolean {
+  const rel = path.relative(dir, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }

@@ -67,6 +67,14 @@ describe('the CLI on bad config and flag values', () => {
     expect(existsSync(path.join(dir, 'lineage.db'))).toBe(false);
   });
 
+  it('--workdir inside the working tree is refused (workspaces never go there), exit 2, nothing created', () => {
+    const r = evolve('--population', '1', '--generations', '1', '--workdir', path.join(repo, 'ws'));
+    expect(r.stderr).toMatch(/^evolve: --workdir \S+ is inside the working tree of \S+: choose a directory outside it \(default: \S+\)\n$/);
+    expect(r.status).toBe(2);
+    expect(existsSync(path.join(repo, 'ws'))).toBe(false);
+    expect(existsSync(path.join(dir, 'lineage.db'))).toBe(false);
+  });
+
   it('a config file with "population": true is refused, exit 2, nothing created', () => {
     const config = path.join(dir, 'bad.json');
     writeFileSync(config, JSON.stringify({ population: true, generations: 1 }));
