@@ -122,12 +122,15 @@ async function startAndRun(a: {
     },
     log: (line) => (a.verbose ? env.observer?.log?.(line) : undefined),
   });
-  const exhausted = new Set<string>();
-  proxy.on('budget_exhausted', (info: { candidateId: string }) => exhausted.add(info.candidateId));
+  // Which budget refused each candidate's call: the run's (it says so) or the candidate's own.
+  const exhausted = new Map<string, 'run' | 'candidate'>();
+  proxy.on('budget_exhausted', (info: { candidateId: string; scope: 'run' | 'candidate' }) => {
+    if (exhausted.get(info.candidateId) !== 'run') exhausted.set(info.candidateId, info.scope);
+  });
   try {
     return await runEvolution({
       git: a.git, store, sandbox: a.sandbox, proxy, proxySocket: socketPath, observer: env.observer, signal: env.signal,
-      runBudgetExhausted: () => proxy.runBudgetExhausted(), candidateBudgetExhausted: (id) => exhausted.has(id),
+      runBudgetExhausted: () => proxy.runBudgetExhausted(), candidateBudgetExhausted: (id) => exhausted.get(id) ?? false,
     }, { runId, target: a.target, workdir: stored.workdir, config: stored, head: stored.head });
   } finally {
     await proxy.close({ graceMs: 5000 });

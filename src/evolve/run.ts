@@ -30,7 +30,8 @@ export interface RunnerDeps {
   /** True once the proxy refused a call for the run's budget: nothing new is started. */
   runBudgetExhausted?: () => boolean;
   /** True when the proxy refused a candidate's call for its own budget. */
-  candidateBudgetExhausted?: (candidateId: string) => boolean;
+  /** Which budget the proxy refused a candidate's call over, if any. */
+  candidateBudgetExhausted?: (candidateId: string) => 'run' | 'candidate' | false;
 }
 
 export interface RunPlan {
