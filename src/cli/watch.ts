@@ -71,6 +71,7 @@ export function liveRunView(opts: { db: string }, io: WatchIo = process): RunObs
   const plain = new PlainProgress((text) => io.stderr.write(text));
   let state: LiveState = 'waiting';
   let view: TuiHandle | null = null;
+  let closed: Promise<void> = Promise.resolve();
   const early: string[] = [];
   const fallBack = (err: unknown) => {
     state = 'plain';
@@ -116,11 +117,12 @@ export function liveRunView(opts: { db: string }, io: WatchIo = process): RunObs
       state = 'closing';
       const live = view!;
       const deadline = setTimeout(() => live.unmount(), 3000);
-      void live.waitUntilExit().then(() => {
+      closed = live.waitUntilExit().then(() => {
         clearTimeout(deadline);
         state = 'plain';
         plain.runFinished(summary);
       });
     },
+    settled: () => closed,
   };
 }
