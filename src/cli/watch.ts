@@ -49,7 +49,7 @@ export async function watch(opts: WatchOptions, io: WatchIo = process): Promise<
 export function registerWatch(program: Command): void {
   program
     .command('watch')
-    .description('Show the live lineage tree of a run (during or after it); it only reads the database')
+    .description('show the live lineage tree of a run (during or after it); it only reads the database')
     .option('--db <file>', 'the lineage database', './lineage.db')
     .option('--run <id>', 'the run to show (default: the latest)')
     .option('--verbose', 'explain errors in full')
