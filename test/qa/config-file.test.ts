@@ -48,6 +48,12 @@ describe('config file values of the wrong type', () => {
     expect([o.population, o.generations, o.budgetUsd, o.candidateBudgetUsd, o.seed]).toEqual([3, 2, Infinity, 0.5, 7]);
   });
 
+  it('names --model and --push when they are empty or not text', () => {
+    expect(refuse({ population: 2, generations: 1 }, { model: '' })).toBe('--model must not be empty');
+    expect(refuse({ population: 2, generations: 1, model: 5 })).toBe('--model must be a model id');
+    expect(refuse({ population: 2, generations: 1 }, { push: '' })).toBe('--push must not be empty');
+  });
+
   it('names an unknown key inside weights', () => {
     expect(refuse({ population: 2, generations: 1, weights: { passrate: 50 } })).toBe('unknown option weights.passrate in the config file');
   });
