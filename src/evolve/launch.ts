@@ -11,6 +11,7 @@ import path from 'node:path';
 import { UsageError } from '../errors.ts';
 import { newRunId } from '../lineage/ids.ts';
 import type { RunRow } from '../lineage/schema.ts';
+import { NoLineageYet } from '../lineage/open.ts';
 import { openStore, type LineageStore } from '../lineage/store.ts';
 import { freezeConfig, type RunConfig, type RunOptions } from './config.ts';
 import { Git } from './git.ts';
@@ -157,7 +158,14 @@ async function makeSandbox(unsafe: boolean, target: string, env: LaunchEnv): Pro
 
 /** Refuses a db path that is a directory, not a database, or in a missing folder — without creating anything. */
 function checkDbPath(db: string): void {
-  if (existsSync(db) && !(statSync(db).isFile() && statSync(db).size === 0)) openStore(db, { readonly: true }).close();
+  if (existsSync(db) && !(statSync(db).isFile() && statSync(db).size === 0)) {
+    try {
+      openStore(db, { readonly: true }).close();
+    } catch (err) {
+      // An SQLite file without lineage yet (no tables of another application) is where this run starts it.
+      if (!(err instanceof NoLineageYet)) throw err;
+    }
+  }
   else if (!existsSync(path.dirname(path.resolve(db)))) throw new UsageError(`${db}: directory ${path.dirname(db)} does not exist`);
 }
 
