@@ -43,6 +43,10 @@ export function registerClean(program: Command): void {
       const plan = planClean(run, opts.branches === true);
       const lines = describeClean(run, plan);
       const verb = opts.dryRun ? 'would remove' : 'removing';
+      if (lines.length === 0) {
+        const kept = opts.branches ? 0 : planClean(run, true).branches.length;
+        writeOutput(`nothing to remove for run ${run.id}${kept ? ` (its ${kept} branches stay; --branches removes them)` : ''}\n`);
+      }
       for (const line of lines) writeOutput(`${verb}: ${line}\n`);
       if (!opts.dryRun) applyClean(run, plan);
     });

@@ -34,6 +34,8 @@ export function registerDemo(program: Command): void {
             observer = opts.tui && process.stderr.isTTY ? liveRunView({ db }) : plain(opts.verbose);
           },
         });
+        // After the live view has closed and printed the summary: written while it is up, its next frame erases them.
+        await observer?.settled?.();
         for (const line of nextSteps(result)) process.stderr.write(`evolve: ${line}\n`);
         process.exitCode = result.summary.status === 'failed' ? 1 : 0;
       } finally {

@@ -17,7 +17,7 @@ export function setTuiFactory(factory: TuiFactory | null): void {
 export function registerRun(program: Command): void {
   program
     .command('run', { isDefault: true })
-    .description('evolve the target: fork children from the survivors each generation, judge them, keep the best')
+    .description('(the default command: `evolve --population …` is `evolve run --population …`) evolve the target: fork children from the survivors each generation, judge them, keep the best')
     .option('--population <n>', 'children per generation')
     .option('--generations <n>', 'number of generations after the seed')
     .option('--target <repo>', 'the git checkout to evolve (default: .)')

@@ -49,7 +49,7 @@ export async function watch(opts: WatchOptions, io: WatchIo = process): Promise<
 export function registerWatch(program: Command): void {
   program
     .command('watch')
-    .description('Show the live lineage tree of a run (during or after it); it only reads the database')
+    .description('show the live lineage tree of a run (during or after it); it only reads the database')
     .option('--db <file>', 'the lineage database', './lineage.db')
     .option('--run <id>', 'the run to show (default: the latest)')
     .option('--verbose', 'explain errors in full')
@@ -71,6 +71,7 @@ export function liveRunView(opts: { db: string }, io: WatchIo = process): RunObs
   const plain = new PlainProgress((text) => io.stderr.write(text));
   let state: LiveState = 'waiting';
   let view: TuiHandle | null = null;
+  let closed: Promise<void> = Promise.resolve();
   const early: string[] = [];
   const fallBack = (err: unknown) => {
     state = 'plain';
@@ -116,11 +117,12 @@ export function liveRunView(opts: { db: string }, io: WatchIo = process): RunObs
       state = 'closing';
       const live = view!;
       const deadline = setTimeout(() => live.unmount(), 3000);
-      void live.waitUntilExit().then(() => {
+      closed = live.waitUntilExit().then(() => {
         clearTimeout(deadline);
         state = 'plain';
         plain.runFinished(summary);
       });
     },
+    settled: () => closed,
   };
 }

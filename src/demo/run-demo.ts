@@ -3,7 +3,7 @@
  * stand-in for the Messages API (a scripted model, src/demo/model.ts) so that it needs no key and no network.
  * The stand-in is named as such in the start-up line, the header, the summary and runs.config_json.
  */
-import { mkdirSync, mkdtempSync, existsSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_MODEL } from '../agent/protocol.ts';
@@ -58,8 +58,13 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
 function prepareDir(dir: string | undefined): string {
   if (!dir) return path.join(mkdtempSync(path.join(tmpdir(), 'evolve-demo-')), 'textkit');
   const full = path.resolve(dir);
+  if (existsSync(full) && !statSync(full).isDirectory()) throw new UsageError(`--dir ${dir} is a file: give a new or empty directory`);
   if (existsSync(full) && readdirSync(full).length > 0) throw new UsageError(`--dir ${dir} is not empty: give a new or empty directory`);
-  mkdirSync(full, { recursive: true });
+  try {
+    mkdirSync(full, { recursive: true });
+  } catch (err) {
+    throw new UsageError(`--dir ${dir}: cannot create it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): give a new or empty directory`, { cause: err });
+  }
   return full;
 }
 
@@ -71,7 +76,7 @@ export function nextSteps(r: DemoResult): string[] {
     `explore it: cd ${r.repo}`,
     `  evolve lineage                 # the tree`,
     `  evolve watch                   # the TUI on the finished run`,
-    best ? `  evolve show ${best.id} --diff   # the best candidate and its change` : '  evolve show <candidate-id> --diff',
+    best ? `  evolve show ${best.id} --diff    # the best candidate and its change` : '  evolve show <candidate-id> --diff',
     `  git log --graph --oneline --all`,
     `  sqlite3 lineage.db "SELECT generation, id, status, score, error FROM candidates ORDER BY generation"`,
   ];

@@ -29,7 +29,7 @@ export interface RunContext {
   record(candidateId: string | null, generation: number | null, kind: EventKind, data: Record<string, unknown>): void;
   signal?: AbortSignal;
   /** True when the proxy refused this candidate a call for its budget. */
-  budgetExhausted(candidateId: string): boolean;
+  budgetExhausted(candidateId: string): 'run' | 'candidate' | false;
 }
 
 /** What a child inherits from its parent. */
@@ -101,7 +101,8 @@ export async function runChild(ctx: RunContext, plan: ChildPlan): Promise<ChildR
       ev('committed', { sha, parent: plan.parent.commit, ...(pruned.length > 0 ? { pruned: pruned.map((p) => p.file) } : {}) });
       await ctx.workspaces.remove(plan.id);
     }
-    if (ctx.budgetExhausted(plan.id)) return { row: finish('budget_exhausted', report.reason ?? 'the candidate budget was spent'), measure: null, depsFrom };
+    const spent = ctx.budgetExhausted(plan.id);
+    if (spent) return { row: finish('budget_exhausted', report.reason ?? `the ${spent === 'run' ? "run's" : 'candidate'} budget was spent`), measure: null, depsFrom };
     if (!report.ok) return { row: finish('failed', report.reason), measure: null, depsFrom };
     return await judge(ctx, plan, sha, finish);
   } catch (err) {

@@ -27,7 +27,6 @@ export function describeClean(run: RunRow, plan: CleanPlan): string[] {
   const lines: string[] = [];
   if (plan.workspaceDir) lines.push(`workspaces of run ${run.id}: ${plan.workspaceDir} (${plan.entries.length} entries)`);
   for (const b of plan.branches) lines.push(`branch ${b}`);
-  if (lines.length === 0) lines.push(`nothing to remove for run ${run.id}`);
   return lines;
 }
 

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { UsageError } from '../errors.ts';
 import { newRunId } from '../lineage/ids.ts';
 import type { RunRow } from '../lineage/schema.ts';
+import { NoLineageYet } from '../lineage/open.ts';
 import { openStore, type LineageStore } from '../lineage/store.ts';
 import { freezeConfig, type RunConfig, type RunOptions } from './config.ts';
 import { Git } from './git.ts';
@@ -61,13 +62,17 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
   const prices = resolvePrices(o.prices);
   requirePrices(prices, [o.model]);
   const config = freezeConfig({ ...o, population: o.population, generations: o.generations }, await git.readFile(head, 'package.json'), seedOf(head));
+  const workdir = path.resolve(o.workdir ?? path.join(gitDir, 'evolve'));
+  // Workspaces never go in the working tree: they would show up in the user's checkout as untracked files.
+  if (isInside(workdir, target) && !isInside(workdir, path.resolve(gitDir))) {
+    throw new UsageError(`--workdir ${o.workdir} is inside the working tree of ${target}: choose a directory outside it (default: ${path.join(gitDir, 'evolve')})`);
+  }
   const sandbox = await makeSandbox(o.unsafeNoSandbox, target, env);
   for (const line of estimateLines(o.db, config, prices)) env.observer?.log?.(line);
 
   // Everything validated: from here on things are created.
   const store = openStore(o.db);
   const runId = newRunId();
-  const workdir = path.resolve(o.workdir ?? path.join(gitDir, 'evolve'));
   const stored: StoredConfig = { ...config, prices, workdir, head, ...(o.standin ? { standin: true as const, standinLabel: o.standin } : {}) };
   store.createRun({ id: runId, target, config: stored });
   if (o.standin) env.observer?.log?.(`MODEL: ${o.standin}`);
@@ -118,12 +123,15 @@ async function startAndRun(a: {
     },
     log: (line) => (a.verbose ? env.observer?.log?.(line) : undefined),
   });
-  const exhausted = new Set<string>();
-  proxy.on('budget_exhausted', (info: { candidateId: string }) => exhausted.add(info.candidateId));
+  // Which budget refused each candidate's call: the run's (it says so) or the candidate's own.
+  const exhausted = new Map<string, 'run' | 'candidate'>();
+  proxy.on('budget_exhausted', (info: { candidateId: string; scope: 'run' | 'candidate' }) => {
+    if (exhausted.get(info.candidateId) !== 'run') exhausted.set(info.candidateId, info.scope);
+  });
   try {
     return await runEvolution({
       git: a.git, store, sandbox: a.sandbox, proxy, proxySocket: socketPath, observer: env.observer, signal: env.signal,
-      runBudgetExhausted: () => proxy.runBudgetExhausted(), candidateBudgetExhausted: (id) => exhausted.has(id),
+      runBudgetExhausted: () => proxy.runBudgetExhausted(), candidateBudgetExhausted: (id) => exhausted.get(id) ?? false,
     }, { runId, target: a.target, workdir: stored.workdir, config: stored, head: stored.head });
   } finally {
     await proxy.close({ graceMs: 5000 });
@@ -150,6 +158,19 @@ async function makeSandbox(unsafe: boolean, target: string, env: LaunchEnv): Pro
 
 /** Refuses a db path that is a directory, not a database, or in a missing folder — without creating anything. */
 function checkDbPath(db: string): void {
-  if (existsSync(db) && !(statSync(db).isFile() && statSync(db).size === 0)) openStore(db, { readonly: true }).close();
+  if (existsSync(db) && !(statSync(db).isFile() && statSync(db).size === 0)) {
+    try {
+      openStore(db, { readonly: true }).close();
+    } catch (err) {
+      // An SQLite file without lineage yet (no tables of another application) is where this run starts it.
+      if (!(err instanceof NoLineageYet)) throw err;
+    }
+  }
   else if (!existsSync(path.dirname(path.resolve(db)))) throw new UsageError(`${db}: directory ${path.dirname(db)} does not exist`);
+}
+
+/** Whether `p` is `dir` or below it (both absolute). */
+function isInside(p: string, dir: string): boolean {
+  const rel = path.relative(dir, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }

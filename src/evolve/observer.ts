@@ -26,6 +26,8 @@ export interface RunObserver {
   log?(line: string): void;
   event?(e: RunEvent): void;
   runFinished?(summary: RunSummary): void;
+  /** Resolves once everything the observer prints about the run (its summary included) is out. */
+  settled?(): Promise<void>;
 }
 
 const SHOWN = new Set(['forked', 'agent_started', 'agent_finished', 'committed', 'deps_installed', 'built', 'tested', 'scored', 'rejected', 'selected', 'pushed', 'error']);

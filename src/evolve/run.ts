@@ -30,7 +30,8 @@ export interface RunnerDeps {
   /** True once the proxy refused a call for the run's budget: nothing new is started. */
   runBudgetExhausted?: () => boolean;
   /** True when the proxy refused a candidate's call for its own budget. */
-  candidateBudgetExhausted?: (candidateId: string) => boolean;
+  /** Which budget the proxy refused a candidate's call over, if any. */
+  candidateBudgetExhausted?: (candidateId: string) => 'run' | 'candidate' | false;
 }
 
 export interface RunPlan {
@@ -150,10 +151,11 @@ async function ensureSeed(ctx: RunContext, plan: RunPlan, targetDeps: string | n
 
 function recordSelection(ctx: RunContext, generation: number, rows: CandidateRow[], kept: string[]): void {
   ctx.store.transaction(() => {
-    for (const row of rows) {
-      const rank = kept.indexOf(row.id);
-      ctx.store.updateCandidate(row.id, { survived: rank >= 0 ? 1 : 0, step: 'selected' });
-      if (rank >= 0) ctx.record(row.id, generation, 'selected', { generation, rank: rank + 1, score: row.score });
+    for (const row of rows) ctx.store.updateCandidate(row.id, { survived: kept.includes(row.id) ? 1 : 0, step: 'selected' });
+    // In rank order, so that logs and the TUI list the best survivor first.
+    for (const [i, id] of kept.entries()) {
+      const row = rows.find((r) => r.id === id);
+      if (row) ctx.record(row.id, generation, 'selected', { generation, rank: i + 1, score: row.score });
     }
   });
 }

@@ -68,6 +68,13 @@ export function checkDatabasePath(path: string, readonly: boolean): { exists: bo
  * Opens a lineage database. Writable opens create the file, switch to WAL and migrate to SCHEMA_VERSION;
  * readonly opens change nothing at all and can read while another process writes (WAL readers never block it).
  */
+/** A readable SQLite file with no lineage schema yet: nothing to read, though a run may start in it. */
+export class NoLineageYet extends UsageError {
+  constructor(path: string) {
+    super(`${path} holds no lineage yet (schema version 0: no runs recorded)`);
+  }
+}
+
 export function openDatabase(path: string, readonly: boolean): Database.Database {
   checkDatabasePath(path, readonly);
   let db: Database.Database;
@@ -86,7 +93,9 @@ export function openDatabase(path: string, readonly: boolean): Database.Database
       );
     }
     if (readonly) {
-      if (version === 0) throw new UsageError(`${path} holds no lineage yet (schema version 0: no runs recorded)`);
+      // Another application's SQLite file is "not a lineage database", not an empty one.
+      refuseForeignDatabase(db, path);
+      if (version === 0) throw new NoLineageYet(path);
       return db;
     }
     refuseForeignDatabase(db, path);

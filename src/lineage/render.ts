@@ -34,7 +34,7 @@ export function candidateLine(c: CandidateRow, bestId: string | null): string {
   const goal = excerpt(c.goal, 60) || (c.parent_id === null ? '(seed)' : '(no goal yet)');
   const why = FAILED.has(c.status) && c.error ? `  ✗ ${excerpt(c.error, 50)}` : '';
   return [
-    c.id, `g${c.generation}`.padEnd(4), c.status.padEnd(16), formatScore(c.score).padStart(6),
+    c.id, `g${c.generation}`.padEnd(4), c.status.padEnd(16), formatScore(c.score).padStart(7),
     formatDiff(c).padEnd(11), marks, goal + why,
   ].join(' ');
 }

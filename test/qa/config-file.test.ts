@@ -48,6 +48,12 @@ describe('config file values of the wrong type', () => {
     expect([o.population, o.generations, o.budgetUsd, o.candidateBudgetUsd, o.seed]).toEqual([3, 2, Infinity, 0.5, 7]);
   });
 
+  it('names --model and --push when they are empty or not text', () => {
+    expect(refuse({ population: 2, generations: 1 }, { model: '' })).toBe('--model must not be empty');
+    expect(refuse({ population: 2, generations: 1, model: 5 })).toBe('--model must be a model id');
+    expect(refuse({ population: 2, generations: 1 }, { push: '' })).toBe('--push must not be empty');
+  });
+
   it('names an unknown key inside weights', () => {
     expect(refuse({ population: 2, generations: 1, weights: { passrate: 50 } })).toBe('unknown option weights.passrate in the config file');
   });
@@ -64,6 +70,14 @@ describe('the CLI on bad config and flag values', () => {
     const r = evolve('--population', '1', '--generations', '1', '--budget-usd', 'abc');
     expect(r.stderr).toBe('evolve: --budget-usd must be a positive amount of USD (or "unlimited")\n');
     expect(r.status).toBe(2);
+    expect(existsSync(path.join(dir, 'lineage.db'))).toBe(false);
+  });
+
+  it('--workdir inside the working tree is refused (workspaces never go there), exit 2, nothing created', () => {
+    const r = evolve('--population', '1', '--generations', '1', '--workdir', path.join(repo, 'ws'));
+    expect(r.stderr).toMatch(/^evolve: --workdir \S+ is inside the working tree of \S+: choose a directory outside it \(default: \S+\)\n$/);
+    expect(r.status).toBe(2);
+    expect(existsSync(path.join(repo, 'ws'))).toBe(false);
     expect(existsSync(path.join(dir, 'lineage.db'))).toBe(false);
   });
 

@@ -13,3 +13,8 @@ test('an unknown command is named as such, in one line, with exit code 2', () =>
   expect(r.status).toBe(2);
   expect(r.stderr).toBe("evolve: unknown command 'frobnicate' (see evolve --help)\n");
 });
+
+test('the help says that run is the default command', () => {
+  const help = execFileSync(process.execPath, ['bin/evolve.mjs', '--help'], { encoding: 'utf8' });
+  expect(help.replace(/\s+/g, ' ')).toContain('run [options] (the default command: `evolve --population …` is `evolve run --population …`)');
+});
