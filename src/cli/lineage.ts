@@ -27,6 +27,6 @@ export function registerLineage(program: Command): void {
         ? JSON.stringify(lineageDocument(view)) + '\n'
         : renderLineage(view.run, view.roots, view.stats, view.best);
     });
-    writeOutput(out);
+    writeOutput(out, { candidateText: true });
   });
 }

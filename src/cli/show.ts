@@ -52,6 +52,6 @@ export function registerShow(program: Command): void {
       if (opts.transcript) parts.push(`transcripts\n${formatTranscripts(store.transcripts(candidate.id))}`);
       return parts.join('\n');
     });
-    writeOutput(out);
+    writeOutput(out, { candidateText: true });
   });
 }

@@ -24,7 +24,7 @@ export async function installDeps(
   await mkdir(dir, { recursive: true });
   for (const file of ['package.json', ...LOCKFILES]) {
     const text = await git.readFile(commit, file);
-    if (text !== null) await writeFile(path.join(dir, file), text);
+    if (text !== null) await writeFile(path.join(dir, file), file === 'package.json' ? withoutScripts(text) : text);
   }
   await mkdir(`${dir}.home`, { recursive: true });
   const exit = await sandbox.run({
@@ -39,4 +39,21 @@ export async function installDeps(
   await rm(`${dir}.home`, { recursive: true, force: true });
   const ok = exit.code === 0 && !exit.timedOut;
   return { nodeModules: ok ? path.join(dir, 'node_modules') : null, exit };
+}
+
+/**
+ * The candidate's package.json without its `scripts`: npm ci runs the root package's lifecycle scripts (preinstall,
+ * install, postinstall, prepare), and this jail has the host's network — the candidate's own code must not run in it.
+ * Building is the evaluation's job, with the frozen commands and no network. (Dependencies' install scripts still
+ * run: they come from the lockfile's pinned, integrity-checked packages.)
+ */
+export function withoutScripts(text: string): string {
+  try {
+    const pkg = JSON.parse(text) as unknown;
+    if (!pkg || typeof pkg !== 'object' || Array.isArray(pkg)) return text;
+    const { scripts: _scripts, ...rest } = pkg as Record<string, unknown>;
+    return JSON.stringify(rest, null, 2) + '\n';
+  } catch {
+    return text; // npm ci refuses it as well
+  }
 }

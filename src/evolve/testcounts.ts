@@ -10,6 +10,8 @@ export interface TestCounts { passed: number; failed: number; source: CountSourc
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 
+const MAX_SUMMARY_LINE = 500;
+
 type Parser = (lines: string[]) => { passed: number; failed: number } | null;
 
 const last = <T>(items: T[]): T | undefined => items[items.length - 1];
@@ -61,7 +63,9 @@ const PARSERS: [CountSource, Parser][] = [
 ];
 
 export function parseTestCounts(output: string, exitCode: number | null): TestCounts {
-  const lines = output.replace(ANSI, '').split(/\r?\n/);
+  // A summary line is short. Longer lines are skipped: the patterns below are quadratic on a long run of spaces, and
+  // the output is the candidate's (one 256 KB line of them blocked the runner's event loop for minutes).
+  const lines = output.replace(ANSI, '').split(/\r?\n/).filter((l) => l.length <= MAX_SUMMARY_LINE);
   for (const [source, parse] of PARSERS) {
     const counts = parse(lines);
     if (counts) return { ...counts, source };

@@ -98,13 +98,40 @@ const PROMPT_OVERHEAD_TOKENS = 2_000;
  */
 export function promptTokenBound(raw: Buffer, tokensPerByte: number): number {
   const text = raw.toString('latin1');
-  const images = (text.match(/"type"\s*:\s*"image"/g) ?? []).length;
+  const images = Math.max((text.match(/"type"\s*:\s*"image"/g) ?? []).length, countObjects(raw, (o) => o.type === 'image'));
   return Math.ceil(raw.length * tokensPerByte) + images * IMAGE_TOKENS + PROMPT_OVERHEAD_TOKENS;
 }
 
 /** True when the body asks for 1-hour cache writes (billed at 2 × input). */
 export function usesOneHourCache(raw: Buffer): boolean {
-  return /"ttl"\s*:\s*"1h"/.test(raw.toString('latin1'));
+  return /"ttl"\s*:\s*"1h"/.test(raw.toString('latin1')) || countObjects(raw, (o) => o.ttl === '1h') > 0;
+}
+
+/**
+ * How many objects anywhere in the JSON body satisfy `test`. The API reads the parsed JSON, so a candidate can spell
+ * a key or value with escapes (`"ttl":"\u0031h"`) that a pattern over the raw bytes would miss.
+ */
+function countObjects(raw: Buffer, test: (o: Record<string, unknown>) => boolean): number {
+  let root: unknown;
+  try {
+    root = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return 0;
+  }
+  let n = 0;
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (value === null || typeof value !== 'object') continue;
+    if (Array.isArray(value)) {
+      stack.push(...value);
+      continue;
+    }
+    const record = value as Record<string, unknown>;
+    if (test(record)) n++;
+    for (const child of Object.values(record)) if (child !== null && typeof child === 'object') stack.push(child);
+  }
+  return n;
 }
 
 const DROPPED_BETAS = /^(context-1m|files-api|mcp-client|code-execution|web-fetch|skills)/;

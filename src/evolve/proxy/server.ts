@@ -39,6 +39,11 @@ export interface Proxy extends EventEmitter {
 }
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
+/**
+ * Requests one candidate may have in the proxy at once. Each may buffer up to MAX_BODY_BYTES in the runner before
+ * its reservation is known: without a bound, hundreds of slow uploads from one jail would exhaust the runner's memory.
+ */
+export const MAX_CALLS_IN_FLIGHT = 16;
 
 export async function startProxy(options: ProxyOptions): Promise<Proxy> {
   requirePrices(options.prices, options.models);
@@ -53,6 +58,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
   const tokens = new Map<string, string>();
   const tokenOf = new Map<string, string>();
   const inFlight = new Set<Promise<void>>();
+  const busy = new Map<string, number>();
   const abort = new AbortController();
   let runRefused = false;
   const log = options.log ?? (() => {});
@@ -115,6 +121,22 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     if (only !== undefined && candidateId !== only) {
       return sendError(res, 401, 'authentication_error', 'invalid x-api-key: this socket serves another candidate');
     }
+    const active = busy.get(candidateId) ?? 0;
+    if (active >= MAX_CALLS_IN_FLIGHT) {
+      res.setHeader('retry-after', '1');
+      return sendError(res, 429, 'rate_limit_error', `more than ${MAX_CALLS_IN_FLIGHT} calls in flight for this candidate`);
+    }
+    busy.set(candidateId, active + 1);
+    try {
+      return await routeCall(req, res, candidateId);
+    } finally {
+      const left = (busy.get(candidateId) ?? 1) - 1;
+      if (left > 0) busy.set(candidateId, left);
+      else busy.delete(candidateId);
+    }
+  }
+
+  async function routeCall(req: IncomingMessage, res: ServerResponse, candidateId: string): Promise<void> {
     const [path, query = ''] = (req.url ?? '/').split('?');
     const endpoint = path === '/v1/messages' ? 'messages' : path === '/v1/messages/count_tokens' ? 'count' : null;
     if (!endpoint) return sendError(res, 404, 'not_found_error', `${path} is not served by the evolve proxy`);
