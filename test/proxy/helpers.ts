@@ -78,6 +78,9 @@ export function call(
       res.on('error', reject);
     });
     req.on('error', reject);
+    // A server may answer (e.g. 413) and close before the body is all written; the client's late EPIPE on the socket
+    // then has no request left to report to. It is not a failure of the call, whose answer has arrived.
+    req.on('socket', (socket) => socket.on('error', () => {}));
     req.end(payload);
   });
 }
