@@ -2,7 +2,7 @@
  * Crash safety: the runner is killed with SIGKILL during an evaluation and during an agent, and `--resume` finishes
  * the run — every candidate once, every recorded commit on its branch, nothing left behind.
  */
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -59,9 +59,11 @@ describe('evolve --resume after SIGKILL', () => {
       }
     };
 
-    // 1. killed while a candidate is being judged
+    // 1. killed while a candidate is being judged and its sibling is judged but not yet selected (between commit
+    //    and selection)
     const first = startEvolve(['--population', '2', '--generations', '2', '--no-tui', '--target', repo, '--db', db], env);
-    await waitFor(() => query<{ id: string }>("SELECT id FROM candidates WHERE generation = 1 AND status = 'evaluating' AND goal LIKE 'slow%'")[0], 60_000, 'an evaluation');
+    await waitFor(() => query<{ id: string }>("SELECT id FROM candidates WHERE generation = 1 AND status = 'evaluating' AND goal LIKE 'slow%'")[0]
+      && query<{ id: string }>("SELECT id FROM candidates WHERE generation = 1 AND step = 'evaluated' AND survived = 0")[0], 60_000, 'an evaluation and a judged sibling');
     first.child.kill('SIGKILL');
     expect((await first.done).signal).toBe('SIGKILL');
     const runId = query<{ id: string }>('SELECT id FROM runs')[0].id;
@@ -108,6 +110,15 @@ describe('evolve --resume after SIGKILL', () => {
     expect(resumed.n).toBeGreaterThanOrEqual(2);
     expect(existsSync(runDir)).toBe(false);
     expect(existsSync(path.join('/tmp', `evolve-${runId}.sock`))).toBe(false);
+    // no process of the killed runs is left: none works in or names the run's workspaces
+    const leftovers = readdirSync('/proc').filter((pid) => /^\d+$/.test(pid)).filter((pid) => {
+      try {
+        return readlinkSync(`/proc/${pid}/cwd`).startsWith(runDir) || readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(runDir);
+      } catch {
+        return false; // gone meanwhile, or not ours to read
+      }
+    });
+    expect(leftovers).toEqual([]);
     expect(git(repo, 'status', '--porcelain')).toBe('');
   });
 
