@@ -28,7 +28,9 @@ export async function resolveAgentCommand(workspace: string): Promise<AgentComma
     }
   }
   const tsx = import.meta.resolve('tsx');
-  return { argv: [process.execPath, '--import', tsx, path.join(EVOLVE_HOME, 'src', 'agent', 'main.ts')], source: 'built-in' };
+  // tsx would otherwise compile evolve's agent with whatever tsconfig.json the target's workspace holds.
+  const tsconfig = `TSX_TSCONFIG_PATH=${path.join(EVOLVE_HOME, 'tsconfig.json')}`;
+  return { argv: ['/usr/bin/env', tsconfig, process.execPath, '--import', tsx, path.join(EVOLVE_HOME, 'src', 'agent', 'main.ts')], source: 'built-in' };
 }
 
 export interface AgentRunSpec {
