@@ -20,6 +20,7 @@ import type { RunObserver, RunSummary } from './observer.ts';
 import { requirePrices, resolvePrices, type PriceTable } from './prices.ts';
 import { startProxy } from './proxy/index.ts';
 import { estimateLines } from './preflight.ts';
+import { targetGit } from './target-git.ts';
 import { runEvolution } from './run.ts';
 import { seedOf } from './select.ts';
 import { UnsafeSandbox, type Sandbox } from './sandbox.ts';
@@ -54,6 +55,7 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
   if (o.resume !== undefined && o.resume !== false) return resumeRun(o, o.resume, env);
   if (o.population === undefined || o.generations === undefined) throw new UsageError('--population and --generations are required');
   const { git, target, gitDir } = await openTarget(o.target);
+  if (o.push) checkPushRemote(target, o.push);
   const head = await git.resolveHead().catch(() => {
     throw new UsageError(`${target} has no commits yet: commit something to evolve from`);
   });
@@ -173,4 +175,12 @@ function checkDbPath(db: string): void {
 function isInside(p: string, dir: string): boolean {
   const rel = path.relative(dir, p);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** `--push` must name a remote of the target, an existing path or a URL: a typo should not surface mid-run. */
+function checkPushRemote(target: string, remote: string): void {
+  const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(remote) || /^[^/\s]+@[^/\s:]+:/.test(remote);
+  if (isUrl || existsSync(path.resolve(target, remote))) return;
+  if (targetGit(target).tryRun(['remote', 'get-url', '--', remote]) !== null) return;
+  throw new UsageError(`--push ${remote}: not a remote of ${target}, an existing path or a URL (see git remote -v)`);
 }
