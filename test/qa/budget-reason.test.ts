@@ -3,24 +3,24 @@
  * refused over the run's (a user would raise the wrong flag). A real run through the CLI: the proxy refuses the
  * first model call before anything is forwarded, so no model is needed.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { makeRepo } from '../evolve/helpers.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 let dir: string;
 let repo: string;
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'evolve-qa-budget-'));
-  repo = path.join(dir, 'repo');
-  execFileSync('git', ['init', '-q', repo]);
-  writeFileSync(path.join(repo, 'package.json'), '{"name":"x","scripts":{"test":"echo 1 passed"}}\n');
-  execFileSync('git', ['-C', repo, 'add', '.']);
-  execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'init']);
+  repo = makeRepo({ 'package.json': '{"name":"x","scripts":{"test":"echo 1 passed"}}\n' });
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(repo, { recursive: true, force: true });
+});
 
 it('names the run budget when the run budget refused the call', () => {
   const db = path.join(dir, 'lineage.db');

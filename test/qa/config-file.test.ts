@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { makeRepo } from '../evolve/helpers.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRunOptions } from '../../src/cli/config.ts';
 
@@ -16,13 +17,12 @@ let repo: string;
 
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'evolve-qa-config-'));
-  repo = path.join(dir, 'repo');
-  execFileSync('git', ['init', '-q', repo]);
-  writeFileSync(path.join(repo, 'package.json'), '{"name":"x","scripts":{"test":"echo 1 passed"}}\n');
-  execFileSync('git', ['-C', repo, 'add', '.']);
-  execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'init']);
+  repo = makeRepo({ 'package.json': '{"name":"x","scripts":{"test":"echo 1 passed"}}\n' });
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(repo, { recursive: true, force: true });
+});
 
 function refuse(file: Record<string, unknown>, flags: Record<string, unknown> = {}): string {
   try {
