@@ -5,6 +5,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadOutsideCi } from './ink-outside-ci.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -26,13 +27,11 @@ function bundleIsFresh() {
   }
 }
 
-let cli;
-if (bundleIsFresh()) {
-  cli = await import('../dist/cli.mjs');
-} else {
+const cli = await loadOutsideCi(async () => {
+  if (bundleIsFresh()) return import('../dist/cli.mjs');
   const { register } = await import('tsx/esm/api');
   // evolve's own tsconfig (automatic JSX runtime, ...), not one tsx would find in the user's working directory.
   register({ tsconfig: path.join(root, 'tsconfig.json') });
-  cli = await import('../src/cli.ts');
-}
+  return import('../src/cli.ts');
+});
 process.exitCode = await cli.main(process.argv);

@@ -33,7 +33,8 @@ function start(name: string, env: string, width = 120, height = 40) {
 
 describe.skipIf(!hasTmux)('evolve watch in tmux', () => {
   it('shows the tree, opens details on enter, follows a resize, and exits on q', async () => {
-    const t = start('main', '-u NO_COLOR -u FORCE_COLOR');
+    // CI=true as in a CI job: Ink would otherwise draw nothing until exit (see bin/ink-outside-ci.mjs).
+    const t = start('main', '-u NO_COLOR -u FORCE_COLOR CI=true');
     await t.until((s) => s.includes('q quit') && /^[●★ ] ▾ [0-9a-z]{8}/m.test(s), 'the first frame');
     const screen = t.screen();
     expect(screen).toMatch(/evolve \d{8}-\d{6}-[0-9a-f]{4}/);

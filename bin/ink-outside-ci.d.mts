@@ -1,0 +1,1 @@
+export function loadOutsideCi<T>(load: () => Promise<T>): Promise<T>;
