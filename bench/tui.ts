@@ -123,7 +123,7 @@ async function measureWatchProcess(db: string) {
   const session = `evolve-bench-${process.pid}`;
   const bin = join(import.meta.dirname, '..', 'bin', 'evolve.mjs');
   try {
-    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', `exec ${process.execPath} ${bin} watch --db ${db}`);
+    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', `exec ${bin} watch --db ${db}`);
   } catch {
     return null;
   }
