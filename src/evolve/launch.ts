@@ -5,7 +5,7 @@
  * `--resume` continues a stopped or crashed run with its frozen configuration (budgets may be raised).
  */
 import { existsSync, statSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../errors.ts';
@@ -112,8 +112,11 @@ async function startAndRun(a: {
   store: LineageStore; git: Git; sandbox: Sandbox; runId: string; target: string; stored: StoredConfig; env: LaunchEnv; apiKey: string; verbose?: boolean;
 }): Promise<RunSummary> {
   const { store, runId, stored, env } = a;
-  const socketPath = path.join(tmpdir(), `evolve-${runId}.sock`);
-  await rm(socketPath, { force: true }); // a crashed run's socket
+  // The proxy's socket lives in a fresh directory only this user can enter (mkdtemp makes it 0700), so no other
+  // local user can connect to it or plant a file at its path first; the jails get the socket itself bound in.
+  await removeStaleSocketDirs(runId);
+  const socketDir = await mkdtemp(path.join(tmpdir(), `evolve-${runId}-`));
+  const socketPath = path.join(socketDir, 'proxy.sock');
   const spent = store.candidates(runId).reduce((sum, r) => sum + r.cost_usd, 0);
   const proxy = await startProxy({
     socketPath, runId, models: [stored.model], prices: stored.prices, runBudgetUsd: stored.budgetUsd, alreadySpentUsd: spent,
@@ -137,7 +140,7 @@ async function startAndRun(a: {
     }, { runId, target: a.target, workdir: stored.workdir, config: stored, head: stored.head });
   } finally {
     await proxy.close({ graceMs: 5000 });
-    await rm(socketPath, { force: true });
+    await rm(socketDir, { recursive: true, force: true });
     store.close();
   }
 }
@@ -183,4 +186,15 @@ function checkPushRemote(target: string, remote: string): void {
   if (isUrl || existsSync(path.resolve(target, remote))) return;
   if (targetGit(target).tryRun(['remote', 'get-url', '--', remote]) !== null) return;
   throw new UsageError(`--push ${remote}: not a remote of ${target}, an existing path or a URL (see git remote -v)`);
+}
+
+/** Socket directories of this run left by a runner that was killed (SIGKILL, a reboot is cleaned by the OS). Only
+ *  directories this user owns are removed. */
+async function removeStaleSocketDirs(runId: string): Promise<void> {
+  const names = await readdir(tmpdir()).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.startsWith(`evolve-${runId}-`))) {
+    const dir = path.join(tmpdir(), name);
+    const info = await lstat(dir).catch(() => null);
+    if (info?.isDirectory() && info.uid === process.getuid?.()) await rm(dir, { recursive: true, force: true });
+  }
 }

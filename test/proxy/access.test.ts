@@ -48,8 +48,8 @@ describe('tokens', () => {
     expect((await call(rig.socketPath, { body: body(), headers: { 'x-api-key': fresh } })).status).toBe(200);
   });
 
-  it('makes the socket connectable by the jail user', () => {
-    expect(statSync(rig.socketPath).mode & 0o777).toBe(0o666);
+  it('lets only its owner (the runner\'s user, whom the jails run as) connect to the socket', () => {
+    expect(statSync(rig.socketPath).mode & 0o777).toBe(0o600);
   });
 });
 
@@ -130,7 +130,7 @@ describe('a socket of its own', () => {
     const other = rig.proxy.admit('cand0002', { budgetUsd: 1 });
     const own = join(rig.dir, 'cand0001.sock');
     await rig.proxy.openSocket('cand0001', own);
-    expect(statSync(own).mode & 0o777).toBe(0o666);
+    expect(statSync(own).mode & 0o777).toBe(0o600);
     expect((await call(own, { body: body(), headers: { 'x-api-key': token } })).status).toBe(200);
     const a = await call(own, { body: body(), headers: { 'x-api-key': other } });
     expectError(a, 401, 'authentication_error');

@@ -100,7 +100,8 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
         resolve();
       });
     });
-    await chmod(socketPath, 0o666);
+    // The jails run as the runner's own user, so its owner alone needs to connect.
+    await chmod(socketPath, 0o600);
     return server;
   }
 

@@ -64,7 +64,7 @@ export interface RetryOptions {
 }
 
 export interface ProxyOptions {
-  /** Where to listen; the file is made world-connectable (0666) so the jail's user can reach it. */
+  /** Where to listen (put it in a directory only this user can enter); the file is made 0600: the jails run as this user. */
   socketPath: string;
   /** The real API: the user's ANTHROPIC_BASE_URL or https://api.anthropic.com, and the real key. */
   upstream: { baseUrl: string; apiKey: string; headers?: Record<string, string> };
