@@ -125,10 +125,14 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
   return summary;
 }
 
-/** Generation 0: the target's HEAD as it is, built and tested once for the baseline (tests removed, new tests). */
+/**
+ * Generation 0: the target's HEAD as it is, built and tested once for the baseline (tests removed, new tests). It is
+ * recorded with the status its evaluation earned — a seed whose tests fail is `failed`, with an `error` event that
+ * says so — and it survives all the same: it is the only parent the first generation can have.
+ */
 async function ensureSeed(ctx: RunContext, plan: RunPlan, targetDeps: string | null): Promise<ParentInfo> {
   const existing = ctx.store.candidates(plan.runId).find((r) => r.generation === 0);
-  if (existing?.status === 'passed') return parentInfoOf(ctx, ctx.store.candidates(plan.runId), existing.id, targetDeps);
+  if (existing?.step === 'selected') return parentInfoOf(ctx, ctx.store.candidates(plan.runId), existing.id, targetDeps);
   const id = existing?.id ?? newCandidateId();
   if (!existing) {
     ctx.store.addCandidate({
@@ -138,14 +142,18 @@ async function ensureSeed(ctx: RunContext, plan: RunPlan, targetDeps: string | n
   }
   const result = await ctx.evaluator.evaluate(id, plan.head, null, targetDeps, (kind, data) => ctx.record(id, 0, kind, data), ctx.signal);
   if (ctx.signal?.aborted) throw new Error('stopped while measuring the seed');
-  if (result.status !== 'passed') ctx.record(id, 0, 'error', { message: `the seed itself does not pass: ${result.reason}` });
-  ctx.store.updateCandidate(id, {
-    status: 'passed', survived: 1, step: 'selected', finished_at: ctx.clock.now().toISOString(), score: result.score,
-    build_ok: result.buildOk === null ? null : Number(result.buildOk), tests_passed: result.counts?.passed ?? null,
-    tests_failed: result.counts?.failed ?? null, diff_added: 0, diff_removed: 0,
+  const passed = result.status === 'passed';
+  const status = passed ? 'passed' : 'failed';
+  if (!passed) ctx.record(id, 0, 'error', { message: `the seed itself does not pass: ${result.reason}` });
+  ctx.store.transaction(() => {
+    ctx.store.updateCandidate(id, {
+      status, survived: 1, step: 'selected', finished_at: ctx.clock.now().toISOString(), score: result.score,
+      build_ok: result.buildOk === null ? null : Number(result.buildOk), tests_passed: result.counts?.passed ?? null,
+      tests_failed: result.counts?.failed ?? null, diff_added: 0, diff_removed: 0, error: passed ? null : result.reason,
+    });
+    ctx.record(id, 0, 'scored', { status, score: result.score, reason: result.reason, seed: true });
+    ctx.record(id, 0, 'selected', { generation: 0, rank: 1, seed: true });
   });
-  ctx.record(id, 0, 'scored', { status: 'passed', score: result.score, reason: result.reason, seed: true });
-  ctx.record(id, 0, 'selected', { generation: 0, rank: 1, seed: true });
   return parentInfoOf(ctx, ctx.store.candidates(plan.runId), id, targetDeps);
 }
 
