@@ -31,6 +31,10 @@ export class JailSandbox implements Sandbox {
     tail.push(Buffer.from(result.stdout));
     tail.push(Buffer.from(result.stderr));
     if (result.error) tail.push(Buffer.from(`\n[evolve] the jail could not start: ${result.error}\n`));
+    if (result.diskExceeded) {
+      const gib = (n: number) => `${(n / 1024 ** 3).toFixed(1)} GiB`;
+      tail.push(Buffer.from(`\n[evolve] stopped: the jail wrote ${gib(result.diskExceeded.grownBytes)} to disk, more than its ${gib(result.diskExceeded.limitBytes)}\n`));
+    }
     return { code: result.exitCode, signal: result.signal, timedOut: result.timedOut, output: tail.toString(), ms: Date.now() - started };
   }
 }

@@ -1,6 +1,6 @@
 /** Hostile suite, part 3: processes and resources. Nothing outlives the jail; limits hold for root. */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +94,32 @@ describe.skipIf(sandboxMissing)('hostile: processes and limits', () => {
       spec: { limits: { pids: 64, memoryBytes: 192 * 1024 * 1024 } },
     });
     expect(r.stdout).toMatch(/status=(137|9)/); // SIGKILL by the OOM killer of the jail's cgroup
+  });
+
+  it('the file-size limit holds for root: a write past it fails, and a sparse giant cannot be made', async () => {
+    const mib = 1024 * 1024;
+    const r = await jailed(world, 'head -c 3145728 /dev/zero > big.bin; echo "head=$?"; truncate -s 1T sparse.bin; echo "truncate=$?"; stat -c %s big.bin', {
+      spec: { limits: { pids: 64, memoryBytes: 256 * mib, fileBytes: 2 * mib } },
+    });
+    expect(r.stdout).toMatch(/head=[1-9]/);
+    expect(r.stdout).toMatch(/truncate=[1-9]/);
+    expect(Number(r.stdout.trim().split('\n').at(-1))).toBe(2 * mib); // written up to the limit, not a byte more
+    expect(existsSync(path.join(world.workspace, 'sparse.bin')) ? statSync(path.join(world.workspace, 'sparse.bin')).size : 0).toBe(0);
+  });
+
+  it('a jail that keeps filling the disk is killed once its writable paths grow past the cap', async () => {
+    const mib = 1024 * 1024;
+    const started = Date.now();
+    // 1 MiB files, one after another, forever: each under the file-size limit, together over the disk cap.
+    const r = await jailed(world, 'mkdir -p fill; i=0; while true; do head -c 1048576 /dev/urandom > fill/$i; i=$((i+1)); done', {
+      timeoutMs: 30_000, diskCheckMs: 100,
+      spec: { limits: { pids: 64, memoryBytes: 256 * mib, fileBytes: 4 * mib, diskGrowthBytes: 32 * mib } },
+    });
+    expect(r.timedOut).toBe(false);
+    expect(r.diskExceeded?.limitBytes).toBe(32 * mib);
+    expect(r.diskExceeded!.grownBytes).toBeGreaterThan(32 * mib);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    rmSync(path.join(world.workspace, 'fill'), { recursive: true, force: true });
   });
 
   it('kill() removes the running tree, escaped sessions included', async () => {

@@ -13,6 +13,7 @@ import { HeadTailCollector, DEFAULT_OUTPUT_CAP } from '../output.ts';
 import { buildJail } from './build.ts';
 import { createCgroup, SYSTEMD_ENV, systemdScopeArgs, type Cgroup } from './cgroup.ts';
 import { findBwrap, probeLimits, type LimitsMode } from './probe.ts';
+import { watchDisk } from './disk.ts';
 import { clearSetIdBits } from './setid.ts';
 import type { JailSpec } from './spec.ts';
 
@@ -25,6 +26,8 @@ export interface SpawnJailedOptions {
   signal?: AbortSignal;
   /** Captured stdout and stderr keep the first and last half of this many bytes each. */
   maxOutputBytes?: number;
+  /** How often the disk watch looks (limits.diskGrowthBytes); see disk.ts. */
+  diskCheckMs?: number;
 }
 
 export interface JailedResult {
@@ -36,6 +39,8 @@ export interface JailedResult {
   stderr: string;
   /** Set when the jail could not be started at all. */
   error?: string;
+  /** Set when the jail was killed for growing its writable paths past limits.diskGrowthBytes. */
+  diskExceeded?: { grownBytes: number; limitBytes: number };
 }
 
 export interface JailedProcess {
@@ -55,9 +60,12 @@ export interface JailedProcess {
 /**
  * Runs outside the jail, as the runner's code: joins the jail's cgroups (so that nothing it starts can fork outside
  * them), closes every descriptor the runner did not mean to pass (a non-CLOEXEC fd inherited by the runner would
- * otherwise reach the jail), then becomes bwrap. Arguments: <fds to keep> <n> <n cgroup.procs files> <command...>.
+ * otherwise reach the jail), then becomes bwrap. Arguments: <file-size limit in KiB | unlimited> <fds to keep> <n> <n cgroup.procs files> <command...>.
  */
 const WRAPPER =
+  // The file-size limit (bash counts in KiB; 'unlimited' when the spec sets none) for soft and hard alike. It can
+  // fail only by asking more than an existing hard limit, which then holds instead.
+  'ulimit -f "$1" 2>/dev/null; shift; ' +
   'keep=$1; n=$2; shift 2; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n-1)); done; ' +
   // No redirection on this loop: bash would save stderr in a high fd for it, which the loop would then close.
   'for fd in /proc/$$/fd/*; do fd=${fd##*/}; if [ "$fd" -ge "$keep" ] && [ -e "/proc/$$/fd/$fd" ]; then eval "exec $fd>&-"; fi; done; ' +
@@ -82,7 +90,8 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
   const writableRoots = [spec.workspace, ...spec.writable, ...spec.binds.filter((b) => !b.readOnly).map((b) => b.src)];
   const keepFds = Array.isArray(stdio) ? stdio.length : 3;
   const procsFiles = cgroup?.procsFiles ?? [];
-  const args = ['-c', WRAPPER, 'evolve-jail', String(keepFds), String(procsFiles.length), ...procsFiles, ...command];
+  const fileLimit = spec.limits.fileBytes === undefined ? 'unlimited' : String(Math.max(1, Math.floor(spec.limits.fileBytes / 1024)));
+  const args = ['-c', WRAPPER, 'evolve-jail', fileLimit, String(keepFds), String(procsFiles.length), ...procsFiles, ...command];
 
   const child = spawn('bash', args, {
     env,
@@ -98,6 +107,7 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
 
   let timedOut = false;
   let aborted = false;
+  let diskExceeded: JailedResult['diskExceeded'];
   let teardown: Promise<void> | null = null;
   let exited = false;
   const killAll = (): Promise<void> => {
@@ -125,6 +135,11 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
   };
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener('abort', onAbort, { once: true });
+  const limitBytes = spec.limits.diskGrowthBytes;
+  const disk = limitBytes === undefined ? null : watchDisk(writableRoots, limitBytes, (grownBytes) => {
+    diskExceeded = { grownBytes, limitBytes };
+    void killAll();
+  }, options.diskCheckMs);
 
   const done = new Promise<JailedResult>((resolve) => {
     let startError: string | undefined;
@@ -133,6 +148,7 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
       if (finished) return;
       finished = true;
       if (timer) clearTimeout(timer);
+      disk?.stop();
       options.signal?.removeEventListener('abort', onAbort);
       await killAll();
       await clearSetIdBits(writableRoots); // only now: nothing is left in the jail to set them again
@@ -146,6 +162,7 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
         stdout: stdout.text(),
         stderr: stderrText,
         ...(startError ? { error: startError } : joinFailed ? { error: 'could not join the jail cgroup' } : {}),
+        ...(diskExceeded ? { diskExceeded } : {}),
       });
     };
     child.on('error', (err) => {

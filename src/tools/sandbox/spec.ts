@@ -17,6 +17,10 @@ export interface JailLimits {
   pids: number;
   /** Most memory the jail may use (cgroup memory.limit_in_bytes). */
   memoryBytes: number;
+  /** The largest file the jail may write (RLIMIT_FSIZE); see disk.ts. Absent: no limit. */
+  fileBytes?: number;
+  /** How much its writable paths may grow on disk before the jail is killed; see disk.ts. Absent: not watched. */
+  diskGrowthBytes?: number;
 }
 
 export interface JailSpec {
@@ -41,7 +45,7 @@ export interface JailSpec {
 }
 
 /** Generous enough for a test runner with a worker per core (pids counts threads), tight enough to stop a fork bomb. */
-export const DEFAULT_LIMITS: JailLimits = { pids: 1024, memoryBytes: 4 * 1024 ** 3 };
+export const DEFAULT_LIMITS: JailLimits = { pids: 1024, memoryBytes: 4 * 1024 ** 3, fileBytes: 4 * 1024 ** 3, diskGrowthBytes: 8 * 1024 ** 3 };
 
 /**
  * What every jail hides unless the caller knows better: the user's home and root's, the usual credential files,
