@@ -1,10 +1,11 @@
 /**
- * Dependencies of a candidate that changed the lockfile: installed for it alone, in the sandbox with network but no
- * key, writing only its own dependency folder. Everyone else reuses their parent's folder by hardlink copy.
+ * Dependencies of a candidate that changed the lockfile: installed for it alone, in the sandbox (network only for
+ * npm's own fetching of allowed sources), no key, writing only its own dependency folder. Everyone else reuses their parent's folder by hardlink copy.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Git } from './git.ts';
+import { refuseLockfile, trustedOrigins } from './lockfile.ts';
 import { candidateEnv, type ProcessExit, type Sandbox } from './sandbox.ts';
 
 export const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json'];
@@ -14,12 +15,19 @@ export function lockfileChanged(changedPaths: readonly string[]): boolean {
 }
 
 /**
- * Runs `npm ci` for `commit` in `dir` (package.json and the lockfile only) and returns the installed node_modules,
- * or the failed process when the install did not succeed.
+ * Installs the dependencies of `commit` in `dir` (package.json and the lockfile only) and returns the installed
+ * node_modules, or why not. Two jails: `npm ci --ignore-scripts` with the host's network, where only npm itself runs
+ * and fetches only what the lockfile check allowed (lockfile.ts); then `npm rebuild`, which runs the dependencies'
+ * install scripts (native addons and the like), with no network at all. No code of the candidate's choosing ever
+ * runs with network.
  */
 export async function installDeps(
-  git: Git, sandbox: Sandbox, commit: string, dir: string, timeoutMs: number, signal?: AbortSignal,
-): Promise<{ nodeModules: string | null; exit: ProcessExit }> {
+  git: Git, sandbox: Sandbox, commit: string, parentCommit: string, dir: string, timeoutMs: number, signal?: AbortSignal,
+): Promise<{ nodeModules: string | null; exit: ProcessExit | null; refused?: string }> {
+  const trusted = trustedOrigins(await readLockfile(git, parentCommit));
+  const lockfile = await readLockfile(git, commit);
+  const refused = lockfile === null ? null : refuseLockfile(lockfile, trusted);
+  if (refused) return { nodeModules: null, exit: null, refused };
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   for (const file of ['package.json', ...LOCKFILES]) {
@@ -27,25 +35,41 @@ export async function installDeps(
     if (text !== null) await writeFile(path.join(dir, file), file === 'package.json' ? withoutScripts(text) : text);
   }
   await mkdir(`${dir}.home`, { recursive: true });
-  const exit = await sandbox.run({
-    command: ['npm', 'ci', '--no-audit', '--no-fund'],
+  const started = Date.now();
+  const step = (args: string[], network: 'host' | 'none') => sandbox.run({
+    command: ['npm', ...args, '--no-audit', '--no-fund'],
     workspace: dir,
     env: candidateEnv({}, `${dir}.home`),
     readOnly: [],
-    network: 'host',
-    timeoutMs,
+    network,
+    timeoutMs: Math.max(1_000, timeoutMs - (Date.now() - started)),
     signal,
   });
-  await rm(`${dir}.home`, { recursive: true, force: true });
-  const ok = exit.code === 0 && !exit.timedOut;
-  return { nodeModules: ok ? path.join(dir, 'node_modules') : null, exit };
+  try {
+    const fetched = await step(['ci', '--ignore-scripts'], 'host');
+    if (fetched.code !== 0 || fetched.timedOut) return { nodeModules: null, exit: fetched };
+    const built = await step(['rebuild'], 'none');
+    const ok = built.code === 0 && !built.timedOut;
+    const exit = { ...built, ms: fetched.ms + built.ms };
+    return { nodeModules: ok ? path.join(dir, 'node_modules') : null, exit };
+  } finally {
+    await rm(`${dir}.home`, { recursive: true, force: true });
+  }
+}
+
+async function readLockfile(git: Git, commit: string): Promise<string | null> {
+  for (const file of LOCKFILES) {
+    const text = await git.readFile(commit, file);
+    if (text !== null) return text;
+  }
+  return null;
 }
 
 /**
  * The candidate's package.json without its `scripts`: npm ci runs the root package's lifecycle scripts (preinstall,
  * install, postinstall, prepare), and this jail has the host's network — the candidate's own code must not run in it.
- * Building is the evaluation's job, with the frozen commands and no network. (Dependencies' install scripts still
- * run: they come from the lockfile's pinned, integrity-checked packages.)
+ * Building is the evaluation's job, with the frozen commands and no network. (The fetch already runs with
+ * --ignore-scripts; this keeps the candidate's scripts out of the offline rebuild too.)
  */
 export function withoutScripts(text: string): string {
   try {
