@@ -152,4 +152,10 @@ describe('systemdScopeArgs', () => {
     expect(args).toEqual(expect.arrayContaining(['TasksMax=64', 'MemoryMax=1024']));
     expect(args.slice(args.indexOf('--') + 1)).toEqual(['env', '-u', 'XDG_RUNTIME_DIR', '-u', 'DBUS_SESSION_BUS_ADDRESS']);
   });
+
+  it("uses the system manager's scope when asked (root on a cgroup v2 server without a user manager)", () => {
+    const args = systemdScopeArgs({ pids: 64, memoryBytes: 1024 }, 'system');
+    expect(args.slice(0, 3)).toEqual(['systemd-run', '--system', '--scope']);
+    expect(args).toEqual(expect.arrayContaining(['TasksMax=64', 'MemoryMax=1024']));
+  });
 });

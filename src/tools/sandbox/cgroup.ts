@@ -173,12 +173,13 @@ function tryRmdir(dir: string): boolean {
 export const SYSTEMD_ENV = ['XDG_RUNTIME_DIR', 'DBUS_SESSION_BUS_ADDRESS'] as const;
 
 /**
- * A systemd user scope with the limits, for desktops where cgroups are not ours to write. The scope's command is
- * `env -u ...` so that bwrap (and the jail's /proc/1/environ) never sees the session variables.
+ * A systemd scope with the limits, where cgroups are not ours to write (cgroup v2): the user's manager on a desktop,
+ * the system's for root on a server. The scope's command is `env -u ...` so that bwrap (and the jail's
+ * /proc/1/environ) never sees the session variables.
  */
-export function systemdScopeArgs(limits: JailLimits): string[] {
+export function systemdScopeArgs(limits: JailLimits, manager: 'user' | 'system' = 'user'): string[] {
   return [
-    'systemd-run', '--user', '--scope', '--quiet', '--collect',
+    'systemd-run', `--${manager}`, '--scope', '--quiet', '--collect',
     '-p', `TasksMax=${limits.pids}`, '-p', `MemoryMax=${limits.memoryBytes}`, '--',
     'env', ...SYSTEMD_ENV.flatMap((name) => ['-u', name]),
   ];

@@ -7,7 +7,8 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createCgroup } from './cgroup.ts';
 
-export type LimitsMode = 'cgroup' | 'systemd' | 'none';
+/** Our own cgroup v1 groups; a systemd scope of the user's manager, or of the system's (root without a user manager). */
+export type LimitsMode = 'cgroup' | 'systemd' | 'systemd-system' | 'none';
 
 export type SandboxProbe =
   | { ok: true; bwrap: string; version: string; limits: LimitsMode }
@@ -31,7 +32,7 @@ export function findBwrap(): string | null {
 
 let cachedLimits: LimitsMode | undefined;
 
-/** How limits will be enforced here: our own cgroups, a systemd user scope, or not at all (log it loudly). */
+/** How limits will be enforced here: our own cgroups, a systemd scope, or not at all (log it loudly). */
 export function probeLimits(): LimitsMode {
   if (cachedLimits) return cachedLimits;
   const group = createCgroup(`probe-${process.pid}`, { pids: 64, memoryBytes: 64 * 1024 * 1024 });
@@ -39,11 +40,14 @@ export function probeLimits(): LimitsMode {
     void group.destroy();
     cachedLimits = 'cgroup';
   } else {
-    const scope = spawnSync('systemd-run', ['--user', '--scope', '--quiet', '-p', 'TasksMax=64', '--', 'true'], {
+    const trial = (manager: '--user' | '--system') => spawnSync('systemd-run', [manager, '--scope', '--quiet', '-p', 'TasksMax=64', '--', 'true'], {
       stdio: 'ignore',
       timeout: 5_000,
-    });
-    cachedLimits = scope.status === 0 ? 'systemd' : 'none';
+    }).status === 0;
+    // cgroup v2 hosts: a desktop session has a user manager; root on a server usually only the system's.
+    if (trial('--user')) cachedLimits = 'systemd';
+    else if (process.getuid?.() === 0 && trial('--system')) cachedLimits = 'systemd-system';
+    else cachedLimits = 'none';
   }
   return cachedLimits;
 }

@@ -81,10 +81,13 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
   let command: string[] = [bwrap, ...jail.args];
   const env = { ...jail.env };
   if ((cgroup = createCgroup(id, spec.limits))) limits = 'cgroup';
-  else if (probeLimits() === 'systemd') {
-    limits = 'systemd';
-    command = [...systemdScopeArgs(spec.limits), ...command];
-    for (const name of SYSTEMD_ENV) if (process.env[name]) env[name] = process.env[name];
+  else {
+    const mode = probeLimits();
+    if (mode === 'systemd' || mode === 'systemd-system') {
+      limits = mode;
+      command = [...systemdScopeArgs(spec.limits, mode === 'systemd' ? 'user' : 'system'), ...command];
+      for (const name of SYSTEMD_ENV) if (process.env[name]) env[name] = process.env[name];
+    }
   }
   const stdio = options.stdio ?? ['ignore', 'pipe', 'pipe'];
   const writableRoots = [spec.workspace, ...spec.writable, ...spec.binds.filter((b) => !b.readOnly).map((b) => b.src)];
