@@ -4,13 +4,13 @@
  * the proxy socket bound in, the user's home and credentials hidden, no network unless installing.
  */
 import { UsageError } from '../errors.ts';
-import { DEFAULT_LIMITS, defaultHidden, jailEnv, probeSandbox, spawnJailed } from '../tools/sandbox/index.ts';
+import { DEFAULT_LIMITS, defaultHidden, jailEnv, probeSandbox, spawnJailed, type LimitsMode } from '../tools/sandbox/index.ts';
 import { readProgressLines, TailBuffer, type ProcessExit, type ProcessSpec, type Sandbox } from './sandbox.ts';
 
 export class JailSandbox implements Sandbox {
   readonly kind = 'bwrap' as const;
 
-  constructor(private readonly hidden: string[]) {}
+  constructor(private readonly hidden: string[], readonly limits: LimitsMode) {}
 
   async run(spec: ProcessSpec): Promise<ProcessExit> {
     const started = Date.now();
@@ -43,5 +43,5 @@ export class JailSandbox implements Sandbox {
 export async function createJailSandbox(target: string): Promise<Sandbox> {
   const probe = probeSandbox();
   if (!probe.ok) throw new UsageError(`cannot jail candidates: ${probe.reason}; ${probe.fix} (or pass --unsafe-no-sandbox)`);
-  return new JailSandbox(defaultHidden({ target }));
+  return new JailSandbox(defaultHidden({ target }), probe.limits);
 }

@@ -79,7 +79,7 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
   store.createRun({ id: runId, target, config: stored });
   if (o.standin) env.observer?.log?.(`MODEL: ${o.standin}`);
   env.observer?.log?.(`run ${runId}: ${config.population} × ${config.generations} candidates from ${head.slice(0, 10)} in ${target}; ` +
-    `budget $${config.budgetUsd} (candidate $${config.candidateBudgetUsd}); test: ${config.test.cmd}${config.build.cmd ? `; build: ${config.build.cmd}` : ''}; sandbox: ${sandbox.kind}`);
+    `budget $${config.budgetUsd} (candidate $${config.candidateBudgetUsd}); test: ${config.test.cmd}${config.build.cmd ? `; build: ${config.build.cmd}` : ''}; sandbox: ${sandbox.kind}${sandbox.kind === 'bwrap' ? ` (limits: ${sandbox.limits})` : ''}`);
   return startAndRun({ store, git, sandbox, runId, target, stored, env, apiKey: env.apiKey, verbose: o.verbose });
 }
 
@@ -156,7 +156,14 @@ async function openTarget(dir: string): Promise<{ git: Git; target: string; gitD
 }
 
 async function makeSandbox(unsafe: boolean, target: string, env: LaunchEnv): Promise<Sandbox> {
-  if (!unsafe) return createJailSandbox(target);
+  if (!unsafe) {
+    const jail = await createJailSandbox(target);
+    if (jail.limits === 'none') {
+      env.observer?.log?.('WARNING: limits: none — neither cgroups nor a systemd scope can be used here, so candidates run jailed but ' +
+        'WITHOUT process and memory limits (a fork bomb or a memory hog is not held); see "Limits and how they are enforced" in the README');
+    }
+    return jail;
+  }
   env.observer?.log?.('WARNING: --unsafe-no-sandbox: candidate code runs on this machine WITHOUT a jail, with your user\'s rights');
   return new UnsafeSandbox();
 }

@@ -68,6 +68,7 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
     population: config.population, generations: config.generations, strategy: config.strategy, survivors: config.survivors,
     concurrency: config.concurrency, model: config.model, budget_usd: config.budgetUsd, candidate_budget_usd: config.candidateBudgetUsd,
     build: config.build.cmd, test: config.test.cmd, head: plan.head, sandbox: deps.sandbox.kind,
+    sandbox_limits: deps.sandbox.limits,
   });
   try {
     const targetDeps = existsSync(path.join(plan.target, 'node_modules')) ? path.join(plan.target, 'node_modules') : null;

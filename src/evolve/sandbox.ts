@@ -37,6 +37,8 @@ export interface ProcessExit {
 
 export interface Sandbox {
   readonly kind: 'bwrap' | 'none';
+  /** How process and memory limits are enforced in the jail ('none': they are not; the runner says so loudly). */
+  readonly limits: 'cgroup' | 'systemd' | 'systemd-system' | 'none';
   run(spec: ProcessSpec): Promise<ProcessExit>;
 }
 
@@ -139,6 +141,7 @@ export function readProgressLines(stream: NodeJS.ReadableStream, onLine: (line: 
 /** Runs candidate code directly on the host: no jail, no isolation (`--unsafe-no-sandbox`). */
 export class UnsafeSandbox implements Sandbox {
   readonly kind = 'none' as const;
+  readonly limits = 'none' as const;
   run(spec: ProcessSpec): Promise<ProcessExit> {
     const [file, ...args] = spec.command;
     return runProcess(file, args, spec, spec.workspace, spec.env);

@@ -32,11 +32,15 @@ describe('evolve --population 3 --generations 2 (end to end)', () => {
       { ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: standin.url });
     expect(run.stderr).toContain('best:');
     expect(run.code, run.stderr).toBe(0);
+    // The start line says how the jail's limits are enforced (none would also be warned about, loudly).
+    if (!process.env.EVOLVE_TEST_UNSAFE) expect(run.stderr).toMatch(/sandbox: bwrap \(limits: (cgroup|systemd|systemd-system|none)\)/);
 
     const sql = new Database(db, { readonly: true });
     const rows = sql.prepare('SELECT * FROM candidates ORDER BY generation, id').all() as Row[];
     const runRow = sql.prepare('SELECT * FROM runs').get() as { id: string; status: string; config_json: string };
     expect(runRow.status).toBe('done');
+    const started = JSON.parse((sql.prepare("SELECT data_json FROM events WHERE kind = 'run_started'").get() as { data_json: string }).data_json);
+    expect(started.sandbox_limits).toMatch(/^(cgroup|systemd|systemd-system|none)$/);
     expect(JSON.parse(runRow.config_json).test).toEqual({ cmd: 'node run-tests.mjs', from: 'package.json' });
     expect(rows).toHaveLength(1 + 3 * 2);
     const seed = rows.find((r) => r.generation === 0)!;
