@@ -24,10 +24,12 @@ export function lockfileChanged(changedPaths: readonly string[]): boolean {
 export async function installDeps(
   git: Git, sandbox: Sandbox, commit: string, parentCommit: string, dir: string, timeoutMs: number, signal?: AbortSignal,
 ): Promise<{ nodeModules: string | null; exit: ProcessExit | null; refused?: string }> {
-  const trusted = trustedOrigins(await readLockfile(git, parentCommit));
-  const lockfile = await readLockfile(git, commit);
-  const refused = lockfile === null ? null : refuseLockfile(lockfile, trusted);
-  if (refused) return { nodeModules: null, exit: null, refused };
+  const trusted = trustedOrigins(...(await readLockfiles(git, parentCommit)).map((l) => l.text));
+  // npm ci reads npm-shrinkwrap.json before package-lock.json: both are written to the install folder, so both are checked.
+  for (const { file, text } of await readLockfiles(git, commit)) {
+    const refused = refuseLockfile(text, trusted);
+    if (refused) return { nodeModules: null, exit: null, refused: `${file}: ${refused}` };
+  }
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   for (const file of ['package.json', ...LOCKFILES]) {
@@ -57,12 +59,13 @@ export async function installDeps(
   }
 }
 
-async function readLockfile(git: Git, commit: string): Promise<string | null> {
+async function readLockfiles(git: Git, commit: string): Promise<{ file: string; text: string }[]> {
+  const found: { file: string; text: string }[] = [];
   for (const file of LOCKFILES) {
     const text = await git.readFile(commit, file);
-    if (text !== null) return text;
+    if (text !== null) found.push({ file, text });
   }
-  return null;
+  return found;
 }
 
 /**

@@ -4,44 +4,75 @@
  * the user's code out, and a git or ssh source runs git with the network. Only tarballs from registries the user's
  * own lockfile already trusts (the parent's; always npm's public registry) are allowed, over https; local links
  * (workspaces, `link: true`) need no network and pass.
+ *
+ * `resolved` is not the only source: npm fetches an entry without one as `<name>@<version>` (and one with it as
+ * `<name from its path>@<resolved>`), so a URL or git spec in the version, or a name carrying `@<spec>`, goes wherever
+ * it points. Such an entry must name a registry version (semver, or an `npm:` alias of one) and a plain package name.
  */
 import { z } from 'zod';
 
 export const DEFAULT_REGISTRY = 'https://registry.npmjs.org';
-const URLISH = /^(?:[a-z][a-z0-9+.-]*:\/\/|(?:git|github|gitlab|bitbucket|gist|file|link)[:+])/i;
 
-const Entry = z.looseObject({ resolved: z.string().optional(), link: z.boolean().optional() });
+const NAME = /^(?:@[a-z0-9~][\w.~-]*\/)?[a-z0-9~_.-][\w.~-]*$/i;
+const SEMVER = /^v?\d+\.\d+\.\d+(?:-[\w.-]+)?(?:\+[\w.-]+)?$/;
+
+/** A version npm fetches from the configured registry: an exact semver, or `npm:<name>@<semver>` (an alias). */
+function registryVersion(version: string): boolean {
+  const alias = /^npm:((?:@[^@/]+\/)?[^@]+)@(.+)$/.exec(version);
+  return alias ? NAME.test(alias[1]) && SEMVER.test(alias[2]) : SEMVER.test(version);
+}
+
+/** The package name npm derives from a `packages` key (`node_modules/@s/a/node_modules/b` → `b`). */
+function nameFromKey(key: string): string | null {
+  const at = key.lastIndexOf('node_modules/');
+  return at === -1 ? null : key.slice(at + 'node_modules/'.length);
+}
+
+const Entry = z.looseObject({ resolved: z.string().optional(), link: z.boolean().optional(), name: z.string().optional(), version: z.string().optional() });
 const Lockfile = z.looseObject({
-  packages: z.record(z.string(), Entry).optional(),
+  packages: z.record(z.string(), z.unknown()).optional(),
   dependencies: z.record(z.string(), z.unknown()).optional(),
 });
 
-/** Every `resolved` of a lockfile (v1 nested `dependencies`, v2/v3 `packages`), with the entry's name. */
-function sources(text: string): { name: string; resolved: string; link: boolean }[] | null {
+interface Source { name: string; resolved: string; link: boolean }
+
+/** The source an entry really fetches from when it is not a plain registry tarball, else its `resolved` (or none). */
+function sourceOf(name: string, names: (string | null | undefined)[], entry: z.infer<typeof Entry>): Source | null {
+  if (entry.link === true) return { name, resolved: entry.resolved ?? '', link: true };
+  const badName = names.find((n) => typeof n === 'string' && !NAME.test(n));
+  if (badName !== undefined) return { name, resolved: badName ?? '', link: false };
+  if (entry.resolved !== undefined) return { name, resolved: entry.resolved, link: false };
+  if (entry.version !== undefined && !registryVersion(entry.version)) return { name, resolved: entry.version, link: false };
+  return null;
+}
+
+/** Every source of a lockfile (v1 nested `dependencies`, v2/v3 `packages`), with the entry's name; null: not a lockfile. */
+function sources(text: string): Source[] | null {
   let parsed: z.infer<typeof Lockfile>;
   try {
     parsed = Lockfile.parse(JSON.parse(text));
   } catch {
     return null;
   }
-  const found: { name: string; resolved: string; link: boolean }[] = [];
-  for (const [name, entry] of Object.entries(parsed.packages ?? {})) {
-    if (entry.resolved !== undefined) found.push({ name: name || '(root)', resolved: entry.resolved, link: entry.link === true });
+  const found: Source[] = [];
+  for (const [key, raw] of Object.entries(parsed.packages ?? {})) {
+    if (key === '') continue; // the root: the candidate's own package.json, fetched from nowhere
+    const entry = Entry.safeParse(raw);
+    if (!entry.success) return null;
+    const source = sourceOf(key, [nameFromKey(key), entry.data.name], entry.data);
+    if (source) found.push(source);
   }
-  const walk = (deps: Record<string, unknown> | undefined) => {
+  const walk = (deps: Record<string, unknown> | undefined): boolean => {
     for (const [name, raw] of Object.entries(deps ?? {})) {
-      const entry = z.looseObject({
-        resolved: z.string().optional(), version: z.string().optional(), dependencies: z.record(z.string(), z.unknown()).optional(),
-      }).safeParse(raw);
-      if (!entry.success) continue;
-      // A v1 git or URL dependency may name its source in `version` alone.
-      const source = entry.data.resolved ?? (entry.data.version && URLISH.test(entry.data.version) ? entry.data.version : undefined);
-      if (source !== undefined) found.push({ name, resolved: source, link: false });
-      walk(entry.data.dependencies);
+      const entry = Entry.extend({ dependencies: z.record(z.string(), z.unknown()).optional() }).safeParse(raw);
+      if (!entry.success) return false;
+      const source = sourceOf(name, [name], { ...entry.data, link: undefined });
+      if (source) found.push(source);
+      if (!walk(entry.data.dependencies)) return false;
     }
+    return true;
   };
-  walk(parsed.dependencies);
-  return found;
+  return walk(parsed.dependencies) ? found : null;
 }
 
 /** The origin of an http(s) URL; null for anything else (git, ssh, file, a path). */
@@ -55,9 +86,9 @@ function originOf(url: string): string | null {
 }
 
 /** The registries a lockfile fetches from (http(s) origins): what the user already trusts. */
-export function trustedOrigins(parentLockfile: string | null): Set<string> {
+export function trustedOrigins(...parentLockfiles: (string | null)[]): Set<string> {
   const origins = new Set([DEFAULT_REGISTRY]);
-  for (const s of (parentLockfile && sources(parentLockfile)) || []) {
+  for (const s of parentLockfiles.flatMap((text) => (text && sources(text)) || [])) {
     const origin = originOf(s.resolved);
     if (origin) origins.add(origin);
   }

