@@ -107,6 +107,22 @@ describe.skipIf(sandboxMissing)('hostile: processes and limits', () => {
     expect(existsSync(path.join(world.workspace, 'sparse.bin')) ? statSync(path.join(world.workspace, 'sparse.bin')).size : 0).toBe(0);
   });
 
+  // fallocate --keep-size allocates blocks without changing the size, so RLIMIT_FSIZE never sees it: one call filled
+  // the whole disk in milliseconds, long before the watch below looked (and io_uring can do the same allocation).
+  it('no file can reserve disk blocks past the file-size limit: fallocate and io_uring are refused', async () => {
+    const mib = 1024 * 1024;
+    const r = await jailed(world, 'touch keep.bin; fallocate -n -l 64M keep.bin; echo "keep=$?"; fallocate -l 64M grow.bin; echo "grow=$?"; ' +
+      'du -B1 keep.bin | cut -f1; python3 -c "import ctypes,sys; sys.exit(0 if ctypes.CDLL(None).syscall(425, 4, bytes(120)) < 0 else 1)" 2>/dev/null; echo "uring=$?"', {
+      spec: { limits: { pids: 64, memoryBytes: 256 * mib, fileBytes: 2 * mib } },
+    });
+    expect(r.stdout).toMatch(/keep=[1-9]/);
+    expect(r.stdout).toMatch(/grow=[1-9]/);
+    expect(Number(r.stdout.match(/^(\d+)$/m)?.[1])).toBeLessThanOrEqual(2 * mib);
+    if (existsSync('/usr/bin/python3')) expect(r.stdout).toMatch(/uring=0/); // io_uring_setup failed in the jail
+    rmSync(path.join(world.workspace, 'keep.bin'), { force: true });
+    rmSync(path.join(world.workspace, 'grow.bin'), { force: true });
+  });
+
   it('a jail that keeps filling the disk is killed once its writable paths grow past the cap', async () => {
     const mib = 1024 * 1024;
     const started = Date.now();

@@ -14,6 +14,7 @@ import { buildJail } from './build.ts';
 import { createCgroup, SYSTEMD_ENV, systemdScopeArgs, type Cgroup } from './cgroup.ts';
 import { findBwrap, probeLimits, type LimitsMode } from './probe.ts';
 import { watchDisk } from './disk.ts';
+import { seccompProgram } from './seccomp.ts';
 import { clearSetIdBits } from './setid.ts';
 import type { JailSpec } from './spec.ts';
 
@@ -60,7 +61,9 @@ export interface JailedProcess {
 /**
  * Runs outside the jail, as the runner's code: joins the jail's cgroups (so that nothing it starts can fork outside
  * them), closes every descriptor the runner did not mean to pass (a non-CLOEXEC fd inherited by the runner would
- * otherwise reach the jail), then becomes bwrap. Arguments: <file-size limit in KiB | unlimited> <fds to keep> <n> <n cgroup.procs files> <command...>.
+ * otherwise reach the jail), then becomes bwrap. Arguments: <file-size limit in KiB | unlimited> <fds to keep> <n>
+ * <n cgroup.procs files> <command...>. The last fd kept is the seccomp filter's pipe, when there is one: bwrap reads
+ * (and closes) it before the jail starts.
  */
 const WRAPPER =
   // The file-size limit (bash counts in KiB; 'unlimited' when the spec sets none) for soft and hard alike. It can
@@ -78,7 +81,11 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
 
   let cgroup: Cgroup | null = null;
   let limits: LimitsMode = 'none';
-  let command: string[] = [bwrap, ...jail.args];
+  const stdio: StdioOptions = options.stdio ?? ['ignore', 'pipe', 'pipe'];
+  const keepFds = Array.isArray(stdio) ? stdio.length : 3;
+  const filter = Array.isArray(stdio) ? seccompProgram() : null;
+  // The filter travels on one more pipe, right after the fds the caller asked for (see WRAPPER).
+  let command: string[] = [bwrap, ...(filter ? ['--seccomp', String(keepFds)] : []), ...jail.args];
   const env = { ...jail.env };
   if ((cgroup = createCgroup(id, spec.limits))) limits = 'cgroup';
   else {
@@ -89,19 +96,22 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
       for (const name of SYSTEMD_ENV) if (process.env[name]) env[name] = process.env[name];
     }
   }
-  const stdio = options.stdio ?? ['ignore', 'pipe', 'pipe'];
   const writableRoots = [spec.workspace, ...spec.writable, ...spec.binds.filter((b) => !b.readOnly).map((b) => b.src)];
-  const keepFds = Array.isArray(stdio) ? stdio.length : 3;
   const procsFiles = cgroup?.procsFiles ?? [];
   const fileLimit = spec.limits.fileBytes === undefined ? 'unlimited' : String(Math.max(1, Math.floor(spec.limits.fileBytes / 1024)));
-  const args = ['-c', WRAPPER, 'evolve-jail', fileLimit, String(keepFds), String(procsFiles.length), ...procsFiles, ...command];
+  const args = ['-c', WRAPPER, 'evolve-jail', fileLimit, String(keepFds + (filter ? 1 : 0)), String(procsFiles.length), ...procsFiles, ...command];
 
   const child = spawn('bash', args, {
     env,
     cwd: '/', // the runner's own working directory is none of the jail's business (sh would export it as PWD)
-    stdio,
+    stdio: filter && Array.isArray(stdio) ? [...stdio, 'pipe'] : stdio,
     detached: true,
   });
+  if (filter) {
+    const pipe = child.stdio[keepFds] as NodeJS.WritableStream | null;
+    pipe?.on('error', () => {}); // bwrap failed before reading it: its exit says so
+    pipe?.end(filter);
+  }
   const cap = options.maxOutputBytes ?? DEFAULT_OUTPUT_CAP;
   const stdout = new HeadTailCollector(cap);
   const stderr = new HeadTailCollector(cap);
