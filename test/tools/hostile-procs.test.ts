@@ -138,6 +138,20 @@ describe.skipIf(sandboxMissing)('hostile: processes and limits', () => {
     rmSync(path.join(world.workspace, 'fill'), { recursive: true, force: true });
   });
 
+  // Empty files take no blocks, so the byte cap never saw them, but each takes an inode: a jail creating them in a
+  // loop exhausts the host file system's inodes (no file can be created anywhere on it) within minutes.
+  it('a jail that keeps creating empty files is killed once its writable paths gain more files than the cap', async () => {
+    const mib = 1024 * 1024;
+    const r = await jailed(world, 'mkdir -p many; i=0; while true; do : > many/$i; i=$((i+1)); done', {
+      timeoutMs: 30_000, diskCheckMs: 100,
+      spec: { limits: { pids: 64, memoryBytes: 256 * mib, diskGrowthBytes: 1024 * mib, diskGrowthFiles: 2_000 } },
+    });
+    rmSync(path.join(world.workspace, 'many'), { recursive: true, force: true });
+    expect(r.timedOut).toBe(false);
+    expect(r.diskExceeded?.limitFiles).toBe(2_000);
+    expect(r.diskExceeded!.grownFiles).toBeGreaterThan(2_000);
+  });
+
   it('kill() removes the running tree, escaped sessions included', async () => {
     const jail = spawnJailed(specFor(world, ['bash', '-c', `setsid sleep ${tag(5)} & sleep ${tag(6)}`]));
     await waitFor(() => hostProcesses(`sleep ${tag(5)}`).length > 0 && hostProcesses(`sleep ${tag(6)}`).length > 0);

@@ -3,43 +3,60 @@
  *  - a file-size limit (RLIMIT_FSIZE, set by the wrapper before bwrap starts; it binds root too, and the jail, with
  *    every capability dropped, cannot raise it): one write past it fails with EFBIG;
  *  - a watch on what the jail's writable paths take on disk (allocated blocks, as `du` counts them: a sparse file
- *    costs what it really uses): when they have grown by more than the cap since the jail started, it is killed.
+ *    costs what it really uses) and the inodes they hold: when either has grown by more than its cap since the jail
+ *    started, it is killed.
  */
 import { spawn } from 'node:child_process';
 
 /** How often the watch measures. At a disk's full speed a jail can write a few GB between two looks. */
 export const DISK_CHECK_MS = 2_000;
 
-/** Bytes allocated on disk under the paths (hardlinks counted once), or null when `du` cannot say. */
-export function diskUsage(paths: string[]): Promise<number | null> {
+/** What the paths take: bytes allocated on disk and inodes (hardlinks counted once); a field is null when `du` cannot say. */
+export interface DiskUse { bytes: number | null; files: number | null }
+
+function du(paths: string[], unit: string[]): Promise<number | null> {
   return new Promise((resolve) => {
-    const du = spawn('du', ['-s', '-x', '-B1', '-c', '--', ...paths], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn('du', ['-s', '-x', ...unit, '-c', '--', ...paths], { stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
-    du.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    du.on('error', () => resolve(null));
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', () => resolve(null));
     // du exits 1 when a file vanished while it walked; the total it printed still counts what was there.
-    du.on('close', () => {
+    child.on('close', () => {
       const total = /^(\d+)\s+total$/m.exec(out);
       resolve(total ? Number(total[1]) : null);
     });
   });
 }
 
+/**
+ * Both measures. Inodes count because an empty file takes no block but does take one of the file system's fixed
+ * number of inodes: a jail creating them in a loop would leave the host unable to create any file.
+ */
+async function diskUse(paths: string[]): Promise<DiskUse> {
+  const [bytes, files] = await Promise.all([du(paths, ['-B1']), du(paths, ['--inodes'])]);
+  return { bytes, files };
+}
+
 export interface DiskWatch {
   stop(): void;
 }
 
-/** Calls `onExceeded` once, when the paths have grown by more than `maxGrowthBytes` since the watch began. */
-export function watchDisk(paths: string[], maxGrowthBytes: number, onExceeded: (grownBytes: number) => void, intervalMs = DISK_CHECK_MS): DiskWatch {
+export interface DiskCaps { bytes?: number; files?: number }
+export interface DiskGrowth { grownBytes: number; grownFiles: number }
+
+/** Calls `onExceeded` once, when the paths have grown by more than a cap (bytes or files) since the watch began. */
+export function watchDisk(paths: string[], caps: DiskCaps, onExceeded: (grown: DiskGrowth) => void, intervalMs = DISK_CHECK_MS): DiskWatch {
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
-  const baseline = diskUsage(paths);
+  const baseline = diskUse(paths);
+  const grew = (start: number | null, now: number | null) => (start !== null && now !== null ? now - start : 0);
   const look = async () => {
-    const [start, now] = [await baseline, await diskUsage(paths)];
+    const [start, now] = [await baseline, await diskUse(paths)];
     if (stopped) return;
-    if (start !== null && now !== null && now - start > maxGrowthBytes) {
+    const grown = { grownBytes: grew(start.bytes, now.bytes), grownFiles: grew(start.files, now.files) };
+    if ((caps.bytes !== undefined && grown.grownBytes > caps.bytes) || (caps.files !== undefined && grown.grownFiles > caps.files)) {
       stopped = true;
-      onExceeded(now - start);
+      onExceeded(grown);
       return;
     }
     timer = setTimeout(() => void look(), intervalMs);

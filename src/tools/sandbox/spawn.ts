@@ -27,7 +27,7 @@ export interface SpawnJailedOptions {
   signal?: AbortSignal;
   /** Captured stdout and stderr keep the first and last half of this many bytes each. */
   maxOutputBytes?: number;
-  /** How often the disk watch looks (limits.diskGrowthBytes); see disk.ts. */
+  /** How often the disk watch looks (limits.diskGrowthBytes, diskGrowthFiles); see disk.ts. */
   diskCheckMs?: number;
 }
 
@@ -40,8 +40,8 @@ export interface JailedResult {
   stderr: string;
   /** Set when the jail could not be started at all. */
   error?: string;
-  /** Set when the jail was killed for growing its writable paths past limits.diskGrowthBytes. */
-  diskExceeded?: { grownBytes: number; limitBytes: number };
+  /** Set when the jail was killed for growing its writable paths past limits.diskGrowthBytes or diskGrowthFiles. */
+  diskExceeded?: { grownBytes: number; limitBytes?: number; grownFiles: number; limitFiles?: number };
 }
 
 export interface JailedProcess {
@@ -148,9 +148,9 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
   };
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener('abort', onAbort, { once: true });
-  const limitBytes = spec.limits.diskGrowthBytes;
-  const disk = limitBytes === undefined ? null : watchDisk(writableRoots, limitBytes, (grownBytes) => {
-    diskExceeded = { grownBytes, limitBytes };
+  const { diskGrowthBytes: limitBytes, diskGrowthFiles: limitFiles } = spec.limits;
+  const disk = limitBytes === undefined && limitFiles === undefined ? null : watchDisk(writableRoots, { bytes: limitBytes, files: limitFiles }, (grown) => {
+    diskExceeded = { ...grown, limitBytes, limitFiles };
     void killAll();
   }, options.diskCheckMs);
 
