@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { lstat, mkdir, readdir, rm, rmdir } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Git } from './git.ts';
 
@@ -74,8 +74,13 @@ export class Workspaces {
     await rmdir(path.dirname(this.root)).catch(() => {}); // only when no other run is using it
   }
 
+  /**
+   * The run's directory, closed to other users (0700, whatever the umask or an earlier run left): root in a jail may
+   * mark a file set-user-ID, and the bits are cleared only when the jail ends (src/tools/sandbox/setid.ts).
+   */
   async ensureRoot(): Promise<void> {
-    await mkdir(this.root, { recursive: true });
+    await mkdir(this.root, { recursive: true, mode: 0o700 });
+    await chmod(this.root, 0o700);
   }
 }
 
