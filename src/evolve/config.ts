@@ -8,9 +8,13 @@ import { DEFAULT_WEIGHTS, type ScoreWeights } from './score.ts';
 import type { Strategy } from './select.ts';
 
 /** Protected by default: the runner's own state, the config file and CI definitions (a candidate must not edit its judge). */
+/** The judge's files, and every common CI system's: with --push a branch runs its CI files with the repo's secrets. */
 export const DEFAULT_PROTECTED = [
   '.evolve/', 'evolve.config.json', '.github/', '.ci/', '.gitlab-ci.yml', '.circleci/', '.travis.yml',
   'azure-pipelines.yml', 'Jenkinsfile', '.buildkite/',
+  '.gitlab/', '.gitea/', '.forgejo/', 'bitbucket-pipelines.yml', '.drone.yml', '.woodpecker.yml', '.woodpecker/',
+  'appveyor.yml', '.appveyor.yml', '.cirrus.yml', '.semaphore/', '.azure-pipelines/', 'cloudbuild.yaml', 'buildspec.yml',
+  '.tekton/',
 ];
 
 export interface RunOptions {

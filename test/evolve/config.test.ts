@@ -43,4 +43,12 @@ describe('isProtected', () => {
     ['.gitlab-ci.yml', true], ['src/.github/x', false], ['docs/evolve.config.json', false], ['src/index.ts', false],
     ['.githubx/file', false],
   ])('%s → %s', (file, expected) => expect(isProtected(file, DEFAULT_PROTECTED)).toBe(expected));
+
+  // With --push, a pushed branch runs whatever CI file it carries, with the repository's secrets and network: every
+  // common CI system's file is the judge's, not the candidate's.
+  it.each([
+    '.gitea/workflows/ci.yml', '.forgejo/workflows/ci.yml', 'bitbucket-pipelines.yml', '.drone.yml', '.woodpecker.yml',
+    '.woodpecker/build.yml', 'appveyor.yml', '.appveyor.yml', '.cirrus.yml', '.semaphore/semaphore.yml', '.gitlab/ci/build.yml',
+    '.azure-pipelines/ci.yml', 'cloudbuild.yaml', 'buildspec.yml', '.tekton/run.yaml',
+  ])('%s is protected', (file) => expect(isProtected(file, DEFAULT_PROTECTED)).toBe(true));
 });
