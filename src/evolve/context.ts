@@ -61,13 +61,19 @@ export function siblingLessons(siblings: readonly FailedSibling[], now: Date): C
 }
 
 /**
- * The file's text, or null when it is missing or anything but a regular file. The runner reads it outside the jail
- * with its own rights: a candidate's symlink (say to a credentials file the jail hides) must not be followed.
+ * The most the runner reads of the file. It parses it on the event loop that also serves the candidates' model calls,
+ * and every descendant inherits it: a bigger file is treated as unreadable (and replaced by the runner's own).
+ */
+export const MAX_CONTEXT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The file's text, or null when it is missing, too big or anything but a regular file. The runner reads it outside
+ * the jail with its own rights: a candidate's symlink (say to a credentials file the jail hides) must not be followed.
  */
 async function readContextFile(workspace: string): Promise<string | null> {
   const file = path.join(workspace, CONTEXT_FILE);
   const st = await lstat(file).catch(() => null);
-  if (!st?.isFile()) return null;
+  if (!st?.isFile() || st.size > MAX_CONTEXT_BYTES) return null;
   return readFile(file, 'utf8').catch(() => null);
 }
 

@@ -37,4 +37,17 @@ describe('agent_context.json, as the runner touches it', () => {
       expect(read(dir).history).toEqual([entry('old'), expect.objectContaining({ action: 'try', result: 'failure', details: 'agent: exited with 3', recordedBy: 'runner' })]);
     }
   });
+
+  // The runner parses this file on the event loop that also serves every candidate's model calls, and a child
+  // inherits it: a candidate leaving 50 MB of "memory" stalled the proxy for each of its descendants.
+  it('treats a context file past its size cap as unreadable, and writes back a small one', async () => {
+    const dir = tempDir();
+    const before = { goalState: 'g', history: [entry('parent')] };
+    const huge = { goalState: 'g', history: [entry('parent'), ...Array.from({ length: 60_000 }, (_, i) => entry(`padding ${i} ${'x'.repeat(100)}`))] };
+    writeFileSync(path.join(dir, 'agent_context.json'), JSON.stringify(huge));
+    expect(await ensureAttemptRecorded(dir, before, { success: true, goal: 'grow', details: '' }, now)).toBe(true);
+    expect(read(dir).history).toHaveLength(2);
+    writeFileSync(path.join(dir, 'agent_context.json'), JSON.stringify(huge));
+    expect((await seedChildContext(dir, 'seed goal', [])).history).toHaveLength(0);
+  });
 });
