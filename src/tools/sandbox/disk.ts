@@ -4,9 +4,13 @@
  *    every capability dropped, cannot raise it): one write past it fails with EFBIG;
  *  - a watch on what the jail's writable paths take on disk (allocated blocks, as `du` counts them: a sparse file
  *    costs what it really uses) and the inodes they hold: when either has grown by more than its cap since the jail
- *    started, it is killed.
+ *    started, it is killed;
+ *  - and, whatever `du` could or could not read (a non-root runner cannot read into a directory the jail made
+ *    `chmod 000`), the free space of the file system the workspace is on: when it falls below a floor, the jail is
+ *    killed, so a run left alone never fills the user's disk.
  */
 import { spawn } from 'node:child_process';
+import { statfs } from 'node:fs/promises';
 
 /** How often the watch measures. At a disk's full speed a jail can write a few GB between two looks. */
 export const DISK_CHECK_MS = 2_000;
@@ -41,20 +45,40 @@ export interface DiskWatch {
   stop(): void;
 }
 
-export interface DiskCaps { bytes?: number; files?: number }
-export interface DiskGrowth { grownBytes: number; grownFiles: number }
+export interface DiskCaps {
+  bytes?: number;
+  files?: number;
+  /** Kill when the file system of the first path has less than this free (at most half of what was free at start). */
+  minFreeBytes?: number;
+}
+export interface DiskGrowth { grownBytes: number; grownFiles: number; freeBytes?: number; minFreeBytes?: number }
+
+/** Bytes an unprivileged user may still write on the file system holding `path`, or null when it cannot be asked. */
+async function freeBytes(path: string): Promise<number | null> {
+  try {
+    const s = await statfs(path);
+    return s.bavail * s.bsize;
+  } catch {
+    return null;
+  }
+}
 
 /** Calls `onExceeded` once, when the paths have grown by more than a cap (bytes or files) since the watch began. */
 export function watchDisk(paths: string[], caps: DiskCaps, onExceeded: (grown: DiskGrowth) => void, intervalMs = DISK_CHECK_MS): DiskWatch {
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   const baseline = diskUse(paths);
+  // A disk that is nearly full already is not the jail's doing: the floor is at most half of what was free at start.
+  const floor = caps.minFreeBytes === undefined || paths.length === 0 ? Promise.resolve(null)
+    : freeBytes(paths[0]).then((free) => (free === null ? null : Math.min(caps.minFreeBytes!, free / 2)));
   const grew = (start: number | null, now: number | null) => (start !== null && now !== null ? now - start : 0);
   const look = async () => {
-    const [start, now] = [await baseline, await diskUse(paths)];
+    const [start, now, minFree, free] = [await baseline, await diskUse(paths), await floor, paths.length ? await freeBytes(paths[0]) : null];
     if (stopped) return;
-    const grown = { grownBytes: grew(start.bytes, now.bytes), grownFiles: grew(start.files, now.files) };
-    if ((caps.bytes !== undefined && grown.grownBytes > caps.bytes) || (caps.files !== undefined && grown.grownFiles > caps.files)) {
+    const grown: DiskGrowth = { grownBytes: grew(start.bytes, now.bytes), grownFiles: grew(start.files, now.files) };
+    const tooFull = minFree !== null && free !== null && free < minFree;
+    if (tooFull) Object.assign(grown, { freeBytes: free, minFreeBytes: Math.round(minFree) });
+    if (tooFull || (caps.bytes !== undefined && grown.grownBytes > caps.bytes) || (caps.files !== undefined && grown.grownFiles > caps.files)) {
       stopped = true;
       onExceeded(grown);
       return;

@@ -41,7 +41,7 @@ export interface JailedResult {
   /** Set when the jail could not be started at all. */
   error?: string;
   /** Set when the jail was killed for growing its writable paths past limits.diskGrowthBytes or diskGrowthFiles. */
-  diskExceeded?: { grownBytes: number; limitBytes?: number; grownFiles: number; limitFiles?: number };
+  diskExceeded?: { grownBytes: number; limitBytes?: number; grownFiles: number; limitFiles?: number; freeBytes?: number; minFreeBytes?: number };
 }
 
 export interface JailedProcess {
@@ -148,8 +148,9 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
   };
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener('abort', onAbort, { once: true });
-  const { diskGrowthBytes: limitBytes, diskGrowthFiles: limitFiles } = spec.limits;
-  const disk = limitBytes === undefined && limitFiles === undefined ? null : watchDisk(writableRoots, { bytes: limitBytes, files: limitFiles }, (grown) => {
+  const { diskGrowthBytes: limitBytes, diskGrowthFiles: limitFiles, minFreeBytes } = spec.limits;
+  const watched = limitBytes !== undefined || limitFiles !== undefined || minFreeBytes !== undefined;
+  const disk = !watched ? null : watchDisk(writableRoots, { bytes: limitBytes, files: limitFiles, minFreeBytes }, (grown) => {
     diskExceeded = { ...grown, limitBytes, limitFiles };
     void killAll();
   }, options.diskCheckMs);

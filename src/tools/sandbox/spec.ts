@@ -23,6 +23,8 @@ export interface JailLimits {
   diskGrowthBytes?: number;
   /** How many files (inodes) its writable paths may gain before the jail is killed; see disk.ts. Absent: not watched. */
   diskGrowthFiles?: number;
+  /** Kill the jail when its workspace's file system has less free than this (at most half the free space at start). */
+  minFreeBytes?: number;
 }
 
 export interface JailSpec {
@@ -47,7 +49,7 @@ export interface JailSpec {
 }
 
 /** Generous enough for a test runner with a worker per core (pids counts threads), tight enough to stop a fork bomb. */
-export const DEFAULT_LIMITS: JailLimits = { pids: 1024, memoryBytes: 4 * 1024 ** 3, fileBytes: 4 * 1024 ** 3, diskGrowthBytes: 8 * 1024 ** 3, diskGrowthFiles: 1_000_000 };
+export const DEFAULT_LIMITS: JailLimits = { pids: 1024, memoryBytes: 4 * 1024 ** 3, fileBytes: 4 * 1024 ** 3, diskGrowthBytes: 8 * 1024 ** 3, diskGrowthFiles: 1_000_000, minFreeBytes: 1024 ** 3 };
 
 /**
  * What every jail hides unless the caller knows better: the user's home and root's, the usual credential files,
