@@ -58,6 +58,23 @@ export const RunFlags = z.object({
 }).strict();
 export type RunFlags = z.infer<typeof RunFlags>;
 
+// What --resume keeps from the run's start (runs.config_json): a flag for one of these could only be ignored.
+const FROZEN_ON_RESUME: Record<string, string> = {
+  population: '--population', generations: '--generations', survivors: '--survivors', concurrency: '--concurrency',
+  strategy: '--strategy', model: '--model', maxTurns: '--max-turns', candidateTimeout: '--candidate-timeout',
+  build: '--build', test: '--test', push: '--push', seedGoal: '--seed-goal', workdir: '--workdir',
+  unsafeNoSandbox: '--unsafe-no-sandbox',
+};
+
+/** Refuses, with --resume, a command-line flag of the frozen configuration (the config file is the run's, so not it). */
+export function refuseFrozenFlags(flags: Record<string, unknown>): void {
+  if (flags.resume === undefined || flags.resume === false) return;
+  const name = Object.keys(flags).map((k) => FROZEN_ON_RESUME[k]).find(Boolean);
+  if (name) {
+    throw new UsageError(`${name} cannot change when resuming: a run keeps the configuration it started with (only --budget-usd and --candidate-budget-usd may be raised)`);
+  }
+}
+
 /** Reads the config file: `--config <file>` (must exist) or `<target>/evolve.config.json` (optional). */
 export function readConfigFile(configPath: string | undefined, target: string): Record<string, unknown> {
   const file = configPath ?? path.join(target, 'evolve.config.json');
