@@ -27,8 +27,8 @@ export interface TuiHandle {
   waitUntilExit(): Promise<void>;
   /** Leaves the view, e.g. when the run has finished; the last frame stays on the screen. */
   unmount(): void;
-  /** Shows a line of the runner's own progress with the log above the live area. */
-  note(line: string): void;
+  /** Shows a line of the runner's own progress with the log above the live area (`at`: when it was said, default now). */
+  note(line: string, at?: Date): void;
   /** The run shown. */
   readonly runId: string;
 }
@@ -58,5 +58,5 @@ export function startTui(opts: StartTuiOptions): TuiHandle {
   );
   leave = () => instance.unmount();
   const done = instance.waitUntilExit().then(() => undefined, () => undefined).finally(() => source.close());
-  return { runId, waitUntilExit: () => done, unmount: () => instance.unmount(), note: (line) => feed.push(line) };
+  return { runId, waitUntilExit: () => done, unmount: () => instance.unmount(), note: (line, at) => feed.push(line, 'info', at) };
 }

@@ -1,16 +1,20 @@
 import Database from 'better-sqlite3';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { liveRunView, type WatchIo } from '../../src/cli/watch.ts';
 import { App } from '../../src/tui/App.tsx';
 import { LogFeed } from '../../src/tui/feed.ts';
 import { openSource } from '../../src/tui/source.ts';
-import { fixtureDb, waitFor } from '../tui/helpers.ts';
+import { FakeStdin, FakeStdout, fixtureDb, waitFor } from '../tui/helpers.ts';
 
 // During `evolve run` the runner records a generation's `selected` events and then says it forks the next one
 // from those survivors. The live view showed the runner's line at once and the selections only at its next poll,
 // so the log read "generation 4/5: 3 children of d3e4f5a6" before "generation 3: selected d3e4f5a6".
 const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).reverse().forEach((f) => f()));
+afterEach(() => {
+  cleanups.splice(0).reverse().forEach((f) => f());
+  vi.useRealTimers();
+});
 
 describe('the live log above the view', () => {
   it('keeps the runner\'s lines and the recorded events in the order they happened', async () => {
@@ -34,5 +38,22 @@ describe('the live log above the view', () => {
     await waitFor(() => frame().includes('3 children of') && frame().includes('generation 3: selected'), 'both log lines');
     const text = frame();
     expect(text.indexOf('generation 3: selected d3e4f5a6')).toBeLessThan(text.indexOf('generation 4/5: 3 children of'));
+  });
+
+  it('stamps a runner line said while the view was still loading with the time it was said', async () => {
+    // The view loads Ink lazily; lines said meanwhile were stamped when replayed, seconds late on a busy machine,
+    // and then sorted after the events that followed them.
+    const db = fixtureDb();
+    cleanups.push(db.cleanup);
+    const stdout = new FakeStdout();
+    const observer = liveRunView({ db: db.path }, { stdout, stderr: new FakeStdout(), stdin: new FakeStdin() } as unknown as WatchIo);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-25T20:10:00Z'));
+    observer.log?.(`run ${db.runId}: 3 × 3 candidates from 9f1c2e7 in /home/dev/evolve`);
+    vi.setSystemTime(new Date('2026-11-25T20:10:30Z'));
+    await waitFor(() => stdout.output.includes('3 × 3 candidates'), 'the runner line');
+    expect(stdout.output).toContain(`20:10:00  run ${db.runId}: 3 × 3`);
+    observer.runFinished?.({ runId: db.runId, status: 'done', stopReason: null, candidates: 0, passed: 0, best: null,
+      lineage: [], inputTokens: 0, cacheReadTokens: 0, outputTokens: 0, costUsd: 0 });
   });
 });
