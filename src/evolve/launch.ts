@@ -70,7 +70,13 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
     throw new UsageError(`--workdir ${o.workdir} is inside the working tree of ${target}: choose a directory outside it (default: ${path.join(gitDir, 'evolve')})`);
   }
   const sandbox = await makeSandbox(o.unsafeNoSandbox, target, env);
-  for (const line of estimateLines(o.db, config, prices)) env.observer?.log?.(line);
+  // A stand-in run (the demo) costs nothing: a guess at a real model's spend, and advice to raise a budget the demo
+  // does not take, would only mislead.
+  const estimate = o.standin
+    ? [`${config.population * config.generations} candidates (${config.population} × ${config.generations} generations); the stand-in model costs nothing: ` +
+      `its calls are priced as if it were ${config.model}, under a $${config.budgetUsd} cap`]
+    : estimateLines(o.db, config, prices);
+  for (const line of estimate) env.observer?.log?.(line);
 
   // Everything validated: from here on things are created.
   const store = openStore(o.db);
