@@ -87,10 +87,9 @@ export function liveRunView(opts: { db: string }, io: WatchIo = process): RunObs
       if (state !== 'starting') return;
       view = startTui({
         dbPath: resolve(opts.db), runId, onStopRequest: () => process.kill(process.pid, 'SIGINT'),
-        stdout: io.stdout.isTTY ? io.stdout : io.stderr, stdin: io.stdin,
+        stdout: io.stdout.isTTY ? io.stdout : io.stderr, stdin: io.stdin, notes: early.splice(0),
       });
       state = 'live';
-      for (const { line, at } of early.splice(0)) view.note(line, at);
       void view.waitUntilExit().then(() => {
         if (state === 'live') state = 'plain';
       });

@@ -20,6 +20,8 @@ export interface StartTuiOptions {
   patchConsole?: boolean;
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
+  /** Runner lines said before the view opened: in the first frame's log, in time order with the events. */
+  notes?: readonly { line: string; at: Date }[];
 }
 
 export interface TuiHandle {
@@ -50,6 +52,7 @@ export function startTui(opts: StartTuiOptions): TuiHandle {
     throw err;
   }
   const feed = new LogFeed();
+  for (const { line, at } of opts.notes ?? []) feed.push(line, 'info', at);
   let leave = () => {};
   const instance = render(
     <App source={source} runId={runId} feed={feed} pollMs={opts.pollMs}

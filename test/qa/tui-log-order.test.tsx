@@ -40,19 +40,21 @@ describe('the live log above the view', () => {
     expect(text.indexOf('generation 3: selected d3e4f5a6')).toBeLessThan(text.indexOf('generation 4/5: 3 children of'));
   });
 
-  it('stamps a runner line said while the view was still loading with the time it was said', async () => {
+  it('stamps a runner line said while the view was still loading with the time it was said, and prints it in order', async () => {
     // The view loads Ink lazily; lines said meanwhile were stamped when replayed, seconds late on a busy machine,
-    // and then sorted after the events that followed them.
-    const db = fixtureDb();
+    // and printed after the events of the view's first frame even when those came later.
+    const base = Date.parse('2026-11-25T20:05:01Z');
+    const db = fixtureDb({ base });
     cleanups.push(db.cleanup);
     const stdout = new FakeStdout();
     const observer = liveRunView({ db: db.path }, { stdout, stderr: new FakeStdout(), stdin: new FakeStdin() } as unknown as WatchIo);
     vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date('2026-11-25T20:10:00Z'));
+    vi.setSystemTime(new Date(base - 1000));
     observer.log?.(`run ${db.runId}: 3 × 3 candidates from 9f1c2e7 in /home/dev/evolve`);
-    vi.setSystemTime(new Date('2026-11-25T20:10:30Z'));
+    vi.setSystemTime(new Date(base + 400_000));
     await waitFor(() => stdout.output.includes('3 × 3 candidates'), 'the runner line');
-    expect(stdout.output).toContain(`20:10:00  run ${db.runId}: 3 × 3`);
+    expect(stdout.output).toContain(`20:05:00  run ${db.runId}: 3 × 3`);
+    expect(stdout.output.indexOf('3 × 3 candidates')).toBeLessThan(stdout.output.indexOf('20:05:01  run started'));
     observer.runFinished?.({ runId: db.runId, status: 'done', stopReason: null, candidates: 0, passed: 0, best: null,
       lineage: [], inputTokens: 0, cacheReadTokens: 0, outputTokens: 0, costUsd: 0 });
   });
