@@ -44,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
         return 0;
       }
-      process.stderr.write(`evolve: ${commanderMessage(err, argv)}\n`);
+      process.stderr.write(`evolve: ${commanderMessage(err, argv, program)}\n`);
       return 2;
     }
     if (isUsageError(err)) {
@@ -61,9 +61,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** Commander's message, one line; a stray word lands on the default `run` command, so name it an unknown command. */
-function commanderMessage(err: CommanderError, argv: string[]): string {
+function commanderMessage(err: CommanderError, argv: string[], program: Command): string {
   const word = argv[2];
-  if (err.code === 'commander.excessArguments' && word && !word.startsWith('-') && word !== 'run') {
+  // Only a word no command answers to lands on `run`; `evolve lineage extra` is lineage with one word too many.
+  const known = word !== undefined && (word === 'run' || word === 'help' || program.commands.some((c) => c.name() === word));
+  if (err.code === 'commander.excessArguments' && word && !word.startsWith('-') && !known) {
     return `unknown command '${word}' (see evolve --help)`;
   }
   return err.message.replace(/^error: /, '').split('\n')[0];
