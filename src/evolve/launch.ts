@@ -6,6 +6,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { lstat, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../errors.ts';
@@ -100,6 +101,11 @@ async function resumeRun(o: LaunchOptions, which: string | true, env: LaunchEnv)
   }
   if (!run) throw new UsageError(which === true ? `--resume: no runs in ${o.db}` : `--resume: no run ${which} in ${o.db}`);
   if (run.status === 'done') throw new UsageError(`--resume: run ${run.id} is already done`);
+  const live = await liveProxySocket(run.id);
+  if (live) {
+    throw new UsageError(`--resume: run ${run.id} is still running in another evolve process on this machine (its proxy answers at ${live}): ` +
+      'stop that one (Ctrl-C) first; --resume is for a run that stopped or crashed');
+  }
   const frozen = JSON.parse(run.config_json) as StoredConfig;
   const { git, target } = await openTarget(run.target);
   if (!env.apiKey) throw new UsageError('ANTHROPIC_API_KEY is not set (the runner needs it; candidates never see it)');
@@ -201,13 +207,41 @@ function checkPushRemote(target: string, remote: string): void {
   throw new UsageError(`--push ${remote}: not a remote of ${target}, an existing path or a URL (see git remote -v)`);
 }
 
-/** Socket directories of this run left by a runner that was killed (SIGKILL, a reboot is cleaned by the OS). Only
- *  directories this user owns are removed. */
-async function removeStaleSocketDirs(runId: string): Promise<void> {
+/** This user's socket directories of the run (a runner's, alive or dead). */
+async function socketDirs(runId: string): Promise<string[]> {
   const names = await readdir(tmpdir()).catch(() => [] as string[]);
+  const dirs: string[] = [];
   for (const name of names.filter((n) => n.startsWith(`evolve-${runId}-`))) {
     const dir = path.join(tmpdir(), name);
     const info = await lstat(dir).catch(() => null);
-    if (info?.isDirectory() && info.uid === process.getuid?.()) await rm(dir, { recursive: true, force: true });
+    if (info?.isDirectory() && info.uid === process.getuid?.()) dirs.push(dir);
   }
+  return dirs;
+}
+
+/**
+ * The socket of a runner of this run that still answers, or null. A run a runner is still running is marked
+ * `running` just like a crashed one; resuming it would start a second writer, judge candidates twice and remove
+ * the live runner's socket as stale.
+ */
+async function liveProxySocket(runId: string): Promise<string | null> {
+  for (const dir of await socketDirs(runId)) {
+    const socket = path.join(dir, 'proxy.sock');
+    const answers = await new Promise<boolean>((resolve) => {
+      const conn = connect(socket);
+      conn.once('connect', () => {
+        conn.destroy();
+        resolve(true);
+      });
+      conn.once('error', () => resolve(false));
+    });
+    if (answers) return socket;
+  }
+  return null;
+}
+
+/** Socket directories of this run left by a runner that was killed (SIGKILL, a reboot is cleaned by the OS). Only
+ *  directories this user owns are removed. */
+async function removeStaleSocketDirs(runId: string): Promise<void> {
+  for (const dir of await socketDirs(runId)) await rm(dir, { recursive: true, force: true });
 }
