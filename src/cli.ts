@@ -17,17 +17,16 @@ export function buildProgram(): Command {
 
 let readersMayLeave = false;
 /**
- * `evolve … | head` or a quit `less`: a write to a closed pipe fails with EPIPE, and unhandled it killed the
- * runner mid-run (exit 1, the run left `running`). lineage.db is the record; the lost lines are only a view of it.
+ * `evolve … 2>&1 | head` or a quit `less`: a write of a progress line to a closed pipe fails with EPIPE, and
+ * unhandled it killed the runner mid-run (exit 1, the run left `running`). lineage.db is the record; the lost lines
+ * are only a view of it. (stdout is guarded where commands write their output: writeOutput.)
  */
 function ignoreClosedPipes(): void {
   if (readersMayLeave) return;
   readersMayLeave = true;
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE') throw err;
-    });
-  }
+  process.stderr.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
 }
 
 /** Runs the CLI and returns the exit code: 0 done, 1 the run failed, 2 bad usage or input. */
