@@ -4,7 +4,7 @@
  * a UsageError (exit 2). Then the store, the proxy and the sandbox are started and handed to runEvolution.
  * `--resume` continues a stopped or crashed run with its frozen configuration (budgets may be raised).
  */
-import { existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { lstat, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -71,6 +71,7 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
     throw new UsageError(`--workdir ${o.workdir} is inside the working tree of ${target}: choose a directory outside it (default: ${path.join(gitDir, 'evolve')})`);
   }
   const sandbox = await makeSandbox(o.unsafeNoSandbox, target, env);
+  makeWorkdir(workdir, o.workdir);
   // A stand-in run (the demo) costs nothing: a guess at a real model's spend, and advice to raise a budget the demo
   // does not take, would only mislead.
   const estimate = o.standin
@@ -205,6 +206,23 @@ function checkPushRemote(target: string, remote: string): void {
   if (isUrl || existsSync(path.resolve(target, remote))) return;
   if (targetGit(target).tryRun(['remote', 'get-url', '--', remote]) !== null) return;
   throw new UsageError(`--push ${remote}: not a remote of ${target}, an existing path or a URL (see git remote -v)`);
+}
+
+/**
+ * Creates the workspaces' directory now, so that one that cannot exist is bad input rather than a run that dies
+ * on its first workspace after it was recorded. One level at a time: Node's recursive mkdir spins forever under
+ * /proc instead of failing.
+ */
+function makeWorkdir(workdir: string, given: string | undefined): void {
+  const missing: string[] = [];
+  for (let dir = workdir; !existsSync(dir) && path.dirname(dir) !== dir; dir = path.dirname(dir)) missing.unshift(dir);
+  try {
+    for (const dir of missing) mkdirSync(dir);
+    accessSync(workdir, constants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new UsageError(`${given ? `--workdir ${given}` : `the workspaces' directory ${workdir}`}: cannot create it (${code})`, { cause: err });
+  }
 }
 
 /** This user's socket directories of the run (a runner's, alive or dead). */
