@@ -15,8 +15,23 @@ export function buildProgram(): Command {
   return program;
 }
 
+let readersMayLeave = false;
+/**
+ * `evolve … 2>&1 | head` or a quit `less`: a write of a progress line to a closed pipe fails with EPIPE, and
+ * unhandled it killed the runner mid-run (exit 1, the run left `running`). lineage.db is the record; the lost lines
+ * are only a view of it. (stdout is guarded where commands write their output: writeOutput.)
+ */
+function ignoreClosedPipes(): void {
+  if (readersMayLeave) return;
+  readersMayLeave = true;
+  process.stderr.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
+
 /** Runs the CLI and returns the exit code: 0 done, 1 the run failed, 2 bad usage or input. */
 export async function main(argv: string[]): Promise<number> {
+  ignoreClosedPipes();
   const verbose = argv.includes('--verbose');
   const program = buildProgram();
   try {
@@ -28,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
         return 0;
       }
-      process.stderr.write(`evolve: ${commanderMessage(err, argv)}\n`);
+      process.stderr.write(`evolve: ${commanderMessage(err, argv, program)}\n`);
       return 2;
     }
     if (isUsageError(err)) {
@@ -45,9 +60,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** Commander's message, one line; a stray word lands on the default `run` command, so name it an unknown command. */
-function commanderMessage(err: CommanderError, argv: string[]): string {
+function commanderMessage(err: CommanderError, argv: string[], program: Command): string {
   const word = argv[2];
-  if (err.code === 'commander.excessArguments' && word && !word.startsWith('-') && word !== 'run') {
+  // Only a word no command answers to lands on `run`; `evolve lineage extra` is lineage with one word too many.
+  const known = word !== undefined && (word === 'run' || word === 'help' || program.commands.some((c) => c.name() === word));
+  if (err.code === 'commander.excessArguments' && word && !word.startsWith('-') && !known) {
     return `unknown command '${word}' (see evolve --help)`;
   }
   return err.message.replace(/^error: /, '').split('\n')[0];

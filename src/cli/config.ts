@@ -16,8 +16,11 @@ const toNumber = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? Num
 const count = (what: string) =>
   z.preprocess(toNumber, z.number({ message: `${what} must be a number` })
     .int(`${what} must be a whole number`).min(1, `${what} must be at least 1`));
-const positive = (what: string) =>
-  z.preprocess(toNumber, z.number({ message: `${what} must be a number` }).positive(`${what} must be a positive number`));
+// Timeouts become setTimeout delays (a signed 32-bit count of ms: Node fires a longer one after 1 ms) and deadlines.
+const MAX_TIMEOUT_S = Math.floor(0x7fffffff / 1000);
+const seconds = (what: string) =>
+  z.preprocess(toNumber, z.number({ message: `${what} must be a number` }).positive(`${what} must be a positive number`)
+    .max(MAX_TIMEOUT_S, `${what} must be at most ${MAX_TIMEOUT_S} seconds (about 24 days)`));
 const usd = (what: string) => {
   const message = `${what} must be a positive amount of USD (or "unlimited")`;
   return z.preprocess((v) => (v === 'unlimited' ? v : toNumber(v)), z.union([z.literal('unlimited'), z.number()], { message }))
@@ -37,9 +40,9 @@ export const RunFlags = z.object({
   budgetUsd: usd('--budget-usd').default(10),
   candidateBudgetUsd: usd('--candidate-budget-usd').default(2),
   maxTurns: count('--max-turns').default(40),
-  candidateTimeout: positive('--candidate-timeout').default(1800),
-  buildTimeout: positive('buildTimeout').default(600),
-  testTimeout: positive('testTimeout').default(600),
+  candidateTimeout: seconds('--candidate-timeout').default(1800),
+  buildTimeout: seconds('buildTimeout').default(600),
+  testTimeout: seconds('testTimeout').default(600),
   build: z.string().optional(),
   test: z.string().min(1, '--test must not be empty').optional(),
   push: z.string({ message: '--push must be a remote name' }).min(1, '--push must not be empty').optional(),
@@ -54,6 +57,23 @@ export const RunFlags = z.object({
   prices: z.unknown().optional(),
 }).strict();
 export type RunFlags = z.infer<typeof RunFlags>;
+
+// What --resume keeps from the run's start (runs.config_json): a flag for one of these could only be ignored.
+const FROZEN_ON_RESUME: Record<string, string> = {
+  population: '--population', generations: '--generations', survivors: '--survivors', concurrency: '--concurrency',
+  strategy: '--strategy', model: '--model', maxTurns: '--max-turns', candidateTimeout: '--candidate-timeout',
+  build: '--build', test: '--test', push: '--push', seedGoal: '--seed-goal', workdir: '--workdir',
+  unsafeNoSandbox: '--unsafe-no-sandbox',
+};
+
+/** Refuses, with --resume, a command-line flag of the frozen configuration (the config file is the run's, so not it). */
+export function refuseFrozenFlags(flags: Record<string, unknown>): void {
+  if (flags.resume === undefined || flags.resume === false) return;
+  const name = Object.keys(flags).map((k) => FROZEN_ON_RESUME[k]).find(Boolean);
+  if (name) {
+    throw new UsageError(`${name} cannot change when resuming: a run keeps the configuration it started with (only --budget-usd and --candidate-budget-usd may be raised)`);
+  }
+}
 
 /** Reads the config file: `--config <file>` (must exist) or `<target>/evolve.config.json` (optional). */
 export function readConfigFile(configPath: string | undefined, target: string): Record<string, unknown> {

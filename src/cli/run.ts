@@ -5,7 +5,7 @@
 import { Command, Option } from 'commander';
 import { launchRun } from '../evolve/launch.ts';
 import { PlainProgress, type RunObserver } from '../evolve/observer.ts';
-import { parseRunOptions, readConfigFile } from './config.ts';
+import { parseRunOptions, readConfigFile, refuseFrozenFlags } from './config.ts';
 
 /** Optional live view: the TUI room registers a factory here; without one (or without a TTY) lines go to stderr. */
 export type TuiFactory = (opts: { db: string }) => RunObserver;
@@ -51,6 +51,7 @@ async function runCommand(cmd: Command): Promise<number> {
   const given: Record<string, unknown> = {};
   for (const key of Object.keys(raw)) if (cmd.getOptionValueSource(key) === 'cli') given[key] = raw[key];
   const { config: configPath, ...flags } = given as Record<string, unknown> & { config?: string };
+  refuseFrozenFlags(flags);
   const file = readConfigFile(configPath, String(flags.target ?? '.'));
   const o = parseRunOptions(flags, file);
   const live = o.tui && process.stderr.isTTY && tuiFactory;

@@ -72,11 +72,12 @@ export function liveRunView(opts: { db: string }, io: WatchIo = process): RunObs
   let state: LiveState = 'waiting';
   let view: TuiHandle | null = null;
   let closed: Promise<void> = Promise.resolve();
-  const early: string[] = [];
+  // Lines said while the view loads, with the time they were said (the view's log is ordered by time).
+  const early: { line: string; at: Date }[] = [];
   const fallBack = (err: unknown) => {
     state = 'plain';
     plain.log(`the live view could not start (${err instanceof Error ? err.message : String(err)}); plain progress follows`);
-    for (const line of early.splice(0)) plain.log(line);
+    for (const { line } of early.splice(0)) plain.log(line);
   };
   const open = (runId?: string) => {
     if (state !== 'waiting') return;
@@ -86,10 +87,9 @@ export function liveRunView(opts: { db: string }, io: WatchIo = process): RunObs
       if (state !== 'starting') return;
       view = startTui({
         dbPath: resolve(opts.db), runId, onStopRequest: () => process.kill(process.pid, 'SIGINT'),
-        stdout: io.stdout.isTTY ? io.stdout : io.stderr, stdin: io.stdin,
+        stdout: io.stdout.isTTY ? io.stdout : io.stderr, stdin: io.stdin, notes: early.splice(0),
       });
       state = 'live';
-      for (const line of early.splice(0)) view.note(line);
       void view.waitUntilExit().then(() => {
         if (state === 'live') state = 'plain';
       });
@@ -100,7 +100,7 @@ export function liveRunView(opts: { db: string }, io: WatchIo = process): RunObs
       const announced = /^run (\d{8}-\d{6}-[0-9a-f]{4}): /.exec(line);
       if (announced) open(announced[1]);
       if (state === 'live') view!.note(line);
-      else if (state === 'starting') early.push(line);
+      else if (state === 'starting') early.push({ line, at: new Date() });
       else plain.log(line);
     },
     event(e) {

@@ -17,6 +17,8 @@ export interface AdoptResult { mode: 'branch' | 'here' | 'unchanged'; branch: st
 export function adoptCandidate(run: RunRow, candidate: CandidateRow, opts: { here: boolean; branch?: string }): AdoptResult {
   if (!candidate.commit_sha) throw new UsageError(`candidate ${candidate.id} has no commit to adopt (status ${candidate.status})`);
   if (candidate.generation === 0) throw new UsageError(`candidate ${candidate.id} is the seed: its code is already the run's starting point`);
+  // A moved or deleted repository is the likelier story than a pruned branch; say which it is.
+  if (!existsSync(run.target)) throw new UsageError(`the run's target ${run.target} no longer exists, so there is nothing to adopt into`);
   const git = targetGit(run.target);
   if (!git.tryRun(['rev-parse', '--verify', `${candidate.commit_sha}^{commit}`])) {
     throw new UsageError(`commit ${candidate.commit_sha.slice(0, 10)} of ${candidate.id} is not in ${run.target} (was its branch deleted and the repository pruned?)`);

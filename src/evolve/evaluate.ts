@@ -50,6 +50,7 @@ export class Evaluator {
       let buildOk = true;
       if (this.config.build.cmd) {
         const build = await this.exec(this.config.build.cmd, ws.dir, ws.nodeModules, this.config.buildTimeoutS, signal);
+        if (signal?.aborted) return interrupted(diff);
         buildOk = build.code === 0 && !build.timedOut;
         emit('built', { ok: buildOk, exit_code: build.code, timed_out: build.timedOut, ms: build.ms, output_tail: tail(build.output) });
         if (!buildOk) {
@@ -58,6 +59,7 @@ export class Evaluator {
         }
       }
       const test = await this.exec(this.config.test.cmd!, ws.dir, ws.nodeModules, this.config.testTimeoutS, signal);
+      if (signal?.aborted) return interrupted(diff);
       const counts = test.timedOut ? { passed: 0, failed: 1, source: 'exit-code' as const } : parseTestCounts(test.output, test.code);
       emit('tested', { passed: counts.passed, failed: counts.failed, source: counts.source, exit_code: test.code, timed_out: test.timedOut, ms: test.ms, output_tail: tail(test.output) });
       const total = counts.passed + counts.failed;
@@ -85,6 +87,14 @@ export class Evaluator {
       network: 'none', timeoutMs: timeoutS * 1000, signal,
     });
   }
+}
+
+/**
+ * A command killed by Ctrl-C measured nothing: no `built`/`tested` event (it would read as a failure that never
+ * happened). The caller sees the aborted signal and leaves the candidate at its step; this result is not recorded.
+ */
+function interrupted(diff: DiffStats): Evaluation {
+  return { status: 'failed', reason: 'interrupted', buildOk: null, counts: null, diff, score: null };
 }
 
 function tail(output: string): string {

@@ -4,8 +4,9 @@
  * a UsageError (exit 2). Then the store, the proxy and the sandbox are started and handed to runEvolution.
  * `--resume` continues a stopped or crashed run with its frozen configuration (budgets may be raised).
  */
-import { existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { lstat, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../errors.ts';
@@ -70,7 +71,14 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
     throw new UsageError(`--workdir ${o.workdir} is inside the working tree of ${target}: choose a directory outside it (default: ${path.join(gitDir, 'evolve')})`);
   }
   const sandbox = await makeSandbox(o.unsafeNoSandbox, target, env);
-  for (const line of estimateLines(o.db, config, prices)) env.observer?.log?.(line);
+  makeWorkdir(workdir, o.workdir);
+  // A stand-in run (the demo) costs nothing: a guess at a real model's spend, and advice to raise a budget the demo
+  // does not take, would only mislead.
+  const estimate = o.standin
+    ? [`${config.population * config.generations} candidates (${config.population} × ${config.generations} generations); the stand-in model costs nothing: ` +
+      `its calls are priced as if it were ${config.model}, under a $${config.budgetUsd} cap`]
+    : estimateLines(o.db, config, prices);
+  for (const line of estimate) env.observer?.log?.(line);
 
   // Everything validated: from here on things are created.
   const store = openStore(o.db);
@@ -94,6 +102,11 @@ async function resumeRun(o: LaunchOptions, which: string | true, env: LaunchEnv)
   }
   if (!run) throw new UsageError(which === true ? `--resume: no runs in ${o.db}` : `--resume: no run ${which} in ${o.db}`);
   if (run.status === 'done') throw new UsageError(`--resume: run ${run.id} is already done`);
+  const live = await liveProxySocket(run.id);
+  if (live) {
+    throw new UsageError(`--resume: run ${run.id} is still running in another evolve process on this machine (its proxy answers at ${live}): ` +
+      'stop that one (Ctrl-C) first; --resume is for a run that stopped or crashed');
+  }
   const frozen = JSON.parse(run.config_json) as StoredConfig;
   const { git, target } = await openTarget(run.target);
   if (!env.apiKey) throw new UsageError('ANTHROPIC_API_KEY is not set (the runner needs it; candidates never see it)');
@@ -195,13 +208,58 @@ function checkPushRemote(target: string, remote: string): void {
   throw new UsageError(`--push ${remote}: not a remote of ${target}, an existing path or a URL (see git remote -v)`);
 }
 
-/** Socket directories of this run left by a runner that was killed (SIGKILL, a reboot is cleaned by the OS). Only
- *  directories this user owns are removed. */
-async function removeStaleSocketDirs(runId: string): Promise<void> {
+/**
+ * Creates the workspaces' directory now, so that one that cannot exist is bad input rather than a run that dies
+ * on its first workspace after it was recorded. One level at a time: Node's recursive mkdir spins forever under
+ * /proc instead of failing.
+ */
+function makeWorkdir(workdir: string, given: string | undefined): void {
+  const missing: string[] = [];
+  for (let dir = workdir; !existsSync(dir) && path.dirname(dir) !== dir; dir = path.dirname(dir)) missing.unshift(dir);
+  try {
+    for (const dir of missing) mkdirSync(dir);
+    accessSync(workdir, constants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new UsageError(`${given ? `--workdir ${given}` : `the workspaces' directory ${workdir}`}: cannot create it (${code})`, { cause: err });
+  }
+}
+
+/** This user's socket directories of the run (a runner's, alive or dead). */
+async function socketDirs(runId: string): Promise<string[]> {
   const names = await readdir(tmpdir()).catch(() => [] as string[]);
+  const dirs: string[] = [];
   for (const name of names.filter((n) => n.startsWith(`evolve-${runId}-`))) {
     const dir = path.join(tmpdir(), name);
     const info = await lstat(dir).catch(() => null);
-    if (info?.isDirectory() && info.uid === process.getuid?.()) await rm(dir, { recursive: true, force: true });
+    if (info?.isDirectory() && info.uid === process.getuid?.()) dirs.push(dir);
   }
+  return dirs;
+}
+
+/**
+ * The socket of a runner of this run that still answers, or null. A run a runner is still running is marked
+ * `running` just like a crashed one; resuming it would start a second writer, judge candidates twice and remove
+ * the live runner's socket as stale.
+ */
+async function liveProxySocket(runId: string): Promise<string | null> {
+  for (const dir of await socketDirs(runId)) {
+    const socket = path.join(dir, 'proxy.sock');
+    const answers = await new Promise<boolean>((resolve) => {
+      const conn = connect(socket);
+      conn.once('connect', () => {
+        conn.destroy();
+        resolve(true);
+      });
+      conn.once('error', () => resolve(false));
+    });
+    if (answers) return socket;
+  }
+  return null;
+}
+
+/** Socket directories of this run left by a runner that was killed (SIGKILL, a reboot is cleaned by the OS). Only
+ *  directories this user owns are removed. */
+async function removeStaleSocketDirs(runId: string): Promise<void> {
+  for (const dir of await socketDirs(runId)) await rm(dir, { recursive: true, force: true });
 }

@@ -40,7 +40,8 @@ export function App({ source, runId, onQuit, onStopRequest, closeWhenFinished, f
   const [view, setView] = useState<ViewState>(initialView);
   const notes = useSyncExternalStore((feed ?? noFeed).subscribe, (feed ?? noFeed).lines);
   const log = useRef<readonly LogLine[]>([]);
-  log.current = mergeLog(log.current, data.digest.log, notes);
+  // The runner's lines wait for a read of the database made after them, so that they follow the events before them.
+  log.current = mergeLog(log.current, data.digest.log, notes, data.run.status === 'running' ? data.readAt : Infinity);
   // Without a terminal on stdin (keys cannot be read) the view still draws; it just does not listen.
   const { isRawModeSupported } = useStdin();
 

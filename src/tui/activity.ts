@@ -22,6 +22,8 @@ export interface LogLine {
   id: number;
   text: string;
   tone: 'info' | 'good' | 'bad';
+  /** When it happened (ms since the epoch; NaN when unknown): the log is shown in this order. */
+  at: number;
 }
 export interface ActivityDigest {
   byCandidate: Map<string, CandidateActivity>;
@@ -96,6 +98,10 @@ function clock(at: string): string {
 }
 
 function logLine(e: EventRow, d: Data): LogLine {
+  return { ...logText(e, d), at: Date.parse(e.at) };
+}
+
+function logText(e: EventRow, d: Data): Omit<LogLine, 'at'> {
   const who = e.candidate_id ? ` ${shortId(e.candidate_id)}` : '';
   const gen = num(d.generation);
   const prefix = `${clock(e.at)}  `;

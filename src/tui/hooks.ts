@@ -23,7 +23,7 @@ export function useLineage(source: LineageSource, runId: string, pollMs: number,
         next = { ...prev, error: err instanceof Error ? err.message : String(err) };
       }
       const live = next.run.status === 'running' || next.candidates.some(isActive);
-      if (live) next = { ...next, frame: prev.frame + 1, now: clock() };
+      if (live) next = { ...next, frame: prev.frame + 1, now: clock(), readAt: Date.now() };
       if (next !== prev) {
         ref.current = next;
         setState(next);

@@ -11,6 +11,8 @@ export interface LineageState {
   /** Advances once per poll while the run is live: drives the spinners and the elapsed clock. */
   frame: number;
   now: number;
+  /** When the database was last read (wall clock, like the runner's log lines): the view's log waits for it. */
+  readAt: number;
   error: string | null;
 }
 
@@ -25,6 +27,6 @@ export function loadLineage(source: LineageSource, runId: string, prev: LineageS
   const config = prev && prev.run.config_json === data.run.config_json ? prev.config : parseRunConfig(data.run.config_json);
   return {
     run: data.run, config, candidates: data.candidates, digest: applyEvents(prev?.digest ?? emptyDigest(), data.events),
-    frame: prev?.frame ?? 0, now, error: null,
+    frame: prev?.frame ?? 0, now, readAt: Date.now(), error: null,
   };
 }

@@ -20,6 +20,8 @@ export interface StartTuiOptions {
   patchConsole?: boolean;
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
+  /** Runner lines said before the view opened: in the first frame's log, in time order with the events. */
+  notes?: readonly { line: string; at: Date }[];
 }
 
 export interface TuiHandle {
@@ -27,8 +29,8 @@ export interface TuiHandle {
   waitUntilExit(): Promise<void>;
   /** Leaves the view, e.g. when the run has finished; the last frame stays on the screen. */
   unmount(): void;
-  /** Shows a line of the runner's own progress with the log above the live area. */
-  note(line: string): void;
+  /** Shows a line of the runner's own progress with the log above the live area (`at`: when it was said, default now). */
+  note(line: string, at?: Date): void;
   /** The run shown. */
   readonly runId: string;
 }
@@ -50,6 +52,7 @@ export function startTui(opts: StartTuiOptions): TuiHandle {
     throw err;
   }
   const feed = new LogFeed();
+  for (const { line, at } of opts.notes ?? []) feed.push(line, 'info', at);
   let leave = () => {};
   const instance = render(
     <App source={source} runId={runId} feed={feed} pollMs={opts.pollMs}
@@ -58,5 +61,5 @@ export function startTui(opts: StartTuiOptions): TuiHandle {
   );
   leave = () => instance.unmount();
   const done = instance.waitUntilExit().then(() => undefined, () => undefined).finally(() => source.close());
-  return { runId, waitUntilExit: () => done, unmount: () => instance.unmount(), note: (line) => feed.push(line) };
+  return { runId, waitUntilExit: () => done, unmount: () => instance.unmount(), note: (line, at) => feed.push(line, 'info', at) };
 }

@@ -54,7 +54,9 @@ beforeAll(async () => {
   standin = await startStandin({ script: qaScript((i) => plans[i]), apiKey: REAL_KEY });
   repo = makeQaRepo();
   db = path.join(tempDir(), 'lineage.db');
-  run = await evolve(['--population', String(plans.length), '--generations', '1', '--concurrency', '1', '--candidate-timeout', '5', '--no-tui', '--target', repo, '--db', db],
+  // --survivors: as many as the population, so that every passing child survives. Six of them pass with the same
+  // score, and with the default ⌈9/2⌉ = 5 the one left out was decided by the random ids (the honest one, 1 in 6).
+  run = await evolve(['--population', String(plans.length), '--generations', '1', '--survivors', String(plans.length), '--concurrency', '1', '--candidate-timeout', '5', '--no-tui', '--target', repo, '--db', db],
     { ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: standin.url });
   if (run.code === 0 || run.code === 1) {
     const sql = new Database(db, { readonly: true });

@@ -1,0 +1,35 @@
+/**
+ * The demo's first lines are a new user's first contact with evolve. It printed "warning: at the typical $0.69 per
+ * candidate the $10.00 run budget runs out during generation 5 of 5; raise --budget-usd or run fewer candidates":
+ * a guess for a real model (the scripted stand-in's whole demo costs about $0.22 at the price table), and advice
+ * `evolve demo` refuses (it has no --budget-usd). The demo says what its figures are instead.
+ */
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { ROOT, tempDir } from '../evolve/helpers.ts';
+
+const dir = tempDir('evolve-qa-demo-estimate-');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The demo's lines up to its run line, then Ctrl-C twice (the run itself is not what this is about). */
+function demoStart(args: string[]): Promise<string> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'evolve.mjs'), 'demo', '--no-tui', '--dir', path.join(dir, 'textkit'), ...args],
+      { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (/evolve: run \d{8}-/.test(stderr)) child.kill('SIGINT');
+    });
+    child.on('close', () => resolve(stderr));
+  });
+}
+
+it('gives no budget advice it cannot take, and says the stand-in costs nothing', async () => {
+  const out = await demoStart(['--population', '15', '--generations', '1']);
+  expect(out).toMatch(/^evolve: 15 candidates \(15 × 1 generations\); the stand-in model costs nothing/m);
+  expect(out).not.toContain('--budget-usd');
+  expect(out).not.toContain('warning:');
+}, 60_000);
