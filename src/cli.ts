@@ -1,11 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { describeCauses, isUsageError } from './errors.ts';
 import { registerCommands } from './cli/commands.ts';
+import { EVOLVE_VERSION } from './home.ts';
 
 /** Builds the commander program of contract 1. Each command lives in its own file under src/cli/. */
 export function buildProgram(): Command {
   const program = new Command('evolve')
     .description('Evolve a code base with LLM coding agents on real git branches, and keep its genealogy in lineage.db.')
+    .version(EVOLVE_VERSION, '--version', 'print the version of evolve')
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ writeErr: () => {} });

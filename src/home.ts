@@ -16,3 +16,6 @@ export function findHome(from: string): string {
 }
 
 export const EVOLVE_HOME = findHome(fileURLToPath(import.meta.url));
+
+/** The version in evolve's package.json (`evolve --version`). */
+export const EVOLVE_VERSION: string = (JSON.parse(readFileSync(path.join(EVOLVE_HOME, 'package.json'), 'utf8')) as { version: string }).version;

@@ -4,6 +4,7 @@ import { adoptCandidate } from '../evolve/adopt.ts';
 import { applyClean, describeClean, planClean } from '../evolve/clean.ts';
 import { UsageError } from '../errors.ts';
 import { addDbOption, addRunOption, addVerboseOption, resolveCandidate, resolveRun, withReader, writeOutput } from './db-option.ts';
+import { plural } from '../plural.ts';
 
 export function registerAdopt(program: Command): void {
   addVerboseOption(addDbOption(program
@@ -45,7 +46,7 @@ export function registerClean(program: Command): void {
       const verb = opts.dryRun ? 'would remove' : 'removing';
       if (lines.length === 0) {
         const kept = opts.branches ? 0 : planClean(run, true).branches.length;
-        writeOutput(`nothing to remove for run ${run.id}${kept ? ` (its ${kept} branches stay; --branches removes them)` : ''}\n`);
+        writeOutput(`nothing to remove for run ${run.id}${kept ? ` (its ${plural(kept, 'branch', 'branches')} ${kept === 1 ? 'stays' : 'stay'}; --branches removes ${kept === 1 ? 'it' : 'them'})` : ''}\n`);
       }
       for (const line of lines) writeOutput(`${verb}: ${line}\n`);
       if (!opts.dryRun) applyClean(run, plan);

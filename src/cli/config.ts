@@ -89,6 +89,8 @@ export function readConfigFile(configPath: string | undefined, target: string): 
     throw new UsageError(`${file}: not valid JSON (${(err as Error).message})`, { cause: err });
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`${file}: expected a JSON object of options`);
+  // A config file describes runs; "resume": true in it would turn every later `evolve` into a resume.
+  if ('resume' in raw) throw new UsageError(`${file}: "resume" is not a config option (pass --resume on the command line)`);
   return raw as Record<string, unknown>;
 }
 

@@ -74,6 +74,9 @@ export const defaultSurvivors = (population: number): number => Math.max(1, Math
  * The commands are the seed's script bodies themselves (pre/post scripts included), run like npm runs them —
  * `sh -c` with node_modules/.bin on PATH — so a candidate that edits its package.json scripts changes nothing.
  */
+/** The default --concurrency is the population, up to this many. */
+export const DEFAULT_MAX_CONCURRENCY = 8;
+
 export function freezeConfig(o: RunOptions, seedPackageJson: string | null, seed: number): RunConfig {
   const scripts = readScripts(seedPackageJson);
   const build: FrozenCommand = o.build !== undefined ? { cmd: o.build, from: 'flag' }
@@ -85,7 +88,8 @@ export function freezeConfig(o: RunOptions, seedPackageJson: string | null, seed
     population: o.population,
     generations: o.generations,
     survivors: Math.min(o.survivors ?? defaultSurvivors(o.population), o.population),
-    concurrency: o.concurrency ?? o.population,
+    // Each running child is a jail with up to 4 GiB and 1,024 processes: by default no more than 8 at once.
+    concurrency: o.concurrency ?? Math.min(o.population, DEFAULT_MAX_CONCURRENCY),
     strategy: o.strategy,
     model: o.model,
     budgetUsd: o.budgetUsd,

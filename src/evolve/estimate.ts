@@ -4,6 +4,7 @@
  * price and a typical candidate's tokens (from earlier runs in lineage.db, else DEFAULT_TYPICAL_CANDIDATE).
  */
 import { costOf, type Price, type Usage } from './prices.ts';
+import { plural } from '../plural.ts';
 
 /**
  * A typical candidate when lineage.db has no history: about 25 agent turns whose growing conversation is mostly
@@ -73,7 +74,7 @@ export function formatEstimate(e: Estimate, input: Pick<EstimateInput, 'populati
     ? `from ${input.typicalFrom ?? 'earlier'} earlier candidates in lineage.db`
     : 'a default guess: no earlier runs in lineage.db';
   const lines = [
-    `${e.candidates} candidates (${input.population} × ${input.generations} generations); cost ${bound}, ` +
+    `${plural(e.candidates, 'candidate')} (${input.population} × ${plural(input.generations, 'generation')}); cost ${bound}, ` +
       `typically about ${usd(e.typicalTotalUsd)} (${usd(e.typicalPerCandidateUsd)} per candidate, ${source})`,
   ];
   if (e.warning) lines.push(`warning: ${e.warning}`);

@@ -3,6 +3,7 @@
  * callers that want to be pushed to (tests, the plain stderr progress). Every callback is optional.
  */
 import type { CandidateRow } from '../lineage/schema.ts';
+import { plural } from '../plural.ts';
 
 export interface RunEvent { kind: string; candidateId: string | null; generation: number | null; data: Record<string, unknown> }
 
@@ -49,7 +50,7 @@ export class PlainProgress implements RunObserver {
 
   runFinished(s: RunSummary): void {
     const lines = [
-      `run ${s.runId} ${s.status}${s.stopReason ? ` (${s.stopReason})` : ''}: ${s.candidates} candidates, ${s.passed} passed`,
+      `run ${s.runId} ${s.status}${s.stopReason ? ` (${s.stopReason})` : ''}: ${plural(s.candidates, 'candidate')}, ${s.passed} passed`,
       s.best ? `best: ${s.best.id} (generation ${s.best.generation}, score ${s.best.score ?? '-'}) on ${s.best.branch ?? 'the seed commit'}` : 'best: none',
       `lineage: ${s.lineage.join(' → ') || '-'}`,
       `tokens: ${s.inputTokens} in (${s.cacheReadTokens} cache reads), ${s.outputTokens} out; cost $${s.costUsd.toFixed(4)}`,

@@ -74,5 +74,8 @@ describe('run options', () => {
     mkdirSync(path.join(target, 'bad'));
     writeFileSync(path.join(target, 'bad', 'c.json'), '[1]');
     expect(() => readConfigFile(path.join(target, 'bad', 'c.json'), target)).toThrow(/JSON object/);
+    // "resume": true in the file would make every later `evolve` a resume.
+    writeFileSync(path.join(target, 'bad', 'r.json'), '{"population": 1, "generations": 1, "resume": true}');
+    expect(() => readConfigFile(path.join(target, 'bad', 'r.json'), target)).toThrow(/"resume" is not a config option \(pass --resume on the command line\)/);
   });
 });

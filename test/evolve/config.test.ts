@@ -28,6 +28,13 @@ describe('freezeConfig', () => {
     expect(() => freezeConfig(options, '{not json', 7)).toThrow(/not valid JSON/);
   });
 
+  it('runs the whole population at once by default, up to 8 jails; an explicit --concurrency is kept', () => {
+    const t = pkg({ test: 'x' });
+    expect(freezeConfig(options, t, 7).concurrency).toBe(3);
+    expect(freezeConfig({ ...options, population: 100_000_000 }, t, 7).concurrency).toBe(8);
+    expect(freezeConfig({ ...options, population: 50, concurrency: 20 }, t, 7).concurrency).toBe(20);
+  });
+
   it('defaults survivors to half the population (rounded up), concurrency to the population, and keeps the seed', () => {
     const c = freezeConfig(options, pkg({ test: 't' }), 42);
     expect([c.survivors, c.concurrency, c.seed]).toEqual([2, 3, 42]);

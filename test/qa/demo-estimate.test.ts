@@ -29,7 +29,7 @@ function demoStart(args: string[]): Promise<string> {
 
 it('gives no budget advice it cannot take, and says the stand-in costs nothing', async () => {
   const out = await demoStart(['--population', '15', '--generations', '1']);
-  expect(out).toMatch(/^evolve: 15 candidates \(15 × 1 generations\); the stand-in model costs nothing/m);
+  expect(out).toMatch(/^evolve: 15 candidates \(15 × 1 generation\); the stand-in model costs nothing/m);
   expect(out).not.toContain('--budget-usd');
   expect(out).not.toContain('warning:');
 }, 60_000);

@@ -18,3 +18,10 @@ test('the help says that run is the default command', () => {
   const help = execFileSync(process.execPath, ['bin/evolve.mjs', '--help'], { encoding: 'utf8' });
   expect(help.replace(/\s+/g, ' ')).toContain('run [options] (the default command: `evolve --population …` is `evolve run --population …`)');
 });
+
+test('--version prints the version from package.json and exits 0', async () => {
+  const { version } = (await import('../../package.json', { with: { type: 'json' } })).default as { version: string };
+  const r = spawnSync(process.execPath, ['bin/evolve.mjs', '--version'], { encoding: 'utf8' });
+  expect(r.status).toBe(0);
+  expect(r.stdout).toBe(`${version}\n`);
+});

@@ -1,0 +1,4 @@
+/** `1 candidate`, `2 candidates`: a count with its noun, in the right number. */
+export function plural(n: number, noun: string, nouns = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : nouns}`;
+}
