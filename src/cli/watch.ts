@@ -32,15 +32,19 @@ export async function watch(opts: WatchOptions, io: WatchIo = process): Promise<
     // React's development build is several times slower; nobody watching a run wants it. Loaded lazily so that
     // the other commands never pay for Ink and React.
     process.env.NODE_ENV ??= 'production';
-    const [{ render }, { createElement }, { App }] = await Promise.all([
-      import('ink'), import('react'), import('../tui/App.tsx'),
+    const [{ render }, { createElement }, { App }, { redrawAfterResize }] = await Promise.all([
+      import('ink'), import('react'), import('../tui/App.tsx'), import('../tui/redraw.ts'),
     ]);
     let leave = () => {};
-    const app = render(createElement(App, { source, runId: run.id, onQuit: () => leave() }), {
-      stdout: io.stdout, stdin: io.stdin, stderr: io.stderr, maxFps: 10,
-    });
+    const view = (redrawEpoch: number) => createElement(App, { source, runId: run.id, onQuit: () => leave(), redrawEpoch });
+    const app = render(view(0), { stdout: io.stdout, stdin: io.stdin, stderr: io.stderr, maxFps: 10 });
+    const stopRedrawing = redrawAfterResize(io.stdout, app, (epoch) => app.rerender(view(epoch)));
     leave = () => app.unmount();
-    await app.waitUntilExit();
+    try {
+      await app.waitUntilExit();
+    } finally {
+      stopRedrawing();
+    }
   } finally {
     source.close();
   }

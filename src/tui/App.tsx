@@ -27,6 +27,8 @@ export interface AppProps {
   height?: number;
   colors?: boolean;
   clock?: () => number;
+  /** Bumped after a resize once the screen was cleared (redraw.ts): the log's last lines are printed again. */
+  redrawEpoch?: number;
 }
 
 const systemClock = () => Date.now();
@@ -34,7 +36,7 @@ const NO_LINES: readonly LogLine[] = [];
 const noFeed = { subscribe: () => () => {}, lines: () => NO_LINES };
 
 /** The live view: polls the database, keeps the view state, maps keys; the drawing is `Screen`'s. */
-export function App({ source, runId, onQuit, onStopRequest, closeWhenFinished, feed, pollMs = 250, width, height, colors, clock = systemClock }: AppProps) {
+export function App({ source, runId, onQuit, onStopRequest, closeWhenFinished, feed, pollMs = 250, width, height, colors, clock = systemClock, redrawEpoch = 0 }: AppProps) {
   const size = useTerminalSize(width, height);
   const data = useLineage(source, runId, pollMs, clock);
   const [view, setView] = useState<ViewState>(initialView);
@@ -82,6 +84,6 @@ export function App({ source, runId, onQuit, onStopRequest, closeWhenFinished, f
   return (
     <Screen model={model} log={log.current} selectedId={view.selectedId} bestId={best?.id ?? null} frame={data.frame}
       follow={view.follow} confirmingStop={view.confirmingStop} notice={data.error ? `database: ${data.error}` : null}
-      colors={colors ?? colorsEnabled()} />
+      colors={colors ?? colorsEnabled()} logEpoch={redrawEpoch} />
   );
 }

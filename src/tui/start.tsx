@@ -1,6 +1,7 @@
 import { render } from 'ink';
 import { App } from './App.tsx';
 import { LogFeed } from './feed.ts';
+import { redrawAfterResize } from './redraw.ts';
 import { openSource } from './source.ts';
 
 export interface StartTuiOptions {
@@ -54,12 +55,18 @@ export function startTui(opts: StartTuiOptions): TuiHandle {
   const feed = new LogFeed();
   for (const { line, at } of opts.notes ?? []) feed.push(line, 'info', at);
   let leave = () => {};
-  const instance = render(
-    <App source={source} runId={runId} feed={feed} pollMs={opts.pollMs}
-      closeWhenFinished={opts.closeWhenFinished ?? !!opts.onStopRequest} onQuit={() => leave()} onStopRequest={opts.onStopRequest} />,
+  const view = (redrawEpoch: number) => (
+    <App source={source} runId={runId} feed={feed} pollMs={opts.pollMs} redrawEpoch={redrawEpoch}
+      closeWhenFinished={opts.closeWhenFinished ?? !!opts.onStopRequest} onQuit={() => leave()} onStopRequest={opts.onStopRequest} />
+  );
+  const instance = render(view(0),
     { stdout: opts.stdout, stdin: opts.stdin, exitOnCtrlC: !opts.onStopRequest, maxFps: 10, patchConsole: opts.patchConsole ?? canPatchConsole() },
   );
+  const stopRedrawing = redrawAfterResize(opts.stdout ?? process.stdout, instance, (epoch) => instance.rerender(view(epoch)));
   leave = () => instance.unmount();
-  const done = instance.waitUntilExit().then(() => undefined, () => undefined).finally(() => source.close());
+  const done = instance.waitUntilExit().then(() => undefined, () => undefined).finally(() => {
+    stopRedrawing();
+    source.close();
+  });
   return { runId, waitUntilExit: () => done, unmount: () => instance.unmount(), note: (line, at) => feed.push(line, 'info', at) };
 }

@@ -52,6 +52,12 @@ describe.skipIf(!hasTmux)('evolve watch in tmux', () => {
     // Narrower: diff and cost give way to the goal (tmux itself would wrap anything wider than the window).
     await t.until((s) => /^ {2}lineage\s+status\s+score goal$/m.test(s) && s.includes('q quit'), 'the 60-column layout');
     await t.until((s) => /goal\s+\S/.test(s), 'the details still open');
+    // And back: the terminal re-wrapped the older, wider frames; none of them may be left above the view.
+    tmux('resize-window', '-t', 'main', '-x', '120', '-y', '40');
+    const once = (s: string) => (s.match(/^evolve \d{8}-\d{6}-[0-9a-f]{4}/gm) ?? []).length === 1 && (s.match(/q quit/g) ?? []).length === 1;
+    await t.until((s) => /^ {2}lineage\s+status\s+score gen\s+diff\s+cost goal$/m.test(s) && once(s), 'one clean 120-column frame');
+    await new Promise((r) => setTimeout(r, 500)); // and it stays so
+    expect(once(t.screen())).toBe(true);
     t.keys('q');
     await t.until((s) => s.includes('EXITED 0'), 'exit code 0 after q');
   });

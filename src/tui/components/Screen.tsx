@@ -1,4 +1,5 @@
 import { Box, Static, Text } from 'ink';
+import { useMemo } from 'react';
 import type { LogLine } from '../activity.ts';
 import type { ScreenModel } from '../screen.ts';
 import { TONE_COLOR } from '../theme.ts';
@@ -18,13 +19,20 @@ export interface ScreenProps {
   confirmingStop: boolean;
   notice: string | null;
   colors: boolean;
+  /** Changed after the screen was cleared: <Static> starts again, from the log's last lines. */
+  logEpoch?: number;
 }
 
+/** How many log lines are printed again above the view after a resize cleared the screen. */
+const RELOG_LINES = 10;
+
 /** One frame: finished log lines in <Static> (printed once, above), then the live area. */
-export function Screen({ model, log, selectedId, bestId, frame, follow, confirmingStop, notice, colors }: ScreenProps) {
+export function Screen({ model, log, selectedId, bestId, frame, follow, confirmingStop, notice, colors, logEpoch = 0 }: ScreenProps) {
+  // Where the log starts for this epoch: all of it at first; after a clear, its last lines and whatever follows.
+  const from = useMemo(() => (logEpoch === 0 ? 0 : Math.max(0, log.length - RELOG_LINES)), [logEpoch]);
   return (
     <ColorsContext.Provider value={colors}>
-      <Static items={log as LogLine[]}>
+      <Static key={logEpoch} items={(from === 0 ? log : log.slice(from)) as LogLine[]}>
         {(line) => <Text key={line.id} color={colors ? TONE_COLOR[line.tone] : undefined}>{line.text}</Text>}
       </Static>
       <Box flexDirection="column" width={model.width}>
