@@ -49,3 +49,18 @@ describe('candidate text on a terminal', () => {
     expect(out.stdout).toContain(EVIL);
   });
 });
+
+describe('candidate text in the TUI', () => {
+  it('tree, detail and activity text carry no control characters', async () => {
+    const { truncate } = await import('../../src/tui/format.ts');
+    const { applyEvents, emptyDigest } = await import('../../src/tui/activity.ts');
+    expect(truncate(EVIL, 200)).not.toMatch(CONTROL);
+    const digest = applyEvents(emptyDigest(), [
+      { id: 1, run_id: 'r', candidate_id: 'c1', at: '2026-01-01T00:00:00.000Z', kind: 'error', data_json: JSON.stringify({ message: EVIL }) },
+      { id: 2, run_id: 'r', candidate_id: 'c1', at: '2026-01-01T00:00:01.000Z', kind: 'tool_call', data_json: JSON.stringify({ tool: 'bash', ok: true, summary: EVIL }) },
+    ] as never);
+    expect(JSON.stringify(digest.log.map((l) => l.text))).toContain('goal');
+    for (const line of digest.log) expect(line.text).not.toMatch(CONTROL);
+    for (const a of digest.byCandidate.values()) for (const t of a.toolCalls) expect(t.summary).not.toMatch(CONTROL);
+  });
+});
