@@ -1,6 +1,5 @@
 /** Small pure formatters shared by the components and the plain-text snapshot. Everything is one cell per char. */
 
-/** Cuts `text` to `width` columns, ending with '…' when something was cut. Newlines become spaces. */
 /**
  * One line of text a model may have written, safe to draw: line breaks and tabs become spaces, every other C0 or C1
  * control character (escape sequences: screen clears, cursor moves, OSC 52 clipboard writes) becomes U+FFFD.
@@ -10,6 +9,7 @@ export function terminalText(text: string): string {
   return text.replace(/[\r\n\t]+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
 }
 
+/** Cuts `text` to `width` columns, ending with '…' when something was cut. Control characters are made safe (terminalText). */
 export function truncate(text: string, width: number): string {
   const flat = terminalText(text).trim();
   if (width <= 0) return '';
