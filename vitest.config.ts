@@ -10,6 +10,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most suites wait on child processes (jails, git, the stand-in), not the CPU: four workers on two cores ran the
+    // whole suite in 230 s instead of 400 s here, with no test slower than its own timeout.
+    maxWorkers: 4,
     setupFiles: ['test/setup/ink-outside-ci.ts'],
   },
 });
