@@ -76,19 +76,12 @@ export function withReader<T>(dbPath: string, fn: (store: LineageStore) => T): T
 export function resolveRun(store: LineageStore, runId: string | undefined): RunRow {
   if (runId !== undefined) {
     const run = store.getRun(runId);
-    if (!run) throw new UsageError(`no run ${runId} in ${store.path} (runs: ${runList(store)})`);
+    if (!run) throw new UsageError(`no run ${runId} in ${store.path} (runs: ${store.recentRunIds()})`);
     return run;
   }
   const latest = store.latestRun();
   if (!latest) throw new UsageError(`${store.path} has no runs yet`);
   return latest;
-}
-
-function runList(store: LineageStore): string {
-  const runs = store.listRuns();
-  if (runs.length === 0) return 'none';
-  const last = runs.slice(-5).map((r) => r.id);
-  return (runs.length > 5 ? '…, ' : '') + last.join(', ');
 }
 
 /** A candidate by full id or by an unambiguous prefix of it. */

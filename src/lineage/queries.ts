@@ -99,6 +99,13 @@ export class LineageQueries {
     return this.stmts.listRuns.all() as RunRow[];
   }
 
+  /** The latest run ids, for an error that names a run that is not there: `…, a, b, c` (or `none`). */
+  recentRunIds(max = 5): string {
+    const runs = this.listRuns();
+    if (runs.length === 0) return 'none';
+    return (runs.length > max ? '…, ' : '') + runs.slice(-max).map((r) => r.id).join(', ');
+  }
+
   getCandidate(id: string): CandidateRow | undefined {
     return this.stmts.getCandidate.get(id) as CandidateRow | undefined;
   }

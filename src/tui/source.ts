@@ -54,7 +54,7 @@ class StoreSource implements LineageSource {
   resolveRun(runId?: string): RunRow {
     const run = runId ? this.queries.getRun(runId) : this.queries.latestRun();
     if (run) return run;
-    throw new UsageError(runId ? `no run ${runId} in ${this.path}` : `no runs in ${this.path} yet`);
+    throw new UsageError(runId ? `no run ${runId} in ${this.path} (runs: ${this.queries.recentRunIds()})` : `no runs in ${this.path} yet`);
   }
 
   activeRun(): RunRow {

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/lineage/schema.ts';
 import { fixtureDb } from './helpers.ts';
+import { RUN_ID } from './fixture.ts';
 
 /** `evolve watch` as a user runs it, through bin/evolve.mjs, with pipes (so without a terminal). */
 const BIN = join(import.meta.dirname, '../../bin/evolve.mjs');
@@ -47,7 +48,7 @@ describe('evolve watch', () => {
       [['--db', dir], /is a directory/],
       [['--db', notDb], /not an SQLite database/],
       [['--db', empty], /no runs in .* yet/],
-      [['--db', db.path, '--run', 'nope'], /no run nope in/],
+      [['--db', db.path, '--run', 'nope'], new RegExp(`no run nope in .* \\(runs: ${RUN_ID}\\)`)],
     ];
     for (const [args, message] of cases) {
       const r = evolve('watch', ...args);
