@@ -1,6 +1,7 @@
 /**
  * Dependencies of a candidate that changed the lockfile: installed for it alone, in the sandbox (network only for
- * npm's own fetching of allowed sources), no key, writing only its own dependency folder. Everyone else reuses their parent's folder by hardlink copy.
+ * npm's own fetching of allowed sources), no key, writing only its own dependency folder. Everyone else reuses
+ * their parent's folder by hardlink copy.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -24,20 +25,16 @@ export function lockfileChanged(changedPaths: readonly string[]): boolean {
 export async function installDeps(
   git: Git, sandbox: Sandbox, commit: string, parentCommit: string, dir: string, timeoutMs: number, signal?: AbortSignal,
 ): Promise<{ nodeModules: string | null; exit: ProcessExit | null; refused?: string }> {
-  const trusted = trustedOrigins(...(await readLockfiles(git, parentCommit)).map((l) => l.text));
-  // npm ci reads npm-shrinkwrap.json before package-lock.json: both are written to the install folder, so both are checked.
-  for (const { file, text } of await readLockfiles(git, commit)) {
-    const refused = refuseLockfile(text, trusted);
-    if (refused) return { nodeModules: null, exit: null, refused: `${file}: ${refused}` };
+  const trusted = trustedOrigins(...(await readFiles(git, parentCommit, LOCKFILES)).map((f) => f.text));
+  // Read once, checked, then written as read: npm ci prefers npm-shrinkwrap.json to package-lock.json, so both count.
+  const files = await readFiles(git, commit, ['package.json', ...LOCKFILES]);
+  for (const { file, text } of files) {
+    const refused = file === 'package.json' ? refusePackageJson(text, trusted) : refuseLockfile(text, trusted);
+    if (refused) return { nodeModules: null, exit: null, refused: file === 'package.json' ? refused : `${file}: ${refused}` };
   }
-  const pkgRefused = refusePackageJson((await git.readFile(commit, 'package.json')) ?? '{}', trusted);
-  if (pkgRefused) return { nodeModules: null, exit: null, refused: pkgRefused };
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
-  for (const file of ['package.json', ...LOCKFILES]) {
-    const text = await git.readFile(commit, file);
-    if (text !== null) await writeFile(path.join(dir, file), file === 'package.json' ? withoutScripts(text) : text);
-  }
+  for (const { file, text } of files) await writeFile(path.join(dir, file), file === 'package.json' ? withoutScripts(text) : text);
   await mkdir(`${dir}.home`, { recursive: true });
   const started = Date.now();
   const step = (args: string[], network: 'host' | 'none') => sandbox.run({
@@ -61,9 +58,10 @@ export async function installDeps(
   }
 }
 
-async function readLockfiles(git: Git, commit: string): Promise<{ file: string; text: string }[]> {
+/** Those of `names` that `commit` has, with their text. */
+async function readFiles(git: Git, commit: string, names: readonly string[]): Promise<{ file: string; text: string }[]> {
   const found: { file: string; text: string }[] = [];
-  for (const file of LOCKFILES) {
+  for (const file of names) {
     const text = await git.readFile(commit, file);
     if (text !== null) found.push({ file, text });
   }
