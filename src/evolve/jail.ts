@@ -31,15 +31,7 @@ export class JailSandbox implements Sandbox {
     tail.push(Buffer.from(result.stdout));
     tail.push(Buffer.from(result.stderr));
     if (result.error) tail.push(Buffer.from(`\n[evolve] the jail could not start: ${result.error}\n`));
-    if (result.diskExceeded) {
-      const { grownBytes, limitBytes, grownFiles, limitFiles, freeBytes, minFreeBytes } = result.diskExceeded;
-      const gib = (n: number) => `${(n / 1024 ** 3).toFixed(1)} GiB`;
-      const what = freeBytes !== undefined && minFreeBytes !== undefined
-        ? `left the disk with ${gib(freeBytes)} free, under the ${gib(minFreeBytes)} evolve keeps free`
-        : limitBytes !== undefined && grownBytes > limitBytes ? `wrote ${gib(grownBytes)} to disk, more than its ${gib(limitBytes)}`
-          : `created ${grownFiles} files, more than its ${limitFiles}`;
-      tail.push(Buffer.from(`\n[evolve] stopped: the jail ${what}\n`));
-    }
+    if (result.diskExceeded) tail.push(Buffer.from(`\n[evolve] stopped: the jail ${result.diskExceeded.reason}\n`));
     return { code: result.exitCode, signal: result.signal, timedOut: result.timedOut, output: tail.toString(), ms: Date.now() - started };
   }
 }

@@ -39,5 +39,6 @@ describe.skipIf(!mounted)('the disk watch keeps the file system from filling up'
     expect(fired).not.toBeNull();
     expect(fired!.minFreeBytes).toBe(32 * MIB);
     expect(fired!.freeBytes).toBeLessThan(32 * MIB);
+    expect(fired!.reason).toMatch(/^left the disk with \d+ MiB free, under the 32 MiB evolve keeps free$/);
   });
 });

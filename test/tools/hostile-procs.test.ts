@@ -134,6 +134,7 @@ describe.skipIf(sandboxMissing)('hostile: processes and limits', () => {
     expect(r.timedOut).toBe(false);
     expect(r.diskExceeded?.limitBytes).toBe(32 * mib);
     expect(r.diskExceeded!.grownBytes).toBeGreaterThan(32 * mib);
+    expect(r.diskExceeded!.reason).toMatch(/^wrote \d+ MiB to disk, more than its 32 MiB$/);
     expect(Date.now() - started).toBeLessThan(20_000);
     rmSync(path.join(world.workspace, 'fill'), { recursive: true, force: true });
   });
@@ -150,6 +151,7 @@ describe.skipIf(sandboxMissing)('hostile: processes and limits', () => {
     expect(r.timedOut).toBe(false);
     expect(r.diskExceeded?.limitFiles).toBe(2_000);
     expect(r.diskExceeded!.grownFiles).toBeGreaterThan(2_000);
+    expect(r.diskExceeded!.reason).toMatch(/^created \d+ files, more than its 2000$/);
   });
 
   it('kill() removes the running tree, escaped sessions included', async () => {

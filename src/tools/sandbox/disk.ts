@@ -51,7 +51,17 @@ export interface DiskCaps {
   /** Kill when the file system of the first path has less than this free (at most half of what was free at start). */
   minFreeBytes?: number;
 }
-export interface DiskGrowth { grownBytes: number; grownFiles: number; freeBytes?: number; minFreeBytes?: number }
+export interface DiskGrowth {
+  grownBytes: number;
+  grownFiles: number;
+  freeBytes?: number;
+  minFreeBytes?: number;
+  /** What the jail did, for its output: "wrote 8.1 GiB to disk, more than its 8.0 GiB". */
+  reason: string;
+}
+
+/** 8.0 GiB, or 24 MiB under a GiB. */
+const size = (n: number) => (n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GiB` : `${Math.round(n / 1024 ** 2)} MiB`);
 
 /** Bytes an unprivileged user may still write on the file system holding `path`, or null when it cannot be asked. */
 async function freeBytes(path: string): Promise<number | null> {
@@ -63,7 +73,10 @@ async function freeBytes(path: string): Promise<number | null> {
   }
 }
 
-/** Calls `onExceeded` once, when the paths have grown by more than a cap (bytes or files) since the watch began. */
+/**
+ * Calls `onExceeded` once: when the paths have grown by more than a cap (bytes or files) since the watch began, or
+ * the file system's free space fell under the floor.
+ */
 export function watchDisk(paths: string[], caps: DiskCaps, onExceeded: (grown: DiskGrowth) => void, intervalMs = DISK_CHECK_MS): DiskWatch {
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
@@ -75,12 +88,20 @@ export function watchDisk(paths: string[], caps: DiskCaps, onExceeded: (grown: D
   const look = async () => {
     const [start, now, minFree, free] = [await baseline, await diskUse(paths), await floor, paths.length ? await freeBytes(paths[0]) : null];
     if (stopped) return;
-    const grown: DiskGrowth = { grownBytes: grew(start.bytes, now.bytes), grownFiles: grew(start.files, now.files) };
-    const tooFull = minFree !== null && free !== null && free < minFree;
-    if (tooFull) Object.assign(grown, { freeBytes: free, minFreeBytes: Math.round(minFree) });
-    if (tooFull || (caps.bytes !== undefined && grown.grownBytes > caps.bytes) || (caps.files !== undefined && grown.grownFiles > caps.files)) {
+    const grownBytes = grew(start.bytes, now.bytes);
+    const grownFiles = grew(start.files, now.files);
+    let exceeded: DiskGrowth | null = null;
+    if (minFree !== null && free !== null && free < minFree) {
+      exceeded = { grownBytes, grownFiles, freeBytes: free, minFreeBytes: Math.round(minFree),
+        reason: `left the disk with ${size(free)} free, under the ${size(minFree)} evolve keeps free` };
+    } else if (caps.bytes !== undefined && grownBytes > caps.bytes) {
+      exceeded = { grownBytes, grownFiles, reason: `wrote ${size(grownBytes)} to disk, more than its ${size(caps.bytes)}` };
+    } else if (caps.files !== undefined && grownFiles > caps.files) {
+      exceeded = { grownBytes, grownFiles, reason: `created ${grownFiles} files, more than its ${caps.files}` };
+    }
+    if (exceeded) {
       stopped = true;
-      onExceeded(grown);
+      onExceeded(exceeded);
       return;
     }
     timer = setTimeout(() => void look(), intervalMs);

@@ -13,7 +13,7 @@ import { HeadTailCollector, DEFAULT_OUTPUT_CAP } from '../output.ts';
 import { buildJail } from './build.ts';
 import { createCgroup, SYSTEMD_ENV, systemdScopeArgs, type Cgroup } from './cgroup.ts';
 import { findBwrap, probeLimits, type LimitsMode } from './probe.ts';
-import { watchDisk } from './disk.ts';
+import { watchDisk, type DiskGrowth } from './disk.ts';
 import { seccompProgram } from './seccomp.ts';
 import { clearSetIdBits } from './setid.ts';
 import type { JailSpec } from './spec.ts';
@@ -40,8 +40,8 @@ export interface JailedResult {
   stderr: string;
   /** Set when the jail could not be started at all. */
   error?: string;
-  /** Set when the jail was killed for growing its writable paths past limits.diskGrowthBytes or diskGrowthFiles. */
-  diskExceeded?: { grownBytes: number; limitBytes?: number; grownFiles: number; limitFiles?: number; freeBytes?: number; minFreeBytes?: number };
+  /** Set when the disk watch killed the jail (limits.diskGrowthBytes, diskGrowthFiles, minFreeBytes); `reason` says which. */
+  diskExceeded?: DiskGrowth & { limitBytes?: number; limitFiles?: number };
 }
 
 export interface JailedProcess {
