@@ -67,6 +67,11 @@ export function estimateRun(input: EstimateInput): Estimate {
   return estimate;
 }
 
+/** `15 candidates (3 × 5 generations)`: how the start-up lines count a run. */
+export function candidateCount(population: number, generations: number): string {
+  return `${plural(population * generations, 'candidate')} (${population} × ${plural(generations, 'generation')})`;
+}
+
 /** The lines the runner prints at start-up. */
 export function formatEstimate(e: Estimate, input: Pick<EstimateInput, 'population' | 'generations' | 'typicalFrom'>): string[] {
   const bound = Number.isFinite(e.upperBoundUsd) ? `at most ${usd(e.upperBoundUsd)}` : 'no upper bound (no budget set)';
@@ -74,7 +79,7 @@ export function formatEstimate(e: Estimate, input: Pick<EstimateInput, 'populati
     ? `from ${input.typicalFrom ?? 'earlier'} earlier candidates in lineage.db`
     : 'a default guess: no earlier runs in lineage.db';
   const lines = [
-    `${plural(e.candidates, 'candidate')} (${input.population} × ${plural(input.generations, 'generation')}); cost ${bound}, ` +
+    `${candidateCount(input.population, input.generations)}; cost ${bound}, ` +
       `typically about ${usd(e.typicalTotalUsd)} (${usd(e.typicalPerCandidateUsd)} per candidate, ${source})`,
   ];
   if (e.warning) lines.push(`warning: ${e.warning}`);

@@ -25,7 +25,6 @@ import { targetGit } from './target-git.ts';
 import { runEvolution } from './run.ts';
 import { seedOf } from './select.ts';
 import { UnsafeSandbox, type Sandbox } from './sandbox.ts';
-import { plural } from '../plural.ts';
 
 export interface LaunchOptions extends Omit<RunOptions, 'population' | 'generations'> {
   population?: number;
@@ -73,13 +72,7 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
   }
   const sandbox = await makeSandbox(o.unsafeNoSandbox, target, env);
   makeWorkdir(workdir, o.workdir);
-  // A stand-in run (the demo) costs nothing: a guess at a real model's spend, and advice to raise a budget the demo
-  // does not take, would only mislead.
-  const estimate = o.standin
-    ? [`${plural(config.population * config.generations, 'candidate')} (${config.population} × ${plural(config.generations, 'generation')}); the stand-in model costs nothing: ` +
-      `its calls are priced as if it were ${config.model}, under a $${config.budgetUsd} cap`]
-    : estimateLines(o.db, config, prices);
-  for (const line of estimate) env.observer?.log?.(line);
+  for (const line of estimateLines(o.db, config, prices, !!o.standin)) env.observer?.log?.(line);
 
   // Everything validated: from here on things are created.
   const store = openStore(o.db);

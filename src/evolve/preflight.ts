@@ -5,10 +5,18 @@
 import { existsSync, statSync } from 'node:fs';
 import { openStore } from '../lineage/store.ts';
 import type { RunConfig } from './config.ts';
-import { estimateRun, formatEstimate, typicalCandidate } from './estimate.ts';
+import { candidateCount, estimateRun, formatEstimate, typicalCandidate } from './estimate.ts';
 import { priceFor, type PriceTable } from './prices.ts';
 
-export function estimateLines(db: string, config: RunConfig, prices: PriceTable): string[] {
+/**
+ * What the run will cost, printed before it starts. A stand-in run (the demo) costs nothing: a guess at a real
+ * model's spend, and advice to raise a budget the demo does not take, would only mislead.
+ */
+export function estimateLines(db: string, config: RunConfig, prices: PriceTable, standin = false): string[] {
+  if (standin) {
+    return [`${candidateCount(config.population, config.generations)}; the stand-in model costs nothing: ` +
+      `its calls are priced as if it were ${config.model}, under a $${config.budgetUsd} cap`];
+  }
   const price = priceFor(prices, config.model);
   if (!price) return [];
   const history = earlierCandidates(db, config.model);
