@@ -20,34 +20,26 @@ export interface WatchIo {
  * lineage.db. Without a terminal it prints one plain-text snapshot instead (and says so on stderr).
  */
 export async function watch(opts: WatchOptions, io: WatchIo = process): Promise<void> {
-  const source = openSource(resolve(opts.db));
+  const dbPath = resolve(opts.db);
+  const source = openSource(dbPath);
+  let runId: string;
   try {
-    const run = source.resolveRun(opts.run);
+    runId = source.resolveRun(opts.run).id;
     if (!io.stdout.isTTY || !io.stdin.isTTY) {
       const { snapshotText } = await import('../tui/snapshot.ts');
       io.stderr.write('evolve watch: no terminal, so this is a one-shot snapshot (run it in a terminal for the live view)\n');
-      io.stdout.write(snapshotText(source, run.id, { width: io.stdout.columns }));
+      io.stdout.write(snapshotText(source, runId, { width: io.stdout.columns }));
       return;
-    }
-    // React's development build is several times slower; nobody watching a run wants it. Loaded lazily so that
-    // the other commands never pay for Ink and React.
-    process.env.NODE_ENV ??= 'production';
-    const [{ render }, { createElement }, { App }, { redrawAfterResize }] = await Promise.all([
-      import('ink'), import('react'), import('../tui/App.tsx'), import('../tui/redraw.ts'),
-    ]);
-    let leave = () => {};
-    const view = (redrawEpoch: number) => createElement(App, { source, runId: run.id, onQuit: () => leave(), redrawEpoch });
-    const app = render(view(0), { stdout: io.stdout, stdin: io.stdin, stderr: io.stderr, maxFps: 10 });
-    const stopRedrawing = redrawAfterResize(io.stdout, app, (epoch) => app.rerender(view(epoch)));
-    leave = () => app.unmount();
-    try {
-      await app.waitUntilExit();
-    } finally {
-      stopRedrawing();
     }
   } finally {
     source.close();
   }
+  // React's development build is several times slower; nobody watching a run wants it. Loaded lazily so that
+  // the other commands never pay for Ink and React.
+  process.env.NODE_ENV ??= 'production';
+  const { startTui } = await import('../tui/start.tsx');
+  // The view the runner opens during a run, without its stop question: q leaves.
+  await startTui({ dbPath, runId, stdout: io.stdout, stdin: io.stdin }).waitUntilExit();
 }
 
 export function registerWatch(program: Command): void {
