@@ -36,6 +36,13 @@ export class JailSandbox implements Sandbox {
   }
 }
 
+/** The loud start-up line for a jail without process and memory limits, or null when they are enforced. */
+export function limitsWarning(limits: LimitsMode): string | null {
+  if (limits !== 'none') return null;
+  return 'WARNING: limits: none — neither cgroups nor a systemd scope can be used here, so candidates run jailed but ' +
+    'WITHOUT process and memory limits (a fork bomb or a memory hog is not held); see "Limits and how they are enforced" in the README';
+}
+
 /** The jail, or a UsageError saying why it cannot work here and how to fix it. */
 export async function createJailSandbox(target: string): Promise<Sandbox> {
   const probe = probeSandbox();

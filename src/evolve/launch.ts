@@ -16,7 +16,7 @@ import { NoLineageYet } from '../lineage/open.ts';
 import { openStore, type LineageStore } from '../lineage/store.ts';
 import { freezeConfig, type RunConfig, type RunOptions } from './config.ts';
 import { Git } from './git.ts';
-import { createJailSandbox } from './jail.ts';
+import { createJailSandbox, limitsWarning } from './jail.ts';
 import type { RunObserver, RunSummary } from './observer.ts';
 import { requirePrices, resolvePrices, type PriceTable } from './prices.ts';
 import { startProxy } from './proxy/index.ts';
@@ -165,10 +165,8 @@ async function openTarget(dir: string): Promise<{ git: Git; target: string; gitD
 async function makeSandbox(unsafe: boolean, target: string, env: LaunchEnv): Promise<Sandbox> {
   if (!unsafe) {
     const jail = await createJailSandbox(target);
-    if (jail.limits === 'none') {
-      env.observer?.log?.('WARNING: limits: none — neither cgroups nor a systemd scope can be used here, so candidates run jailed but ' +
-        'WITHOUT process and memory limits (a fork bomb or a memory hog is not held); see "Limits and how they are enforced" in the README');
-    }
+    const warning = limitsWarning(jail.limits);
+    if (warning) env.observer?.log?.(warning);
     return jail;
   }
   env.observer?.log?.('WARNING: --unsafe-no-sandbox: candidate code runs on this machine WITHOUT a jail, with your user\'s rights');
