@@ -174,17 +174,17 @@ describe.skipIf(sandboxMissing)('hostile: processes and limits', () => {
 
   it('the jail dies with the runner, even when the runner is SIGKILLed, and its groups are reaped later', async () => {
     const tsx = path.join(here, '../../node_modules/tsx/dist/loader.mjs');
-    const stub = spawn(process.execPath, ['--import', tsx, path.join(here, 'fixtures/runner-stub.ts'), world.workspace, tag(8)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const line = await new Promise<string>((resolve) => stub.stdout.on('data', (d: Buffer) => resolve(d.toString())));
-    const stubGroups = JSON.parse(line.replace(/^started /, '')) as string[];
+    const runner = spawn(process.execPath, ['--import', tsx, path.join(here, 'fixtures/killable-runner.ts'), world.workspace, tag(8)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const line = await new Promise<string>((resolve) => runner.stdout.on('data', (d: Buffer) => resolve(d.toString())));
+    const runnerGroups = JSON.parse(line.replace(/^started /, '')) as string[];
     await waitFor(() => hostProcesses(`sleep ${tag(8)}`).length > 0);
-    const stubExited = new Promise((resolve) => stub.on('exit', resolve));
-    stub.kill('SIGKILL');
-    await stubExited;
+    const runnerExited = new Promise((resolve) => runner.on('exit', resolve));
+    runner.kill('SIGKILL');
+    await runnerExited;
     await waitFor(() => hostProcesses(`sleep ${tag(8)}`).length === 0);
     // The dead runner could not remove its groups; the next jail of any runner does.
     await jailed(world, 'true');
-    await waitFor(() => stubGroups.every((dir) => !existsSync(dir)));
+    await waitFor(() => runnerGroups.every((dir) => !existsSync(dir)));
   });
 
   it("a process left in a dead runner's group is killed by the next jail", async () => {
