@@ -55,6 +55,9 @@ export const RunFlags = z.object({
   weights: ScoreWeights.partial().strict().default({}),
   seed: z.preprocess(toNumber, z.number({ message: 'seed must be a number' }).int('seed must be a whole number')).optional(),
   prices: z.unknown().optional(),
+  queue: z.string({ message: '--queue must be redis://<host>:<port>' }).min(1).optional(),
+  listen: z.string({ message: '--listen must be <host>:<port>' }).min(1).optional(),
+  remote: z.string({ message: '--remote must be a git URL or path' }).min(1).optional(),
 }).strict();
 export type RunFlags = z.infer<typeof RunFlags>;
 
@@ -63,7 +66,7 @@ const FROZEN_ON_RESUME: Record<string, string> = {
   population: '--population', generations: '--generations', survivors: '--survivors', concurrency: '--concurrency',
   strategy: '--strategy', model: '--model', maxTurns: '--max-turns', candidateTimeout: '--candidate-timeout',
   build: '--build', test: '--test', push: '--push', seedGoal: '--seed-goal', workdir: '--workdir',
-  unsafeNoSandbox: '--unsafe-no-sandbox',
+  unsafeNoSandbox: '--unsafe-no-sandbox', queue: '--queue', remote: '--remote',
 };
 
 /** Refuses, with --resume, a command-line flag of the frozen configuration (the config file is the run's, so not it). */

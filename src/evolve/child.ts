@@ -58,3 +58,13 @@ export interface ChildResult {
   /** Stopped before it finished: its row stays at the step it reached. */
   interrupted?: boolean;
 }
+
+/**
+ * Runs planned children to their verdicts: the runner itself (candidate.ts, the default) or workers on other machines
+ * (queue/, `--queue`). The generation loop only starts children through it and waits for their results.
+ */
+export interface ChildExecutor {
+  /** Children started at once. */
+  readonly concurrency: number;
+  run(plan: ChildPlan): Promise<ChildResult>;
+}

@@ -25,6 +25,8 @@ import { targetGit } from './repo/target-git.ts';
 import { runEvolution } from './run.ts';
 import { seedOf } from './judge/select.ts';
 import { UnsafeSandbox, type Sandbox } from './jail/sandbox.ts';
+import { parseListen } from './queue/protocol.ts';
+import { checkQueue, resolveRemote, startQueue } from './queue/runner.ts';
 
 export interface LaunchOptions extends Omit<RunOptions, 'population' | 'generations'> {
   population?: number;
@@ -40,6 +42,10 @@ export interface LaunchOptions extends Omit<RunOptions, 'population' | 'generati
   explicit?: readonly string[];
   /** Set only by `evolve demo`: the upstream is the bundled stand-in, labelled so everywhere (never used unless asked). */
   standin?: string;
+  /** Contract 6: children run on workers pulling from this Redis queue; the proxy listens for them; the shared git remote. */
+  queue?: string;
+  listen?: string;
+  remote?: string;
 }
 
 export interface LaunchEnv {
@@ -50,13 +56,16 @@ export interface LaunchEnv {
 }
 
 /** What runs.config_json holds: the frozen config plus what a resume needs. */
-type StoredConfig = RunConfig & { prices: PriceTable; workdir: string; head: string; standin?: true; standinLabel?: string };
+type StoredConfig = RunConfig & { prices: PriceTable; workdir: string; head: string; standin?: true; standinLabel?: string; queue?: string; remote?: string };
 
 export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSummary> {
   if (o.resume !== undefined && o.resume !== false) return resumeRun(o, o.resume, env);
   if (o.population === undefined || o.generations === undefined) throw new UsageError('--population and --generations are required');
   const { git, target, gitDir } = await openTarget(o.target);
   if (o.push) checkPushRemote(target, o.push);
+  if (!o.queue && (o.listen || o.remote)) throw new UsageError(`${o.listen ? '--listen' : '--remote'} is for a run with --queue (workers on other machines)`);
+  const remote = o.queue ? resolveRemote(o.remote, target) : undefined;
+  if (o.listen) parseListen(o.listen);
   const head = await git.resolveHead().catch(() => {
     throw new UsageError(`${target} has no commits yet: commit something to evolve from`);
   });
@@ -72,17 +81,20 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
   }
   const sandbox = await makeSandbox(o.unsafeNoSandbox, target, env);
   makeWorkdir(workdir, o.workdir);
+  if (o.queue) await checkQueue(o.queue);
   for (const line of estimateLines(o.db, config, prices, !!o.standin)) env.observer?.log?.(line);
 
   // Everything validated: from here on things are created.
   const store = openStore(o.db);
   const runId = newRunId();
-  const stored: StoredConfig = { ...config, prices, workdir, head, ...(o.standin ? { standin: true as const, standinLabel: o.standin } : {}) };
+  const stored: StoredConfig = {
+    ...config, prices, workdir, head, ...(o.standin ? { standin: true as const, standinLabel: o.standin } : {}), ...(o.queue ? { queue: o.queue, remote } : {}),
+  };
   store.createRun({ id: runId, target, config: stored });
   if (o.standin) env.observer?.log?.(`MODEL: ${o.standin}`);
   env.observer?.log?.(`run ${runId}: ${config.population} × ${config.generations} candidates from ${head.slice(0, 10)} in ${target}; ` +
     `budget $${config.budgetUsd} (candidate $${config.candidateBudgetUsd}); test: ${config.test.cmd}${config.build.cmd ? `; build: ${config.build.cmd}` : ''}; sandbox: ${sandbox.kind}${sandbox.kind === 'bwrap' ? ` (limits: ${sandbox.limits})` : ''}`);
-  return startAndRun({ store, git, sandbox, runId, target, stored, env, apiKey: env.apiKey, verbose: o.verbose });
+  return startAndRun({ store, git, sandbox, runId, target, stored, env, apiKey: env.apiKey, verbose: o.verbose, listen: o.listen });
 }
 
 async function resumeRun(o: LaunchOptions, which: string | true, env: LaunchEnv): Promise<RunSummary> {
@@ -107,16 +119,18 @@ async function resumeRun(o: LaunchOptions, which: string | true, env: LaunchEnv)
   const raised = (key: 'budgetUsd' | 'candidateBudgetUsd') => (o.explicit?.includes(key) ? o[key] : frozen[key]);
   const stored: StoredConfig = { ...frozen, budgetUsd: raised('budgetUsd'), candidateBudgetUsd: raised('candidateBudgetUsd') };
   const sandbox = await makeSandbox(frozen.sandbox === 'none', target, env);
+  if (frozen.queue) await checkQueue(frozen.queue);
 
   const store = openStore(o.db);
   store.setRunStatus(run.id, 'running');
   store.appendEvent({ runId: run.id, candidateId: null, kind: 'resumed', data: { budget_usd: stored.budgetUsd, previous_status: run.status } });
   env.observer?.log?.(`resuming run ${run.id} (${run.status}${run.stop_reason ? `: ${run.stop_reason}` : ''}) in ${target}`);
-  return startAndRun({ store, git, sandbox, runId: run.id, target, stored, env, apiKey: env.apiKey, verbose: o.verbose });
+  return startAndRun({ store, git, sandbox, runId: run.id, target, stored, env, apiKey: env.apiKey, verbose: o.verbose, listen: o.listen });
 }
 
 async function startAndRun(a: {
   store: LineageStore; git: Git; sandbox: Sandbox; runId: string; target: string; stored: StoredConfig; env: LaunchEnv; apiKey: string; verbose?: boolean;
+  listen?: string;
 }): Promise<RunSummary> {
   const { store, runId, stored, env } = a;
   // The proxy's socket lives in a fresh directory only this user can enter (mkdtemp makes it 0700), so no other
@@ -140,12 +154,17 @@ async function startAndRun(a: {
   proxy.on('budget_exhausted', (info: { candidateId: string; scope: 'run' | 'candidate' }) => {
     if (exhausted.get(info.candidateId) !== 'run') exhausted.set(info.candidateId, info.scope);
   });
+  const queue = stored.queue
+    ? await startQueue({ queue: stored.queue, listen: a.listen, remote: stored.remote ?? a.target, target: a.target, runId, git: a.git, proxy, observer: env.observer })
+    : null;
   try {
     return await runEvolution({
       git: a.git, store, sandbox: a.sandbox, proxy, proxySocket: socketPath, observer: env.observer, signal: env.signal,
       runBudgetExhausted: () => proxy.runBudgetExhausted(), candidateBudgetExhausted: (id) => exhausted.get(id) ?? false,
+      executor: queue?.executor,
     }, { runId, target: a.target, workdir: stored.workdir, config: stored, head: stored.head });
   } finally {
+    await queue?.close();
     await proxy.close({ graceMs: 5000 });
     await rm(socketDir, { recursive: true, force: true });
     store.close();

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { newCandidateId } from '../lineage/ids.ts';
 import { FINISHED_STATUSES, type CandidateRow } from '../lineage/schema.ts';
-import type { ChildPlan, ParentInfo, RunContext } from './candidate.ts';
+import type { ChildExecutor, ChildPlan, ParentInfo, RunContext } from './child.ts';
 import type { RunConfig } from './config.ts';
 import { Evaluator } from './judge/evaluate.ts';
 import { addChildren, planChildren, runGeneration, select } from './generation.ts';
@@ -32,6 +32,8 @@ export interface RunnerDeps {
   /** True when the proxy refused a candidate's call for its own budget. */
   /** Which budget the proxy refused a candidate's call over, if any. */
   candidateBudgetExhausted?: (candidateId: string) => 'run' | 'candidate' | false;
+  /** Who runs the children (default: this process, `concurrency` at once); `--queue` hands them to workers. */
+  executor?: (ctx: RunContext) => ChildExecutor;
 }
 
 export interface RunPlan {
@@ -59,6 +61,7 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
       deps.observer?.event?.({ kind, candidateId, generation, data } satisfies RunEvent);
     },
   };
+  const executor = deps.executor?.(ctx);
   const stopReason = (): string | null =>
     deps.signal?.aborted ? 'interrupted' : deps.runBudgetExhausted?.() ? 'run budget exhausted' : null;
 
@@ -90,7 +93,7 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
         plans = existing.filter((r) => !FINISHED_STATUSES.includes(r.status)).map((r) => resumePlan(ctx, rows, r, targetDeps));
         if (plans.length > 0) deps.observer?.log?.(`generation ${generation}: resuming ${plans.length} unfinished of ${existing.length}`);
       }
-      const results = await runGeneration(ctx, plans, () => !stopReason());
+      const results = await runGeneration(ctx, plans, () => !stopReason(), executor);
       // A generation cut short (Ctrl-C, run budget) is not selected from: its unfinished rows stay as they are.
       if (results.length < plans.length || results.some((r) => r.interrupted)) break;
       const all = store.candidates(plan.runId);

@@ -72,6 +72,8 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX IF NOT EXISTS transcripts_candidate ON transcripts(candidate_id, id);
   `,
+  // 2: the worker machine that ran a candidate (`evolve run --queue`); NULL when the runner ran it itself.
+  `ALTER TABLE candidates ADD COLUMN worker TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -133,6 +135,8 @@ export interface CandidateRow {
   cache_read_tokens: number;
   cache_write_tokens: number;
   model_calls: number;
+  /** The `evolve worker` that ran the candidate's last attempt (`--queue` runs), else null. */
+  worker: string | null;
 }
 
 export interface EventRow {

@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import { chmod, lstat, unlink } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { requirePrices } from './prices.ts';
 import { BudgetLedger } from './budget.ts';
 import { sendError } from './errors.ts';
@@ -24,6 +25,11 @@ export interface Proxy extends EventEmitter {
    * directory into its jail instead of the shared one). Closed by `dismiss`.
    */
   openSocket(candidateId: string, socketPath: string): Promise<void>;
+  /**
+   * Also serves every candidate on a TCP port (`evolve run --queue`: workers' proxies forward their jails' calls here,
+   * each with its candidate's token). Returns the address bound (port 0 picks a free one). Closed by `close`.
+   */
+  listenTcp(host: string, port: number): Promise<{ host: string; port: number }>;
   /** Revokes the candidate's token (and closes its own socket); its calls in flight still finish and are billed. */
   dismiss(candidateId: string): void;
   /** Settled spend of the run, resumed spend included. */
@@ -82,8 +88,8 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     log,
   };
 
-  /** An HTTP server on a socket; when `only` is set, only that candidate's token is accepted there. */
-  async function serve(socketPath: string, only?: string): Promise<Server> {
+  /** An HTTP server on a socket (or a TCP address); when `only` is set, only that candidate's token is accepted there. */
+  async function serve(socketPath: string | { host: string; port: number }, only?: string): Promise<Server> {
     const server = createServer((req, res) => {
       const done = route(req, res, only).catch((err) => {
         log(`proxy: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
@@ -92,26 +98,28 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
       const tracked = done.finally(() => inFlight.delete(tracked));
       inFlight.add(tracked);
     });
-    await removeStaleSocket(socketPath);
+    if (typeof socketPath === 'string') await removeStaleSocket(socketPath);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(socketPath, () => {
+      const bound = () => {
         server.off('error', reject);
         resolve();
-      });
+      };
+      if (typeof socketPath === 'string') server.listen(socketPath, bound);
+      else server.listen(socketPath.port, socketPath.host, bound);
     });
     // The jails run as the runner's own user, so its owner alone needs to connect.
-    await chmod(socketPath, 0o600);
+    if (typeof socketPath === 'string') await chmod(socketPath, 0o600);
     return server;
   }
 
-  async function shut(server: Server, socketPath: string): Promise<void> {
+  async function shut(server: Server, socketPath: string | null): Promise<void> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     await Promise.allSettled([...inFlight]);
     server.closeAllConnections();
     await closed;
-    await unlink(socketPath).catch(() => {});
+    if (socketPath) await unlink(socketPath).catch(() => {});
   }
 
   async function route(req: IncomingMessage, res: ServerResponse, only?: string): Promise<void> {
@@ -160,6 +168,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
 
   const server = await serve(options.socketPath);
   const ownSockets = new Map<string, { server: Server; path: string }>();
+  const tcpServers: { server: Server; path: null }[] = [];
   /** Candidate sockets being closed, by path: a socket reopened at the same path waits for its predecessor. */
   const shutting = new Map<string, Promise<void>>();
 
@@ -180,6 +189,11 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
       await shutting.get(socketPath);
       ownSockets.set(candidateId, { server: await serve(socketPath, candidateId), path: socketPath });
     },
+    async listenTcp(host: string, port: number): Promise<{ host: string; port: number }> {
+      const tcp = await serve({ host, port });
+      tcpServers.push({ server: tcp, path: null });
+      return { host, port: (tcp.address() as AddressInfo).port };
+    },
     dismiss(candidateId: string): void {
       const token = tokenOf.get(candidateId);
       if (token) tokens.delete(token);
@@ -198,7 +212,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     runBudgetExhausted: () => runRefused || ledger.runSpent(),
     inFlight: () => inFlight.size,
     async close({ graceMs = 30_000 }: { graceMs?: number } = {}): Promise<void> {
-      const servers = [{ server, path: options.socketPath }, ...ownSockets.values()];
+      const servers = [{ server, path: options.socketPath }, ...ownSockets.values(), ...tcpServers.splice(0)];
       ownSockets.clear();
       for (const s of servers) {
         s.server.close();
