@@ -1,0 +1,120 @@
+/**
+ * Contract 6 end to end, on one machine: a real redis-server (its own loopback port, no persistence), three
+ * `evolve worker` processes with no API key and a runner with --queue, the stand-in model behind the runner's key.
+ */
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startStandin, type Standin } from '../../src/standin/index.ts';
+import { git, startEvolve, tempDir } from '../evolve/helpers.ts';
+import { makeToyRepo, passingPlan, planScript } from '../evolve/toy.ts';
+import { startRedis, type RedisServer } from './redis.ts';
+import { processesNaming, readRows, startWorker, stopWorkers, waitForRunningOn, type WorkerProcess } from './helpers.ts';
+
+const REAL_KEY = 'sk-ant-real-key-for-the-upstream-only-0123456789';
+const unsafe = process.env.EVOLVE_TEST_UNSAFE ? ['--unsafe-no-sandbox'] : [];
+
+let redis: RedisServer | null = null;
+let standin: Standin | null = null;
+let workers: WorkerProcess[] = [];
+afterEach(async () => {
+  await stopWorkers(workers);
+  workers = [];
+  await standin?.close();
+  standin = null;
+  await redis?.stop();
+  redis = null;
+});
+
+const messagesCalls = (s: Standin) => s.requests.filter((r) => r.path.startsWith('/v1/messages') && !r.path.includes('count_tokens'));
+
+describe('evolve run --queue with three workers', () => {
+  it('runs population × generations children on the workers, loses nothing to a worker killed mid-candidate, meters every call', async () => {
+    redis = await startRedis();
+    // Each call answers after 1.5 s: candidates are mid-agent long enough for one to be killed there.
+    standin = await startStandin({ script: planScript((i) => passingPlan(i), 1500), apiKey: REAL_KEY });
+    const repo = makeToyRepo();
+    const db = path.join(tempDir(), 'lineage.db');
+    workers = ['w1', 'w2', 'w3'].map((n) => startWorker(redis!.url, n, unsafe));
+    const runner = startEvolve(['--population', '3', '--generations', '2', '--no-tui', '--target', repo, '--db', db, '--queue', redis.url, ...unsafe],
+      { ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: standin.url });
+
+    // kill -9 the worker of the first candidate seen running, mid-agent
+    const victim = await waitForRunningOn(db, workers.map((w) => w.name));
+    const killed = workers.find((w) => w.name === victim.worker)!;
+    killed.child.kill('SIGKILL');
+    const killedAt = Date.now();
+
+    const run = await runner.done;
+    expect(run.code, run.stderr).toBe(0);
+    const rows = readRows(db);
+    const children = rows.filter((r) => r.generation > 0);
+    // exactly the shape of a single-machine run: 1 seed + population × generations children, each on its parent
+    expect(rows).toHaveLength(1 + 3 * 2);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const r of children) {
+      expect(r.status).toBe('passed');
+      const parent = byId.get(r.parent_id!)!;
+      expect(parent.generation).toBe(r.generation - 1);
+      expect(git(repo, 'rev-parse', r.branch!)).toBe(r.commit_sha);
+      expect(git(repo, 'rev-parse', `${r.commit_sha}^`)).toBe(parent.commit_sha);
+      const history = (sha: string) => JSON.parse(git(repo, 'show', `${sha}:agent_context.json`)).history.length;
+      expect(history(r.commit_sha!)).toBeGreaterThan(history(parent.commit_sha!));
+    }
+    // survivors: the top 2 of each generation, all passing
+    for (const g of [1, 2]) expect(children.filter((r) => r.generation === g && r.survived === 1)).toHaveLength(2);
+
+    // the killed worker's candidate was run again by another worker, from its parent, its attempts counted
+    const rerun = byId.get(victim.id)!;
+    expect(rerun.worker).not.toBe(killed.name);
+    expect(rerun.attempts).toBeGreaterThanOrEqual(2);
+    // ... within a minute
+    const sql = new Database(db, { readonly: true });
+    const started = sql.prepare("SELECT data_json, at FROM events WHERE candidate_id = ? AND kind = 'agent_started'").all(victim.id) as { data_json: string; at: string }[];
+    expect(started.length).toBeGreaterThanOrEqual(1);
+    expect(Date.parse(started.at(-1)!.at) - killedAt).toBeLessThan(60_000);
+    expect(JSON.parse(started.at(-1)!.data_json).worker).toBe(rerun.worker);
+    // two or more workers did work
+    expect(new Set(children.map((r) => r.worker)).size).toBeGreaterThanOrEqual(2);
+
+    // the stand-in saw only the runner's key, and every call it saw is metered (the killed attempt's call included)
+    const calls = messagesCalls(standin);
+    for (const req of standin.requests) expect(req.headers['x-api-key']).toBe(REAL_KEY);
+    const metered = (sql.prepare("SELECT COUNT(*) AS n FROM events WHERE kind = 'model_call'").get() as { n: number }).n;
+    expect(metered).toBe(calls.length);
+    expect(children.reduce((a, r) => a + r.model_calls, 0)).toBe(calls.length);
+    expect(calls.length).toBeGreaterThanOrEqual(6);
+    const total = (sql.prepare('SELECT SUM(cost_usd) AS c FROM candidates').get() as { c: number }).c;
+    const events = (sql.prepare("SELECT SUM(json_extract(data_json, '$.cost_usd')) AS c FROM events WHERE kind = 'model_call'").get() as { c: number }).c;
+    expect(total).toBeCloseTo(events, 9);
+    sql.close();
+    expect(git(repo, 'log', '--all', '-p')).not.toContain(REAL_KEY);
+
+    await stopWorkers(workers);
+    expect(processesNaming([repo, ...workers.map((w) => w.workdir), `127.0.0.1:${redis.port}`]).filter((p) => !p.includes('redis-server'))).toEqual([]);
+  }, 180_000);
+
+  it('holds the run budget across workers calling at once', async () => {
+    redis = await startRedis();
+    // Three candidates call at once and each answer takes 3 s; the budget fits one call's worst case, not two.
+    standin = await startStandin({ script: planScript((i) => passingPlan(i), 3000), apiKey: REAL_KEY });
+    const repo = makeToyRepo();
+    const db = path.join(tempDir(), 'lineage.db');
+    workers = ['b1', 'b2', 'b3'].map((n) => startWorker(redis!.url, n, unsafe));
+    const budget = 0.009;
+    const run = await startEvolve(['--population', '3', '--generations', '1', '--no-tui', '--target', repo, '--db', db, '--queue', redis.url,
+      '--budget-usd', String(budget), ...unsafe], { ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: standin.url }).done;
+    expect(run.code, run.stderr).toBe(0);
+    const sql = new Database(db, { readonly: true });
+    const spent = (sql.prepare('SELECT SUM(cost_usd) AS c FROM candidates').get() as { c: number }).c;
+    const refused = (sql.prepare("SELECT COUNT(*) AS n FROM events WHERE kind = 'budget_exhausted'").get() as { n: number }).n;
+    const statuses = (sql.prepare('SELECT status FROM candidates WHERE generation = 1').all() as { status: string }[]).map((r) => r.status);
+    const workersUsed = (sql.prepare('SELECT COUNT(DISTINCT worker) AS n FROM candidates WHERE generation = 1').get() as { n: number }).n;
+    sql.close();
+    expect(workersUsed).toBe(3);
+    expect(spent).toBeLessThanOrEqual(budget);
+    expect(refused).toBeGreaterThanOrEqual(1);
+    expect(messagesCalls(standin).length).toBeLessThan(3);
+    expect(statuses).toContain('budget_exhausted');
+  }, 120_000);
+});
