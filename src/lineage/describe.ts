@@ -90,6 +90,7 @@ export function describeCandidate(view: CandidateView): string {
       `${c.cache_write_tokens.toLocaleString('en-US')} cache writes), ` +
       formatUsd(c.cost_usd)),
     ...field('attempts', String(c.attempts)),
+    ...field('worker', c.worker ?? null),
     ...field('phase', c.phase),
     ...field('started', c.started_at),
     ...field('finished', c.finished_at ? c.finished_at + duration(c.started_at, c.finished_at) : null),

@@ -41,7 +41,7 @@ export function processesNaming(marks: string[]): string[] {
 
 export interface CandidateRowLite {
   id: string; generation: number; parent_id: string | null; branch: string | null; commit_sha: string | null; status: string;
-  survived: number; worker: string | null; attempts: number; step: string; model_calls: number; cost_usd: number;
+  survived: number; worker: string | null; attempts: number; step: string; model_calls: number; cost_usd: number; phase: string | null;
 }
 
 /** Reads lineage.db while the run writes it (WAL: readers never block the writer). */
@@ -58,9 +58,10 @@ export function readRows(db: string): CandidateRowLite[] {
   }
 }
 
-/** Waits until a candidate of the run is running on one of `workers`, and returns it. */
-export function waitForRunningOn(db: string, workers: string[], timeoutMs = 60_000): Promise<CandidateRowLite> {
-  return waitFor(() => readRows(db).find((r) => r.worker !== null && workers.includes(r.worker) && r.status === 'running'), timeoutMs, 'a candidate running on a worker');
+/** Waits until a candidate's agent is in `phase` on one of `workers`, and returns its row. */
+export function waitForPhaseOn(db: string, workers: string[], phase: string, timeoutMs = 60_000): Promise<CandidateRowLite> {
+  return waitFor(() => readRows(db).find((r) => r.worker !== null && workers.includes(r.worker) && r.status === 'running' && r.phase === phase),
+    timeoutMs, `a candidate in phase ${phase} on a worker`);
 }
 
 export const dbIn = (dir = tempDir()) => path.join(dir, 'lineage.db');

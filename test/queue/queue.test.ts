@@ -2,14 +2,15 @@
  * Contract 6 end to end, on one machine: a real redis-server (its own loopback port, no persistence), three
  * `evolve worker` processes with no API key and a runner with --queue, the stand-in model behind the runner's key.
  */
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startStandin, type Standin } from '../../src/standin/index.ts';
-import { git, startEvolve, tempDir } from '../evolve/helpers.ts';
+import { ROOT, git, startEvolve, tempDir, waitFor } from '../evolve/helpers.ts';
 import { makeToyRepo, passingPlan, planScript } from '../evolve/toy.ts';
 import { startRedis, type RedisServer } from './redis.ts';
-import { processesNaming, readRows, startWorker, stopWorkers, waitForRunningOn, type WorkerProcess } from './helpers.ts';
+import { processesNaming, readRows, startWorker, stopWorkers, waitForPhaseOn, type WorkerProcess } from './helpers.ts';
 
 const REAL_KEY = 'sk-ant-real-key-for-the-upstream-only-0123456789';
 const unsafe = process.env.EVOLVE_TEST_UNSAFE ? ['--unsafe-no-sandbox'] : [];
@@ -39,8 +40,9 @@ describe('evolve run --queue with three workers', () => {
     const runner = startEvolve(['--population', '3', '--generations', '2', '--no-tui', '--target', repo, '--db', db, '--queue', redis.url, ...unsafe],
       { ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: standin.url });
 
-    // kill -9 the worker of the first candidate seen running, mid-agent
-    const victim = await waitForRunningOn(db, workers.map((w) => w.name));
+    // kill -9 the worker of the first candidate seen mid-agent: its agent has asked the model (phase decide)
+    const victim = await waitForPhaseOn(db, workers.map((w) => w.name), 'decide');
+    await standin.waitForRequests(1);
     const killed = workers.find((w) => w.name === victim.worker)!;
     killed.child.kill('SIGKILL');
     const killedAt = Date.now();
@@ -74,6 +76,9 @@ describe('evolve run --queue with three workers', () => {
     expect(started.length).toBeGreaterThanOrEqual(1);
     expect(Date.parse(started.at(-1)!.at) - killedAt).toBeLessThan(60_000);
     expect(JSON.parse(started.at(-1)!.data_json).worker).toBe(rerun.worker);
+    // evolve show says which worker ran it
+    const shown = execFileSync(process.execPath, [path.join(ROOT, 'bin', 'evolve.mjs'), 'show', victim.id, '--db', db], { encoding: 'utf8' });
+    expect(shown).toMatch(new RegExp(`worker\\s+${rerun.worker}`));
     // two or more workers did work
     expect(new Set(children.map((r) => r.worker)).size).toBeGreaterThanOrEqual(2);
 
@@ -83,7 +88,9 @@ describe('evolve run --queue with three workers', () => {
     const metered = (sql.prepare("SELECT COUNT(*) AS n FROM events WHERE kind = 'model_call'").get() as { n: number }).n;
     expect(metered).toBe(calls.length);
     expect(children.reduce((a, r) => a + r.model_calls, 0)).toBe(calls.length);
-    expect(calls.length).toBeGreaterThanOrEqual(6);
+    // the killed attempt's call reached the model too: it is in the candidate's totals with its rerun's
+    expect(calls.length).toBe(7);
+    expect(rerun.model_calls).toBe(2);
     const total = (sql.prepare('SELECT SUM(cost_usd) AS c FROM candidates').get() as { c: number }).c;
     const events = (sql.prepare("SELECT SUM(json_extract(data_json, '$.cost_usd')) AS c FROM events WHERE kind = 'model_call'").get() as { c: number }).c;
     expect(total).toBeCloseTo(events, 9);
@@ -117,4 +124,56 @@ describe('evolve run --queue with three workers', () => {
     expect(messagesCalls(standin).length).toBeLessThan(3);
     expect(statuses).toContain('budget_exhausted');
   }, 120_000);
+
+  it('waits for a Redis restarted mid-run (its jobs lost) and finishes the run, no row half-written', async () => {
+    redis = await startRedis();
+    const port = redis.port;
+    standin = await startStandin({ script: planScript((i) => passingPlan(i), 1500), apiKey: REAL_KEY });
+    const repo = makeToyRepo();
+    const db = path.join(tempDir(), 'lineage.db');
+    workers = ['r1', 'r2'].map((n) => startWorker(redis!.url, n, unsafe));
+    const runner = startEvolve(['--population', '2', '--generations', '1', '--no-tui', '--target', repo, '--db', db, '--queue', redis.url, ...unsafe],
+      { ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: standin.url });
+    let stderr = '';
+    runner.child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+
+    await waitForPhaseOn(db, workers.map((w) => w.name), 'decide');
+    await redis.stop();
+    await waitFor(() => stderr.includes('cannot be reached'), 30_000, "the runner's line about Redis");
+    redis = await startRedis(port);
+
+    const run = await runner.done;
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/enqueued again/);
+    const children = readRows(db).filter((r) => r.generation === 1);
+    expect(children).toHaveLength(2);
+    for (const r of children) {
+      expect(r).toMatchObject({ status: 'passed', step: 'selected' });
+      expect(git(repo, 'rev-parse', r.branch!)).toBe(r.commit_sha);
+    }
+  }, 180_000);
+
+  it('--resume of a queued run whose runner was killed re-enqueues what was in flight and finishes it', async () => {
+    redis = await startRedis();
+    standin = await startStandin({ script: planScript((i) => passingPlan(i), 1500), apiKey: REAL_KEY });
+    const repo = makeToyRepo();
+    const db = path.join(tempDir(), 'lineage.db');
+    workers = ['s1', 's2'].map((n) => startWorker(redis!.url, n, unsafe));
+    const env = { ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: standin.url };
+    const first = startEvolve(['--population', '2', '--generations', '1', '--no-tui', '--target', repo, '--db', db, '--queue', redis.url, ...unsafe], env);
+    await waitForPhaseOn(db, workers.map((w) => w.name), 'decide');
+    first.child.kill('SIGKILL');
+    await first.done;
+
+    const resumed = await startEvolve(['--resume', '--db', db, '--no-tui'], env).done;
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const children = readRows(db).filter((r) => r.generation === 1);
+    expect(children).toHaveLength(2);
+    for (const r of children) {
+      expect(r.status).toBe('passed');
+      expect(git(repo, 'rev-parse', r.branch!)).toBe(r.commit_sha);
+    }
+    // the candidate caught mid-agent ran again, its attempts counted
+    expect(Math.max(...children.map((r) => r.attempts))).toBeGreaterThanOrEqual(2);
+  }, 180_000);
 });
