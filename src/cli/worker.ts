@@ -30,7 +30,7 @@ export function registerWorker(program: Command): void {
     .option('--concurrency <n>', 'candidates run at once (default: 1)')
     .option('--name <id>', 'this worker\'s name in lineage.db (default: <hostname>-<pid>)')
     .option('--workdir <dir>', 'where workspaces and the object cache go (default: <tmp>/evolve-worker-<name>)')
-    .option('--unsafe-no-sandbox', 'run candidates of a --unsafe-no-sandbox run (refused otherwise)')
+    .option('--unsafe-no-sandbox', 'also run candidates of runs started with --unsafe-no-sandbox, unjailed (refused otherwise)')
     .action(async (opts: Record<string, unknown>) => {
       const parsed = WorkerFlags.safeParse(opts);
       if (!parsed.success) throw new UsageError(parsed.error.issues[0].message);

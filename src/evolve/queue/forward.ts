@@ -12,6 +12,8 @@ import type { ModelProxy } from '../ports.ts';
 
 export interface ForwardProxy extends ModelProxy {
   readonly socketPath: string;
+  /** A token for the candidate's jail, good only at this proxy (the runner's token never enters the jail). */
+  admit(candidateId: string, options?: unknown): string;
   /** Which budget the runner's proxy refused this candidate a call for, if any. */
   exhausted(candidateId: string): 'run' | 'candidate' | false;
 }

@@ -45,7 +45,8 @@ export async function runJob(input: JobInput, signal: AbortSignal, progress: (p:
   // JSON has no Infinity: an unlimited candidate budget arrives as null.
   const parsed = WorkerConfig.parse(data.config);
   const config = { ...parsed, candidateBudgetUsd: parsed.candidateBudgetUsd ?? Infinity } as unknown as RunConfig;
-  if (config.sandbox === 'bwrap' && input.unsafeNoSandbox) throw new Error('this run jails its candidates: a worker started with --unsafe-no-sandbox may not run them');
+  // A runner cannot make a worker run candidates unjailed: the worker's own user must have said so.
+  if (config.sandbox === 'none' && !input.unsafeNoSandbox) throw new Error('this run does not jail its candidates (--unsafe-no-sandbox): start the worker with --unsafe-no-sandbox to run them');
   const git = await Git.initBare(path.join(input.workdir, 'repo.git'));
   const parentRef = `refs/evolve-parents/${data.runId}/${data.parent.id}`;
   await git.fetch(data.remote, [`+${data.parentRef}:${parentRef}`]);
