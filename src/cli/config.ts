@@ -57,6 +57,7 @@ export const RunFlags = z.object({
   prices: z.unknown().optional(),
   queue: z.string({ message: '--queue must be redis://<host>:<port>' }).min(1).optional(),
   listen: z.string({ message: '--listen must be <host>:<port>' }).min(1).optional(),
+  proxyUrl: z.string({ message: '--proxy-url must be an http(s) URL' }).min(1).optional(),
   remote: z.string({ message: '--remote must be a git URL or path' }).min(1).optional(),
 }).strict();
 export type RunFlags = z.infer<typeof RunFlags>;

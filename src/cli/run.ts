@@ -42,6 +42,7 @@ export function registerRun(program: Command): void {
     .option('--resume [run-id]', 'continue a stopped run (the latest when no id is given)')
     .option('--queue <url>', 'run children on `evolve worker`s pulling from this Redis queue (redis://<host>:<port>)')
     .option('--listen <host:port>', 'with --queue: where the proxy takes the workers\' calls (default: 127.0.0.1, a free port)')
+    .option('--proxy-url <url>', 'with --queue: the address workers are told for the proxy (default: http://<--listen>; set it behind a TLS proxy)')
     .option('--remote <git>', 'with --queue: the git remote runner and workers share (default: the target itself)')
     .action(async (_opts: Record<string, unknown>, cmd: Command) => {
       process.exitCode = await runCommand(cmd);

@@ -26,7 +26,7 @@ import { runEvolution } from './run.ts';
 import { seedOf } from './judge/select.ts';
 import { UnsafeSandbox, type Sandbox } from './jail/sandbox.ts';
 import { parseListen } from './queue/protocol.ts';
-import { checkQueue, resolveRemote, startQueue } from './queue/runner.ts';
+import { checkProxyUrl, checkQueue, resolveRemote, startQueue } from './queue/runner.ts';
 
 export interface LaunchOptions extends Omit<RunOptions, 'population' | 'generations'> {
   population?: number;
@@ -45,6 +45,7 @@ export interface LaunchOptions extends Omit<RunOptions, 'population' | 'generati
   /** Contract 6: children run on workers pulling from this Redis queue; the proxy listens for them; the shared git remote. */
   queue?: string;
   listen?: string;
+  proxyUrl?: string;
   remote?: string;
 }
 
@@ -63,9 +64,11 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
   if (o.population === undefined || o.generations === undefined) throw new UsageError('--population and --generations are required');
   const { git, target, gitDir } = await openTarget(o.target);
   if (o.push) checkPushRemote(target, o.push);
-  if (!o.queue && (o.listen || o.remote)) throw new UsageError(`${o.listen ? '--listen' : '--remote'} is for a run with --queue (workers on other machines)`);
+  const queueOnly = o.listen ? '--listen' : o.proxyUrl ? '--proxy-url' : o.remote ? '--remote' : null;
+  if (!o.queue && queueOnly) throw new UsageError(`${queueOnly} is for a run with --queue (workers on other machines)`);
   const remote = o.queue ? resolveRemote(o.remote, target) : undefined;
   if (o.listen) parseListen(o.listen);
+  if (o.proxyUrl) checkProxyUrl(o.proxyUrl);
   const head = await git.resolveHead().catch(() => {
     throw new UsageError(`${target} has no commits yet: commit something to evolve from`);
   });
@@ -94,7 +97,7 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
   if (o.standin) env.observer?.log?.(`MODEL: ${o.standin}`);
   env.observer?.log?.(`run ${runId}: ${config.population} × ${config.generations} candidates from ${head.slice(0, 10)} in ${target}; ` +
     `budget $${config.budgetUsd} (candidate $${config.candidateBudgetUsd}); test: ${config.test.cmd}${config.build.cmd ? `; build: ${config.build.cmd}` : ''}; sandbox: ${sandbox.kind}${sandbox.kind === 'bwrap' ? ` (limits: ${sandbox.limits})` : ''}`);
-  return startAndRun({ store, git, sandbox, runId, target, stored, env, apiKey: env.apiKey, verbose: o.verbose, listen: o.listen });
+  return startAndRun({ store, git, sandbox, runId, target, stored, env, apiKey: env.apiKey, verbose: o.verbose, listen: o.listen, proxyUrl: o.proxyUrl });
 }
 
 async function resumeRun(o: LaunchOptions, which: string | true, env: LaunchEnv): Promise<RunSummary> {
@@ -125,12 +128,13 @@ async function resumeRun(o: LaunchOptions, which: string | true, env: LaunchEnv)
   store.setRunStatus(run.id, 'running');
   store.appendEvent({ runId: run.id, candidateId: null, kind: 'resumed', data: { budget_usd: stored.budgetUsd, previous_status: run.status } });
   env.observer?.log?.(`resuming run ${run.id} (${run.status}${run.stop_reason ? `: ${run.stop_reason}` : ''}) in ${target}`);
-  return startAndRun({ store, git, sandbox, runId: run.id, target, stored, env, apiKey: env.apiKey, verbose: o.verbose, listen: o.listen });
+  return startAndRun({ store, git, sandbox, runId: run.id, target, stored, env, apiKey: env.apiKey, verbose: o.verbose, listen: o.listen, proxyUrl: o.proxyUrl });
 }
 
 async function startAndRun(a: {
   store: LineageStore; git: Git; sandbox: Sandbox; runId: string; target: string; stored: StoredConfig; env: LaunchEnv; apiKey: string; verbose?: boolean;
   listen?: string;
+  proxyUrl?: string;
 }): Promise<RunSummary> {
   const { store, runId, stored, env } = a;
   // The proxy's socket lives in a fresh directory only this user can enter (mkdtemp makes it 0700), so no other
@@ -155,7 +159,7 @@ async function startAndRun(a: {
     if (exhausted.get(info.candidateId) !== 'run') exhausted.set(info.candidateId, info.scope);
   });
   const queue = stored.queue
-    ? await startQueue({ queue: stored.queue, listen: a.listen, remote: stored.remote ?? a.target, target: a.target, runId, git: a.git, proxy, observer: env.observer })
+    ? await startQueue({ queue: stored.queue, listen: a.listen, proxyUrl: a.proxyUrl, remote: stored.remote ?? a.target, target: a.target, runId, git: a.git, proxy, observer: env.observer })
     : null;
   try {
     return await runEvolution({

@@ -3,13 +3,14 @@
  * `evolve worker` processes with no API key and a runner with --queue, the stand-in model behind the runner's key.
  */
 import { execFileSync } from 'node:child_process';
+import { connect, createServer as createNetServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startStandin, type Standin } from '../../src/standin/index.ts';
 import { ROOT, git, startEvolve, tempDir, waitFor } from '../evolve/helpers.ts';
 import { makeToyRepo, passingPlan, planScript } from '../evolve/toy.ts';
-import { startRedis, type RedisServer } from './redis.ts';
+import { freePort, startRedis, type RedisServer } from './redis.ts';
 import { processesNaming, readRows, startWorker, stopWorkers, waitForPhaseOn, type WorkerProcess } from './helpers.ts';
 
 const REAL_KEY = 'sk-ant-real-key-for-the-upstream-only-0123456789';
@@ -176,4 +177,34 @@ describe('evolve run --queue with three workers', () => {
     // the candidate caught mid-agent ran again, its attempts counted
     expect(Math.max(...children.map((r) => r.attempts))).toBeGreaterThanOrEqual(2);
   }, 180_000);
+
+  it('--listen on a fixed port, --proxy-url for the workers: their calls come through what stands in front (here a TCP relay, as an SSH tunnel would)', async () => {
+    redis = await startRedis();
+    standin = await startStandin({ script: planScript((i) => passingPlan(i)), apiKey: REAL_KEY });
+    const listenPort = await freePort();
+    let relayed = 0;
+    const tunnel = createNetServer((client) => {
+      relayed++;
+      const upstream = connect(listenPort, '127.0.0.1');
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+    });
+    await new Promise<void>((r) => tunnel.listen(0, '127.0.0.1', () => r()));
+    try {
+      const repo = makeToyRepo();
+      const db = path.join(tempDir(), 'lineage.db');
+      workers = [startWorker(redis.url, 't1', unsafe)];
+      const proxyUrl = `http://127.0.0.1:${(tunnel.address() as AddressInfo).port}`;
+      const run = await startEvolve(['--population', '1', '--generations', '1', '--no-tui', '--target', repo, '--db', db, '--queue', redis.url,
+        '--listen', `127.0.0.1:${listenPort}`, '--proxy-url', proxyUrl, ...unsafe], { ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: standin.url }).done;
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain(`workers reach the proxy at ${proxyUrl}`);
+      expect(readRows(db).find((r) => r.generation === 1)).toMatchObject({ status: 'passed', worker: 't1', model_calls: 1 });
+      expect(relayed).toBeGreaterThanOrEqual(1);
+    } finally {
+      tunnel.close();
+    }
+  }, 120_000);
 });
+

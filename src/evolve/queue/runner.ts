@@ -32,6 +32,18 @@ export async function checkQueue(url: string): Promise<void> {
   }
 }
 
+/** `--proxy-url`: an http(s) URL workers can reach. */
+export function checkProxyUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new UsageError(`--proxy-url ${url}: not a URL (expected http(s)://<host>:<port>)`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`--proxy-url ${url}: expected http(s)://<host>:<port>`);
+  return url.replace(/\/+$/, '');
+}
+
 /** `--remote`: an existing path or a URL (default: the target itself, which workers on this machine can read). */
 export function resolveRemote(remote: string | undefined, target: string): string {
   if (remote === undefined) return target;
@@ -47,13 +59,15 @@ export interface QueueSession {
 }
 
 export async function startQueue(o: {
-  queue: string; listen: string | undefined; remote: string; target: string; runId: string; git: Git; proxy: Proxy; observer?: RunObserver;
+  queue: string; listen: string | undefined; proxyUrl: string | undefined; remote: string; target: string; runId: string; git: Git; proxy: Proxy;
+  observer?: RunObserver;
 }): Promise<QueueSession> {
   const listen = parseListen(o.listen ?? '127.0.0.1:0');
   const bound = await o.proxy.listenTcp(listen.host, listen.port);
   const wildcard = bound.host === '0.0.0.0' || bound.host === '::';
   const host = wildcard ? hostname() : bound.host;
-  const proxyUrl = `http://${host.includes(':') ? `[${host}]` : host}:${bound.port}`;
+  // Behind a TLS reverse proxy or a tunnel, workers are told its address instead (--proxy-url).
+  const proxyUrl = o.proxyUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${bound.port}`;
   const queue = new Queue(QUEUE_NAME, { connection: connectionOf(o.queue) });
   let down = false;
   queue.on('error', (err) => {

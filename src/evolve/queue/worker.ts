@@ -34,6 +34,7 @@ export async function runWorker(o: WorkerOptions, signal: AbortSignal): Promise<
   const name = o.name ?? defaultWorkerName();
   const connection = { ...parseQueueUrl(o.queue), maxRetriesPerRequest: null };
   let redisDown = false;
+  const pool = new JobProcesses(o.concurrency);
   const worker = new Worker(QUEUE_NAME, (job, token, jobSignal) => runInProcess(job, token, jobSignal!), {
     connection, concurrency: o.concurrency, name, autorun: false,
     lockDuration: LOCK_MS, stalledInterval: STALLED_CHECK_MS, maxStalledCount: MAX_STALLED,
@@ -43,7 +44,7 @@ export async function runWorker(o: WorkerOptions, signal: AbortSignal): Promise<
     const data = JobData.parse(job.data);
     o.log(`${name}: candidate ${data.candidateId} (run ${data.runId}, generation ${data.generation}), try ${job.attemptsStarted}`);
     const input: JobInput = { data, attemptsStarted: job.attemptsStarted, worker: name, workdir: o.workdir, unsafeNoSandbox: o.unsafeNoSandbox };
-    const outcome = await inChildProcess(input, jobSignal, (p) => void job.updateProgress(p).catch(() => {}));
+    const outcome = await inChildProcess(pool, input, jobSignal, (p) => void job.updateProgress(p).catch(() => {}));
     if (signal.aborted) {
       // Stopped, not failed: back to the queue for another worker, this try not counted against the job.
       await job.moveToWait(token).catch(() => {});
@@ -78,16 +79,48 @@ export async function runWorker(o: WorkerOptions, signal: AbortSignal): Promise<
   worker.cancelAllJobs('worker stopping');
   await worker.close();
   await running.catch(() => {});
+  pool.close();
 }
 
-/** Runs one job in `evolve worker-job`; `stop` aborting tells it to stop (and kills it after a grace). */
-function inChildProcess(input: JobInput, stop: AbortSignal, onProgress: (p: JobProgress) => void): Promise<FromJob & { type: 'result' | 'failed' }> {
-  return new Promise((resolve) => {
+/**
+ * Job processes started ahead of their jobs, one per slot: a process takes a second or more to load evolve, and a
+ * waiting one takes that off each job's critical path. Each still runs exactly one job.
+ */
+class JobProcesses {
+  private readonly spares: ChildProcess[] = [];
+  private closed = false;
+
+  constructor(private readonly size: number) {
+    for (let i = 0; i < size; i++) this.spares.push(JobProcesses.start());
+  }
+
+  private static start(): ChildProcess {
     // The worker holds no API key, and its job processes get none either.
     const { ANTHROPIC_API_KEY: _key, ...env } = process.env;
-    const child: ChildProcess = fork(path.join(EVOLVE_HOME, 'bin', 'evolve.mjs'), ['worker-job'], {
+    const child = fork(path.join(EVOLVE_HOME, 'bin', 'evolve.mjs'), ['worker-job'], {
       env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced',
     });
+    child.on('error', () => {});
+    return child;
+  }
+
+  take(): ChildProcess {
+    const ready = this.spares.findIndex((c) => c.exitCode === null && c.signalCode === null && c.connected);
+    const child = ready >= 0 ? this.spares.splice(ready, 1)[0] : JobProcesses.start();
+    if (!this.closed && this.spares.length < this.size) this.spares.push(JobProcesses.start());
+    return child;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const c of this.spares.splice(0)) c.kill('SIGKILL');
+  }
+}
+
+/** Runs one job in a job process; `stop` aborting tells it to stop (and kills it after a grace). */
+function inChildProcess(pool: JobProcesses, input: JobInput, stop: AbortSignal, onProgress: (p: JobProgress) => void): Promise<FromJob & { type: 'result' | 'failed' }> {
+  return new Promise((resolve) => {
+    const child = pool.take();
     let settled: (FromJob & { type: 'result' | 'failed' }) | null = null;
     let killer: NodeJS.Timeout | undefined;
     const onStop = () => {
