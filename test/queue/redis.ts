@@ -33,6 +33,7 @@ export async function startRedis(port?: number): Promise<RedisServer> {
       if (out.includes('Ready to accept connections')) resolve();
     });
     child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${out.slice(-500)}`)));
+    child.once('error', (err) => reject(new Error(`cannot start redis-server (${err.message}): apt-get install redis-server (.ci/run does)`)));
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {

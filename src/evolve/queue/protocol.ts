@@ -34,7 +34,8 @@ export const JobData = z.object({
     id: z.string().min(1),
     commit: z.string().regex(/^[0-9a-f]{40,64}$/),
     measure: Nullable(z.object({ commit: z.string(), tests: z.number(), source: z.string() })),
-    depsFrom: Nullable(z.string()),
+    // Hardlinked into the workspace: only ever a dependency folder, whatever a writer to Redis names.
+    depsFrom: Nullable(z.string().refine((p) => p.startsWith('/') && /\/node_modules$/.test(p) && !p.split('/').includes('..'), 'depsFrom must be an absolute path to a node_modules folder')),
   }),
   /** The ref of the shared remote holding the parent's commit. */
   parentRef: z.string().startsWith('refs/'),

@@ -13,6 +13,7 @@ import type { Proxy } from '../proxy/index.ts';
 import type { Git } from '../repo/git.ts';
 import { QueuedExecutor, seedRef } from './executor.ts';
 import { QUEUE_NAME, parseListen, parseQueueUrl } from './protocol.ts';
+import { settleWithin } from './abortable.ts';
 
 const connectionOf = (url: string) => ({ ...parseQueueUrl(url), maxRetriesPerRequest: null });
 
@@ -85,7 +86,9 @@ export async function startQueue(o: {
     executor: (ctx) => new QueuedExecutor(ctx, { queue, remote: o.remote, remoteIsTarget, proxyUrl, observer: o.observer }),
     async close() {
       await o.git.pushRefs(o.remote, [`:${seedRef(o.runId)}`]).catch(() => {});
-      await queue.close().catch(() => {});
+      // With Redis gone (a run stopped while waiting for it), closing would wait for it forever.
+      await settleWithin(queue.close(), 3000);
+      await queue.disconnect().catch(() => {});
     },
   };
 }

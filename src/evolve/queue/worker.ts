@@ -11,6 +11,7 @@ import { Worker, WaitingError, type Job } from 'bullmq';
 import { EVOLVE_HOME } from '../../home.ts';
 import { JobData, JobProgress, JobResult, LOCK_MS, MAX_STALLED, QUEUE_NAME, STALLED_CHECK_MS, parseQueueUrl } from './protocol.ts';
 import type { JobInput } from './job.ts';
+import { settleWithin } from './abortable.ts';
 
 export interface WorkerOptions {
   queue: string;
@@ -77,9 +78,11 @@ export async function runWorker(o: WorkerOptions, signal: AbortSignal): Promise<
   const running = worker.run();
   await Promise.race([stopped, running]);
   worker.cancelAllJobs('worker stopping');
-  await worker.close();
-  await running.catch(() => {});
+  // With Redis gone, closing would wait for it forever: the jobs are stopped, so give up on it after a grace.
+  await settleWithin(worker.close(), STOP_GRACE_MS);
+  await settleWithin(running, 1000);
   pool.close();
+  await worker.disconnect().catch(() => {});
 }
 
 /**
