@@ -17,7 +17,7 @@ import { startStandin } from '../src/standin/index.ts';
 import { startEvolve, tempDir } from '../test/evolve/helpers.ts';
 import { makeToyRepo, passingPlan, planScript } from '../test/evolve/toy.ts';
 import { startRedis } from '../test/queue/redis.ts';
-import { startWorker, stopWorkers } from '../test/queue/helpers.ts';
+import { allReady, startWorker, stopWorkers } from '../test/queue/helpers.ts';
 
 const KEY = 'sk-ant-bench-key-0123456789abcdef';
 const POPULATION = 3;
@@ -53,6 +53,7 @@ const standin = await startStandin({ script: planScript((i) => passingPlan(i), 1
 const redis = await startRedis();
 const workers = ['bench-1', 'bench-2', 'bench-3'].map((n) => startWorker(redis.url, n, ['--concurrency', '1', ...unsafe]));
 try {
+  await allReady(workers);
   const local = await run(['--concurrency', '1', ...unsafe], standin.url);
   const queued = await run(['--queue', redis.url, ...unsafe], standin.url);
   const localCandidate = mean(local.candidateMs);

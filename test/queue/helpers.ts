@@ -9,13 +9,31 @@ export interface WorkerProcess {
   workdir: string;
   child: ReturnType<typeof startEvolve>['child'];
   done: ReturnType<typeof startEvolve>['done'];
+  /** Resolves once the worker is connected and waiting for candidates. */
+  ready: Promise<void>;
+  /** What it said so far (stderr). */
+  said(): string;
 }
 
 /** An `evolve worker` with no API key in its environment (only PATH and HOME). */
 export function startWorker(queue: string, name: string, extra: string[] = []): WorkerProcess {
   const workdir = tempDir(`evolve-worker-${name}-`);
   const { child, done } = startEvolve(['worker', '--queue', queue, '--name', name, '--workdir', workdir, ...extra], {});
-  return { name, workdir, child, done };
+  let said = '';
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stderr!.on('data', (d: Buffer) => {
+      said += d.toString();
+      if (said.includes('waiting for candidates')) resolve();
+    });
+    void done.then((r) => reject(new Error(`worker ${name} exited (${r.code ?? r.signal}) before it was ready: ${r.stderr.slice(-500)}`)));
+  });
+  ready.catch(() => {});
+  return { name, workdir, child, done, ready, said: () => said };
+}
+
+/** Waits until every worker is connected to the queue. */
+export async function allReady(workers: WorkerProcess[]): Promise<void> {
+  await Promise.all(workers.map((w) => w.ready));
 }
 
 /** Stops workers as a user would (SIGTERM) and waits for them to exit. */

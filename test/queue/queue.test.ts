@@ -11,7 +11,7 @@ import { startStandin, type Standin } from '../../src/standin/index.ts';
 import { ROOT, git, startEvolve, tempDir, waitFor } from '../evolve/helpers.ts';
 import { makeToyRepo, passingPlan, planScript } from '../evolve/toy.ts';
 import { freePort, startRedis, type RedisServer } from './redis.ts';
-import { processesNaming, readRows, startWorker, stopWorkers, waitForPhaseOn, type WorkerProcess } from './helpers.ts';
+import { allReady, processesNaming, readRows, startWorker, stopWorkers, waitForPhaseOn, type WorkerProcess } from './helpers.ts';
 
 const REAL_KEY = 'sk-ant-real-key-for-the-upstream-only-0123456789';
 const unsafe = process.env.EVOLVE_TEST_UNSAFE ? ['--unsafe-no-sandbox'] : [];
@@ -38,6 +38,7 @@ describe('evolve run --queue with three workers', () => {
     const repo = makeToyRepo();
     const db = path.join(tempDir(), 'lineage.db');
     workers = ['w1', 'w2', 'w3'].map((n) => startWorker(redis!.url, n, unsafe));
+    await allReady(workers);
     const runner = startEvolve(['--population', '3', '--generations', '2', '--no-tui', '--target', repo, '--db', db, '--queue', redis.url, ...unsafe],
       { ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: standin.url });
 
@@ -89,9 +90,10 @@ describe('evolve run --queue with three workers', () => {
     const metered = (sql.prepare("SELECT COUNT(*) AS n FROM events WHERE kind = 'model_call'").get() as { n: number }).n;
     expect(metered).toBe(calls.length);
     expect(children.reduce((a, r) => a + r.model_calls, 0)).toBe(calls.length);
-    // the killed attempt's call reached the model too: it is in the candidate's totals with its rerun's
-    expect(calls.length).toBe(7);
-    expect(rerun.model_calls).toBe(2);
+    // the killed attempt's call reached the model too: it is in the candidate's totals with its rerun's (a loaded
+    // machine may make another worker lose a lock too: that rerun is metered the same way)
+    expect(calls.length).toBeGreaterThanOrEqual(7);
+    expect(rerun.model_calls).toBeGreaterThanOrEqual(2);
     const total = (sql.prepare('SELECT SUM(cost_usd) AS c FROM candidates').get() as { c: number }).c;
     const events = (sql.prepare("SELECT SUM(json_extract(data_json, '$.cost_usd')) AS c FROM events WHERE kind = 'model_call'").get() as { c: number }).c;
     expect(total).toBeCloseTo(events, 9);
@@ -129,6 +131,7 @@ describe('evolve run --queue with three workers', () => {
       },
     });
     workers = ['b1', 'b2', 'b3'].map((n) => startWorker(redis!.url, n, unsafe));
+    await allReady(workers);
     const budget = 0.009;
     const run = await startEvolve(['--population', '3', '--generations', '1', '--no-tui', '--target', repo, '--db', db, '--queue', redis.url,
       '--budget-usd', String(budget), ...unsafe], { ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: standin.url }).done;
@@ -154,6 +157,7 @@ describe('evolve run --queue with three workers', () => {
     const repo = makeToyRepo();
     const db = path.join(tempDir(), 'lineage.db');
     workers = ['r1', 'r2'].map((n) => startWorker(redis!.url, n, unsafe));
+    await allReady(workers);
     const runner = startEvolve(['--population', '2', '--generations', '1', '--no-tui', '--target', repo, '--db', db, '--queue', redis.url, ...unsafe],
       { ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: standin.url });
     let stderr = '';
@@ -181,6 +185,7 @@ describe('evolve run --queue with three workers', () => {
     const repo = makeToyRepo();
     const db = path.join(tempDir(), 'lineage.db');
     workers = ['s1', 's2'].map((n) => startWorker(redis!.url, n, unsafe));
+    await allReady(workers);
     const env = { ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: standin.url };
     const first = startEvolve(['--population', '2', '--generations', '1', '--no-tui', '--target', repo, '--db', db, '--queue', redis.url, ...unsafe], env);
     await waitForPhaseOn(db, workers.map((w) => w.name), 'decide');
@@ -216,6 +221,7 @@ describe('evolve run --queue with three workers', () => {
       const repo = makeToyRepo();
       const db = path.join(tempDir(), 'lineage.db');
       workers = [startWorker(redis.url, 't1', unsafe)];
+    await allReady(workers);
       const proxyUrl = `http://127.0.0.1:${(tunnel.address() as AddressInfo).port}`;
       const run = await startEvolve(['--population', '1', '--generations', '1', '--no-tui', '--target', repo, '--db', db, '--queue', redis.url,
         '--listen', `127.0.0.1:${listenPort}`, '--proxy-url', proxyUrl, ...unsafe], { ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: standin.url }).done;

@@ -15,7 +15,7 @@ export const QUEUE_NAME = 'evolve-candidates';
  * at most this, and the other workers' stalled-job check (every STALLED_CHECK_MS) puts the job back in the queue, so
  * a killed worker's candidate is picked up again well within a minute.
  */
-export const LOCK_MS = 10_000;
+export const LOCK_MS = 15_000;
 export const STALLED_CHECK_MS = 5_000;
 /** Times a job may lose its worker before it fails for good (then its candidate ends as `error`). */
 export const MAX_STALLED = 5;
