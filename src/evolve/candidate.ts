@@ -78,7 +78,7 @@ async function judge(ctx: RunContext, plan: ChildPlan, sha: string, finish: Fini
   if (lockfileChanged((await ctx.git.diff(plan.parent.commit, sha)).paths)) {
     const installed = await installDeps(ctx.git, ctx.sandbox, sha, plan.parent.commit, ctx.workspaces.depsDir(plan.id), ctx.config.buildTimeoutS * 1000, ctx.signal);
     ev('deps_installed', {
-      ok: installed.nodeModules !== null, exit_code: installed.exit?.code ?? null, ms: installed.exit?.ms ?? 0, node_modules: installed.nodeModules,
+      ok: installed.nodeModules !== null, exit_code: installed.exit?.exitCode ?? null, ms: installed.exit?.ms ?? 0, node_modules: installed.nodeModules,
       ...(installed.refused ? { refused: installed.refused } : {}),
     });
     if (installed.refused) return { row: finish('rejected', installed.refused), measure: null, depsFrom };

@@ -7,7 +7,8 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EVOLVE_HOME } from '../../home.ts';
 import { parseProgressLine, PROGRESS_FD, type ProgressLine } from '../../agent/protocol.ts';
-import { candidateEnv, type ProcessExit, type Sandbox } from './sandbox.ts';
+import { combinedOutput, type ProcessResult } from '../../process/run.ts';
+import { candidateEnv, type Sandbox } from './sandbox.ts';
 
 export { EVOLVE_HOME };
 export const RELAY_SCRIPT = path.join(EVOLVE_HOME, 'src', 'evolve', 'jail', 'relay.mjs');
@@ -53,7 +54,7 @@ export interface AgentOutcome {
   reason: string | null;
   result: Extract<ProgressLine, { type: 'result' }> | null;
   garbageLines: number;
-  exit: ProcessExit;
+  exit: ProcessResult;
 }
 
 export async function runAgent(sandbox: Sandbox, spec: AgentRunSpec): Promise<AgentOutcome> {
@@ -96,7 +97,7 @@ export async function runAgent(sandbox: Sandbox, spec: AgentRunSpec): Promise<Ag
   });
   const reason = exit.timedOut ? 'agent: no result before the deadline'
     : garbage > 0 ? `agent: ${garbage} invalid progress line(s)`
-    : exit.code !== 0 ? `agent: exited with ${exit.code ?? exit.signal ?? 'no status'}${lastLine(exit.output)}`
+    : exit.exitCode !== 0 ? `agent: exited with ${exit.exitCode ?? exit.signal ?? 'no status'}${lastLine(combinedOutput(exit))}`
     : result === null ? 'agent: exited without a result line'
     : null;
   return { ok: reason === null, reason, result, garbageLines: garbage, exit };
