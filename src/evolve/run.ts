@@ -134,7 +134,7 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
 async function ensureSeed(ctx: RunContext, plan: RunPlan, targetDeps: string | null): Promise<ParentInfo> {
   const existing = ctx.store.candidates(plan.runId).find((r) => r.generation === 0);
   if (existing?.step === 'selected') return parentInfoOf(ctx, ctx.store.candidates(plan.runId), existing.id, targetDeps);
-  const id = existing?.id ?? newCandidateId();
+  const id = existing?.id ?? newCandidateId((drawn) => !!ctx.store.getCandidate(drawn));
   if (!existing) {
     ctx.store.addCandidate({
       id, runId: plan.runId, generation: 0, parentId: null, branch: null, baseCommit: plan.head, commitSha: plan.head,
