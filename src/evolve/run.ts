@@ -40,6 +40,8 @@ export interface RunPlan {
   target: string;
   /** Where run folders go (default `<target>/.git/evolve`). */
   workdir: string;
+  /** The work directory is evolve's own and may go once empty; false for a --workdir the user already had. */
+  ownsWorkdir: boolean;
   config: RunConfig;
   /** The seed commit (the target's HEAD when the run started). */
   head: string;
@@ -48,7 +50,7 @@ export interface RunPlan {
 export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<RunSummary> {
   const { store, git, config } = { ...deps, config: plan.config };
   const clock = deps.clock ?? systemClock;
-  const workspaces = new Workspaces(git, plan.workdir, plan.runId);
+  const workspaces = new Workspaces(git, plan.workdir, plan.runId, plan.ownsWorkdir);
   await workspaces.ensureRoot();
   const ctx: RunContext = {
     runId: plan.runId, config, git, store, sandbox: deps.sandbox, proxy: deps.proxy, proxySocket: deps.proxySocket,

@@ -20,7 +20,8 @@ export interface Prepared {
 export class Workspaces {
   readonly root: string;
 
-  constructor(private readonly git: Git, workdir: string, runId: string) {
+  /** `ownsWorkdir`: the work directory itself may be removed once no run uses it (never a user's own --workdir). */
+  constructor(private readonly git: Git, workdir: string, runId: string, private readonly ownsWorkdir = false) {
     this.root = path.join(workdir, runId);
   }
 
@@ -71,7 +72,7 @@ export class Workspaces {
   /** Removes everything of the run (workspaces, indexes, installed dependencies). */
   async removeAll(): Promise<void> {
     await rm(this.root, { recursive: true, force: true, maxRetries: 5 });
-    await rmdir(path.dirname(this.root)).catch(() => {}); // only when no other run is using it
+    if (this.ownsWorkdir) await rmdir(path.dirname(this.root)).catch(() => {}); // only when no other run is using it
   }
 
   /**
