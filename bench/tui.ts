@@ -26,7 +26,7 @@ const [{ renderToString }, { render }, { createElement }, { App }, { Screen }, {
   { openSource }, { bestCandidate }, { buildForest, flatten }, { initialView }, { writeSyntheticDb }] = await Promise.all([
   import('ink'), import('ink-testing-library'), import('react'), import('../src/tui/App.tsx'),
   import('../src/tui/components/Screen.tsx'), import('../src/tui/load.ts'), import('../src/tui/screen.ts'),
-  import('../src/tui/source.ts'), import('../src/tui/stats.ts'), import('../src/tui/tree.ts'), import('../src/tui/view.ts'),
+  import('../src/tui/source.ts'), import('../src/lineage/best.ts'), import('../src/tui/tree.ts'), import('../src/tui/view.ts'),
   import('../test/tui/fixture.ts'),
 ]);
 const baseline = memory();

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { bestCandidate } from '../lineage/best.ts';
 import { newCandidateId } from '../lineage/ids.ts';
 import { FINISHED_STATUSES, type CandidateRow } from '../lineage/schema.ts';
 import type { ChildPlan, ParentInfo, RunContext } from './candidate.ts';
@@ -192,8 +193,7 @@ function summarise(store: RunnerStore, runId: string, status: RunSummary['status
   const rows = store.candidates(runId);
   const children = rows.filter((r) => r.generation > 0);
   const passing = children.filter((r) => r.status === 'passed');
-  const best = [...passing].sort((a, b) => (b.score ?? 0) - (a.score ?? 0) || b.generation - a.generation || (a.id < b.id ? -1 : 1))[0]
-    ?? rows.find((r) => r.generation === 0) ?? null;
+  const best = bestCandidate(rows);
   const lineage: string[] = [];
   for (let at: CandidateRow | undefined = best ?? undefined; at; at = rows.find((r) => r.id === at!.parent_id)) lineage.unshift(at.id);
   return {

@@ -3,7 +3,8 @@ import { detailLines } from './detail.ts';
 import { headerLines } from './header.ts';
 import { loadLineage } from './load.ts';
 import type { LineageSource } from './source.ts';
-import { bestCandidate, summarize } from './stats.ts';
+import { bestCandidate } from '../lineage/best.ts';
+import { summarize } from './stats.ts';
 import { buildForest, flatten } from './tree.ts';
 
 /**

@@ -83,22 +83,6 @@ export function estimateRemaining(durations: readonly number[], remaining: numbe
   return Math.ceil(remaining / lanes) * mean;
 }
 
-/**
- * The best candidate as the runner's summary names it: the highest-scoring passed child; ties go to the later
- * generation (it builds on more), then the smaller id; with no passed child, the seed.
- */
-export function bestCandidate(rows: readonly CandidateRow[]): CandidateRow | null {
-  let best: CandidateRow | null = null;
-  for (const c of rows) {
-    if (c.generation === 0 || c.status !== 'passed') continue;
-    const score = c.score ?? 0;
-    const bestScore = best?.score ?? 0;
-    if (!best || score > bestScore || (score === bestScore && (c.generation > best.generation
-      || (c.generation === best.generation && c.id < best.id)))) best = c;
-  }
-  return best ?? rows.find((c) => c.generation === 0) ?? null;
-}
-
 /** The candidate most recently started or finished, for `f` (follow) when no event says more. */
 export function newestActivity(rows: readonly CandidateRow[]): CandidateRow | null {
   let newest: CandidateRow | null = null;
