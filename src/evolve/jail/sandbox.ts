@@ -5,6 +5,7 @@
  * and its stdout and stderr, kept apart and each capped.
  */
 import { startProcess, type ProcessResult } from '../../process/run.ts';
+import { isSecretName } from '../../tools/sandbox/env.ts';
 
 export interface ProcessSpec {
   command: string[];
@@ -94,17 +95,15 @@ export class UnsafeSandbox implements Sandbox {
   }
 }
 
-const SECRET = /(_KEY|_TOKEN|_SECRET|_PASSWORD)$/i;
-
 /**
  * The environment of a candidate process, built from scratch: a few harmless variables of the runner's, then
- * `extra`. Names that look like secrets never come from the runner's environment.
+ * `extra`. Names that look like secrets (isSecretName, the jail's own rule) never come from the runner's environment.
  */
 export function candidateEnv(extra: Record<string, string>, home: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const name of ['PATH', 'LANG', 'LC_ALL', 'TERM', 'TZ']) {
     const value = process.env[name];
-    if (value !== undefined && !SECRET.test(name)) env[name] = value;
+    if (value !== undefined && !isSecretName(name)) env[name] = value;
   }
   env.HOME = home;
   env.CI = '1';
