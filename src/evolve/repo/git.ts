@@ -7,6 +7,7 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { CONTEXT_FILE } from '../../agent/protocol.ts';
 import { runProcess } from '../../process/run.ts';
 import { Mutex } from './mutex.ts';
 
@@ -27,8 +28,6 @@ const HARDENING = [
   '-c', 'core.quotePath=false',
 ];
 
-/** The file the diff excludes (contract 2): memory, not code. */
-export const CONTEXT_FILE = 'agent_context.json';
 
 interface GitCall { workTree?: string; indexFile?: string; input?: string; allowFail?: boolean }
 
