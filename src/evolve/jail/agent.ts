@@ -161,8 +161,12 @@ export async function runAgent(sandbox: Sandbox, spec: AgentRunSpec): Promise<Ag
   return { ok: reason === null, reason, result, described, garbageLines: garbage, exit };
 }
 
-/** The last line the agent printed (its final message, for Claude Code), as the reason of a failed exit says it. */
+/**
+ * The last line the agent printed (its final message, for Claude Code), as the reason of a failed exit says it:
+ * the last words before Node's closing `Node.js v20…` line and the stack frames of an uncaught error.
+ */
 function lastWords(output: string): string {
-  const line = output.trim().split('\n').pop()?.trim();
+  const lines = output.split('\n').map((l) => l.trim());
+  const line = lines.filter((l) => l && !/^Node\.js v\d/.test(l) && !/^at \S/.test(l)).pop();
   return line ? ` (${line.slice(0, 200)})` : '';
 }
