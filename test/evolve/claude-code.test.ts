@@ -8,7 +8,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startStandin, type Standin } from '../../src/standin/index.ts';
-import { CLAUDE_BIN_DIR, claudeScript, installClaudeCode } from './claude-code-fixture.ts';
+import { hardlinkCopy } from '../../src/evolve/repo/workspace.ts';
+import { CLAUDE_BIN_DIR, claudeScript, FIXTURE, installClaudeCode } from './claude-code-fixture.ts';
 import { evolve, git, tempDir } from './helpers.ts';
 import { makeToyRepo, passingPlan } from './toy.ts';
 
@@ -26,16 +27,21 @@ afterEach(async () => {
 
 interface Event { kind: string; data: Record<string, any> }
 
-async function runClaude(model: string, delayMs: number, subagents: number) {
+/**
+ * `from: 'target'`: Claude Code is a devDependency of the target, whose node_modules (a hardlink copy of the
+ * fixture's) lies under /tmp, which the jail hides: it runs only because the runner binds its package folder in.
+ * `from: 'path'`: it is on the runner's PATH as a user's npm install puts it, a symlink in node_modules/.bin.
+ */
+async function runClaude(model: string, delayMs: number, subagents: number, from: 'target' | 'path') {
   const repo = makeToyRepo();
+  if (from === 'target') await hardlinkCopy(path.join(FIXTURE, 'node_modules'), path.join(repo, 'node_modules'));
   const db = path.join(tempDir(), 'lineage.db');
   const feature = passingPlan(1);
   const play = { files: feature.files!, commands: ['node run-tests.mjs', 'touch /etc/evolve-probe'], goal: feature.goal, subagents, delayMs };
   standin = await startStandin({ script: claudeScript(play), apiKey: KEY });
   const run = await evolve(['--population', '1', '--generations', '1', '--agent', 'claude-code', '--model', model, '--no-tui',
     '--target', repo, '--db', db, ...(process.env.EVOLVE_TEST_UNSAFE ? ['--unsafe-no-sandbox'] : [])],
-  // Claude Code is on the runner's PATH as a user's npm install puts it: a symlink in node_modules/.bin.
-  { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: standin.url, PATH: `${CLAUDE_BIN_DIR}:${process.env.PATH}` });
+  { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: standin.url, PATH: from === 'path' ? `${CLAUDE_BIN_DIR}:${process.env.PATH}` : process.env.PATH! });
   const sql = new Database(db, { readonly: true });
   const child = sql.prepare('SELECT * FROM candidates WHERE generation = 1').get() as Record<string, any>;
   const events = (sql.prepare('SELECT kind, data_json FROM events WHERE candidate_id = ? ORDER BY id').all(child.id) as { kind: string; data_json: string }[])
@@ -62,9 +68,9 @@ function expectMetered(child: Record<string, any>, events: Event[], requests: St
 
 describe('--agent claude-code (the real CLI, jailed)', () => {
   it('writes the feature with its own tools; the candidate is judged, metered, and its tools are events', async () => {
-    const { repo, run, child, events, feature } = await runClaude('claude-sonnet-4-5', 0, 0);
+    const { repo, run, child, events, feature } = await runClaude('claude-sonnet-4-5', 0, 0, 'target');
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toContain(`agent: Claude Code ${version}`);
+    expect(run.stderr).toContain(`agent: Claude Code ${version} (${path.join(repo, 'node_modules', '.bin', 'claude')})`);
     expect(child).toMatchObject({ status: 'passed', tests_passed: 2, tests_failed: 0, agent_success: null, goal: feature.goal });
     for (const [file, content] of Object.entries(feature.files!)) expect(git(repo, 'show', `${child.commit_sha}:${file}`)).toBe(content.trimEnd());
     const started = events.find((e) => e.kind === 'agent_started')!;
@@ -92,8 +98,9 @@ describe('--agent claude-code (the real CLI, jailed)', () => {
   }, 240_000);
 
   it('with an Opus model, a real API\'s latency and parallel subagents: no false budget exhaustion', async () => {
-    const { run, child, events } = await runClaude('claude-opus-4-7', 1200, 3);
+    const { run, child, events } = await runClaude('claude-opus-4-7', 1200, 3, 'path');
     expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`agent: Claude Code ${version} (${path.join(CLAUDE_BIN_DIR, 'claude')})`);
     expect(child).toMatchObject({ status: 'passed', tests_passed: 2 });
     expectMetered(child, events, standin!.requests);
     // The three subagents' calls were in flight together; the ones that could not reserve at once waited.
