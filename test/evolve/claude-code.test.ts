@@ -78,6 +78,10 @@ describe('--agent claude-code (the real CLI, jailed)', () => {
     expect(events.find((e) => e.kind === 'agent_finished')!.data).toMatchObject({ ok: true, claimed: false, success: null, exit_code: 0 });
 
     expectMetered(child, events, standin!.requests);
+    // Its prompt carried what the built-in agent knows: the commands it is judged by and the rules.
+    const main = standin!.requests.find((r) => r.path === '/v1/messages' && (r.body as { tools?: { name: string }[] }).tools?.some((t) => t.name === 'Write'));
+    const asked = JSON.stringify((main!.body as { messages: unknown[] }).messages[0]);
+    for (const part of ['make the toy better', '- tests: `node run-tests.mjs`', 'The existing tests are the specification']) expect(asked).toContain(part);
     // Every call Claude Code made used the run's model, the ones it would make with its own choice too.
     expect(new Set(standin!.requests.filter((r) => r.path === '/v1/messages').map((r) => (r.body as { model: string }).model))).toEqual(new Set(['claude-sonnet-4-5']));
     const tools = events.filter((e) => e.kind === 'tool_call').map((e) => [e.data.tool, e.data.ok, e.data.source, e.data.summary]);
