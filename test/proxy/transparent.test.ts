@@ -118,6 +118,25 @@ describe('parallel calls of one candidate', () => {
     expect(big.status).toBe(402);
     expect(rig.recorder.spent('a')).toBeLessThanOrEqual(0.015);
   });
+
+  it('ends a waiting call without a budget refusal when its candidate is dismissed meanwhile', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    rig = await startRig(async (req) => {
+      if (rig.upstream.requests.length === 1) await gate;
+      return { kind: 'json', body: message(usage, 'ok', req.body.model) };
+    });
+    const token = rig.proxy.admit('a', { budgetUsd: 0.015 });
+    const first = call(rig.socketPath, { body: body({ max_tokens: 600 }), headers: { 'x-api-key': token } });
+    await waitFor(() => rig.upstream.requests.length === 1, 10_000, 'the first call upstream');
+    const second = call(rig.socketPath, { body: body({ max_tokens: 600 }), headers: { 'x-api-key': token } });
+    await waitFor(() => rig.proxy.waiting() === 1, 10_000, 'the second call waiting');
+    rig.proxy.dismiss('a');
+    release();
+    expect((await first).status).toBe(200);
+    expect((await second).status).toBe(401);
+    expect(rig.recorder.events.map((e) => [e.kind, e.data.status])).toEqual([['model_refused', 401]]);
+  });
 });
 
 describe('tool calls seen in the traffic', () => {

@@ -112,6 +112,10 @@ export async function handleMessages(
   const price = priceFor(options.prices, body.model)!;
   const { hold, sizedBy, waitedMs } = await reserveCall(ctx, raw, body, price, candidateId, (path) => upstreamRequest(ctx, req, path, beta),
     () => res.destroyed);
+  if (!('candidate' in hold) && !ctx.ledger.has(candidateId)) {
+    // Dismissed (its agent ended) while the call was being sized or waited: no budget of its own was short.
+    return refuse(ctx, res, candidateId, { path: '/v1/messages', model: body.model, status: 401, type: 'authentication_error', reason: 'this candidate\'s token was revoked while the call waited' });
+  }
   if (!('candidate' in hold)) {
     const what = hold.unit === 'usd'
       ? `needs up to $${hold.neededUsd.toFixed(4)} (max_tokens ${body.max_tokens}), $${hold.remainingUsd.toFixed(4)} left`
