@@ -1,7 +1,7 @@
-/** `evolve adopt <candidate-id>` and `evolve clean`: what users do after a run (src/evolve/adopt.ts, clean.ts). */
+/** `evolve adopt <candidate-id>` and `evolve clean`: what users do after a run (src/cli/actions/adopt.ts, clean.ts). */
 import type { Command } from 'commander';
-import { adoptCandidate } from '../evolve/adopt.ts';
-import { applyClean, describeClean, planClean } from '../evolve/clean.ts';
+import { adoptCandidate } from './actions/adopt.ts';
+import { applyClean, describeClean, planClean } from './actions/clean.ts';
 import { UsageError } from '../errors.ts';
 import { addDbOption, addRunOption, addVerboseOption, resolveCandidate, resolveRun, withReader, writeOutput } from './db-option.ts';
 import { plural } from '../plural.ts';

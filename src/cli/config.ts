@@ -8,7 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_MODEL } from '../agent/protocol.ts';
 import { UsageError } from '../errors.ts';
-import { ScoreWeights } from '../evolve/score.ts';
+import { ScoreWeights } from '../evolve/judge/score.ts';
 
 // Flags arrive as strings, the config file as JSON: a number or a numeric string is a number; anything else
 // (true, [2], null, "") is refused rather than coerced (Number(true) is 1, Number([2]) is 2).

@@ -4,14 +4,13 @@
  * the store before the next begins.
  */
 import type { EventKind } from '../lineage/schema.ts';
-import { sandboxDenial } from './denial.ts';
-import { resolveAgentCommand, runAgent, JAIL_RELAY_PORT } from './agent.ts';
-import type { ChildPlan, RunContext } from './candidate.ts';
-import { ensureAttemptRecorded, seedChildContext } from './context.ts';
-import type { Prepared } from './workspace.ts';
+import { sandboxDenial } from './jail/denial.ts';
+import { resolveAgentCommand, runAgent, JAIL_RELAY_PORT } from './jail/agent.ts';
+import type { AgentReport, ChildPlan, RunContext } from './child.ts';
 
-/** What the runner keeps of an agent run (also rebuilt from the agent_finished event on resume). */
-export interface AgentReport { ok: boolean; reason: string | null; goal: string | null }
+export type { AgentReport };
+import { ensureAttemptRecorded, seedChildContext } from './repo/context.ts';
+import type { Prepared } from './repo/workspace.ts';
 
 /**
  * The most phase and tool_call lines of one attempt recorded as events. Each is a synchronous write to lineage.db on

@@ -3,61 +3,15 @@
  * (forked → agent_running → agent_done → committed → evaluated), so a resumed run knows where every candidate was.
  * Nothing a candidate does can throw out of here: the runner's own failures end the candidate as `error`.
  */
-import type { CandidateRow, CandidateStatus, CandidateStep, EventKind } from '../lineage/schema.ts';
-import { forkAndRunAgent, type AgentReport } from './attempt.ts';
-import type { RunConfig } from './config.ts';
-import type { ContextEntry } from './context.ts';
-import { installDeps, lockfileChanged } from './deps.ts';
-import type { Evaluator, ParentMeasure } from './evaluate.ts';
-import type { Git } from './git.ts';
-import type { CandidatePatch, Clock, ModelProxy, RunnerStore } from './ports.ts';
-import type { Sandbox } from './sandbox.ts';
-import { pruneOversized, type Prepared, type Workspaces } from './workspace.ts';
+import type { CandidateRow, CandidateStatus, EventKind } from '../lineage/schema.ts';
+import { forkAndRunAgent } from './attempt.ts';
+import type { AgentReport, ChildPlan, ChildResult, RunContext } from './child.ts';
 
-export interface RunContext {
-  runId: string;
-  config: RunConfig;
-  git: Git;
-  store: RunnerStore;
-  sandbox: Sandbox;
-  proxy: ModelProxy;
-  proxySocket: string;
-  workspaces: Workspaces;
-  evaluator: Evaluator;
-  clock: Clock;
-  /** Appends an event to the store and tells the observer. */
-  record(candidateId: string | null, generation: number | null, kind: EventKind, data: Record<string, unknown>): void;
-  signal?: AbortSignal;
-  /** True when the proxy refused this candidate a call for its budget. */
-  budgetExhausted(candidateId: string): 'run' | 'candidate' | false;
-}
+export type { AgentReport, ChildPlan, ChildResult, ParentInfo, RunContext } from './child.ts';
+import { installDeps, lockfileChanged } from './repo/deps.ts';
+import type { CandidatePatch } from './ports.ts';
+import { pruneOversized, type Prepared } from './repo/workspace.ts';
 
-/** What a child inherits from its parent. */
-export interface ParentInfo {
-  id: string;
-  commit: string;
-  measure: ParentMeasure | null;
-  /** The node_modules folder to hardlink from (the parent's installed one, else the target's), or null. */
-  depsFrom: string | null;
-}
-
-export interface ChildPlan {
-  id: string;
-  generation: number;
-  branch: string;
-  parent: ParentInfo;
-  lessons: ContextEntry[];
-  /** Set when --resume picks the candidate up: the step it had reached and its agent's report, if it finished. */
-  resume?: { step: CandidateStep; commitSha: string | null; agent: AgentReport | null };
-}
-
-export interface ChildResult {
-  row: CandidateRow;
-  measure: ParentMeasure | null;
-  depsFrom: string | null;
-  /** Stopped before it finished: its row stays at the step it reached. */
-  interrupted?: boolean;
-}
 
 /**
  * Runs a child from wherever it is: a fresh child (or one whose agent never finished) forks and runs its agent; one

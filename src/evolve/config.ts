@@ -4,8 +4,8 @@
  * into runs.config_json so that no candidate can change how it is judged.
  */
 import { UsageError } from '../errors.ts';
-import { DEFAULT_WEIGHTS, type ScoreWeights } from './score.ts';
-import type { Strategy } from './select.ts';
+import { DEFAULT_WEIGHTS, type ScoreWeights } from './judge/score.ts';
+import type { Strategy } from './judge/select.ts';
 
 /**
  * Protected by default: the runner's own state, the config file (a candidate must not edit its judge), and every

@@ -3,7 +3,7 @@
  * and whether the typical spend would run out of budget before the last generation. Pure: the runner passes in the
  * price and a typical candidate's tokens (from earlier runs in lineage.db, else DEFAULT_TYPICAL_CANDIDATE).
  */
-import { costOf, type Price, type Usage } from './prices.ts';
+import { costOf, type Price, type Usage } from './proxy/prices.ts';
 import { plural } from '../plural.ts';
 
 /**

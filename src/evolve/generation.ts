@@ -6,9 +6,9 @@
 import { candidateBranch, newCandidateId } from '../lineage/ids.ts';
 import type { CandidateRow } from '../lineage/schema.ts';
 import { runChild, type ChildPlan, type ChildResult, type ParentInfo, type RunContext } from './candidate.ts';
-import { siblingLessons } from './context.ts';
-import { mapLimit } from './mutex.ts';
-import { dgmParents, rank, roundRobin, seedOf, topK, type Contender } from './select.ts';
+import { siblingLessons } from './repo/context.ts';
+import { mapLimit } from './repo/mutex.ts';
+import { dgmParents, rank, roundRobin, seedOf, topK, type Contender } from './judge/select.ts';
 
 /** Lessons for a child of `parentId`: one entry per failed sibling of that parent (contract 3). */
 export function lessonsFor(ctx: RunContext, parentId: string, rows: readonly CandidateRow[]) {

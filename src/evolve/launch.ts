@@ -15,16 +15,16 @@ import type { RunRow } from '../lineage/schema.ts';
 import { NoLineageYet } from '../lineage/open.ts';
 import { openStore, type LineageStore } from '../lineage/store.ts';
 import { freezeConfig, type RunConfig, type RunOptions } from './config.ts';
-import { Git } from './git.ts';
-import { createJailSandbox, limitsWarning } from './jail.ts';
+import { Git } from './repo/git.ts';
+import { createJailSandbox, limitsWarning } from './jail/jail.ts';
 import type { RunObserver, RunSummary } from './observer.ts';
-import { requirePrices, resolvePrices, type PriceTable } from './prices.ts';
+import { requirePrices, resolvePrices, type PriceTable } from './proxy/prices.ts';
 import { startProxy } from './proxy/index.ts';
 import { estimateLines } from './preflight.ts';
-import { targetGit } from './target-git.ts';
+import { targetGit } from './repo/target-git.ts';
 import { runEvolution } from './run.ts';
-import { seedOf } from './select.ts';
-import { UnsafeSandbox, type Sandbox } from './sandbox.ts';
+import { seedOf } from './judge/select.ts';
+import { UnsafeSandbox, type Sandbox } from './jail/sandbox.ts';
 
 export interface LaunchOptions extends Omit<RunOptions, 'population' | 'generations'> {
   population?: number;

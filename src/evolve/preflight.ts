@@ -6,7 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { openStore } from '../lineage/store.ts';
 import type { RunConfig } from './config.ts';
 import { candidateCount, estimateRun, formatEstimate, typicalCandidate } from './estimate.ts';
-import { priceFor, type PriceTable } from './prices.ts';
+import { priceFor, type PriceTable } from './proxy/prices.ts';
 
 /**
  * What the run will cost, printed before it starts. A stand-in run (the demo) costs nothing: a guess at a real

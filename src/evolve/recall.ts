@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import type { CandidateRow } from '../lineage/schema.ts';
 import type { AgentReport } from './attempt.ts';
 import type { ChildPlan, ParentInfo, RunContext } from './candidate.ts';
-import type { CountSource } from './testcounts.ts';
+import type { CountSource } from './judge/testcounts.ts';
 import { lessonsFor } from './generation.ts';
 
 function lastEvent(ctx: RunContext, candidateId: string, kind: string): Record<string, unknown> | null {

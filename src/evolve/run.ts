@@ -9,14 +9,14 @@ import { newCandidateId } from '../lineage/ids.ts';
 import { FINISHED_STATUSES, type CandidateRow } from '../lineage/schema.ts';
 import type { ChildPlan, ParentInfo, RunContext } from './candidate.ts';
 import type { RunConfig } from './config.ts';
-import { Evaluator } from './evaluate.ts';
+import { Evaluator } from './judge/evaluate.ts';
 import { addChildren, planChildren, runGeneration, select } from './generation.ts';
-import type { Git } from './git.ts';
+import type { Git } from './repo/git.ts';
 import type { RunEvent, RunObserver, RunSummary } from './observer.ts';
 import { systemClock, type Clock, type ModelProxy, type RunnerStore } from './ports.ts';
 import { parentInfoOf, resumePlan } from './recall.ts';
-import type { Sandbox } from './sandbox.ts';
-import { Workspaces } from './workspace.ts';
+import type { Sandbox } from './jail/sandbox.ts';
+import { Workspaces } from './repo/workspace.ts';
 
 export interface RunnerDeps {
   git: Git;

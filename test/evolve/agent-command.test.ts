@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-import { EVOLVE_HOME, resolveAgentCommand } from '../../src/evolve/agent.ts';
+import { EVOLVE_HOME, resolveAgentCommand } from '../../src/evolve/jail/agent.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'evolve-agent-cmd-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ensureAttemptRecorded, parseContext, seedChildContext, siblingLessons } from '../../src/evolve/context.ts';
+import { ensureAttemptRecorded, parseContext, seedChildContext, siblingLessons } from '../../src/evolve/repo/context.ts';
 import { tempDir } from './helpers.ts';
 
 const now = new Date('2026-11-25T20:00:00Z');

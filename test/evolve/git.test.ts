@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Git } from '../../src/evolve/git.ts';
+import { Git } from '../../src/evolve/repo/git.ts';
 import { git, makeRepo, tempDir, writeFiles } from './helpers.ts';
 
 async function setup() {

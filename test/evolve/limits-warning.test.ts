@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { limitsWarning } from '../../src/evolve/jail.ts';
+import { limitsWarning } from '../../src/evolve/jail/jail.ts';
 
 // The README promises a loud line when the jail runs without process and memory limits; this machine has cgroups,
 // so the run itself cannot show it here: the line is checked for every mode instead.

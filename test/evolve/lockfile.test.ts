@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { installDeps } from '../../src/evolve/deps.ts';
-import type { Git } from '../../src/evolve/git.ts';
-import { refuseLockfile, refusePackageJson, trustedOrigins } from '../../src/evolve/lockfile.ts';
-import type { Sandbox } from '../../src/evolve/sandbox.ts';
+import { installDeps } from '../../src/evolve/repo/deps.ts';
+import type { Git } from '../../src/evolve/repo/git.ts';
+import { refuseLockfile, refusePackageJson, trustedOrigins } from '../../src/evolve/repo/lockfile.ts';
+import type { Sandbox } from '../../src/evolve/jail/sandbox.ts';
 import { tempDir } from './helpers.ts';
 
 const v3 = (packages: Record<string, unknown>) => JSON.stringify({ name: 't', lockfileVersion: 3, packages: { '': { name: 't' }, ...packages } });

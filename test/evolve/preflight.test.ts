@@ -5,7 +5,7 @@ import { afterAll, expect, test } from 'vitest';
 import { openStore } from '../../src/lineage/store.ts';
 import { freezeConfig } from '../../src/evolve/config.ts';
 import { estimateLines } from '../../src/evolve/preflight.ts';
-import { resolvePrices } from '../../src/evolve/prices.ts';
+import { resolvePrices } from '../../src/evolve/proxy/prices.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'evolve-preflight-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

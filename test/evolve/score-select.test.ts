@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_WEIGHTS, score } from '../../src/evolve/score.ts';
-import { type Contender, dgmParents, rank, roundRobin, seedOf, topK } from '../../src/evolve/select.ts';
+import { DEFAULT_WEIGHTS, score } from '../../src/evolve/judge/score.ts';
+import { type Contender, dgmParents, rank, roundRobin, seedOf, topK } from '../../src/evolve/judge/select.ts';
 
 const base = { buildOk: true, testsPassed: 10, testsFailed: 0, parentTests: 10, diffAdded: 0, diffRemoved: 0 };
 

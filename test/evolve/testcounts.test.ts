@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTestCounts } from '../../src/evolve/testcounts.ts';
+import { parseTestCounts } from '../../src/evolve/judge/testcounts.ts';
 
 const cases: { name: string; output: string; exit: number | null; expected: [number, number, string] }[] = [
   { name: 'vitest all passing', exit: 0, expected: [7, 0, 'vitest'],

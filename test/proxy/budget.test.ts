@@ -82,7 +82,7 @@ describe('candidate budget', () => {
     const poor = rig.proxy.admit('poor', { budgetUsd: 0.001 });
     const refusals: BudgetExhausted[] = [];
     rig.proxy.on('budget_exhausted', (info: BudgetExhausted) => refusals.push(info));
-    const relay = join(here, '../../src/evolve/relay.mjs');
+    const relay = join(here, '../../src/evolve/jail/relay.mjs');
     const out = await new Promise<string>((resolve) => {
       const child = spawn(process.execPath, [relay, '--socket', rig.socketPath, '--port', '0', '--',
         process.execPath, join(here, 'fixtures/client.mjs'), 'sdk-402'], {

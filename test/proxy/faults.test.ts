@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ModelCallRecord } from '../../src/evolve/proxy/types.ts';
 import { answerWith, apiError, streamEvents, type Reply } from './fake-upstream.ts';
-import { costOf, DEFAULT_PRICES } from '../../src/evolve/prices.ts';
+import { costOf, DEFAULT_PRICES } from '../../src/evolve/proxy/prices.ts';
 import { body, call, MODEL, next, openStream, startRig, upstreamReceives, type Rig } from './helpers.ts';
 
 let rig: Rig;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolvePrices } from '../../src/evolve/prices.ts';
+import { resolvePrices } from '../../src/evolve/proxy/prices.ts';
 import { startProxy, type Proxy } from '../../src/evolve/proxy/index.ts';
 import type { ModelCallRecord, ProxyEvent, ProxyOptions, ProxyRecorder, TranscriptRecord } from '../../src/evolve/proxy/types.ts';
 import { startFakeUpstream, type FakeUpstream, type Script } from './fake-upstream.ts';

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type LineageStore } from '../../src/lineage/store.ts';
-import { resolvePrices } from '../../src/evolve/prices.ts';
+import { resolvePrices } from '../../src/evolve/proxy/prices.ts';
 import { startProxy, type Proxy } from '../../src/evolve/proxy/index.ts';
 import type { ModelCallRecord } from '../../src/evolve/proxy/types.ts';
 import { overloaded, reply, startStandin, text, type Standin } from '../../src/standin/index.ts';
@@ -50,7 +50,7 @@ afterEach(async () => {
 
 function runSdkThroughRelay(token: string): Promise<string> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(here, '../../src/evolve/relay.mjs'), '--socket', proxy.socketPath,
+    const child = spawn(process.execPath, [join(here, '../../src/evolve/jail/relay.mjs'), '--socket', proxy.socketPath,
       '--port', '0', '--', process.execPath, join(here, 'fixtures/client.mjs'), 'sdk-stream'], {
       env: { ...process.env, ANTHROPIC_API_KEY: token, TEST_MODEL: MODEL }, stdio: ['ignore', 'pipe', 'inherit'],
     });

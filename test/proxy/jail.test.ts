@@ -12,7 +12,7 @@ import { answerWith } from './fake-upstream.ts';
 import { MODEL, REAL_KEY, startRig, type Rig } from './helpers.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const RELAY = path.join(repo, 'src/evolve/relay.mjs');
+const RELAY = path.join(repo, 'src/evolve/jail/relay.mjs');
 const CLIENT = path.join(repo, 'test/proxy/fixtures/client.mjs');
 const SOCKET_IN_JAIL = '/tmp/evolve/proxy.sock';
 const probe = probeSandbox();

@@ -1,7 +1,7 @@
 /** What the proxy passes back and what it bills: byte-exact answers, usage and cost, early hang-ups, transcripts. */
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { costOf, DEFAULT_PRICES } from '../../src/evolve/prices.ts';
+import { costOf, DEFAULT_PRICES } from '../../src/evolve/proxy/prices.ts';
 import type { ModelCallRecord } from '../../src/evolve/proxy/types.ts';
 import { answerWith, message, sseText, streamEvents } from './fake-upstream.ts';
 import { body, call, MODEL, next, REAL_KEY, startRig, upstreamReceives, type Rig } from './helpers.ts';

@@ -4,7 +4,7 @@ import { UsageError } from '../../src/errors.ts';
 import { DEFAULT_TYPICAL_CANDIDATE, estimateRun, formatEstimate, typicalCandidate } from '../../src/evolve/estimate.ts';
 import {
   costNanos, costOf, DEFAULT_PRICES, priceFor, requirePrices, resolvePrices, worstCaseNanos, type Usage,
-} from '../../src/evolve/prices.ts';
+} from '../../src/evolve/proxy/prices.ts';
 import { forwardedBetas, promptTokenBound } from '../../src/evolve/proxy/request.ts';
 
 const u = (inputTokens: number, outputTokens: number, cacheReadTokens = 0, cacheWriteTokens = 0, cacheWrite1hTokens = 0): Usage =>

@@ -7,7 +7,7 @@ import { answerWith, message } from './fake-upstream.ts';
 import { MODEL, startRig, type Rig } from './helpers.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const RELAY = join(here, '../../src/evolve/relay.mjs');
+const RELAY = join(here, '../../src/evolve/jail/relay.mjs');
 const CLIENT = join(here, 'fixtures/client.mjs');
 const usage = { input_tokens: 12, output_tokens: 7 };
 

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { costOf, type Price } from '../../src/evolve/prices.ts';
+import { costOf, type Price } from '../../src/evolve/proxy/prices.ts';
 import { startStandin, type Standin } from '../../src/standin/index.ts';
 import { passingPlan } from '../evolve/toy.ts';
 import { evolve, git, tempDir } from '../evolve/helpers.ts';

@@ -4,7 +4,7 @@
  * other candidate) for minutes. Summary lines are short; long lines are skipped.
  */
 import { describe, expect, it } from 'vitest';
-import { parseTestCounts } from '../../src/evolve/testcounts.ts';
+import { parseTestCounts } from '../../src/evolve/judge/testcounts.ts';
 
 describe('parseTestCounts on hostile output', () => {
   it('returns at once on a 256 KB line made to backtrack, and still finds the real summary', () => {

@@ -3,7 +3,7 @@
  * settles to its actual cost when the usage arrives. Reservation is synchronous (one event-loop turn), so however many
  * calls run at once, spent + reserved never passes a cap. Money is counted in integer nano-dollars.
  */
-import { nanosToUsd, usdToNanos } from '../prices.ts';
+import { nanosToUsd, usdToNanos } from './prices.ts';
 
 interface Account {
   limitNanos: number;

@@ -1,29 +1,18 @@
 /** One candidate call through the proxy: check, reserve, forward, answer, settle, record. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { costNanos, nanosToUsd, priceFor, type Price } from '../prices.ts';
-import type { BudgetLedger, Hold } from './budget.ts';
+import { costNanos, nanosToUsd, priceFor, type Price } from './prices.ts';
+import type { Hold } from './budget.ts';
 import { errorBody, sendError } from './errors.ts';
-import type { Redactor } from './redact.ts';
 import { CountTokensBody, MessagesBody, forwardedBetas, parseBody, policyViolation } from './request.ts';
 import { reserveCall } from './reserve.ts';
 import { candidateHeaders, pipeStream, sendBuffered, type Answered } from './respond.ts';
 import { totalTokens, usageOf } from './stream.ts';
-import type { BudgetExhausted, ModelCallRecord, ProxyOptions, RetryOptions } from './types.ts';
+import type { CallContext } from './call-context.ts';
+import type { BudgetExhausted, ModelCallRecord } from './types.ts';
+
+export type { CallContext };
 import { callUpstream, type UpstreamResult } from './upstream.ts';
 
-export interface CallContext {
-  options: ProxyOptions;
-  ledger: BudgetLedger;
-  redactor: Redactor;
-  retry: Required<RetryOptions>;
-  signal: AbortSignal;
-  /** Runs a recorder call; a failing store is logged, never allowed to break the candidate's call. */
-  record: (what: string, fn: () => unknown) => Promise<void>;
-  onCall: (call: ModelCallRecord) => void;
-  onExhausted: (info: BudgetExhausted) => void;
-  onClientClosed: (candidateId: string) => void;
-  log: (line: string) => void;
-}
 
 function upstreamRequest(ctx: CallContext, req: IncomingMessage, path: string, beta: boolean) {
   const { upstream } = ctx.options;

@@ -3,9 +3,9 @@
  * at about three times its real tokens); when it does not fit, the proxy asks the API's free count_tokens for the
  * prompt's real size and tries again with that (plus a margin), so a candidate near its cap is not cut off early.
  */
-import { worstCaseNanos, type Price } from '../prices.ts';
+import { worstCaseNanos, type Price } from './prices.ts';
 import type { Hold, Refusal } from './budget.ts';
-import type { CallContext } from './handler.ts';
+import type { CallContext } from './call-context.ts';
 import { promptTokenBound, usesOneHourCache, type MessagesBody } from './request.ts';
 import { callUpstream } from './upstream.ts';
 

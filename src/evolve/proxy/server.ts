@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { chmod, lstat, unlink } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { requirePrices } from '../prices.ts';
+import { requirePrices } from './prices.ts';
 import { BudgetLedger } from './budget.ts';
 import { sendError } from './errors.ts';
 import { handleCountTokens, handleMessages, type CallContext } from './handler.ts';

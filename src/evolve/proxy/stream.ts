@@ -3,7 +3,7 @@
  * the Message they describe so that the usage can be billed and the transcript stored.
  * Usage arrives twice: `message_start` carries the input side, `message_delta` the final output count.
  */
-import type { Usage } from '../prices.ts';
+import type { Usage } from './prices.ts';
 
 export interface SseEvent {
   /** The event's bytes as received, blank-line terminator included. */

@@ -1,5 +1,5 @@
 /** The proxy's public shapes: what the runner passes in, what the store receives. */
-import type { PriceTable } from '../prices.ts';
+import type { PriceTable } from './prices.ts';
 
 /** One forwarded call, recorded when it ends (the store adds it as a `model_call` event and to the totals). */
 /* A type, not an interface, so that it is assignable to the store's open-ended ModelCall. */

@@ -3,7 +3,7 @@
  * leave a setuid-root program in its workspace for any local user to run. Once the jail is dead (so nothing can set
  * the bits again) the runner clears set-user-ID and set-group-ID bits from every regular file the jail could write.
  * While the jail runs, the runner keeps the run's directory of workspaces unreachable for other users (mode 0700,
- * src/evolve/workspace.ts).
+ * src/evolve/repo/workspace.ts).
  */
 import { chmod, lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';

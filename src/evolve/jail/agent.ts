@@ -5,12 +5,12 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { EVOLVE_HOME } from '../home.ts';
-import { parseProgressLine, PROGRESS_FD, type ProgressLine } from '../agent/protocol.ts';
+import { EVOLVE_HOME } from '../../home.ts';
+import { parseProgressLine, PROGRESS_FD, type ProgressLine } from '../../agent/protocol.ts';
 import { candidateEnv, type ProcessExit, type Sandbox } from './sandbox.ts';
 
 export { EVOLVE_HOME };
-export const RELAY_SCRIPT = path.join(EVOLVE_HOME, 'src', 'evolve', 'relay.mjs');
+export const RELAY_SCRIPT = path.join(EVOLVE_HOME, 'src', 'evolve', 'jail', 'relay.mjs');
 /** The port the relay listens on inside the jail (each jail has its own loopback). */
 export const JAIL_RELAY_PORT = 8765;
 

@@ -3,7 +3,7 @@
  * The table is frozen into the run's config at start, so a run is billed by the prices it started with.
  */
 import { z } from 'zod';
-import { UsageError } from '../errors.ts';
+import { UsageError } from '../../errors.ts';
 
 const rate = z.number().nonnegative().finite();
 

@@ -4,13 +4,13 @@
  * sandbox with the frozen commands, read-only dependencies and its own timeouts, and scores what it measured.
  */
 import path from 'node:path';
-import { isProtected, type RunConfig } from './config.ts';
-import type { DiffStats, Git } from './git.ts';
-import type { ProcessExit, Sandbox } from './sandbox.ts';
-import { candidateEnv } from './sandbox.ts';
+import { isProtected, type RunConfig } from '../config.ts';
+import type { DiffStats, Git } from '../repo/git.ts';
+import type { ProcessExit, Sandbox } from '../jail/sandbox.ts';
+import { candidateEnv } from '../jail/sandbox.ts';
 import { score } from './score.ts';
 import { parseTestCounts, type TestCounts } from './testcounts.ts';
-import type { Workspaces } from './workspace.ts';
+import type { Workspaces } from '../repo/workspace.ts';
 
 export interface Evaluation {
   status: 'passed' | 'failed' | 'rejected';

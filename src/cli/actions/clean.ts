@@ -4,9 +4,9 @@
  */
 import { existsSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../errors.ts';
-import type { RunRow } from '../lineage/schema.ts';
-import { targetGit } from './target-git.ts';
+import { UsageError } from '../../errors.ts';
+import type { RunRow } from '../../lineage/schema.ts';
+import { targetGit } from '../../evolve/repo/target-git.ts';
 
 export interface CleanPlan { workspaceDir: string | null; entries: string[]; branches: string[] }
 

@@ -3,8 +3,8 @@
  * it from its own view of the file system: the workspace writable, dependencies and the evolve install read-only,
  * the proxy socket bound in, the user's home and credentials hidden, no network unless installing.
  */
-import { UsageError } from '../errors.ts';
-import { DEFAULT_LIMITS, defaultHidden, jailEnv, probeSandbox, spawnJailed, type LimitsMode } from '../tools/sandbox/index.ts';
+import { UsageError } from '../../errors.ts';
+import { DEFAULT_LIMITS, defaultHidden, jailEnv, probeSandbox, spawnJailed, type LimitsMode } from '../../tools/sandbox/index.ts';
 import { readProgressLines, TailBuffer, type ProcessExit, type ProcessSpec, type Sandbox } from './sandbox.ts';
 
 export class JailSandbox implements Sandbox {

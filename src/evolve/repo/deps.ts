@@ -7,7 +7,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Git } from './git.ts';
 import { refuseLockfile, refusePackageJson, trustedOrigins } from './lockfile.ts';
-import { candidateEnv, type ProcessExit, type Sandbox } from './sandbox.ts';
+import { candidateEnv, type ProcessExit, type Sandbox } from '../jail/sandbox.ts';
 
 export const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json'];
 

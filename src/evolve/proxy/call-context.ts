@@ -1,0 +1,18 @@
+/** What one proxied call is handled with: the proxy's options, ledger and recorders (shared by handler and reserve). */
+import type { BudgetLedger } from './budget.ts';
+import type { Redactor } from './redact.ts';
+import type { BudgetExhausted, ModelCallRecord, ProxyOptions, RetryOptions } from './types.ts';
+
+export interface CallContext {
+  options: ProxyOptions;
+  ledger: BudgetLedger;
+  redactor: Redactor;
+  retry: Required<RetryOptions>;
+  signal: AbortSignal;
+  /** Runs a recorder call; a failing store is logged, never allowed to break the candidate's call. */
+  record: (what: string, fn: () => unknown) => Promise<void>;
+  onCall: (call: ModelCallRecord) => void;
+  onExhausted: (info: BudgetExhausted) => void;
+  onClientClosed: (candidateId: string) => void;
+  log: (line: string) => void;
+}
