@@ -70,7 +70,8 @@ export function openSource(path: string): LineageSource {
   return new StoreSource(path, db);
 }
 
-class StoreSource implements LineageSource {
+/** The source over an open connection (openSource checks and opens it; tests pass their own). */
+export class StoreSource implements LineageSource {
   private lastDataVersion = -1;
   private readonly queries: LineageQueries;
   private readonly stmts;
@@ -86,7 +87,8 @@ class StoreSource implements LineageSource {
       lastEvent: p(`SELECT max(id) FROM events WHERE run_id = ?`).pluck(),
       newestCandidate: p(`SELECT candidate_id FROM events WHERE run_id = ? AND candidate_id IS NOT NULL ORDER BY id DESC LIMIT 1`).pluck(),
       maxRev: this.hasRev ? p(`SELECT max(rev) FROM candidates`).pluck() : null,
-      changed: this.hasRev ? p(`SELECT * FROM candidates WHERE rev > ? AND run_id = ? ORDER BY rev`) : null,
+      // `+run_id`: the few rows past the rev through candidates_rev, not the run's ten thousand through its run index.
+      changed: this.hasRev ? p(`SELECT * FROM candidates WHERE rev > ? AND +run_id = ? ORDER BY rev`) : null,
     };
   }
 
