@@ -158,20 +158,27 @@ export class TreeLayout {
     const changed: string[] = [];
     for (const id of folded) if (!this.folds.has(id)) changed.push(id);
     for (const id of this.folds) if (!folded.has(id)) changed.push(id);
-    const before = this.folds;
-    this.folds = new Set(folded);
-    if (changed.length === 0) return;
+    if (changed.length === 0) {
+      this.folds = new Set(folded);
+      return;
+    }
     if (changed.length > PATCH_LIMIT) {
+      this.folds = new Set(folded);
       this.layOut();
       return;
     }
+    // One fold at a time, each patch against the folds before it (an unfolded subtree shows its own folds).
+    const folds = new Set(this.folds);
+    this.folds = folds;
     for (const id of changed) {
+      const unfolding = folds.delete(id);
+      if (!unfolding) folds.add(id);
       const node = this.nodes.get(id);
       if (!node || node.children.length === 0) continue;
       this.flat.delete(node);
       const at = this.indexOf(id);
       if (at < 0) continue; // hidden under another fold: nothing on screen moves
-      if (before.has(id)) this.splice(at + 1, 0, this.subtreeRows(node));
+      if (unfolding) this.splice(at + 1, 0, this.subtreeRows(node));
       else this.splice(at + 1, this.subtreeEnd(at) - at - 1, []);
     }
   }

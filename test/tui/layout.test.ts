@@ -26,11 +26,32 @@ describe('TreeLayout', () => {
 
   it('patches folds one at a time, hidden folds included, and stays equal to a fresh layout', () => {
     const layout = new TreeLayout(candidates);
-    const steps = [['a1b2c3d4'], ['a1b2c3d4', 'd3e4f5a6'], ['d3e4f5a6'], ['seed0000', 'd3e4f5a6'], ['d3e4f5a6'], []];
+    const steps = [['a1b2c3d4'], ['a1b2c3d4', 'd3e4f5a6'], ['d3e4f5a6'], ['seed0000', 'd3e4f5a6'], ['d3e4f5a6'], [],
+      ['b5e6f708', 'f1a2b3c4', 'd3e4f5a6'], [], ['f1a2b3c4', 'b5e6f708'], ['f1a2b3c4']];
     for (const ids of steps) {
       const folded = new Set(ids);
       layout.setFolded(folded);
       expectSameAsFlatten(layout, candidates, folded);
+    }
+  });
+
+  it('survives random fold changes, small and large, like a fresh flatten (seeded)', () => {
+    const rows = syntheticRows(400);
+    const parents = [...new Set(rows.map((r) => r.parent_id).filter((p): p is string => p !== null))];
+    const layout = new TreeLayout(rows);
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    let folded = new Set<string>();
+    for (let step = 0; step < 60; step++) {
+      const next = new Set(folded);
+      const flips = step % 10 === 9 ? 50 : 1 + Math.floor(random() * 4);
+      for (let i = 0; i < flips; i++) {
+        const id = parents[Math.floor(random() * parents.length)];
+        if (!next.delete(id)) next.add(id);
+      }
+      folded = next;
+      layout.setFolded(folded);
+      expectSameAsFlatten(layout, rows, folded);
     }
   });
 
