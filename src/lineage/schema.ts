@@ -1,8 +1,4 @@
 /**
- * The lineage.db schema (contract 2 in DESIGN.md). Columns are only ever added, never renamed.
- * MIGRATIONS[i] upgrades a database from user_version i to i+1; SCHEMA_VERSION is the number of migrations.
- */
-/**
  * The event kinds the live view prints as its log (a run's milestones and failures): few among the tool and model
  * calls, so a partial index (events_log) finds them. Readers must spell the IN list exactly like LOG_KIND_LIST for
  * SQLite to use that index.
@@ -10,6 +6,10 @@
 export const LOG_KINDS = ['run_started', 'run_finished', 'selected', 'pushed', 'resumed', 'budget_exhausted', 'error'] as const;
 export const LOG_KIND_LIST = LOG_KINDS.map((k) => `'${k}'`).join(', ');
 
+/**
+ * The lineage.db schema (contract 2 in DESIGN.md). Columns are only ever added, never renamed.
+ * MIGRATIONS[i] upgrades a database from user_version i to i+1; SCHEMA_VERSION is the number of migrations.
+ */
 export const MIGRATIONS: readonly string[] = [
   // 0 -> 1: the contract's three tables, the indexes the readers need, and transcripts.
   `
@@ -80,7 +80,7 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX IF NOT EXISTS transcripts_candidate ON transcripts(candidate_id, id);
   `,
-  // 1 -> 2: campaign scale (docs/lineage-scale.md). candidates.rev, a database-wide change counter kept by triggers
+  // 1 -> 2: campaign scale (docs/lineage.md, Campaign scale). candidates.rev, a database-wide change counter kept by triggers
   // on every insert and update, lets a polling reader fetch only the rows changed since it last looked; a partial
   // index finds a run's log events (selections, errors) among a million tool and model calls; candidates_run went,
   // as candidates_run_generation (run_id, generation) already serves every lookup by run.
@@ -171,7 +171,7 @@ export interface EventRow {
   data_json: string;
 }
 
-/** Event kinds (documented with their data_json fields in the README). */
+/** Event kinds (documented with their data_json fields in docs/lineage.md). */
 export const EVENT_KINDS = [
   'run_started', 'run_finished', 'forked', 'agent_started', 'phase', 'model_call', 'model_retry', 'tool_call',
   'sandbox_denied', 'agent_finished', 'committed', 'deps_installed', 'built', 'tested', 'scored', 'rejected',
