@@ -6,7 +6,7 @@
  * `evolve watch` process in tmux: how long until its screen shows, its memory, and how long it takes to follow 300
  * keys. Targets at 10,000 (issue 19): frame ≤ 10 ms and key to frame ≤ 20 ms (medians), watch RSS ≤ 150 MB,
  * watch open ≤ 1 s. Prints JSON.
- *   node --import tsx bench/tui.ts [candidates ...]        (default: 1000 10000)
+ *   node --import tsx bench/tui.ts [candidates ...] [--no-watch]       (default: 1000 10000)
  * Wall times move with the machine's load, so CPU times (process.cpuUsage) and the load average are printed too.
  */
 import { execFileSync } from 'node:child_process';
@@ -101,18 +101,22 @@ async function benchOne(n: number) {
     // A live app: press j (every 50th key G, a jump to the end; every 25th b, to the best) and wait for the frame.
     const app = render(createElement(App, { source, runId: RUN_ID, onQuit: () => {}, width: SIZE.columns, height: SIZE.rows, colors: true, pollMs: 60_000 }));
     const keys: number[] = [];
+    const keysCpu: number[] = [];
     for (let i = 0; i < 200; i++) {
       const before = app.frames.length;
+      const c = process.cpuUsage();
       const t = performance.now();
       app.stdin.write(i % 50 === 49 ? 'G' : i % 25 === 24 ? 'b' : 'j');
       while (app.frames.length === before) await new Promise((r) => setImmediate(r));
       keys.push(performance.now() - t);
+      const d = process.cpuUsage(c);
+      keysCpu.push((d.user + d.system) / 1000);
     }
     app.unmount();
     source.close();
     gc();
-    const watch = await measureWatchProcess(path);
-    const keyToFrame = summary(keys);
+    const watch = skipWatch ? null : await measureWatchProcess(path);
+    const keyToFrame = { ...summary(keys), cpu: summary(keysCpu) };
     return {
       candidates: n, firstDrawMs: firstDraw, pollMs: poll, renderFrameMs: frame, renderedLines: lines, keyToFrameMs: keyToFrame,
       watchProcess: watch,
@@ -172,6 +176,7 @@ async function measureWatchProcess(db: string) {
 }
 
 const sizes = process.argv.slice(2).map(Number).filter((x) => Number.isInteger(x) && x > 0);
+const skipWatch = process.argv.includes('--no-watch');
 const results = [];
 for (const n of sizes.length ? sizes : [1000, 10_000]) results.push(await benchOne(n));
 console.log(JSON.stringify({
