@@ -4,19 +4,6 @@ import { openDatabase } from '../lineage/open.ts';
 import { LineageQueries } from '../lineage/queries.ts';
 import { LOG_KIND_LIST, type CandidateRow, type EventRow, type RunRow } from '../lineage/schema.ts';
 
-/**
- * The TUI's read-only window on lineage.db: opened by the lineage store (its checks: a missing file, a directory,
- * not SQLite, a newer schema → UsageError), read through the store's queries. It never writes: a WAL reader, so
- * the runner (the one writer) is never blocked. `changed()` makes an idle poll nearly free: SQLite's data_version
- * moves only when another connection commits (which the store's public API does not expose, hence the connection).
- */
-export interface RunData {
-  run: RunRow;
-  candidates: CandidateRow[];
-  /** Events after the id passed to `read` (all of them the first time). */
-  events: EventRow[];
-}
-
 /** What a live view needs to open: no event is read but the run's log lines (selections, errors). */
 export interface RunOpening {
   run: RunRow;
@@ -38,14 +25,18 @@ export interface RunChanges {
   rev: number;
 }
 
+/**
+ * The TUI's read-only window on lineage.db: opened by the lineage store (its checks: a missing file, a directory,
+ * not SQLite, a newer schema → UsageError), read through the store's queries. It never writes: a WAL reader, so
+ * the runner (the one writer) is never blocked. `changed()` makes an idle poll nearly free: SQLite's data_version
+ * moves only when another connection commits (which the store's public API does not expose, hence the connection).
+ */
 export interface LineageSource {
   readonly path: string;
   /** The run to show: `runId`, or the latest run. Throws UsageError when there is none. */
   resolveRun(runId?: string): RunRow;
   /** The latest run still running (what a live view during `evolve run` shows), else the latest run. */
   activeRun(): RunRow;
-  /** The run, all its candidates, and its events after `afterEventId`, as one consistent snapshot. */
-  read(runId: string, afterEventId: number): RunData;
   /** The first read of a live view: everything it draws, and no event it does not print. */
   open(runId: string): RunOpening;
   /** Only what changed since the last poll (one consistent snapshot). */
@@ -135,15 +126,6 @@ export class StoreSource implements LineageSource {
     const running = this.db.prepare(`SELECT * FROM runs WHERE status = 'running' ORDER BY started_at DESC, rowid DESC LIMIT 1`)
       .get() as RunRow | undefined;
     return running ?? this.resolveRun();
-  }
-
-  read(runId: string, afterEventId: number): RunData {
-    // One read transaction: the run, its candidates and its events come from the same moment of the runner's writes.
-    return this.db.transaction(() => {
-      const run = this.queries.getRun(runId);
-      if (!run) throw new UsageError(`no run ${runId} in ${this.path}`);
-      return { run, candidates: this.queries.candidates(runId), events: this.queries.runEvents(runId, { afterId: afterEventId }) };
-    })();
   }
 
   changed(): boolean {

@@ -79,7 +79,6 @@ describe('LineageModel.poll', () => {
     const source = {
       path: 'x', resolveRun: () => run, activeRun: () => run, close: () => {},
       changed: () => { const moved = version !== seen; seen = version; return moved; },
-      read: () => ({ run, candidates, events: [] }),
       open: () => { reads++; return { run, candidates, log: [], lastEventId: 0, newestCandidateId: null, rev: 10 }; },
       changes: () => { reads++; if (fail) throw new Error('database is locked'); return { run, candidates: [], events: [], rev: 10 }; },
       candidateEvents: () => [],
