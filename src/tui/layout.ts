@@ -142,7 +142,7 @@ export class TreeLayout {
       node.candidate = c;
       this.flat.delete(node);
       if (before.parent_id !== c.parent_id) relayout = true;
-      else if (byBirthRows(before, c) !== 0) relayout = true; // its place among its siblings moved
+      else if (byBirth({ candidate: before }, { candidate: c }) !== 0) relayout = true; // its place among its siblings moved
     }
     if (relayout) {
       for (const c of fresh) this.nodes.set(c.id, { candidate: c, parent: null, children: [], depth: 0 });
@@ -201,7 +201,7 @@ export class TreeLayout {
     siblings.splice(k, 0, node);
     // Guides of the previous last sibling's subtree change (└─ becomes ├─), and the parent may gain its arrow.
     this.flat.clear();
-    if (node.parent && !this.isShown(node.parent)) return;
+    if (node.parent && this.indexOf(node.parent.candidate.id) < 0) return;
     if (node.parent && this.folds.has(node.parent.candidate.id)) return;
     let at: number;
     if (k > 0) {
@@ -211,10 +211,6 @@ export class TreeLayout {
       at = node.parent ? this.indexOf(node.parent.candidate.id) + 1 : 0;
     }
     this.splice(at, 0, [node]);
-  }
-
-  private isShown(node: LayoutNode): boolean {
-    return this.indexOf(node.candidate.id) >= 0;
   }
 
   /** The index just past the visible subtree of the row at `at`. */
@@ -299,8 +295,4 @@ export class TreeLayout {
     const drawn = parts.reverse().join('') + own;
     return levels >= this.maxGuideDepth ? '…' + drawn : drawn;
   }
-}
-
-function byBirthRows(a: CandidateRow, b: CandidateRow): number {
-  return a.generation - b.generation || (a.started_at ?? '~').localeCompare(b.started_at ?? '~') || a.id.localeCompare(b.id);
 }
