@@ -7,17 +7,22 @@ import type { CandidateRow } from './schema.ts';
  */
 export function bestCandidate(rows: readonly CandidateRow[]): CandidateRow | null {
   let best: CandidateRow | null = null;
-  for (const c of rows) {
-    if (c.generation === 0 || c.status !== 'passed') continue;
-    if (!best || better(c, best)) best = c;
-  }
-  return best ?? rows.find((c) => c.generation === 0 && c.status === 'passed') ?? null;
+  for (const c of rows) if (ranksAbove(c, best)) best = c;
+  return best ?? seedStandIn(rows.find((c) => c.generation === 0) ?? null);
 }
 
-function better(a: CandidateRow, b: CandidateRow): boolean {
-  const sa = a.score ?? -Infinity;
-  const sb = b.score ?? -Infinity;
-  if (sa !== sb) return sa > sb;
-  if (a.generation !== b.generation) return a.generation > b.generation;
-  return a.id < b.id;
+/** Whether `c` is a passed child that ranks above `best` (any passed child does when `best` is null). */
+export function ranksAbove(c: CandidateRow, best: CandidateRow | null): boolean {
+  if (c.generation === 0 || c.status !== 'passed') return false;
+  if (!best) return true;
+  const score = c.score ?? -Infinity;
+  const bestScore = best.score ?? -Infinity;
+  if (score !== bestScore) return score > bestScore;
+  if (c.generation !== best.generation) return c.generation > best.generation;
+  return c.id < best.id;
+}
+
+/** The seed as the best when no child passed: only a seed that passed. */
+export function seedStandIn(seed: CandidateRow | null): CandidateRow | null {
+  return seed?.status === 'passed' ? seed : null;
 }

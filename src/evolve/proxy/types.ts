@@ -5,7 +5,7 @@ import type { PriceTable } from './prices.ts';
 /** One forwarded call, recorded when it ends: the store's own record type (the proxy fills every field but `at`). */
 export type { ModelCallRecord } from '../../lineage/types.ts';
 
-export type ProxyEventKind = 'model_retry' | 'budget_exhausted';
+export type ProxyEventKind = 'model_retry' | 'budget_exhausted' | 'model_refused' | 'tool_call' | 'sandbox_denied';
 
 export interface ProxyEvent {
   runId: string;
