@@ -67,19 +67,46 @@ export interface ValueChartInput {
   higherIsBetter: boolean;
 }
 
+/**
+ * The best value among passed candidates up to each generation, as [generation, value] from the first generation
+ * that has a passed one: the step line of the chart.
+ */
+export function bestSoFar(points: readonly { c: CandidateRow; v: number }[], last: number, higherIsBetter: boolean): [number, number][] {
+  const better = (a: number, b: number) => (higherIsBetter ? a > b : a < b);
+  const bestAt = new Map<number, number>();
+  for (const { c, v } of points) {
+    if (c.status !== 'passed') continue;
+    const prior = bestAt.get(c.generation);
+    if (prior === undefined || better(v, prior)) bestAt.set(c.generation, v);
+  }
+  const out: [number, number][] = [];
+  let best: number | null = null;
+  for (let g = 0; g <= last; g++) {
+    const here = bestAt.get(g);
+    if (here !== undefined && (best === null || better(here, best))) best = here;
+    if (best !== null) out.push([g, best]);
+  }
+  return out;
+}
+
 /** Each candidate a dot at its generation (spread a little so siblings do not cover each other); the best so far a line. */
 export function renderValueChart(input: ValueChartInput): string {
   const points = input.candidates.map((c) => ({ c, v: input.value(c) })).filter((p): p is { c: CandidateRow; v: number } => p.v !== null);
   if (points.length === 0) return `<p class="empty">No candidate has a ${esc(input.label)} yet.</p>`;
-  const last = Math.max(0, ...input.candidates.map((c) => c.generation));
-  const values = points.map((p) => p.v);
-  const f = frame('values', input.label, niceTicks(Math.min(...values), Math.max(...values)), last, tickLabel);
+  // Loops, not Math.max(...list): spreading 100,000 arguments overflows the stack.
+  let last = 0;
+  for (const c of input.candidates) last = Math.max(last, c.generation);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const p of points) {
+    lo = Math.min(lo, p.v);
+    hi = Math.max(hi, p.v);
+  }
+  const f = frame('values', input.label, niceTicks(lo, hi), last, tickLabel);
   const perGeneration = new Map<number, number>();
   for (const p of points) perGeneration.set(p.c.generation, (perGeneration.get(p.c.generation) ?? 0) + 1);
   const seen = new Map<number, number>();
   const spread = Math.min(60, (PLOT_W / (last + 1)) * 0.5);
-  const better = (a: number, b: number) => (input.higherIsBetter ? a > b : a < b);
-  const bestAt = new Map<number, number>();
   const dots: string[] = [];
   for (const { c, v } of points) {
     const n = perGeneration.get(c.generation)!;
@@ -87,20 +114,10 @@ export function renderValueChart(input: ValueChartInput): string {
     seen.set(c.generation, i + 1);
     const dx = n > 1 ? (i / (n - 1) - 0.5) * spread : 0;
     dots.push(`<circle class="dot st-${c.status}" cx="${num(f.x(c.generation) + dx)}" cy="${num(f.y(v))}" r="3.5"><title>${esc(`${c.id} g${c.generation} ${c.status}: ${score(v)}`)}</title></circle>`);
-    if (c.status === 'passed') {
-      const prior = bestAt.get(c.generation);
-      if (prior === undefined || better(v, prior)) bestAt.set(c.generation, v);
-    }
   }
-  // The best passed value up to each generation, as a step line.
-  const line: string[] = [];
-  let best: number | null = null;
-  for (let g = 0; g <= last; g++) {
-    const here = bestAt.get(g);
-    if (here !== undefined && (best === null || better(here, best))) best = here;
-    if (best !== null) line.push(`${line.length ? 'L' : 'M'}${num(f.x(g))} ${num(f.y(best))}`);
-  }
-  if (line.length === 1) line.push(`h1`);
+  const steps = bestSoFar(points, last, input.higherIsBetter);
+  const line = steps.map(([g, v], i) => `${i ? 'L' : 'M'}${num(f.x(g))} ${num(f.y(v))}`);
+  if (line.length === 1) line.push('h1');
   f.svg.push(`<g class="dots">${dots.join('')}</g>`);
   if (line.length) f.svg.push(`<path class="best-so-far" d="${line.join('')}"><title>best passed so far</title></path>`);
   f.svg.push('</svg>');
