@@ -54,13 +54,15 @@ function diffHtml(c: CandidateRow, diff: DiffResult | undefined): string {
   if (c.parent_id === null) return `<p class="note">The seed: the target's HEAD${c.commit_sha ? ` <code>${esc(c.commit_sha)}</code>` : ''}, nothing to diff.</p>`;
   if (c.commit_sha === null) return `<p class="note">No commit recorded (status ${esc(c.status)}, step ${esc(c.step)}).</p>`;
   if (!diff) return '<p class="note">No base commit recorded.</p>';
+  if (diff.kind === 'left_out') return `<p class="note">Diff left out to keep the page small: <code>evolve show ${esc(c.id)} --diff</code></p>`;
   if (diff.kind === 'unavailable') return `<p class="note">Diff not shown: ${esc(diff.reason)}. <code>evolve show ${esc(c.id)} --diff</code> prints it.</p>`;
   if (diff.text === '') return '<p class="note">Empty diff (agent_context.json excluded).</p>';
   const lines = diff.text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   const body = lines.map((l) => {
-    const cls = l.startsWith('+++') || l.startsWith('---') || l.startsWith('diff ') ? 'f' : l.startsWith('+') ? 'a' : l.startsWith('-') ? 'd' : l.startsWith('@@') ? 'h' : '';
-    return cls ? `<span class="${cls}">${esc(l)}</span>` : esc(l);
+    // The shortest tags that say it: <ins> and <del> for lines added and removed, <b> file names, <i> hunks.
+    const tag = l.startsWith('+++') || l.startsWith('---') || l.startsWith('diff ') ? 'b' : l.startsWith('+') ? 'ins' : l.startsWith('-') ? 'del' : l.startsWith('@@') ? 'i' : '';
+    return tag ? `<${tag}>${esc(l)}</${tag}>` : esc(l);
   }).join('\n');
   const cut = diff.truncated
     ? `<p class="note">Cut at ${count(diff.text.length)} of ${count(diff.chars)} characters: <code>evolve show ${esc(c.id)} --diff</code> prints all of it.</p>` : '';
@@ -77,6 +79,9 @@ function metricsHtml(data: ReportData, c: CandidateRow): string {
   return `<table class="metrics"><caption>metrics</caption>${rows.join('')}</table>`;
 }
 
+/** Characters of the goal on a candidate's list line. */
+const SUMMARY_GOAL = 90;
+
 const yesNo = (v: number | null) => (v === null ? '—' : v ? 'yes' : 'no');
 
 function summaryLine(data: ReportData, c: CandidateRow): string {
@@ -84,33 +89,41 @@ function summaryLine(data: ReportData, c: CandidateRow): string {
   const diff = c.diff_added === null && c.diff_removed === null ? '—' : `+${c.diff_added ?? 0}/−${c.diff_removed ?? 0}`;
   const tests = c.tests_passed === null && c.tests_failed === null ? '—' : `${c.tests_passed ?? 0}✓ ${c.tests_failed ?? 0}✗`;
   const marks = `${c.survived ? '<span class="mark-survivor" title="survived">★</span>' : ''}${c.id === data.best?.id ? '<span class="mark-best" title="best">◆</span>' : ''}`;
-  const goal = firstLine(c.goal, 90) || (c.parent_id === null ? 'the seed' : '(no goal recorded)');
+  const goal = firstLine(c.goal, SUMMARY_GOAL) || (c.parent_id === null ? 'the seed' : '(no goal recorded)');
   return `<summary><code>${esc(c.id)}</code><span>g${c.generation}</span><span class="status st-${c.status}">${esc(c.status)}</span>` +
-    `<span class="num">${esc(score(value))}</span><span class="num">${esc(tests)}</span><span class="num">${esc(diff)}</span>` +
-    `<span class="num">${esc(usd(c.cost_usd))}</span><span class="marks">${marks}</span><span class="goal">${esc(goal)}</span></summary>`;
+    `<span>${esc(score(value))}</span><span>${esc(tests)}</span><span>${esc(diff)}</span>` +
+    `<span>${esc(usd(c.cost_usd))}</span><span>${marks}</span><span class="goal">${esc(goal)}</span></summary>`;
 }
 
 export function renderCandidate(data: ReportData, c: CandidateRow): string {
   const reason = c.error ? `<p class="reason">${esc(c.error)}</p>` : '';
+  const onPath = data.bestPath.has(c.id) && c.id !== data.best?.id ? ', on the path to the best' : '';
+  const sep = ' · ';
+  const judged = [
+    `build ${yesNo(c.build_ok)}`,
+    c.tests_passed === null && c.tests_failed === null ? '' : `tests ${count(c.tests_passed ?? 0)} passed, ${count(c.tests_failed ?? 0)} failed`,
+    `score ${score(c.score)}`,
+    c.diff_added === null && c.diff_removed === null ? '' : `diff +${count(c.diff_added ?? 0)} / −${count(c.diff_removed ?? 0)} lines`,
+  ].filter(Boolean).join(sep);
+  const gitFacts = [
+    c.parent_id ? `parent ${link(c.parent_id)}` : 'the seed', c.branch ? `branch <code>${esc(c.branch)}</code>` : '',
+    c.commit_sha ? `commit <code>${esc(c.commit_sha)}</code>` : '',
+  ].filter(Boolean).join(sep);
+  const tokens = `${count(c.input_tokens + c.cache_read_tokens + c.cache_write_tokens)} tokens in (${count(c.cache_read_tokens)} cache reads), ${count(c.output_tokens)} out`;
   const facts = [
-    row('status', `${esc(c.status)}${c.survived ? ', survived' : ''}${c.id === data.best?.id ? ', the best' : ''}${data.bestPath.has(c.id) && c.id !== data.best?.id ? ', on the path to the best' : ''}`),
-    row('parent', c.parent_id ? link(c.parent_id) : 'none (the seed)'),
-    row('branch', c.branch ? `<code>${esc(c.branch)}</code>` : ''),
-    row('commit', c.commit_sha ? `<code>${esc(c.commit_sha)}</code>` : ''),
-    row('score', esc(score(c.score))),
-    row('build', esc(yesNo(c.build_ok))),
-    row('tests', c.tests_passed === null && c.tests_failed === null ? '' : `${count(c.tests_passed ?? 0)} passed, ${count(c.tests_failed ?? 0)} failed`),
-    row('diff', c.diff_added === null && c.diff_removed === null ? '' : `+${count(c.diff_added ?? 0)} / −${count(c.diff_removed ?? 0)} lines`),
-    row('model calls', `${count(c.model_calls)} (${count(c.input_tokens + c.cache_read_tokens + c.cache_write_tokens)} tokens in, ${count(c.cache_read_tokens)} of them cache reads; ${count(c.output_tokens)} out)`),
-    row('cost', esc(usd(c.cost_usd))),
-    row('attempts', c.attempts > 1 ? String(c.attempts) : ''),
+    row('status', `${esc(c.status)}${c.survived ? ', survived' : ''}${c.id === data.best?.id ? ', the best' : ''}${onPath}`),
+    row('judged', esc(judged)),
+    row('cost', `${esc(usd(c.cost_usd))}${sep}${count(c.model_calls)} model call${c.model_calls === 1 ? '' : 's'}, ${tokens}${c.attempts > 1 ? `${sep}${c.attempts} attempts` : ''}`),
+    row('git', gitFacts),
     row('time', c.started_at ? `${esc(c.started_at)}${c.finished_at ? ` (${esc(duration(c.started_at, c.finished_at))})` : ''}` : ''),
   ].join('');
   const text = (title: string, value: string | null) => (value ? `<h4>${esc(title)}</h4><div class="text">${esc(value)}</div>` : '');
+  // The list line already shows a short one-line goal whole; a longer one is repeated here in full.
+  const goal = c.goal !== null && firstLine(c.goal, SUMMARY_GOAL) === c.goal ? '' : text('goal', c.goal);
   return [
     `<details class="candidate" id="c-${esc(c.id)}">`, summaryLine(data, c),
-    `<div class="body">${text('goal', c.goal)}${reason}<dl class="facts">${facts}</dl>${metricsHtml(data, c)}`,
-    `${text('agent summary', c.agent_summary)}${text('plan', c.plan)}<h4>diff against the parent</h4>${diffHtml(c, data.diffs.get(c.id))}</div>`,
+    `<div class="body">${goal}${reason}<dl class="facts">${facts}</dl>${metricsHtml(data, c)}`,
+    `${text('agent summary', c.agent_summary)}${text('plan', c.plan)}<h4>diff</h4>${diffHtml(c, data.diffs.get(c.id))}</div>`,
     '</details>',
   ].join('');
 }
@@ -118,6 +131,6 @@ export function renderCandidate(data: ReportData, c: CandidateRow): string {
 /** The column heads above the candidate list (the same grid as each summary line). */
 export function candidateListHead(data: ReportData): string {
   const value = data.objective ? data.objective.metric : 'score';
-  return `<div class="list-head"><span>id</span><span>gen</span><span>status</span><span class="num">${esc(value)}</span>` +
-    '<span class="num">tests</span><span class="num">diff</span><span class="num">cost</span><span></span><span>goal</span></div>';
+  return `<div class="list-head"><span>id</span><span>gen</span><span>status</span><span>${esc(value)}</span>` +
+    '<span>tests</span><span>diff</span><span>cost</span><span></span><span>goal</span></div>';
 }

@@ -16,7 +16,9 @@ export interface DiffRequest {
 
 export type DiffResult =
   | { kind: 'diff'; text: string; truncated: boolean; chars: number }
-  | { kind: 'unavailable'; reason: string };
+  | { kind: 'unavailable'; reason: string }
+  /** Not read: the page's diff budget went to the candidates before it. */
+  | { kind: 'left_out' };
 
 export interface DiffLimits {
   /** Characters kept of one candidate's diff. */
@@ -25,7 +27,8 @@ export interface DiffLimits {
   total: number;
 }
 
-export const DEFAULT_DIFF_LIMITS: DiffLimits = { perCandidate: 24 * 1024, total: 3 * 1024 * 1024 };
+/** 16 KiB of one diff, 1.5 MiB of diffs in all (about 2 MB of page once coloured): a 10,000-candidate page stays under 20 MB. */
+export const DEFAULT_DIFF_LIMITS: DiffLimits = { perCandidate: 16 * 1024, total: 1.5 * 1024 * 1024 };
 
 const COMMIT = /^[0-9a-f]{4,64}$/i;
 
@@ -123,8 +126,8 @@ export async function readDiffs(target: string, requests: readonly DiffRequest[]
   const finish = () => {
     if (!current) return;
     const request = readable[index];
-    if (current.omitted) {
-      out.set(request.candidateId, { kind: 'unavailable', reason: `left out: the page's diff budget (${Math.round(limits.total / 1024)} KiB) was spent on the candidates above` });
+    if (current.omitted || (current.truncated && current.text === '')) {
+      out.set(request.candidateId, { kind: 'left_out' });
     } else {
       out.set(request.candidateId, { kind: 'diff', text: current.text, truncated: current.truncated, chars: current.chars });
     }
@@ -138,7 +141,8 @@ export async function readDiffs(target: string, requests: readonly DiffRequest[]
     if (next && (line === next.commit || line.startsWith(`${next.commit} `))) {
       finish();
       index++;
-      current = { text: '', chars: 0, truncated: false, omitted: budget <= 0 };
+      // Less budget left than a small diff needs: leave the rest out rather than show each a line or none.
+      current = { text: '', chars: 0, truncated: false, omitted: budget < Math.min(1024, limits.perCandidate) };
       return;
     }
     if (!current) return;

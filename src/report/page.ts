@@ -26,11 +26,12 @@ details.config pre{max-height:360px;overflow:auto;background:#fff;border:1px sol
 .scroll{overflow:auto;max-height:78vh;background:#fff;border:1px solid var(--line);border-radius:6px}
 svg text{font:11px system-ui,sans-serif;fill:var(--soft)}
 .edges{fill:none;stroke:#b4bcc6;stroke-width:1}.edges.best-path{stroke:var(--gold);stroke-width:3}
-.lineage .node circle{stroke:#fff;stroke-width:1}.lineage .node.survivor>circle:not(.best-ring){stroke:var(--ink);stroke-width:2.2}
+.lineage .node circle{stroke:#fff;stroke-width:1}.lineage .node[data-survived="1"]>circle:not(.best-ring){stroke:var(--ink);stroke-width:2.2}
 .best-ring,.lineage .node .best-ring{fill:none;stroke:var(--gold);stroke-width:3}.lineage .node:hover circle,.lineage .node.selected circle{stroke:#0b5cad;stroke-width:3}
 .lineage .node-label{font-weight:600;fill:var(--ink);text-anchor:middle}
-.st-passed{fill:var(--passed)}.st-failed{fill:var(--failed)}.st-rejected{fill:var(--rejected)}.st-budget_exhausted{fill:var(--budget)}
-.st-error{fill:var(--error)}.st-pending,.st-running,.st-evaluating{fill:var(--live)}
+.st-passed,[data-status=passed]>circle{fill:var(--passed)}.st-failed,[data-status=failed]>circle{fill:var(--failed)}
+.st-rejected,[data-status=rejected]>circle{fill:var(--rejected)}.st-budget_exhausted,[data-status=budget_exhausted]>circle{fill:var(--budget)}
+.st-error,[data-status=error]>circle{fill:var(--error)}.st-pending,.st-running,.st-evaluating,[data-status=pending]>circle,[data-status=running]>circle,[data-status=evaluating]>circle{fill:var(--live)}
 .key-survivor{fill:var(--passed);stroke:var(--ink);stroke-width:2.2}
 .legend{display:flex;flex-wrap:wrap;gap:14px;color:var(--soft);font-size:12.5px}.key{display:inline-flex;align-items:center;gap:5px}
 .chart{width:100%;max-width:900px;height:auto;background:#fff;border:1px solid var(--line);border-radius:6px}
@@ -40,7 +41,7 @@ svg text{font:11px system-ui,sans-serif;fill:var(--soft)}
 .list-head{font-size:12px;color:var(--soft);border-bottom:1px solid var(--line)}
 details.candidate{border-bottom:1px solid #eceff2;background:#fff}details.candidate>summary{cursor:pointer;list-style:none}
 details.candidate>summary::-webkit-details-marker{display:none}details.candidate[open]>summary,details.candidate:target>summary{background:#eef4fb}
-.num{text-align:right;font-variant-numeric:tabular-nums}.goal{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.list-head>:nth-child(n+4):nth-child(-n+7),summary>:nth-child(n+4):nth-child(-n+7){text-align:right;font-variant-numeric:tabular-nums}.goal{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .status{color:#fff;border-radius:9px;padding:0 7px;font-size:12px;justify-self:start}
 .status.st-passed{background:var(--passed)}.status.st-failed{background:var(--failed)}.status.st-rejected{background:var(--rejected)}
 .status.st-budget_exhausted{background:var(--budget)}.status.st-error{background:var(--error)}
@@ -51,7 +52,7 @@ details.candidate>summary::-webkit-details-marker{display:none}details.candidate
 table.metrics{border-collapse:collapse;margin:8px 0}table.metrics caption{text-align:left;color:var(--soft);font-size:13px}
 table.metrics th,table.metrics td{border:1px solid var(--line);padding:2px 8px;text-align:left}table.metrics .objective{background:#fff4d6}
 pre.diff{background:#f6f8fa;border:1px solid var(--line);padding:8px;overflow:auto;max-height:480px}
-pre.diff .a{color:#116329;background:#e6ffec}pre.diff .d{color:#82071e;background:#ffebe9}pre.diff .h{color:#6639ba}pre.diff .f{font-weight:600}
+pre.diff ins{text-decoration:none;color:#116329;background:#e6ffec}pre.diff del{text-decoration:none;color:#82071e;background:#ffebe9}pre.diff i{font-style:normal;color:#6639ba}
 footer{margin-top:30px;color:var(--soft);font-size:12px}
 `;
 
@@ -67,6 +68,14 @@ const SCRIPT_HASH = createHash('sha256').update(SCRIPT).digest('base64');
 
 export const CONTENT_SECURITY_POLICY =
   `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${SCRIPT_HASH}'; img-src data:; base-uri 'none'; form-action 'none'`;
+
+/** Said once above the list rather than at length in each candidate whose diff the page had no room for. */
+function leftOutNote(data: ReportData): string {
+  let n = 0;
+  for (const d of data.diffs.values()) if (d.kind === 'left_out') n++;
+  if (n === 0) return '';
+  return `<p class="note">${n.toLocaleString('en-US')} diff${n === 1 ? ' is' : 's are'} left out to keep the page small: the room went first to the path to the best, then to the survivors, then to the rest in order. <code>evolve show &lt;id&gt; --diff</code> prints any of them.</p>`;
+}
 
 export function renderReport(data: ReportData): string {
   const present = CANDIDATE_STATUSES.filter((s) => data.candidates.some((c) => c.status === s));
@@ -91,7 +100,7 @@ export function renderReport(data: ReportData): string {
     renderValueChart({ candidates: data.candidates, value: (c) => plotted(data, c), label, higherIsBetter }), '</section>',
     '<section id="cost"><h2>Cost per generation</h2><p class="note">Every model call of the generation\'s candidates, as the proxy metered it.</p>',
     renderCostChart(data.stats), '</section>',
-    `<section id="candidates"><h2>Candidates</h2>${candidateListHead(data)}`,
+    `<section id="candidates"><h2>Candidates</h2>${leftOutNote(data)}${candidateListHead(data)}`,
     data.candidates.map((c) => renderCandidate(data, c)).join('\n'),
     '</section>',
     `<footer>Made by evolve ${esc(EVOLVE_VERSION)}: one file, nothing loaded from elsewhere.</footer>`,
