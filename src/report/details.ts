@@ -79,6 +79,14 @@ function metricsHtml(data: ReportData, c: CandidateRow): string {
   return `<table class="metrics"><caption>metrics</caption>${rows.join('')}</table>`;
 }
 
+/** Characters kept of one text a candidate wrote (goal, reason, summary, plan): a model can write a lot. */
+export const TEXT_CAP = 8000;
+
+function capped(text: string, id: string): string {
+  if (text.length <= TEXT_CAP) return esc(text);
+  return `${esc(text.slice(0, TEXT_CAP))}<span class="note"> … (cut at ${count(TEXT_CAP)} of ${count(text.length)} characters: <code>evolve show ${esc(id)}</code> prints all of it)</span>`;
+}
+
 /** Characters of the goal on a candidate's list line. */
 const SUMMARY_GOAL = 90;
 
@@ -96,7 +104,7 @@ function summaryLine(data: ReportData, c: CandidateRow): string {
 }
 
 export function renderCandidate(data: ReportData, c: CandidateRow): string {
-  const reason = c.error ? `<p class="reason">${esc(c.error)}</p>` : '';
+  const reason = c.error ? `<p class="reason">${capped(c.error, c.id)}</p>` : '';
   const onPath = data.bestPath.has(c.id) && c.id !== data.best?.id ? ', on the path to the best' : '';
   const sep = ' · ';
   const judged = [
@@ -117,7 +125,7 @@ export function renderCandidate(data: ReportData, c: CandidateRow): string {
     row('git', gitFacts),
     row('time', c.started_at ? `${esc(c.started_at)}${c.finished_at ? ` (${esc(duration(c.started_at, c.finished_at))})` : ''}` : ''),
   ].join('');
-  const text = (title: string, value: string | null) => (value ? `<h4>${esc(title)}</h4><div class="text">${esc(value)}</div>` : '');
+  const text = (title: string, value: string | null) => (value ? `<h4>${esc(title)}</h4><div class="text">${capped(value, c.id)}</div>` : '');
   // The list line already shows a short one-line goal whole; a longer one is repeated here in full.
   const goal = c.goal !== null && firstLine(c.goal, SUMMARY_GOAL) === c.goal ? '' : text('goal', c.goal);
   return [

@@ -18,8 +18,8 @@ import { evolve, ROOT } from '../lineage/cli-helpers.ts';
 import { tempDir } from '../evolve/helpers.ts';
 import { emptyPlan, failingPlan, makeToyRepo, passingPlan, planScript, type Plan } from '../evolve/toy.ts';
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_FLAGS = [
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync',
 ];

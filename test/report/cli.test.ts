@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/lineage/store.ts';
+import { TEXT_CAP } from '../../src/report/details.ts';
 import { buildReport, defaultReportName } from '../../src/report/report.ts';
 import { ROOT } from '../lineage/cli-helpers.ts';
 import { buildSampleStore, RUN_A, RUN_A_SPECS, RUN_B, tempDir, track } from '../lineage/fixtures.ts';
@@ -139,6 +140,25 @@ describe('the page', () => {
     expect([...html.matchAll(/<circle class="dot /g)]).toHaveLength(Object.keys(latency).length);
     expect(html).toMatch(/<dt>objective<\/dt><dd>latency_ms \(min\)<\/dd>/);
     expect(html).toContain('<tr class="objective"><th>latency_ms</th><td>80</td></tr><tr><th>memory_mb</th><td>40</td></tr>');
+  });
+
+  it('is whole for a run that has no candidates yet, and cuts a very long text a candidate wrote', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'lineage.db');
+    const store = track(openStore(path));
+    store.createRun({ id: RUN_A, target: dir, config: {} });
+    store.createRun({ id: RUN_B, target: dir, config: {} });
+    store.addCandidate({ id: '5eed0000', runId: RUN_B, generation: 0, parentId: null, branch: null, baseCommit: null, goal: 'seed' });
+    store.updateCandidate('5eed0000', { agent_summary: 'x'.repeat(TEXT_CAP + 500) });
+    store.close();
+    const empty = (await buildReport(path, (s) => s.getRun(RUN_A)!)).html;
+    expect(empty).toContain('No candidate has a score yet.');
+    expect(empty).toContain('No candidates yet.');
+    expect(empty).toMatch(/<\/html>\n$/);
+    const long = (await buildReport(path, (s) => s.getRun(RUN_B)!)).html;
+    expect(long).toContain(`${'x'.repeat(TEXT_CAP)}<span class="note"> … (cut at 8,000 of 8,500 characters: <code>evolve show 5eed0000</code> prints all of it)</span>`);
+    expect(long).not.toContain('x'.repeat(TEXT_CAP + 1));
+    expect(nodes(long).map((m) => m[3])).toEqual(['pending']);
   });
 
   it('charts the score when the database has no metrics table (a database from before judges)', async () => {
