@@ -68,13 +68,17 @@ function runGit(cwd: string, args: string[], input: string, onLine: (line: strin
 
 const firstLine = (text: string, fallback: string) => text.trim().split('\n')[0] || fallback;
 
-/** The commits among `commits` that the repository has (one `git cat-file --batch-check`). */
-async function presentCommits(target: string, commits: string[]): Promise<Set<string> | string> {
-  const present = new Set<string>();
+/**
+ * The commits among `commits` that the repository has, each to its full id (one `git cat-file --batch-check`;
+ * diff-tree names each patch by the full id, whatever was recorded).
+ */
+async function presentCommits(target: string, commits: string[]): Promise<Map<string, string> | string> {
+  const present = new Map<string, string>();
   let i = 0;
-  const result = await runGit(target, ['cat-file', '--batch-check=%(objecttype)'], commits.join('\n') + '\n', (line) => {
+  const result = await runGit(target, ['cat-file', '--batch-check=%(objecttype) %(objectname)'], commits.join('\n') + '\n', (line) => {
     const asked = commits[i++];
-    if (asked !== undefined && line === 'commit') present.add(asked);
+    const [type, full] = line.split(' ');
+    if (asked !== undefined && type === 'commit' && full) present.set(asked, full);
   });
   if (result.code !== 0) return firstLine(result.stderr, `git cat-file exited with ${String(result.code)}`);
   return present;
@@ -110,10 +114,12 @@ export async function readDiffs(target: string, requests: readonly DiffRequest[]
 
   const present = await presentCommits(target, [...new Set(valid.flatMap((r) => [r.base, r.commit]))]);
   if (typeof present === 'string') return unavailable(`cannot read the target's git repository: ${present}`);
-  const readable = valid.filter((r) => {
-    const ok = present.has(r.base) && present.has(r.commit);
-    if (!ok) out.set(r.candidateId, { kind: 'unavailable', reason: 'its commit is no longer in the target repository' });
-    return ok;
+  const readable = valid.flatMap((r) => {
+    const base = present.get(r.base);
+    const commit = present.get(r.commit);
+    if (base && commit) return [{ ...r, base, commit }];
+    out.set(r.candidateId, { kind: 'unavailable', reason: 'its commit is no longer in the target repository' });
+    return [];
   });
   if (readable.length === 0) return out;
 

@@ -61,7 +61,9 @@ describe('readDiffs', () => {
       { candidateId: 'gone', base, commit: 'dead'.repeat(10) },
       { candidateId: 'option', base, commit: '--output=/tmp/x' },
       { candidateId: 'fine', base: contextOnly, commit: small },
+      { candidateId: 'short', base: contextOnly.slice(0, 12), commit: small.slice(0, 10) },
     ]);
+    expect(diffs.get('short')).toEqual(diffs.get('fine'));
     expect(diffs.get('gone')).toEqual({ kind: 'unavailable', reason: 'its commit is no longer in the target repository' });
     expect(diffs.get('option')).toEqual({ kind: 'unavailable', reason: 'the recorded commits are not commit ids' });
     expect(diffs.get('fine')?.kind).toBe('diff');
