@@ -113,7 +113,7 @@ export function renderValueChart(input: ValueChartInput): string {
     const i = seen.get(c.generation) ?? 0;
     seen.set(c.generation, i + 1);
     const dx = n > 1 ? (i / (n - 1) - 0.5) * spread : 0;
-    dots.push(`<circle class="dot st-${c.status}" cx="${num(f.x(c.generation) + dx)}" cy="${num(f.y(v))}" r="3.5"><title>${esc(`${c.id} g${c.generation} ${c.status}: ${score(v)}`)}</title></circle>`);
+    dots.push(`<circle class="dot st-${esc(c.status)}" cx="${num(f.x(c.generation) + dx)}" cy="${num(f.y(v))}" r="3.5"><title>${esc(`${c.id} g${c.generation} ${c.status}: ${score(v)}`)}</title></circle>`);
   }
   const steps = bestSoFar(points, last, input.higherIsBetter);
   const line = steps.map(([g, v], i) => `${i ? 'L' : 'M'}${num(f.x(g))} ${num(f.y(v))}`);

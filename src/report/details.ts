@@ -42,7 +42,7 @@ export function renderHeader(data: ReportData): string {
     row('tokens', `${count(tokensIn)} in (${count(cacheReads)} cache reads), ${count(sum((s) => s.outputTokens))} out`),
     row('cost', esc(usd(sum((s) => s.costUsd)))),
     row('objective', objective ? `${esc(objective.metric)} (${esc(objective.goal)})` : ''),
-    row('best', best ? `${link(best.id)} (generation ${best.generation}, ${esc(bestValue)}) on <code>${esc(best.branch ?? '')}</code>` : 'no candidate passed'),
+    row('best', best ? `${link(best.id)} (generation ${esc(best.generation)}, ${esc(bestValue)}) on <code>${esc(best.branch ?? '')}</code>` : 'no candidate passed'),
     row('report made', `${esc(data.generatedAt)} from lineage.db and the target's git repository`),
     '</dl>',
     `<details class="config"><summary>configuration (runs.config_json)</summary><pre>${esc(config)}</pre></details>`,
@@ -98,7 +98,7 @@ function summaryLine(data: ReportData, c: CandidateRow): string {
   const tests = c.tests_passed === null && c.tests_failed === null ? '—' : `${c.tests_passed ?? 0}✓ ${c.tests_failed ?? 0}✗`;
   const marks = `${c.survived ? '<span class="mark-survivor" title="survived">★</span>' : ''}${c.id === data.best?.id ? '<span class="mark-best" title="best">◆</span>' : ''}`;
   const goal = firstLine(c.goal, SUMMARY_GOAL) || (c.parent_id === null ? 'the seed' : '(no goal recorded)');
-  return `<summary><code>${esc(c.id)}</code><span>g${c.generation}</span><span class="status st-${c.status}">${esc(c.status)}</span>` +
+  return `<summary><code>${esc(c.id)}</code><span>g${esc(c.generation)}</span><span class="status st-${esc(c.status)}">${esc(c.status)}</span>` +
     `<span>${esc(score(value))}</span><span>${esc(tests)}</span><span>${esc(diff)}</span>` +
     `<span>${esc(usd(c.cost_usd))}</span><span>${marks}</span><span class="goal">${esc(goal)}</span></summary>`;
 }
