@@ -39,12 +39,17 @@ const requests: string[] = [];
 const problems: string[] = [];
 let fileUrl: string;
 
-/** Plans by model call: a passing one, a failing one (the first with the hostile goal) and an empty one, in turn. */
-function plan(i: number): Plan {
-  if (i % 3 === 0) return passingPlan(i);
-  if (i % 3 === 1) return i === 1 ? { ...failingPlan(i), goal: HOSTILE_GOAL } : failingPlan(i);
-  return emptyPlan(i);
-}
+/**
+ * Plans by model call (one call per candidate, one candidate at a time): generation 1 passes, fails with the hostile
+ * goal, changes nothing; generation 2 passes twice (two survivors, so generation 3 branches) and fails once;
+ * generation 3 passes, changes nothing, passes.
+ */
+const PLANS: ((n: number) => Plan)[] = [
+  passingPlan, (n) => ({ ...failingPlan(n), goal: HOSTILE_GOAL }), emptyPlan,
+  passingPlan, passingPlan, failingPlan,
+  passingPlan, emptyPlan, passingPlan,
+];
+const plan = (i: number): Plan => PLANS[i % PLANS.length](i);
 
 beforeAll(async () => {
   const repo = makeToyRepo();
