@@ -11,11 +11,12 @@ import { z } from 'zod';
 import { runChild } from '../candidate.ts';
 import type { ChildPlan, RunContext } from '../child.ts';
 import type { RunConfig } from '../config.ts';
-import type { ContextEntry } from '../repo/context.ts';
+import type { HistoryEntry } from '../../agent/protocol.ts';
 import { Git } from '../repo/git.ts';
 import { Workspaces } from '../repo/workspace.ts';
 import { Evaluator, type ParentMeasure } from '../judge/evaluate.ts';
 import { createJailSandbox } from '../jail/jail.ts';
+import { resolveAgentChoice } from '../jail/agent.ts';
 import { UnsafeSandbox } from '../jail/sandbox.ts';
 import { systemClock } from '../ports.ts';
 import type { CandidateRow } from '../../lineage/schema.ts';
@@ -37,7 +38,7 @@ const WorkerConfig = z.object({
   model: z.string(), maxTurns: z.number(), candidateTimeoutS: z.number(), buildTimeoutS: z.number(), testTimeoutS: z.number(),
   candidateBudgetUsd: z.number().nullable(), seedGoal: z.string(), protectedPaths: z.array(z.string()),
   build: z.object({ cmd: z.string().nullable() }).passthrough(), test: z.object({ cmd: z.string().nullable() }).passthrough(),
-  weights: z.record(z.string(), z.number()), sandbox: z.enum(['bwrap', 'none']),
+  weights: z.record(z.string(), z.number()), sandbox: z.enum(['bwrap', 'none']), agent: z.string().nullable().optional(),
 }).passthrough();
 
 export async function runJob(input: JobInput, signal: AbortSignal, progress: (p: JobProgress) => void): Promise<JobResult> {
@@ -65,6 +66,8 @@ export async function runJob(input: JobInput, signal: AbortSignal, progress: (p:
     const ctx: RunContext = {
       runId: data.runId, config, git, store, sandbox, proxy, proxySocket: proxy.socketPath, workspaces,
       evaluator: new Evaluator(git, sandbox, workspaces, config), clock: systemClock, signal,
+      // --agent as the run chose it, found on this machine (Claude Code on the worker's PATH).
+      agent: resolveAgentChoice(parsed.agent, input.workdir),
       budgetExhausted: (id) => proxy.exhausted(id),
       record: (candidateId, _generation, kind, eventData) =>
         store.appendEvent({ runId: data.runId, candidateId, kind, data: kind === 'agent_started' ? { ...eventData, worker } : eventData }),
@@ -72,7 +75,7 @@ export async function runJob(input: JobInput, signal: AbortSignal, progress: (p:
     const plan: ChildPlan = {
       id: data.candidateId, generation: data.generation, branch: data.branch,
       parent: { ...data.parent, measure: data.parent.measure as ParentMeasure | null },
-      lessons: data.lessons as unknown as ContextEntry[],
+      lessons: data.lessons as unknown as HistoryEntry[],
     };
     const result = await runChild(ctx, plan);
     if (result.interrupted || signal.aborted) return { ...resultOf(data, worker, store, null), interrupted: true };
