@@ -85,17 +85,22 @@ describe("what a worker's result may change", () => {
 });
 
 describe('the command line', () => {
-  it('refuses a worker without a queue, a queue that is not redis://, and --listen without --queue (exit 2)', async () => {
-    const repo = makeToyRepo();
-    const db = path.join(tempDir(), 'lineage.db');
+  it('refuses a worker without a queue, and a queue that is not redis:// (exit 2)', async () => {
     const worker = await evolve(['worker'], {});
     expect(worker).toMatchObject({ code: 2 });
     expect(worker.stderr).toContain('--queue redis://<host>:<port> is required');
-    expect((await evolve(['worker', '--queue', 'http://localhost:6379'], {})).stderr).toContain('expected redis://<host>:<port>');
+    const http = await evolve(['worker', '--queue', 'http://localhost:6379'], {});
+    expect(http).toMatchObject({ code: 2 });
+    expect(http.stderr).toContain('expected redis://<host>:<port>');
+  }, 120_000);
+
+  it('refuses --listen without --queue (exit 2)', async () => {
+    const repo = makeToyRepo();
+    const db = path.join(tempDir(), 'lineage.db');
     const listen = await evolve(['--population', '1', '--generations', '1', '--target', repo, '--db', db, '--listen', '127.0.0.1:0'], { ANTHROPIC_API_KEY: 'k' });
     expect(listen).toMatchObject({ code: 2 });
     expect(listen.stderr).toContain('--listen is for a run with --queue');
-  });
+  }, 120_000);
 
   it('refuses a queue that does not answer before anything is recorded (exit 2)', async () => {
     const repo = makeToyRepo();
@@ -107,5 +112,5 @@ describe('the command line', () => {
     expect(run.stderr).toMatch(/--queue redis:\/\/127\.0\.0\.1:\d+: Redis does not answer/);
     expect(run.stderr.trim().split('\n').at(-1)).toMatch(/^evolve: --queue/);
     expect(existsSync(db)).toBe(false);
-  });
+  }, 120_000);
 });
