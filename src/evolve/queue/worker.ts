@@ -39,6 +39,9 @@ export async function runWorker(o: WorkerOptions, signal: AbortSignal): Promise<
   const worker = new Worker(QUEUE_NAME, (job, token, jobSignal) => runInProcess(job, token, jobSignal!), {
     connection, concurrency: o.concurrency, name, autorun: false,
     lockDuration: LOCK_MS, stalledInterval: STALLED_CHECK_MS, maxStalledCount: MAX_STALLED,
+    // An idle worker's wait for the next job: one job added wakes one waiting worker, the others see theirs only when
+    // their wait ends (5 s by default), so jobs enqueued together started up to 5 s apart.
+    drainDelay: 1,
   });
 
   async function runInProcess(job: Job, token: string | undefined, jobSignal: AbortSignal): Promise<unknown> {
