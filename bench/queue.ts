@@ -11,6 +11,7 @@
  *
  *   node --import tsx bench/queue.ts
  */
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { startStandin } from '../src/standin/index.ts';
@@ -67,6 +68,9 @@ try {
     queuedGenerationMs: Math.round(queuedGeneration),
     queueOverheadPerJobMs: Math.round(queuedGeneration - localCandidate),
     queuedCandidateMsOnWorkers: Math.round(mean(queued.candidateMs)),
+    // Every process of both runs shares this machine's cores: read the figures against its load.
+    cpus: cpus().length,
+    loadAverage1m: Number(loadavg()[0].toFixed(1)),
   }, null, 2) + '\n');
 } finally {
   await stopWorkers(workers);

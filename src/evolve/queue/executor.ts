@@ -13,7 +13,7 @@ import type { ChildExecutor, ChildPlan, ChildResult, RunContext } from '../child
 import type { ParentMeasure } from '../judge/evaluate.ts';
 import type { RunEvent, RunObserver } from '../observer.ts';
 import { JOB_ATTEMPTS, JobProgress, JobResult, RUNNER_ONLY_COLUMNS, type JobData } from './protocol.ts';
-import { Interrupted, untilAborted } from './abortable.ts';
+import { Interrupted, settleWithin, untilAborted } from './abortable.ts';
 
 export interface QueueLink {
   queue: Queue;
@@ -52,7 +52,11 @@ export class QueuedExecutor implements ChildExecutor {
       };
       return await this.follow(plan, data);
     } catch (err) {
-      if (err instanceof Interrupted || ctx.signal?.aborted) return interrupted();
+      if (err instanceof Interrupted || ctx.signal?.aborted) {
+        // Stopped: a job no worker has taken yet is withdrawn (one running finishes unbilled: its token is revoked).
+        await settleWithin(this.link.queue.remove(plan.id), 1000);
+        return interrupted();
+      }
       const message = `runner: ${err instanceof Error ? err.message : String(err)}`;
       ctx.record(plan.id, plan.generation, 'error', { message });
       return { row: this.finish(plan.id, { status: 'error', error: message }), measure: null, depsFrom: plan.parent.depsFrom };
