@@ -105,7 +105,8 @@ describe('evolve run --queue with three workers', () => {
     expect(git(repo, 'log', '--all', '-p')).not.toContain(REAL_KEY);
 
     await stopWorkers(workers);
-    expect(processesNaming([repo, ...workers.map((w) => w.workdir), `127.0.0.1:${redis.port}`]).filter((p) => !p.includes('redis-server'))).toEqual([]);
+    // the jails, the job processes (those started ahead included) and the workers, the killed one's too
+    expect(processesNaming([repo, ...workers.map((w) => w.workdir), 'bin/evolve.mjs worker-job'])).toEqual([]);
   }, 180_000);
 
   it('holds the run budget across workers calling at once', async () => {
