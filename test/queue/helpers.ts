@@ -60,6 +60,7 @@ export function processesNaming(marks: string[]): string[] {
 export interface CandidateRowLite {
   id: string; generation: number; parent_id: string | null; branch: string | null; commit_sha: string | null; status: string;
   survived: number; worker: string | null; attempts: number; step: string; model_calls: number; cost_usd: number; phase: string | null;
+  error: string | null;
 }
 
 /** Reads lineage.db while the run writes it (WAL: readers never block the writer). */

@@ -69,6 +69,9 @@ describe('evolve run --queue with three workers', () => {
       const history = (sha: string) => JSON.parse(git(repo, 'show', `${sha}:agent_context.json`)).history.length;
       expect(history(r.commit_sha!)).toBeGreaterThan(history(parent.commit_sha!));
     }
+    // the refs that carried parents and attempts to and fro are gone; the branches stay
+    expect(git(repo, 'for-each-ref', 'refs/evolve')).toBe('');
+    expect(git(repo, 'branch', '--list', 'evolve/*').split('\n')).toHaveLength(6);
     // survivors: the top 2 of each generation, all passing
     for (const g of [1, 2]) expect(children.filter((r) => r.generation === g && r.survived === 1)).toHaveLength(2);
 
@@ -198,7 +201,7 @@ describe('evolve run --queue with three workers', () => {
     const children = readRows(db).filter((r) => r.generation === 1);
     expect(children).toHaveLength(2);
     for (const r of children) {
-      expect(r.status).toBe('passed');
+      expect(r.status, JSON.stringify(r)).toBe('passed');
       expect(git(repo, 'rev-parse', r.branch!)).toBe(r.commit_sha);
     }
     // the candidate caught mid-agent ran again, its attempts counted

@@ -27,7 +27,7 @@ export interface QueueLink {
 
 /** How often the runner looks at each job it waits for. */
 const POLL_MS = 250;
-/** The seed has no branch: its commit reaches the remote under this ref (removed when the run ends). */
+/** The seed has no branch: its commit reaches the remote under this ref (refs/evolve/<run>/* go when the run ends). */
 export const seedRef = (runId: string) => `refs/evolve/${runId}/seed`;
 
 export class QueuedExecutor implements ChildExecutor {
@@ -137,9 +137,13 @@ export class QueuedExecutor implements ChildExecutor {
   private async apply(plan: ChildPlan, result: JobResult, job: Job): Promise<ChildResult> {
     const { ctx } = this;
     const sha = typeof result.patch.commit_sha === 'string' ? result.patch.commit_sha : null;
-    if (sha && !this.link.remoteIsTarget) await ctx.git.fetch(this.link.remote, [`+refs/heads/${plan.branch}:refs/heads/${plan.branch}`]);
-    if (sha && (await ctx.git.resolve(`refs/heads/${plan.branch}`)) !== sha) {
-      throw new Error(`the branch ${plan.branch} in ${this.link.remote} is not the worker's commit ${sha}`);
+    if (sha) {
+      if (!result.ref) throw new Error(`the worker reported commit ${sha} but no ref it pushed it to`);
+      await ctx.git.fetch(this.link.remote, [`+${result.ref}:refs/heads/${plan.branch}`]);
+      if ((await ctx.git.resolve(`refs/heads/${plan.branch}`)) !== sha) throw new Error(`${result.ref} in ${this.link.remote} is not the worker's commit ${sha}`);
+      // The branch goes to the remote too (parents are fetched from it); the attempt's own ref is done with.
+      if (!this.link.remoteIsTarget) await ctx.git.pushRefs(this.link.remote, [`+refs/heads/${plan.branch}:refs/heads/${plan.branch}`]);
+      await ctx.git.pushRefs(this.link.remote, [`:${result.ref}`]).catch(() => {});
     }
     const patch = Object.fromEntries(Object.entries(result.patch).filter(([k]) => !RUNNER_ONLY_COLUMNS.has(k)));
     const row = ctx.store.transaction(() => {

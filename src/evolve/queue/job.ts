@@ -4,6 +4,7 @@
  * a store of this one candidate and the worker's forwarding proxy, then the candidate's branch pushed back. The
  * result is the row's changes and the events, for the runner to write.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,7 +23,7 @@ import { systemClock } from '../ports.ts';
 import type { CandidateRow } from '../../lineage/schema.ts';
 import { startForwardProxy } from './forward.ts';
 import { JobStore } from './job-store.ts';
-import type { JobData, JobProgress, JobResult } from './protocol.ts';
+import { attemptRef, type JobData, type JobProgress, type JobResult } from './protocol.ts';
 
 export interface JobInput {
   data: JobData;
@@ -78,10 +79,11 @@ export async function runJob(input: JobInput, signal: AbortSignal, progress: (p:
       lessons: data.lessons as unknown as HistoryEntry[],
     };
     const result = await runChild(ctx, plan);
-    if (result.interrupted || signal.aborted) return { ...resultOf(data, worker, store, null), interrupted: true };
-    // The branch is the record, passed or failed; a rerun after a lost worker replaces the lost attempt's branch.
-    if (store.row.commit_sha) await git.pushRefs(data.remote, [`+refs/heads/${data.branch}:refs/heads/${data.branch}`]);
-    return resultOf(data, worker, store, result.measure);
+    if (result.interrupted || signal.aborted) return { ...resultOf(data, worker, store, null, null), interrupted: true };
+    // The branch is the record, passed or failed: pushed under this attempt's own ref, the runner moves the branch.
+    const ref = store.row.commit_sha ? attemptRef(data.runId, data.candidateId, randomBytes(4).toString('hex')) : null;
+    if (ref) await git.pushRefs(data.remote, [`+refs/heads/${data.branch}:${ref}`]);
+    return resultOf(data, worker, store, result.measure, ref);
   } finally {
     await proxy.close();
     await rm(socketDir, { recursive: true, force: true });
@@ -90,6 +92,6 @@ export async function runJob(input: JobInput, signal: AbortSignal, progress: (p:
   }
 }
 
-function resultOf(data: JobData, worker: string, store: JobStore, measure: ParentMeasure | null): JobResult {
-  return { v: 1, admission: data.admission, worker, patch: store.changes(), events: store.recorded, measure };
+function resultOf(data: JobData, worker: string, store: JobStore, measure: ParentMeasure | null, ref: string | null): JobResult {
+  return { v: 1, admission: data.admission, worker, patch: store.changes(), events: store.recorded, measure, ref };
 }

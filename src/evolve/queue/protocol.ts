@@ -74,10 +74,18 @@ export const JobResult = z.object({
   /** The candidate's events in order, each with the time the worker recorded it. */
   events: z.array(z.object({ kind: z.enum(EVENT_KINDS), data: z.record(z.string(), z.unknown()), at: z.string() })),
   measure: Nullable(z.object({ commit: z.string(), tests: z.number(), source: z.string() })),
+  /**
+   * Where this attempt pushed the candidate's commit in the remote: a ref of its own, so that an attempt that lost its
+   * job and pushes late never moves the branch; the runner points the branch at the commit of the result it takes.
+   */
+  ref: Nullable(z.string().regex(/^refs\/evolve\/[^\s:]+$/)),
   /** Set when the worker was stopped before the candidate finished (shutting down): the job goes back to the queue. */
   interrupted: z.boolean().optional(),
 });
 export type JobResult = z.infer<typeof JobResult>;
+
+/** The ref one attempt pushes its candidate's commit to (see JobResult.ref). */
+export const attemptRef = (runId: string, candidateId: string, attempt: string) => `refs/evolve/${runId}/attempts/${candidateId}-${attempt}`;
 
 /** Row columns a worker may not set: identity, lineage and selection are the runner's, cost is its proxy's. */
 export const RUNNER_ONLY_COLUMNS = new Set([

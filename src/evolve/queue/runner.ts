@@ -11,7 +11,7 @@ import type { ChildExecutor, RunContext } from '../child.ts';
 import type { RunObserver } from '../observer.ts';
 import type { Proxy } from '../proxy/index.ts';
 import type { Git } from '../repo/git.ts';
-import { QueuedExecutor, seedRef } from './executor.ts';
+import { QueuedExecutor } from './executor.ts';
 import { QUEUE_NAME, parseListen, parseQueueUrl } from './protocol.ts';
 import { settleWithin } from './abortable.ts';
 
@@ -85,7 +85,9 @@ export async function startQueue(o: {
   return {
     executor: (ctx) => new QueuedExecutor(ctx, { queue, remote: o.remote, remoteIsTarget, proxyUrl, observer: o.observer }),
     async close() {
-      await o.git.pushRefs(o.remote, [`:${seedRef(o.runId)}`]).catch(() => {});
+      // The seed's ref, and the refs of attempts whose jobs were lost (they pushed, nobody took their result).
+      const refs = await o.git.remoteRefs(o.remote, `refs/evolve/${o.runId}/*`).catch(() => [] as string[]);
+      await o.git.pushRefs(o.remote, refs.map((r) => `:${r}`)).catch(() => {});
       // With Redis gone (a run stopped while waiting for it), closing would wait for it forever.
       await settleWithin(queue.close(), 3000);
       await queue.disconnect().catch(() => {});

@@ -161,6 +161,12 @@ export class Git {
     });
   }
 
+  /** The names of the refs of `remote` that match `pattern` (e.g. `refs/evolve/<run>/*`). */
+  async remoteRefs(remote: string, pattern: string): Promise<string[]> {
+    const out = await this.git(['ls-remote', '--refs', remote, pattern]);
+    return out.split('\n').map((l) => l.split('\t')[1]).filter((r): r is string => !!r);
+  }
+
   /** Creates an empty bare repository at `gitDir` unless one is there (a worker's own object store). */
   static async initBare(gitDir: string): Promise<Git> {
     await mkdir(gitDir, { recursive: true });
