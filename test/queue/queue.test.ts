@@ -61,7 +61,7 @@ describe('evolve run --queue with three workers', () => {
     expect(rows).toHaveLength(1 + 3 * 2);
     const byId = new Map(rows.map((r) => [r.id, r]));
     for (const r of children) {
-      expect(r.status).toBe('passed');
+      expect(r.status, r.error ?? '').toBe('passed');
       const parent = byId.get(r.parent_id!)!;
       expect(parent.generation).toBe(r.generation - 1);
       expect(git(repo, 'rev-parse', r.branch!)).toBe(r.commit_sha);
@@ -178,7 +178,7 @@ describe('evolve run --queue with three workers', () => {
     const children = readRows(db).filter((r) => r.generation === 1);
     expect(children).toHaveLength(2);
     for (const r of children) {
-      expect(r).toMatchObject({ status: 'passed', step: 'selected' });
+      expect(r, r.error ?? '').toMatchObject({ status: 'passed', step: 'selected' });
       expect(git(repo, 'rev-parse', r.branch!)).toBe(r.commit_sha);
     }
   }, 180_000);
