@@ -145,11 +145,12 @@ describe('evolve run --queue with three workers', () => {
     const refused = sql.prepare("SELECT candidate_id, data_json FROM events WHERE kind = 'budget_exhausted'").all() as { candidate_id: string; data_json: string }[];
     const rows = sql.prepare('SELECT id, status, worker FROM candidates WHERE generation = 1').all() as { id: string; status: string; worker: string }[];
     sql.close();
-    expect(new Set(rows.map((r) => r.worker)).size).toBe(3);
-    expect(messagesCalls(standin).length).toBe(1);
+    const said = workers.map((w) => w.said()).join('\n');
+    expect(new Set(rows.map((r) => r.worker)).size, said).toBe(3);
+    expect(messagesCalls(standin).length, said).toBe(1);
     expect(spent).toBeGreaterThan(0);
     expect(spent).toBeLessThanOrEqual(budget);
-    expect(refused).toHaveLength(2);
+    expect(refused, said).toHaveLength(2);
     for (const e of refused) expect(JSON.parse(e.data_json)).toMatchObject({ scope: 'run' });
     expect(rows.map((r) => r.status).sort()).toEqual(['budget_exhausted', 'budget_exhausted', 'passed']);
   }, 240_000);

@@ -16,7 +16,8 @@ import type { HistoryEntry } from '../../agent/protocol.ts';
 import { Git } from '../repo/git.ts';
 import { Workspaces } from '../repo/workspace.ts';
 import { Evaluator, type ParentMeasure } from '../judge/evaluate.ts';
-import { createJailSandbox } from '../jail/jail.ts';
+import { createJailSandbox, JailSandbox } from '../jail/jail.ts';
+import { defaultHidden, type LimitsMode } from '../../tools/sandbox/index.ts';
 import { resolveAgentChoice } from '../jail/agent.ts';
 import { UnsafeSandbox } from '../jail/sandbox.ts';
 import { systemClock } from '../ports.ts';
@@ -32,6 +33,8 @@ export interface JobInput {
   worker: string;
   workdir: string;
   unsafeNoSandbox: boolean;
+  /** How the worker's jail holds its limits, found once when it started (null: let the job find out). */
+  jailLimits: LimitsMode | null;
 }
 
 /** The parts of the frozen config a worker runs with, checked before they are used. */
@@ -54,7 +57,8 @@ export async function runJob(input: JobInput, signal: AbortSignal, progress: (p:
   await git.fetch(data.remote, [`+${data.parentRef}:${parentRef}`]);
   if ((await git.resolve(parentRef)) !== data.parent.commit) throw new Error(`${data.remote} ${data.parentRef} is not the parent's commit ${data.parent.commit}`);
 
-  const sandbox = config.sandbox === 'none' ? new UnsafeSandbox() : await createJailSandbox(git.gitDir);
+  const sandbox = config.sandbox === 'none' ? new UnsafeSandbox()
+    : input.jailLimits ? new JailSandbox(defaultHidden({ target: git.gitDir }), input.jailLimits) : await createJailSandbox(git.gitDir);
   const socketDir = await mkdtemp(path.join(tmpdir(), `evolve-worker-${data.candidateId}-`));
   const proxy = await startForwardProxy(path.join(socketDir, 'proxy.sock'), data.proxy);
   const attempts = data.baseAttempts + Math.max(0, input.attemptsStarted - 1);

@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { Worker, WaitingError, type Job } from 'bullmq';
 import { EVOLVE_HOME } from '../../home.ts';
+import { createJailSandbox } from '../jail/jail.ts';
 import { JobData, JobProgress, JobResult, LOCK_MS, MAX_STALLED, QUEUE_NAME, STALLED_CHECK_MS, parseQueueUrl } from './protocol.ts';
 import type { JobInput } from './job.ts';
 import { settleWithin } from './abortable.ts';
@@ -33,6 +34,8 @@ export const defaultWorkerName = (): string => `${hostname()}-${process.pid}`;
 /** Runs until `signal` aborts; resolves once every job it held is back in the queue or finished. */
 export async function runWorker(o: WorkerOptions, signal: AbortSignal): Promise<void> {
   const name = o.name ?? defaultWorkerName();
+  // A machine that cannot jail is found out now, not on every job (a --unsafe-no-sandbox worker may still jail).
+  const jailLimits = o.unsafeNoSandbox ? null : (await createJailSandbox(o.workdir)).limits;
   const connection = { ...parseQueueUrl(o.queue), maxRetriesPerRequest: null };
   let redisDown = false;
   const pool = new JobProcesses(o.concurrency);
@@ -47,7 +50,7 @@ export async function runWorker(o: WorkerOptions, signal: AbortSignal): Promise<
   async function runInProcess(job: Job, token: string | undefined, jobSignal: AbortSignal): Promise<unknown> {
     const data = JobData.parse(job.data);
     o.log(`${name}: candidate ${data.candidateId} (run ${data.runId}, generation ${data.generation}), try ${job.attemptsStarted}`);
-    const input: JobInput = { data, attemptsStarted: job.attemptsStarted, worker: name, workdir: o.workdir, unsafeNoSandbox: o.unsafeNoSandbox };
+    const input: JobInput = { data, attemptsStarted: job.attemptsStarted, worker: name, workdir: o.workdir, unsafeNoSandbox: o.unsafeNoSandbox, jailLimits };
     const outcome = await inChildProcess(pool, input, jobSignal, (p) => void job.updateProgress(p).catch(() => {}));
     if (signal.aborted) {
       // Stopped, not failed: back to the queue for another worker, this try not counted against the job.
@@ -62,8 +65,12 @@ export async function runWorker(o: WorkerOptions, signal: AbortSignal): Promise<
   }
 
   worker.on('lockRenewalFailed', (ids: string[]) => {
-    for (const id of ids) worker.cancelJob(id, 'lock lost');
+    for (const id of ids) {
+      o.log(`${name}: lost the lock of candidate ${id} (another worker may run it); stopping its jail`);
+      worker.cancelJob(id, 'lock lost');
+    }
   });
+  worker.on('stalled', (id: string) => o.log(`${name}: candidate ${id} lost its worker; back in the queue`));
   worker.on('error', (err) => {
     const down = /ECONNREFUSED|ECONNRESET|Connection is closed|ETIMEDOUT|EHOSTUNREACH/.test(err.message);
     if (down && !redisDown) o.log(`${name}: the queue at ${o.queue} cannot be reached (${err.message}); retrying`);
