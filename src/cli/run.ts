@@ -22,7 +22,7 @@ export function registerRun(program: Command): void {
     .option('--generations <n>', 'number of generations after the seed')
     .option('--target <repo>', 'the git checkout to evolve (default: .)')
     .option('--db <file>', 'the lineage database (default: ./lineage.db)')
-    .option('--workdir <dir>', 'where workspaces go (default: <target>/.git/evolve)')
+    .option('--workdir <dir>', 'where workspaces go (default: <target\'s parent>/.evolve-work/<target\'s name>)')
     .option('--config <file>', 'options file (default: <target>/evolve.config.json when present)')
     .option('--survivors <k>', 'top-k survivors per generation (default: half the population, rounded up)')
     .option('--concurrency <n>', 'children running at once (default: the population)')

@@ -41,7 +41,7 @@ export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise
   const keep = () => (recorded < MAX_PROGRESS_EVENTS ? (recorded++, true) : (dropped++, false));
   ev('agent_started', { agent: command.source, command: command.argv.join(' ').slice(0, 300), deadline: deadline.toISOString(), attempt: attempts, sandbox: ctx.sandbox.kind });
   const outcome = await runAgent(ctx.sandbox, {
-    workspace: ws.dir, nodeModules: ws.nodeModules, command, proxySocket: ctx.proxySocket,
+    workspace: ws.dir, nodeModules: ws.nodeModules, depsWritable: ws.depsWritable, command, proxySocket: ctx.proxySocket,
     // In the jail the relay has a private loopback; without it, any free port (the relay tells the agent which).
     relayPort: ctx.sandbox.kind === 'bwrap' ? JAIL_RELAY_PORT : 0, token,
     env: { model: config.model, seedGoal: config.seedGoal, buildCmd: config.build.cmd ?? '', testCmd: config.test.cmd ?? '', maxTurns: config.maxTurns },

@@ -22,6 +22,7 @@ import { requirePrices, resolvePrices, type PriceTable } from './proxy/prices.ts
 import { startProxy } from './proxy/index.ts';
 import { estimateLines } from './preflight.ts';
 import { targetGit } from './repo/target-git.ts';
+import { defaultWorkdir, insideGitDir, isInside } from './repo/workdir.ts';
 import { runEvolution } from './run.ts';
 import { seedOf } from './judge/select.ts';
 import { UnsafeSandbox, type Sandbox } from './jail/sandbox.ts';
@@ -65,11 +66,12 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
   const prices = resolvePrices(o.prices);
   requirePrices(prices, [o.model]);
   const config = freezeConfig({ ...o, population: o.population, generations: o.generations }, await git.readFile(head, 'package.json'), seedOf(head));
-  const workdir = path.resolve(o.workdir ?? path.join(gitDir, 'evolve'));
+  const workdir = path.resolve(o.workdir ?? defaultWorkdir(target));
   // Workspaces never go in the working tree: they would show up in the user's checkout as untracked files.
   if (isInside(workdir, target) && !isInside(workdir, path.resolve(gitDir))) {
-    throw new UsageError(`--workdir ${o.workdir} is inside the working tree of ${target}: choose a directory outside it (default: ${path.join(gitDir, 'evolve')})`);
+    throw new UsageError(`--workdir ${o.workdir} is inside the working tree of ${target}: choose a directory outside it (default: ${defaultWorkdir(target)})`);
   }
+  if (insideGitDir(workdir)) env.observer?.log?.(`WARNING: --workdir ${o.workdir} is inside a .git directory: test runners such as Jest ignore every path there and find no tests`);
   const sandbox = await makeSandbox(o.unsafeNoSandbox, target, env);
   makeWorkdir(workdir, o.workdir);
   for (const line of estimateLines(o.db, config, prices, !!o.standin)) env.observer?.log?.(line);
@@ -186,12 +188,6 @@ function checkDbPath(db: string): void {
   else if (!existsSync(path.dirname(path.resolve(db)))) throw new UsageError(`${db}: directory ${path.dirname(db)} does not exist`);
 }
 
-/** Whether `p` is `dir` or below it (both absolute). */
-function isInside(p: string, dir: string): boolean {
-  const rel = path.relative(dir, p);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
 /** `--push` must name a remote of the target, an existing path or a URL: a typo should not surface mid-run. */
 function checkPushRemote(target: string, remote: string): void {
   const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(remote) || /^[^/\s]+@[^/\s:]+:/.test(remote);
@@ -213,7 +209,8 @@ function makeWorkdir(workdir: string, given: string | undefined): void {
     accessSync(workdir, constants.W_OK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new UsageError(`${given ? `--workdir ${given}` : `the workspaces' directory ${workdir}`}: cannot create it (${code})`, { cause: err });
+    const what = given ? `--workdir ${given}` : `the workspaces' directory ${workdir} (the default, beside the target)`;
+    throw new UsageError(`${what}: cannot create it (${code})${given ? '' : '; pass --workdir <dir> on the same file system'}`, { cause: err });
   }
 }
 

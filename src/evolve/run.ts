@@ -38,7 +38,7 @@ export interface RunPlan {
   runId: string;
   /** The target's work tree (only read: its HEAD and node_modules). */
   target: string;
-  /** Where run folders go (default `<target>/.git/evolve`). */
+  /** Where run folders go (default `<target's parent>/.evolve-work/<target's name>`, repo/workdir.ts). */
   workdir: string;
   config: RunConfig;
   /** The seed commit (the target's HEAD when the run started). */

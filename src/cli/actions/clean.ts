@@ -7,13 +7,23 @@ import path from 'node:path';
 import { UsageError } from '../../errors.ts';
 import type { RunRow } from '../../lineage/schema.ts';
 import { targetGit } from '../../evolve/repo/target-git.ts';
+import { defaultWorkdir, legacyWorkdir, WORK_FOLDER } from '../../evolve/repo/workdir.ts';
 
 export interface CleanPlan { workspaceDir: string | null; entries: string[]; branches: string[] }
 
-export function planClean(run: RunRow, withBranches: boolean): CleanPlan {
+/**
+ * Where the run's workspaces are: under the workdir its frozen config names, else (a config without one) under the
+ * defaults, the current one beside the target and the one inside its .git directory that earlier versions used.
+ */
+function workspaceDirOf(run: RunRow): string | null {
   const config = JSON.parse(run.config_json) as { workdir?: string };
-  const workspaceDir = config.workdir ? path.join(config.workdir, run.id) : null;
-  const entries = workspaceDir && existsSync(workspaceDir) ? readdirSync(workspaceDir).sort() : [];
+  const workdirs = config.workdir ? [config.workdir] : [defaultWorkdir(run.target), legacyWorkdir(path.join(run.target, '.git'))];
+  return workdirs.map((w) => path.join(w, run.id)).find((dir) => existsSync(dir)) ?? null;
+}
+
+export function planClean(run: RunRow, withBranches: boolean): CleanPlan {
+  const workspaceDir = workspaceDirOf(run);
+  const entries = workspaceDir ? readdirSync(workspaceDir).sort() : [];
   let branches: string[] = [];
   if (withBranches) {
     if (!existsSync(run.target)) throw new UsageError(`the run's target ${run.target} no longer exists, so its branches cannot be removed`);
@@ -34,9 +44,11 @@ export function applyClean(run: RunRow, plan: CleanPlan): void {
   if (plan.workspaceDir) {
     rmSync(plan.workspaceDir, { recursive: true, force: true });
     try {
-      rmdirSync(path.dirname(plan.workspaceDir)); // the work directory itself, once no run uses it
+      const workdir = path.dirname(plan.workspaceDir);
+      rmdirSync(workdir); // the work directory itself, once no run uses it
+      if (path.basename(path.dirname(workdir)) === WORK_FOLDER) rmdirSync(path.dirname(workdir));
     } catch {
-      // Other runs still have workspaces there.
+      // Other runs (or other targets' runs) still have workspaces there.
     }
   }
   if (plan.branches.length > 0) {

@@ -37,6 +37,8 @@ export interface AgentRunSpec {
   workspace: string;
   /** The workspace's hardlinked node_modules (read-only in the jail), if any. */
   nodeModules: string | null;
+  /** Its cache folders, the workspace's own, writable in the jail (repo/dependency-view.ts). */
+  depsWritable: readonly string[];
   command: AgentCommand;
   proxySocket: string;
   relayPort: number;
@@ -79,6 +81,7 @@ export async function runAgent(sandbox: Sandbox, spec: AgentRunSpec): Promise<Ag
     workspace: spec.workspace,
     env,
     readOnly: [EVOLVE_HOME, ...(spec.nodeModules ? [spec.nodeModules] : [])],
+    writable: spec.nodeModules ? [...spec.depsWritable] : [],
     sockets: [spec.proxySocket],
     network: 'none',
     timeoutMs: Math.max(1000, spec.deadline.getTime() - Date.now()),

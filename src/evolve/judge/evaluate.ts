@@ -10,7 +10,8 @@ import type { ProcessExit, Sandbox } from '../jail/sandbox.ts';
 import { candidateEnv } from '../jail/sandbox.ts';
 import { score } from './score.ts';
 import { parseTestCounts, type TestCounts } from './testcounts.ts';
-import type { Workspaces } from '../repo/workspace.ts';
+import type { Prepared, Workspaces } from '../repo/workspace.ts';
+import { dependencyMounts, resetWritable } from '../repo/dependency-view.ts';
 
 export interface Evaluation {
   status: 'passed' | 'failed' | 'rejected';
@@ -49,7 +50,7 @@ export class Evaluator {
     try {
       let buildOk = true;
       if (this.config.build.cmd) {
-        const build = await this.exec(this.config.build.cmd, ws.dir, ws.nodeModules, this.config.buildTimeoutS, signal);
+        const build = await this.exec(this.config.build.cmd, ws, this.config.buildTimeoutS, signal);
         if (signal?.aborted) return interrupted(diff);
         buildOk = build.code === 0 && !build.timedOut;
         emit('built', { ok: buildOk, exit_code: build.code, timed_out: build.timedOut, ms: build.ms, output_tail: tail(build.output) });
@@ -58,7 +59,9 @@ export class Evaluator {
           return { status: 'failed', reason, buildOk, counts: null, diff, score: 0 };
         }
       }
-      const test = await this.exec(this.config.test.cmd!, ws.dir, ws.nodeModules, this.config.testTimeoutS, signal);
+      // The build's cache entries go: what the tests see is the dependencies, not what the candidate's code left there.
+      await resetWritable(ws.depsWritable);
+      const test = await this.exec(this.config.test.cmd!, ws, this.config.testTimeoutS, signal);
       if (signal?.aborted) return interrupted(diff);
       const counts = test.timedOut ? { passed: 0, failed: 1, source: 'exit-code' as const } : parseTestCounts(test.output, test.code);
       emit('tested', { passed: counts.passed, failed: counts.failed, source: counts.source, exit_code: test.code, timed_out: test.timedOut, ms: test.ms, output_tail: tail(test.output) });
@@ -80,10 +83,11 @@ export class Evaluator {
     }
   }
 
-  private exec(cmd: string, dir: string, nodeModules: string | null, timeoutS: number, signal?: AbortSignal): Promise<ProcessExit> {
+  private exec(cmd: string, ws: Prepared, timeoutS: number, signal?: AbortSignal): Promise<ProcessExit> {
+    const dir = ws.dir;
     const env = candidateEnv({ PATH: [path.join(dir, 'node_modules', '.bin'), process.env.PATH ?? '/usr/bin:/bin'].join(':') }, `${dir}.home`);
     return this.sandbox.run({
-      command: ['sh', '-c', cmd], workspace: dir, env, readOnly: nodeModules ? [nodeModules] : [],
+      command: ['sh', '-c', cmd], workspace: dir, env, ...dependencyMounts(ws),
       network: 'none', timeoutMs: timeoutS * 1000, signal,
     });
   }

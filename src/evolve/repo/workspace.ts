@@ -1,20 +1,24 @@
 /**
  * Workspaces of one run: `<workdir>/<run-id>/<candidate-id>/` for the agent, `<candidate-id>.eval/` for the fresh
  * checkout that is built and tested, each with its own index file beside it (outside anything a jail can write).
- * Dependencies are a hardlink copy (`cp -al`) of the parent's folder, bound read-only into the jail, so no
- * candidate can change another's copy. A workspace is removed when no longer needed; its branch stays.
+ * Dependencies are a per-workspace view of the parent's folder (dependency-view.ts): a hardlink copy bound read-only
+ * into the jail, with fresh, empty, writable folders where tools keep their caches, so no candidate can change the
+ * parent's copy or another's. A workspace is removed when no longer needed; its branch stays.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, lstat, mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
+import { dependencyView, writableDirs } from './dependency-view.ts';
 import type { Git } from './git.ts';
+import { WORK_FOLDER } from './workdir.ts';
 
 export interface Prepared {
   dir: string;
   indexFile: string;
   /** The workspace's dependency folder (hardlinked), or null when there is none. */
   nodeModules: string | null;
+  /** Folders inside it that tools may write (their caches), each the workspace's own; empty without nodeModules. */
+  depsWritable: string[];
 }
 
 export class Workspaces {
@@ -42,12 +46,13 @@ export class Workspaces {
     await this.git.materialise(sha, dir, indexFile);
     await mkdir(`${dir}.home`, { recursive: true });
     let nodeModules: string | null = null;
+    let depsWritable: string[] = [];
     if (depsFrom && existsSync(depsFrom)) {
       nodeModules = path.join(dir, 'node_modules');
       await rm(nodeModules, { recursive: true, force: true, maxRetries: 5 });
-      await hardlinkCopy(depsFrom, nodeModules);
+      depsWritable = await dependencyView(depsFrom, nodeModules);
     }
-    return { dir, indexFile, nodeModules };
+    return { dir, indexFile, nodeModules, depsWritable };
   }
 
   /** A workspace left on disk (by a stopped or crashed run). */
@@ -58,7 +63,8 @@ export class Workspaces {
   existing(candidateId: string): Prepared {
     const dir = this.dir(candidateId);
     const nodeModules = path.join(dir, 'node_modules');
-    return { dir, indexFile: `${dir}.index`, nodeModules: existsSync(nodeModules) ? nodeModules : null };
+    const present = existsSync(nodeModules);
+    return { dir, indexFile: `${dir}.index`, nodeModules: present ? nodeModules : null, depsWritable: present ? writableDirs(nodeModules) : [] };
   }
 
   async remove(candidateId: string, kind: 'agent' | 'eval' = 'agent'): Promise<void> {
@@ -71,7 +77,11 @@ export class Workspaces {
   /** Removes everything of the run (workspaces, indexes, installed dependencies). */
   async removeAll(): Promise<void> {
     await rm(this.root, { recursive: true, force: true, maxRetries: 5 });
-    await rmdir(path.dirname(this.root)).catch(() => {}); // only when no other run is using it
+    // Only when no other run is using them: the workdir, and the shared `.evolve-work` folder above a default one.
+    const workdir = path.dirname(this.root);
+    if (await rmdir(workdir).then(() => true, () => false) && path.basename(path.dirname(workdir)) === WORK_FOLDER) {
+      await rmdir(path.dirname(workdir)).catch(() => {});
+    }
   }
 
   /**
@@ -82,29 +92,6 @@ export class Workspaces {
     await mkdir(this.root, { recursive: true, mode: 0o700 });
     await chmod(this.root, 0o700);
   }
-}
-
-/**
- * `cp -al`: a hardlink copy, the fastest way to give a workspace its own dependency tree on one file system
- * (read-only in the jail, since a hardlink shares its bytes with the original). Across file systems: `cp -a`.
- */
-export async function hardlinkCopy(from: string, to: string): Promise<void> {
-  try {
-    await cp(['-al', '--', from, to]);
-  } catch {
-    await rm(to, { recursive: true, force: true, maxRetries: 5 });
-    await cp(['-a', '--', from, to]);
-  }
-}
-
-function cp(args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('cp', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`cp ${args.join(' ')} failed: ${err.trim()}`))));
-  });
 }
 
 /** The largest file a candidate may leave for the commit, and the most its files may hold together. */
