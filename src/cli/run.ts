@@ -26,6 +26,8 @@ export function registerRun(program: Command): void {
     .option('--config <file>', 'options file (default: <target>/evolve.config.json when present)')
     .option('--survivors <k>', 'top-k survivors per generation (default: half the population, rounded up)')
     .option('--concurrency <n>', 'children running at once (default: the population)')
+    .option('--judge-concurrency <n>', 'candidates built and tested at once, apart from the agents (default: half the cores)')
+    .option('--allow-failing-seed', 'start even when the seed\'s own build or tests fail (fixing it is then the goal)')
     .addOption(new Option('--strategy <name>', 'selection strategy').choices(['top-k', 'dgm']))
     .option('--model <id>', 'the model candidates may call')
     .option('--budget-usd <x>', 'hard cap on the run\'s model spend (default: 10; "unlimited" to lift it)')

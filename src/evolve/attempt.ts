@@ -5,6 +5,7 @@
  */
 import type { EventKind } from '../lineage/schema.ts';
 import { sandboxDenial } from './jail/denial.ts';
+import { keptOutput } from './judge/output.ts';
 import { resolveAgentCommand, runAgent, JAIL_RELAY_PORT } from './jail/agent.ts';
 import type { AgentReport, ChildPlan, RunContext } from './child.ts';
 
@@ -74,7 +75,7 @@ export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise
     ...report, exit_code: outcome.exit.code, ms: outcome.exit.ms, success: outcome.result?.success ?? null,
     summary: outcome.result?.summary.slice(0, 500) ?? null, garbage_lines: outcome.garbageLines,
     ...(dropped > 0 ? { progress_dropped: dropped } : {}), context_by_runner: wroteContext,
-    output_tail: outcome.ok ? undefined : outcome.exit.output.slice(-1500),
+    output_tail: outcome.ok ? undefined : keptOutput(outcome.exit.output),
   });
   return { interrupted: false, report, ws };
 }

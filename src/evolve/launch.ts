@@ -83,7 +83,8 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
   store.createRun({ id: runId, target, config: stored });
   if (o.standin) env.observer?.log?.(`MODEL: ${o.standin}`);
   env.observer?.log?.(`run ${runId}: ${config.population} × ${config.generations} candidates from ${head.slice(0, 10)} in ${target}; ` +
-    `budget $${config.budgetUsd} (candidate $${config.candidateBudgetUsd}); test: ${config.test.cmd}${config.build.cmd ? `; build: ${config.build.cmd}` : ''}; sandbox: ${sandbox.kind}${sandbox.kind === 'bwrap' ? ` (limits: ${sandbox.limits})` : ''}`);
+    `budget $${config.budgetUsd} (candidate $${config.candidateBudgetUsd}); test: ${config.test.cmd}${config.build.cmd ? `; build: ${config.build.cmd}` : ''}; sandbox: ${sandbox.kind}${sandbox.kind === 'bwrap' ? ` (limits: ${sandbox.limits})` : ''}; ` +
+    `judging ${config.judgeConcurrency} at a time; ${config.allowFailingSeed ? 'a failing seed parents generation 1 (--allow-failing-seed)' : 'a failing seed stops the run'}`);
   return startAndRun({ store, git, sandbox, runId, target, stored, env, apiKey: env.apiKey, verbose: o.verbose });
 }
 

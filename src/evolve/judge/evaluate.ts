@@ -4,7 +4,9 @@
  * sandbox with the frozen commands, read-only dependencies and its own timeouts, and scores what it measured.
  */
 import path from 'node:path';
-import { isProtected, type RunConfig } from '../config.ts';
+import { defaultJudgeConcurrency, isProtected, type RunConfig } from '../config.ts';
+import { Slots } from '../repo/mutex.ts';
+import { keptOutput, withFirstError } from './output.ts';
 import type { DiffStats, Git } from '../repo/git.ts';
 import type { ProcessExit, Sandbox } from '../jail/sandbox.ts';
 import { candidateEnv } from '../jail/sandbox.ts';
@@ -28,12 +30,17 @@ export interface ParentMeasure { commit: string; tests: number; source: TestCoun
 export type EvalEvent = (kind: 'built' | 'tested' | 'rejected', data: Record<string, unknown>) => void;
 
 export class Evaluator {
+  /** Builds and test runs at once, across all candidates (--judge-concurrency). */
+  private readonly slots: Slots;
+
   constructor(
     private readonly git: Git,
     private readonly sandbox: Sandbox,
     private readonly workspaces: Workspaces,
     private readonly config: RunConfig,
-  ) {}
+  ) {
+    this.slots = new Slots(config.judgeConcurrency ?? defaultJudgeConcurrency());
+  }
 
   async evaluate(candidateId: string, commit: string, parent: ParentMeasure | null, depsFrom: string | null, emit: EvalEvent, signal?: AbortSignal): Promise<Evaluation> {
     const { stats: diff, paths } = parent ? await this.git.diff(parent.commit, commit) : { stats: { added: 0, removed: 0, files: 0 }, paths: [] };
@@ -46,6 +53,12 @@ export class Evaluator {
         return { status: 'rejected', reason, buildOk: null, counts: null, diff, score: null };
       }
     }
+    return this.slots.run(() => this.buildAndTest(candidateId, commit, parent, depsFrom, diff, emit, signal));
+  }
+
+  /** Stages 3 and 4 on a fresh checkout, holding one of the judging slots. */
+  private async buildAndTest(candidateId: string, commit: string, parent: ParentMeasure | null, depsFrom: string | null, diff: DiffStats, emit: EvalEvent, signal?: AbortSignal): Promise<Evaluation> {
+    if (signal?.aborted) return interrupted(diff);
     const ws = await this.workspaces.prepare(candidateId, commit, depsFrom, 'eval');
     try {
       let buildOk = true;
@@ -55,7 +68,7 @@ export class Evaluator {
         buildOk = build.code === 0 && !build.timedOut;
         emit('built', { ok: buildOk, exit_code: build.code, timed_out: build.timedOut, ms: build.ms, output_tail: tail(build.output) });
         if (!buildOk) {
-          const reason = build.timedOut ? 'build timed out' : `build failed (exit ${build.code ?? build.signal})`;
+          const reason = withFirstError(build.timedOut ? 'build timed out' : `build failed (exit ${build.code ?? build.signal})`, build.output);
           return { status: 'failed', reason, buildOk, counts: null, diff, score: 0 };
         }
       }
@@ -74,7 +87,7 @@ export class Evaluator {
         return { status: 'rejected', reason, buildOk, counts, diff, score: measured };
       }
       if (test.code !== 0 || counts.failed > 0 || test.timedOut) {
-        const reason = test.timedOut ? 'tests timed out' : `tests failed (${counts.failed} failed, exit ${test.code ?? test.signal})`;
+        const reason = withFirstError(test.timedOut ? 'tests timed out' : `tests failed (${counts.failed} failed, exit ${test.code ?? test.signal})`, test.output);
         return { status: 'failed', reason, buildOk, counts, diff, score: measured };
       }
       return { status: 'passed', reason: null, buildOk, counts, diff, score: measured };
@@ -101,6 +114,5 @@ function interrupted(diff: DiffStats): Evaluation {
   return { status: 'failed', reason: 'interrupted', buildOk: null, counts: null, diff, score: null };
 }
 
-function tail(output: string): string {
-  return output.length > 2000 ? output.slice(-2000) : output;
-}
+/** What events keep of an output: whole lines, its head and tail (output.ts). */
+const tail = keptOutput;
