@@ -4,7 +4,7 @@
  * a UsageError (exit 2). Then the store, the proxy and the sandbox are started and handed to runEvolution.
  * `--resume` continues a stopped or crashed run with its frozen configuration (budgets may be raised).
  */
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, statSync } from 'node:fs';
 import { lstat, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -208,10 +208,21 @@ function makeWorkdir(workdir: string, given: string | undefined): void {
   try {
     for (const dir of missing) mkdirSync(dir);
     accessSync(workdir, constants.W_OK);
+    // The default sits beside the target, maybe in a shared folder (/tmp): another user's `.evolve-work` (or a link
+    // planted there) could rename the run's workspaces from under it.
+    if (!given) for (const dir of [path.dirname(workdir), workdir]) refuseForeign(dir);
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     const what = given ? `--workdir ${given}` : `the workspaces' directory ${workdir} (the default, beside the target)`;
     throw new UsageError(`${what}: cannot create it (${code})${given ? '' : '; pass --workdir <dir> on the same file system'}`, { cause: err });
+  }
+}
+
+function refuseForeign(dir: string): void {
+  const info = lstatSync(dir);
+  if (!info.isDirectory() || (process.getuid && info.uid !== process.getuid())) {
+    throw new UsageError(`the workspaces' directory ${dir} (the default, beside the target) is ${info.isDirectory() ? "another user's" : 'not a directory'}: pass --workdir <dir> of your own on the same file system`);
   }
 }
 

@@ -21,7 +21,11 @@ export function keptOutput(output: string, headBytes = KEPT_HEAD_BYTES, tailByte
   const lines = output.split('\n');
   const head: string[] = [];
   let used = 0;
-  while (head.length < lines.length && used + Buffer.byteLength(lines[head.length]) + 1 <= headBytes) used += Buffer.byteLength(lines[head.length++]) + 1;
+  for (const line of lines) {
+    if (used + Buffer.byteLength(line) + 1 > headBytes) break;
+    used += Buffer.byteLength(line) + 1;
+    head.push(line);
+  }
   const tail: string[] = [];
   used = 0;
   for (let i = lines.length - 1; i >= head.length && used + Buffer.byteLength(lines[i]) + 1 <= tailBytes; i--) {
