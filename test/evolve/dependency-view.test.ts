@@ -50,6 +50,7 @@ describe.skipIf(!probeSandbox().ok)('in the jail', () => {
       'mkdir -p node_modules/.cache/ava && echo x > node_modules/.cache/ava/a && echo cache ok',
       'echo hacked > node_modules/pkg/index.js || echo pkg refused',
       'touch node_modules/planted || echo planted refused',
+      'cp /bin/true node_modules/.vite/suid && chmod 4755 node_modules/.vite/suid && echo suid set',
     ].join('; ');
     const exit = await sandbox.run({
       command: ['sh', '-c', script], workspace: ws, env: candidateEnv({}, `${ws}.home`),
@@ -64,5 +65,8 @@ describe.skipIf(!probeSandbox().ok)('in the jail', () => {
     expect(readdirSync(from).sort()).toEqual(['.cache', 'pkg']);
     expect(readdirSync(path.join(from, '.cache'))).toEqual(['babel']);
     expect(readFileSync(path.join(nodeModules, '.vite-temp/vitest.config.mts.timestamp-1.mjs'), 'utf8')).toBe('bundled\n');
+    // The read-only view is not walked for set-id bits after the jail, but its writable folders are.
+    expect(exit.output).toContain('suid set');
+    expect(statSync(path.join(nodeModules, '.vite', 'suid')).mode & 0o6000).toBe(0);
   });
 });

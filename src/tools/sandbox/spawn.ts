@@ -9,6 +9,7 @@
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { HeadTailCollector, DEFAULT_OUTPUT_CAP } from '../output.ts';
 import { buildJail } from './build.ts';
 import { createCgroup, SYSTEMD_ENV, systemdScopeArgs, type Cgroup } from './cgroup.ts';
@@ -165,7 +166,8 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
       disk?.stop();
       options.signal?.removeEventListener('abort', onAbort);
       await killAll();
-      await clearSetIdBits(writableRoots); // only now: nothing is left in the jail to set them again
+      // Only now: nothing is left in the jail to set them again. Read-only binds inside a writable root are not walked.
+      await clearSetIdBits(writableRoots, spec.readOnly.filter((p) => !writableRoots.some((w) => path.resolve(w) === path.resolve(p))));
       const stderrText = stderr.text();
       const joinFailed = limits === 'cgroup' && code === 125 && stderrText.includes('cgroup.procs');
       resolve({
