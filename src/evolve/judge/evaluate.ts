@@ -92,7 +92,7 @@ export class Evaluator {
       }
       return { status: 'passed', reason: null, buildOk, counts, diff, score: measured };
     } finally {
-      await this.workspaces.remove(candidateId, 'eval');
+      this.workspaces.discard(candidateId, 'eval');
     }
   }
 

@@ -25,6 +25,8 @@ export interface Prepared {
 
 export class Workspaces {
   readonly root: string;
+  /** Removals started by discard(), by directory. */
+  private readonly removing = new Map<string, Promise<void>>();
 
   constructor(private readonly git: Git, workdir: string, runId: string) {
     this.root = path.join(workdir, runId);
@@ -42,6 +44,7 @@ export class Workspaces {
   /** Writes commit `sha` into a fresh workspace and hardlinks `depsFrom` (a node_modules folder) into it. */
   async prepare(candidateId: string, sha: string, depsFrom: string | null, kind: 'agent' | 'eval' = 'agent'): Promise<Prepared> {
     const dir = this.dir(candidateId, kind);
+    await this.removing.get(dir);
     const indexFile = `${dir}.index`;
     await rm(dir, { recursive: true, force: true, maxRetries: 5 });
     await rm(indexFile, { force: true });
@@ -73,6 +76,19 @@ export class Workspaces {
    * Removes a workspace. An agent's HOME (`<id>.home`: its own session files, e.g. Claude Code's transcripts) stays
    * until the run ends (removeAll), for a look during the run and for the next attempt of a resumed candidate.
    */
+  /**
+   * Starts removing a workspace and returns at once: a judged checkout's dependency view is thousands of hardlinks
+   * (a second or more to unlink on a busy machine), and neither the verdict nor the next judging slot waits for that.
+   * prepare() and removeAll() wait for it.
+   */
+  discard(candidateId: string, kind: 'agent' | 'eval' = 'agent'): void {
+    const dir = this.dir(candidateId, kind);
+    const done: Promise<void> = this.remove(candidateId, kind).catch(() => {}).finally(() => {
+      if (this.removing.get(dir) === done) this.removing.delete(dir);
+    });
+    this.removing.set(dir, done);
+  }
+
   async remove(candidateId: string, kind: 'agent' | 'eval' = 'agent'): Promise<void> {
     const dir = this.dir(candidateId, kind);
     await rm(dir, { recursive: true, force: true, maxRetries: 5 });
@@ -82,6 +98,7 @@ export class Workspaces {
 
   /** Removes everything of the run (workspaces, indexes, installed dependencies). */
   async removeAll(): Promise<void> {
+    await Promise.all(this.removing.values());
     await rm(this.root, { recursive: true, force: true, maxRetries: 5 });
     // Only when no other run is using them: the workdir, and the shared `.evolve-work` folder above a default one.
     const workdir = path.dirname(this.root);
