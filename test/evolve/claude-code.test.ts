@@ -11,6 +11,7 @@ import { startStandin, type Standin } from '../../src/standin/index.ts';
 import { hardlinkCopy } from '../../src/evolve/repo/workspace.ts';
 import { CLAUDE_BIN_DIR, claudeScript, FIXTURE, installClaudeCode } from './claude-code-fixture.ts';
 import { evolve, git, tempDir } from './helpers.ts';
+import { evolveInProcess } from '../lineage/cli-helpers.ts';
 import { makeToyRepo, passingPlan } from './toy.ts';
 
 const KEY = 'sk-ant-upstream-key-for-claude-code-tests';
@@ -47,7 +48,7 @@ async function runClaude(model: string, delayMs: number, subagents: number, from
   const events = (sql.prepare('SELECT kind, data_json FROM events WHERE candidate_id = ? ORDER BY id').all(child.id) as { kind: string; data_json: string }[])
     .map((e) => ({ kind: e.kind, data: JSON.parse(e.data_json) })) as Event[];
   sql.close();
-  return { repo, run, child, events, feature };
+  return { repo, db, run, child, events, feature };
 }
 
 function expectMetered(child: Record<string, any>, events: Event[], requests: Standin['requests']) {
@@ -68,7 +69,7 @@ function expectMetered(child: Record<string, any>, events: Event[], requests: St
 
 describe('--agent claude-code (the real CLI, jailed)', () => {
   it('writes the feature with its own tools; the candidate is judged, metered, and its tools are events', async () => {
-    const { repo, run, child, events, feature } = await runClaude('claude-sonnet-4-5', 0, 0, 'target');
+    const { repo, db, run, child, events, feature } = await runClaude('claude-sonnet-4-5', 0, 0, 'target');
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain(`agent: Claude Code ${version} (${path.join(repo, 'node_modules', '.bin', 'claude')})`);
     expect(child).toMatchObject({ status: 'passed', tests_passed: 2, tests_failed: 0, agent_success: null, goal: feature.goal });
@@ -96,6 +97,10 @@ describe('--agent claude-code (the real CLI, jailed)', () => {
         expect.objectContaining({ tool: 'Bash', what: 'write to a read-only file system', source: 'proxy' }),
       ]);
     }
+    // `evolve show` says it made no claim, and what it said at the end.
+    const shown = await evolveInProcess(['show', child.id, '--db', db]);
+    expect(shown.stdout).toContain('no claim (it sent no result line)');
+    expect(shown.stdout).toContain(`Goal: ${feature.goal}`);
     // The runner recorded the attempt in the context, as Claude Code wrote none.
     const history = JSON.parse(git(repo, 'show', `${child.commit_sha}:agent_context.json`)).history;
     expect(history.at(-1)).toMatchObject({ recordedBy: 'runner', result: 'success', action: feature.goal });
