@@ -1,4 +1,4 @@
-import type { EventRow } from '../lineage/schema.ts';
+import { LOG_KINDS as LOG_KIND_NAMES, type EventRow } from '../lineage/schema.ts';
 import { formatDuration, formatScore, shortId, terminalText } from './format.ts';
 
 /**
@@ -39,7 +39,7 @@ export interface ActivityDigest {
 }
 
 export const MAX_TOOL_CALLS = 5;
-export const LOG_KINDS = ['run_started', 'run_finished', 'selected', 'pushed', 'resumed', 'budget_exhausted', 'error'];
+export const LOG_KINDS: readonly string[] = LOG_KIND_NAMES;
 
 export function emptyDigest(): ActivityDigest {
   return { byCandidate: new Map(), log: [], lastEventId: 0, newestCandidateId: null };
@@ -77,6 +77,17 @@ export function applyEvents(prev: ActivityDigest, events: readonly EventRow[]): 
     if (LOG_KINDS.includes(e.kind)) log.push(logLine(e, data));
   }
   return { byCandidate, log, lastEventId, newestCandidateId };
+}
+
+/** One event folded into a candidate's activity (events it already holds are skipped). */
+export function foldEvent(a: CandidateActivity | undefined, e: EventRow): CandidateActivity {
+  const before = a ?? { toolCalls: [], lastEventId: 0 };
+  return e.id > before.lastEventId ? foldCandidateEvent(before, e, parseData(e.data_json)) : before;
+}
+
+/** The log line of a log event (LOG_KINDS). */
+export function logLineOf(e: EventRow): LogLine {
+  return logLine(e, parseData(e.data_json));
 }
 
 function foldCandidateEvent(a: CandidateActivity, e: EventRow, d: Data): CandidateActivity {

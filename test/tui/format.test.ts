@@ -23,7 +23,7 @@ describe('formatters', () => {
   });
   it('keeps q quit, moving and details in the hints when the terminal is narrow', () => {
     const wide = hintsLine(120, { follow: false, detailOpen: false, position: '1-9/10', notice: '' });
-    expect(wide).toBe('1-9/10  ↑↓/jk move  ←→ fold  enter details  b best  f follow  q quit');
+    expect(wide).toBe('1-9/10  ↑↓/jk move  ←→ fold  enter details  b best  f follow  / search  r running  : gen  z best path  q quit');
     const narrow = hintsLine(40, { follow: true, detailOpen: true, position: '1-9/10', notice: '' });
     expect(narrow).toBe('↑↓/jk move  ←→ fold  enter close  q quit');
     expect(hintsLine(60, { follow: false, detailOpen: false, position: '', notice: 'database: locked' }))
