@@ -33,7 +33,7 @@ interface Event { kind: string; data: Record<string, any> }
  * fixture's) lies under /tmp, which the jail hides: it runs only because the runner binds its package folder in.
  * `from: 'path'`: it is on the runner's PATH as a user's npm install puts it, a symlink in node_modules/.bin.
  */
-async function runClaude(model: string, delayMs: number, subagents: number, from: 'target' | 'path') {
+async function runClaude(model: string, delayMs: number, subagents: number, from: 'target' | 'path', extra: string[] = []) {
   const repo = makeToyRepo();
   if (from === 'target') await hardlinkCopy(path.join(FIXTURE, 'node_modules'), path.join(repo, 'node_modules'));
   const db = path.join(tempDir(), 'lineage.db');
@@ -41,7 +41,7 @@ async function runClaude(model: string, delayMs: number, subagents: number, from
   const play = { files: feature.files!, commands: ['node run-tests.mjs', 'touch /etc/evolve-probe'], goal: feature.goal, subagents, delayMs };
   standin = await startStandin({ script: claudeScript(play), apiKey: KEY });
   const run = await evolve(['--population', '1', '--generations', '1', '--agent', 'claude-code', '--model', model, '--no-tui',
-    '--target', repo, '--db', db, ...(process.env.EVOLVE_TEST_UNSAFE ? ['--unsafe-no-sandbox'] : [])],
+    '--target', repo, '--db', db, ...extra, ...(process.env.EVOLVE_TEST_UNSAFE ? ['--unsafe-no-sandbox'] : [])],
   { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: standin.url, PATH: from === 'path' ? `${CLAUDE_BIN_DIR}:${process.env.PATH}` : process.env.PATH! });
   const sql = new Database(db, { readonly: true });
   const child = sql.prepare('SELECT * FROM candidates WHERE generation = 1').get() as Record<string, any>;
@@ -119,4 +119,13 @@ describe('--agent claude-code (the real CLI, jailed)', () => {
     expect(events.filter((e) => e.kind === 'tool_call' && e.data.tool === 'Agent')).toHaveLength(3);
     expect(child.cost_usd).toBeLessThan(2);
   }, 240_000);
+
+  it('that cannot afford a call ends budget_exhausted, its error quoting what Claude Code printed last', async () => {
+    const { run, child, events } = await runClaude('claude-sonnet-4-5', 0, 0, 'path', ['--candidate-budget-usd', '0.05']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(child.status).toBe('budget_exhausted');
+    expect(child.error).toMatch(/^agent: exited with 1 \(API Error: 402 the candidate's budget is exhausted: this call needs up to \$[\d.]+ \(max_tokens 32000\), \$0\.0500 left\)$/);
+    expect(events.filter((e) => e.kind === 'model_refused').map((e) => e.data.status)).toEqual([402]);
+    expect(child.cost_usd).toBe(0);
+  }, 120_000);
 });
