@@ -56,7 +56,9 @@ describe('its final words', () => {
       '{"type":"result","subtype":"success","is_error":false,"num_turns":7,"result":"Goal: cache parsed configs\\nCached them; tests pass."}',
       'some stderr line',
     ].join('\n');
-    expect(claudeSummary(out)).toEqual({ goal: 'cache parsed configs', summary: 'Goal: cache parsed configs\nCached them; tests pass.', turns: 7, error: false });
+    expect(claudeSummary(out)).toEqual({ goal: 'cache parsed configs', summary: 'Goal: cache parsed configs\nCached them; tests pass.', turns: 7, error: false, turnLimit: false });
+    expect(claudeSummary('{"type":"result","subtype":"error_max_turns","is_error":true,"num_turns":3,"errors":["Reached maximum number of turns (2)"]}'))
+      .toEqual({ goal: null, summary: 'Reached maximum number of turns (2)', turns: 3, error: true, turnLimit: true });
     expect(claudeSummary('{"type":"result","result":"**Goal:** tidy up"}')?.goal).toBe('tidy up');
     expect(claudeSummary('no json at all')).toBeNull();
     expect(claudeSummary('{"type":"result", broken')).toBeNull();

@@ -128,4 +128,14 @@ describe('--agent claude-code (the real CLI, jailed)', () => {
     expect(events.filter((e) => e.kind === 'model_refused').map((e) => e.data.status)).toEqual([402]);
     expect(child.cost_usd).toBe(0);
   }, 120_000);
+
+  it('stopped at --max-turns (Claude Code then exits 1) is judged on what it wrote, as the built-in agent is', async () => {
+    const { run, child, events } = await runClaude('claude-sonnet-4-5', 0, 0, 'path', ['--max-turns', '2']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(events.find((e) => e.kind === 'agent_finished')!.data).toMatchObject({ ok: true, claimed: false, exit_code: 1 });
+    expect(child).toMatchObject({ status: 'passed', tests_passed: 2, agent_success: null, error: null });
+    expect(child.agent_summary).toContain('maximum number of turns');
+    // The last Write's result was never sent (no call came after it): recorded when the agent ended, outcome unknown.
+    expect(events.filter((e) => e.kind === 'tool_call').map((e) => [e.data.tool, e.data.ok])).toEqual([['Write', true], ['Write', null]]);
+  }, 120_000);
 });

@@ -153,9 +153,11 @@ export async function runAgent(sandbox: Sandbox, spec: AgentRunSpec): Promise<Ag
     },
   });
   const said = spec.command.source === 'claude-code' ? claudeSummary(exit.output) : null;
+  // Claude Code exits 1 when it reaches --max-turns; its work is judged, as the built-in agent's at its turn limit.
+  const finished = exit.code === 0 || (exit.code === 1 && said?.turnLimit === true);
   const reason = exit.timedOut ? 'agent: no result before the deadline'
     : garbage > 0 ? `agent: ${garbage} invalid progress line(s)`
-    : exit.code !== 0 ? `agent: exited with ${exit.code ?? exit.signal ?? 'no status'}${lastWords(said?.summary ?? exit.output)}`
+    : !finished ? `agent: exited with ${exit.code ?? exit.signal ?? 'no status'}${lastWords(said?.summary ?? exit.output)}`
     : null;
   const described = result === null && said ? { goal: said.goal, summary: said.summary } : null;
   return { ok: reason === null, reason, result, described, garbageLines: garbage, exit };

@@ -120,9 +120,17 @@ const ResultLine = z.looseObject({
   is_error: z.boolean().optional(),
   num_turns: z.number().optional(),
   result: z.string().optional(),
+  errors: z.array(z.string()).optional(),
 });
 
-export interface ClaudeSummary { goal: string | null; summary: string; turns: number | null; error: boolean }
+export interface ClaudeSummary {
+  goal: string | null;
+  summary: string;
+  turns: number | null;
+  error: boolean;
+  /** It stopped at --max-turns (`error_max_turns`, exit 1): a normal end, as the built-in agent's turn limit is. */
+  turnLimit: boolean;
+}
 
 /**
  * What Claude Code said at the end (its stream-json `result` line, read from the output tail): the final message,
@@ -141,9 +149,12 @@ export function claudeSummary(output: string): ClaudeSummary | null {
     }
     const r = ResultLine.safeParse(parsed);
     if (!r.success) return null;
-    const text = (r.data.result ?? '').trim();
+    const text = (r.data.result ?? r.data.errors?.join('; ') ?? '').trim();
     const goal = /^\s*(?:\*\*)?goal:?(?:\*\*)?:?\s*(.+)$/im.exec(text)?.[1]?.trim() ?? null;
-    return { goal: goal ? goal.slice(0, 300) : null, summary: text.slice(0, 2000), turns: r.data.num_turns ?? null, error: r.data.is_error === true };
+    return {
+      goal: goal ? goal.slice(0, 300) : null, summary: text.slice(0, 2000), turns: r.data.num_turns ?? null,
+      error: r.data.is_error === true, turnLimit: r.data.subtype === 'error_max_turns',
+    };
   }
   return null;
 }
