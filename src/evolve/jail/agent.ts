@@ -60,7 +60,7 @@ export async function resolveAgentCommand(workspace: string, choice: AgentChoice
     const prompt = agentPrompt(preset);
     return {
       argv: claudeArgv(choice.install, { model: preset.model, maxTurns: preset.maxTurns, prompt }), source: 'claude-code',
-      env: claudeEnv(preset.model), readOnly: [choice.install.mount], version: choice.install.version,
+      env: claudeEnv(preset.model), readOnly: choice.install.mounts, version: choice.install.version,
     };
   }
   if (choice.kind === 'auto') {
