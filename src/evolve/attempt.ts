@@ -82,7 +82,7 @@ export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise
   // judge then finds reaches its children's context (generation.ts).
   const wroteContext = await ensureAttemptRecorded(ws.dir, before, {
     success: claim ? outcome.ok && claim.success : outcome.ok, goal: goal ?? 'agent attempt',
-    details: outcome.reason ?? claim?.summary ?? `finished with no claim (exit 0)${said ? `: ${said.summary}` : ''}; the runner judges the commit`,
+    details: outcome.reason ?? claim?.summary ?? `finished with no claim (exit ${outcome.exit.exitCode})${said ? `: ${said.summary}` : ''}; the runner judges the commit`,
   }, clock.now());
   const report: AgentReport = { ok: outcome.ok, reason: outcome.reason, goal };
   store.updateCandidate(plan.id, { step: 'agent_done' });

@@ -65,7 +65,7 @@ export async function resolveAgentCommand(workspace: string, choice: AgentChoice
     const prompt = agentPrompt(preset);
     return {
       argv: claudeArgv(choice.install, { model: preset.model, maxTurns: preset.maxTurns, prompt }), source: 'claude-code',
-      env: claudeEnv(preset.model), readOnly: [choice.install.mount], version: choice.install.version,
+      env: claudeEnv(preset.model), readOnly: choice.install.mounts, version: choice.install.version,
     };
   }
   if (choice.kind === 'auto') {
@@ -163,9 +163,11 @@ export async function runAgent(sandbox: Sandbox, spec: AgentRunSpec): Promise<Ag
     },
   });
   const said = spec.command.source === 'claude-code' ? claudeSummary(exit.stdout) : null;
+  // Claude Code exits 1 when it reaches --max-turns; its work is judged, as the built-in agent's at its turn limit.
+  const finished = exit.exitCode === 0 || (exit.exitCode === 1 && said?.turnLimit === true);
   const reason = exit.timedOut ? 'agent: no result before the deadline'
     : garbage > 0 ? `agent: ${garbage} invalid progress line(s)`
-    : exit.exitCode !== 0 ? `agent: exited with ${exit.exitCode ?? exit.signal ?? 'no status'}${lastWords(said?.summary ?? combinedOutput(exit))}`
+    : !finished ? `agent: exited with ${exit.exitCode ?? exit.signal ?? 'no status'}${lastWords(said?.summary ?? combinedOutput(exit))}`
     : null;
   const described = result === null && said ? { goal: said.goal, summary: said.summary } : null;
   return { ok: reason === null, reason, result, described, garbageLines: garbage, exit };
