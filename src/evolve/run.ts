@@ -5,6 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { bestCandidate } from '../lineage/best.ts';
+import { AgentBundles } from './jail/agent-bundle.ts';
 import { newCandidateId } from '../lineage/ids.ts';
 import { FINISHED_STATUSES, type CandidateRow } from '../lineage/schema.ts';
 import type { ChildPlan, ParentInfo, RunContext } from './candidate.ts';
@@ -12,7 +14,8 @@ import type { RunConfig } from './config.ts';
 import { Evaluator } from './judge/evaluate.ts';
 import { addChildren, planChildren, runGeneration, select } from './generation.ts';
 import type { Git } from './repo/git.ts';
-import { printable, type RunEvent, type RunObserver, type RunSummary } from './observer.ts';
+import type { RunEvent, RunObserver, RunSummary } from './observer.ts';
+import { safeLine } from '../safe-text.ts';
 import { systemClock, type Clock, type ModelProxy, type RunnerStore } from './ports.ts';
 import { parentInfoOf, resumePlan } from './recall.ts';
 import type { AgentChoice } from './jail/agent.ts';
@@ -43,6 +46,8 @@ export interface RunPlan {
   target: string;
   /** Where run folders go (default `<target's parent>/.evolve-work/<target's name>`, repo/workdir.ts). */
   workdir: string;
+  /** The work directory is evolve's own and may go once empty; false for a --workdir the user already had. */
+  ownsWorkdir: boolean;
   config: RunConfig;
   /** The seed commit (the target's HEAD when the run started). */
   head: string;
@@ -51,11 +56,12 @@ export interface RunPlan {
 export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<RunSummary> {
   const { store, git, config } = { ...deps, config: plan.config };
   const clock = deps.clock ?? systemClock;
-  const workspaces = new Workspaces(git, plan.workdir, plan.runId);
+  const workspaces = new Workspaces(git, plan.workdir, plan.runId, plan.ownsWorkdir);
   await workspaces.ensureRoot();
   const ctx: RunContext = {
     runId: plan.runId, config, git, store, sandbox: deps.sandbox, proxy: deps.proxy, proxySocket: deps.proxySocket,
     workspaces, evaluator: new Evaluator(git, deps.sandbox, workspaces, config), clock, signal: deps.signal, agent: deps.agent,
+    bundles: new AgentBundles(deps.sandbox, path.join(workspaces.root, 'agents')),
     budgetExhausted: deps.candidateBudgetExhausted ?? (() => false),
     record: (candidateId, generation, kind, data) => {
       store.appendEvent({ runId: plan.runId, candidateId, kind, data });
@@ -147,7 +153,7 @@ export function seedFailureLines(err: { message: string; output: string | null }
   const tail = (err.output ?? '').replace(/\s+$/, '').split('\n').slice(-lines);
   return [
     `${err.message} — stopping before any child is forked`,
-    ...(tail.length > 0 && tail.some((l) => l.trim()) ? ['the end of its output (evolve show <seed id> has it all):', ...tail.map((l) => `  | ${printable(l)}`)] : []),
+    ...(tail.length > 0 && tail.some((l) => l.trim()) ? ['the end of its output (evolve show <seed id> has it all):', ...tail.map((l) => `  | ${safeLine(l)}`)] : []),
     'fix the target (or its --build/--test) and run again, or pass --allow-failing-seed to make fixing it the first generation\'s goal',
   ];
 }
@@ -163,7 +169,7 @@ interface SeedOutcome { parent: ParentInfo; failure: string | null; output: stri
 async function ensureSeed(ctx: RunContext, plan: RunPlan, targetDeps: string | null): Promise<SeedOutcome> {
   const existing = ctx.store.candidates(plan.runId).find((r) => r.generation === 0);
   if (existing?.step === 'selected') return { parent: parentInfoOf(ctx, ctx.store.candidates(plan.runId), existing.id, targetDeps), failure: null, output: null };
-  const id = existing?.id ?? newCandidateId();
+  const id = existing?.id ?? newCandidateId((drawn) => !!ctx.store.getCandidate(drawn));
   if (!existing) {
     ctx.store.addCandidate({
       id, runId: plan.runId, generation: 0, parentId: null, branch: null, baseCommit: plan.head, commitSha: plan.head,
@@ -224,8 +230,7 @@ function summarise(store: RunnerStore, runId: string, status: RunSummary['status
   const rows = store.candidates(runId);
   const children = rows.filter((r) => r.generation > 0);
   const passing = children.filter((r) => r.status === 'passed');
-  const best = [...passing].sort((a, b) => (b.score ?? 0) - (a.score ?? 0) || b.generation - a.generation || (a.id < b.id ? -1 : 1))[0]
-    ?? rows.find((r) => r.generation === 0) ?? null;
+  const best = bestCandidate(rows);
   const lineage: string[] = [];
   for (let at: CandidateRow | undefined = best ?? undefined; at; at = rows.find((r) => r.id === at!.parent_id)) lineage.unshift(at.id);
   return {

@@ -56,17 +56,18 @@ describe.skipIf(!probeSandbox().ok)('in the jail', () => {
       command: ['sh', '-c', script], workspace: ws, env: candidateEnv({}, `${ws}.home`),
       ...dependencyMounts({ nodeModules, depsWritable }), network: 'none', timeoutMs: 30_000,
     });
-    expect(exit.code, exit.output).toBe(0);
-    expect(exit.output).toContain('vite-temp ok');
-    expect(exit.output).toContain('cache ok');
-    expect(exit.output).toContain('pkg refused');
-    expect(exit.output).toContain('planted refused');
+    const output = exit.stdout + exit.stderr;
+    expect(exit.exitCode, output).toBe(0);
+    expect(output).toContain('vite-temp ok');
+    expect(output).toContain('cache ok');
+    expect(output).toContain('pkg refused');
+    expect(output).toContain('planted refused');
     expect(readFileSync(path.join(from, 'pkg/index.js'), 'utf8')).toBe('module.exports = 1;\n');
     expect(readdirSync(from).sort()).toEqual(['.cache', 'pkg']);
     expect(readdirSync(path.join(from, '.cache'))).toEqual(['babel']);
     expect(readFileSync(path.join(nodeModules, '.vite-temp/vitest.config.mts.timestamp-1.mjs'), 'utf8')).toBe('bundled\n');
     // The read-only view is not walked for set-id bits after the jail, but its writable folders are.
-    expect(exit.output).toContain('suid set');
+    expect(output).toContain('suid set');
     expect(statSync(path.join(nodeModules, '.vite', 'suid')).mode & 0o6000).toBe(0);
   });
 });

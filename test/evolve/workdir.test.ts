@@ -23,8 +23,8 @@ describe('defaultWorkdir', () => {
 
 describe('evolve clean finds workspaces where the run put them', () => {
   const cases: [string, (repo: string) => string, (repo: string, workdir: string) => Record<string, unknown>][] = [
-    ['the default beside the target', (repo) => defaultWorkdir(repo), (_repo, workdir) => ({ workdir })],
-    ['a run recorded before the default moved (.git/evolve, named in its config)', (repo) => legacyWorkdir(path.join(repo, '.git')), (_repo, workdir) => ({ workdir })],
+    ['the default beside the target', (repo) => defaultWorkdir(repo), (_repo, workdir) => ({ workdir, ownsWorkdir: true })],
+    ['a run recorded before the default moved (.git/evolve, named in its config)', (repo) => legacyWorkdir(path.join(repo, '.git')), (_repo, workdir) => ({ workdir, ownsWorkdir: true })],
     ['a config without a workdir: the old default', (repo) => legacyWorkdir(path.join(repo, '.git')), () => ({})],
     ['a config without a workdir: the new default', (repo) => defaultWorkdir(repo), () => ({})],
   ];

@@ -9,7 +9,7 @@ import type { RunRow } from '../../lineage/schema.ts';
 import { targetGit } from '../../evolve/repo/target-git.ts';
 import { defaultWorkdir, legacyWorkdir, WORK_FOLDER } from '../../evolve/repo/workdir.ts';
 
-export interface CleanPlan { workspaceDir: string | null; entries: string[]; branches: string[] }
+export interface CleanPlan { workspaceDir: string | null; entries: string[]; branches: string[]; ownsWorkdir: boolean }
 
 /**
  * Where the run's workspaces are: under the workdir its frozen config names, else (a config without one) under the
@@ -22,6 +22,7 @@ function workspaceDirOf(run: RunRow): string | null {
 }
 
 export function planClean(run: RunRow, withBranches: boolean): CleanPlan {
+  const config = JSON.parse(run.config_json) as { workdir?: string; ownsWorkdir?: boolean };
   const workspaceDir = workspaceDirOf(run);
   const entries = workspaceDir ? readdirSync(workspaceDir).sort() : [];
   let branches: string[] = [];
@@ -30,7 +31,8 @@ export function planClean(run: RunRow, withBranches: boolean): CleanPlan {
     const out = targetGit(run.target).tryRun(['for-each-ref', '--format=%(refname:short)', `refs/heads/evolve/${run.id}/`]);
     branches = (out ?? '').split('\n').filter(Boolean);
   }
-  return { workspaceDir: entries.length > 0 ? workspaceDir : null, entries, branches };
+  // A config naming no workdir is a run of an early evolve, whose workspaces were in a default location: the runner's.
+  return { workspaceDir: entries.length > 0 ? workspaceDir : null, entries, branches, ownsWorkdir: config.ownsWorkdir === true || !config.workdir };
 }
 
 export function describeClean(run: RunRow, plan: CleanPlan): string[] {
@@ -43,12 +45,16 @@ export function describeClean(run: RunRow, plan: CleanPlan): string[] {
 export function applyClean(run: RunRow, plan: CleanPlan): void {
   if (plan.workspaceDir) {
     rmSync(plan.workspaceDir, { recursive: true, force: true });
-    try {
-      const workdir = path.dirname(plan.workspaceDir);
-      rmdirSync(workdir); // the work directory itself, once no run uses it
-      if (path.basename(path.dirname(workdir)) === WORK_FOLDER) rmdirSync(path.dirname(workdir));
-    } catch {
-      // Other runs (or other targets' runs) still have workspaces there.
+    // The work directory itself goes once no run uses it, unless it is a --workdir the user had before the run; so
+    // does the `.evolve-work` folder above a default one.
+    if (plan.ownsWorkdir) {
+      try {
+        const workdir = path.dirname(plan.workspaceDir);
+        rmdirSync(workdir);
+        if (path.basename(path.dirname(workdir)) === WORK_FOLDER) rmdirSync(path.dirname(workdir));
+      } catch {
+        // Other runs (or other targets' runs) still have workspaces there.
+      }
     }
   }
   if (plan.branches.length > 0) {

@@ -8,7 +8,9 @@ import { defaultJudgeConcurrency, isProtected, type RunConfig } from '../config.
 import { Slots } from '../repo/mutex.ts';
 import { keptOutput, withFirstError } from './output.ts';
 import type { DiffStats, Git } from '../repo/git.ts';
-import type { ProcessExit, Sandbox } from '../jail/sandbox.ts';
+import type { Sandbox } from '../jail/sandbox.ts';
+import { outputTail } from '../../process/collector.ts';
+import { combinedOutput, type ProcessResult } from '../../process/run.ts';
 import { candidateEnv } from '../jail/sandbox.ts';
 import { score } from './score.ts';
 import { parseTestCounts, type TestCounts } from './testcounts.ts';
@@ -65,10 +67,10 @@ export class Evaluator {
       if (this.config.build.cmd) {
         const build = await this.exec(this.config.build.cmd, ws, this.config.buildTimeoutS, signal);
         if (signal?.aborted) return interrupted(diff);
-        buildOk = build.code === 0 && !build.timedOut;
-        emit('built', { ok: buildOk, exit_code: build.code, timed_out: build.timedOut, ms: build.ms, output_tail: tail(build.output) });
+        buildOk = build.exitCode === 0 && !build.timedOut;
+        emit('built', { ok: buildOk, exit_code: build.exitCode, timed_out: build.timedOut, ms: build.ms, output_tail: tail(combinedOutput(build)) });
         if (!buildOk) {
-          const reason = withFirstError(build.timedOut ? 'build timed out' : `build failed (exit ${build.code ?? build.signal})`, build.output);
+          const reason = withFirstError(build.timedOut ? 'build timed out' : `build failed (exit ${build.exitCode ?? build.signal})`, combinedOutput(build));
           return { status: 'failed', reason, buildOk, counts: null, diff, score: 0 };
         }
       }
@@ -76,8 +78,8 @@ export class Evaluator {
       await resetWritable(ws.depsWritable);
       const test = await this.exec(this.config.test.cmd!, ws, this.config.testTimeoutS, signal);
       if (signal?.aborted) return interrupted(diff);
-      const counts = test.timedOut ? { passed: 0, failed: 1, source: 'exit-code' as const } : parseTestCounts(test.output, test.code);
-      emit('tested', { passed: counts.passed, failed: counts.failed, source: counts.source, exit_code: test.code, timed_out: test.timedOut, ms: test.ms, output_tail: tail(test.output) });
+      const counts = test.timedOut ? { passed: 0, failed: 1, source: 'exit-code' as const } : parseTestCounts(combinedOutput(test), test.exitCode);
+      emit('tested', { passed: counts.passed, failed: counts.failed, source: counts.source, exit_code: test.exitCode, timed_out: test.timedOut, ms: test.ms, output_tail: tail(combinedOutput(test)) });
       const total = counts.passed + counts.failed;
       const measured = score({ buildOk, testsPassed: counts.passed, testsFailed: counts.failed, parentTests: parent?.tests ?? total, diffAdded: diff.added, diffRemoved: diff.removed }, this.config.weights);
       const comparable = parent && counts.source !== 'exit-code' && parent.source !== 'exit-code';
@@ -86,8 +88,8 @@ export class Evaluator {
         emit('rejected', { reason });
         return { status: 'rejected', reason, buildOk, counts, diff, score: measured };
       }
-      if (test.code !== 0 || counts.failed > 0 || test.timedOut) {
-        const reason = withFirstError(test.timedOut ? 'tests timed out' : `tests failed (${counts.failed} failed, exit ${test.code ?? test.signal})`, test.output);
+      if (test.exitCode !== 0 || counts.failed > 0 || test.timedOut) {
+        const reason = withFirstError(test.timedOut ? 'tests timed out' : `tests failed (${counts.failed} failed, exit ${test.exitCode ?? test.signal})`, combinedOutput(test));
         return { status: 'failed', reason, buildOk, counts, diff, score: measured };
       }
       return { status: 'passed', reason: null, buildOk, counts, diff, score: measured };
@@ -96,7 +98,7 @@ export class Evaluator {
     }
   }
 
-  private exec(cmd: string, ws: Prepared, timeoutS: number, signal?: AbortSignal): Promise<ProcessExit> {
+  private exec(cmd: string, ws: Prepared, timeoutS: number, signal?: AbortSignal): Promise<ProcessResult> {
     const dir = ws.dir;
     const env = candidateEnv({ PATH: [path.join(dir, 'node_modules', '.bin'), process.env.PATH ?? '/usr/bin:/bin'].join(':') }, `${dir}.home`);
     return this.sandbox.run({

@@ -28,7 +28,8 @@ export class Workspaces {
   /** Removals started by discard(), by directory. */
   private readonly removing = new Map<string, Promise<void>>();
 
-  constructor(private readonly git: Git, workdir: string, runId: string) {
+  /** `ownsWorkdir`: the work directory itself may be removed once no run uses it (never a user's own --workdir). */
+  constructor(private readonly git: Git, workdir: string, runId: string, private readonly ownsWorkdir = false) {
     this.root = path.join(workdir, runId);
   }
 
@@ -100,7 +101,9 @@ export class Workspaces {
   async removeAll(): Promise<void> {
     await Promise.all(this.removing.values());
     await rm(this.root, { recursive: true, force: true, maxRetries: 5 });
-    // Only when no other run is using them: the workdir, and the shared `.evolve-work` folder above a default one.
+    // Only when no other run is using them: the workdir (never a user's own --workdir), and the shared
+    // `.evolve-work` folder above a default one.
+    if (!this.ownsWorkdir) return;
     const workdir = path.dirname(this.root);
     if (await rmdir(workdir).then(() => true, () => false) && path.basename(path.dirname(workdir)) === WORK_FOLDER) {
       await rmdir(path.dirname(workdir)).catch(() => {});
