@@ -16,6 +16,7 @@ import { addChildren, planChildren, runGeneration, select } from './generation.t
 import type { Git } from './repo/git.ts';
 import type { RunEvent, RunObserver, RunSummary } from './observer.ts';
 import { safeLine } from '../safe-text.ts';
+import { withoutAnsi } from './judge/output.ts';
 import { systemClock, type Clock, type ModelProxy, type RunnerStore } from './ports.ts';
 import { parentInfoOf, resumePlan } from './recall.ts';
 import type { AgentChoice } from './jail/agent.ts';
@@ -150,7 +151,7 @@ class SeedFailed extends Error {
 
 /** The console lines of a run stopped by its seed: the reason, the last lines of the output, what to do. */
 export function seedFailureLines(err: { message: string; output: string | null }, lines = 20): string[] {
-  const tail = (err.output ?? '').replace(/\s+$/, '').split('\n').slice(-lines);
+  const tail = withoutAnsi(err.output ?? '').replace(/\s+$/, '').split('\n').slice(-lines);
   return [
     `${err.message} — stopping before any child is forked`,
     ...(tail.length > 0 && tail.some((l) => l.trim()) ? ['the end of its output (evolve show <seed id> has it all):', ...tail.map((l) => `  | ${safeLine(l)}`)] : []),

@@ -49,6 +49,11 @@ export function summarizeEventData(dataJson: string): string {
   return Object.entries(data as Record<string, unknown>).map(([k, v]) => `${k}=${shortValue(v)}`).join(' ');
 }
 
+// Colour and cursor sequences in a recorded output (test runners colour it even when piped): shown as text they are
+// noise, and the terminal must not act on them.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007]*\u0007/g;
+
 /** Values up to this long (one line) go on the event's own line; longer ones follow it in full, wrapped. */
 const INLINE_MAX = 60;
 
@@ -73,7 +78,7 @@ export function eventLines(e: EventRow, width = 100): string[] {
     data = e.data_json;
   }
   const entries = data !== null && typeof data === 'object' && !Array.isArray(data) ? Object.entries(data as Record<string, unknown>) : [['data', data] as const];
-  const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v) ?? 'undefined');
+  const text = (v: unknown) => (typeof v === 'string' ? v.replace(ANSI, '') : JSON.stringify(v) ?? 'undefined');
   const isShort = (v: unknown) => !text(v).includes('\n') && text(v).length <= INLINE_MAX;
   const inline = entries.filter(([, v]) => isShort(v)).map(([k, v]) => `${k}=${typeof v === 'string' && /[\s=]/.test(v) ? JSON.stringify(v) : text(v)}`);
   const lines = [`  ${e.at}  ${e.kind.padEnd(16)} ${inline.join(' ')}`.trimEnd()];

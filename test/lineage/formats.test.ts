@@ -76,6 +76,8 @@ describe('evolve show prints each event whole', () => {
     const reason = `tests failed (1 failed, exit 1): EROFS: read-only file system, open '/w/node_modules/.vite-temp/vitest.config.mts.timestamp-1.mjs'`;
     expect(eventLines(event({ status: 'failed', reason })).join('\n').replace(/\n {8}\| /g, '')).toContain(reason);
     expect(eventLines(event([1, 2]))[0]).toContain('data=[1,2]');
+    // A test runner's colours are not kept as text.
+    expect(eventLines(event({ output_tail: '\u001b[31mFAIL\u001b[39m test/a.test.ts\nnext line' }))).toContain('        | FAIL test/a.test.ts');
   });
 });
 

@@ -7,6 +7,11 @@
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007]*\u0007/g;
 
+/** `text` without terminal colour and cursor sequences (test runners colour their output even when piped). */
+export function withoutAnsi(text: string): string {
+  return text.replace(ANSI, '');
+}
+
 /** Bytes kept of the start and of the end of an output (whole lines each): 24 KiB in all. */
 export const KEPT_HEAD_BYTES = 8 * 1024;
 export const KEPT_TAIL_BYTES = 16 * 1024;
