@@ -175,6 +175,6 @@ export interface EventRow {
 export const EVENT_KINDS = [
   'run_started', 'run_finished', 'forked', 'agent_started', 'phase', 'model_call', 'model_retry', 'tool_call',
   'sandbox_denied', 'agent_finished', 'committed', 'deps_installed', 'built', 'tested', 'scored', 'rejected',
-  'selected', 'pushed', 'budget_exhausted', 'resumed', 'error',
+  'selected', 'pushed', 'budget_exhausted', 'model_refused', 'resumed', 'error',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];

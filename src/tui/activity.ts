@@ -17,6 +17,11 @@ export interface CandidateActivity {
   build?: { ok: boolean | null; ms: number | null };
   tests?: { passed: number | null; failed: number | null; ok: boolean | null };
   lastEventId: number;
+  /**
+   * The agent reports its own tool calls (fd 3): the proxy's view of the same calls (`source: "proxy"`) is then not
+   * shown twice. An agent CLI that reports nothing is shown through the proxy's.
+   */
+  agentReports?: boolean;
 }
 export interface LogLine {
   id: number;
@@ -88,8 +93,12 @@ export function logLineOf(e: EventRow): LogLine {
 function foldCandidateEvent(a: CandidateActivity, e: EventRow, d: Data): CandidateActivity {
   switch (e.kind) {
     case 'tool_call': {
+      const fromProxy = d.source === 'proxy';
+      if (fromProxy && a.agentReports) return { ...a, lastEventId: e.id };
       const call = { tool: str(d.tool) || '?', ok: bool(d.ok), ms: num(d.ms), summary: str(d.summary) };
-      return { ...a, lastEventId: e.id, toolCalls: [...a.toolCalls, call].slice(-MAX_TOOL_CALLS) };
+      // The first call the agent reports itself replaces what the proxy showed of its calls until then.
+      const before = !fromProxy && !a.agentReports ? [] : a.toolCalls;
+      return { ...a, lastEventId: e.id, toolCalls: [...before, call].slice(-MAX_TOOL_CALLS), agentReports: a.agentReports || !fromProxy };
     }
     case 'built':
       return { ...a, lastEventId: e.id, build: { ok: bool(d.ok), ms: num(d.ms) } };

@@ -97,6 +97,23 @@ describe('activity digest', () => {
     expect(d.lastEventId).toBe(id);
   });
 
+  it('shows the tool calls the proxy saw for an agent that reports none, and only the agent\'s own once it reports', () => {
+    const cli = applyEvents(emptyDigest(), [
+      ev('tool_call', { tool: 'Write', ok: true, ms: 40, summary: 'src/a.ts', source: 'proxy' }, 'c1c1c1c1'),
+      ev('tool_call', { tool: 'Bash', ok: false, ms: 90, summary: 'npm test', source: 'proxy' }, 'c1c1c1c1'),
+    ]);
+    expect(cli.byCandidate.get('c1c1c1c1')!.toolCalls.map((c) => c.tool)).toEqual(['Write', 'Bash']);
+    const builtin = applyEvents(emptyDigest(), [
+      ev('tool_call', { tool: 'bash', ok: true, ms: 5, summary: 'ls', source: 'proxy' }, 'd2d2d2d2'),
+      ev('tool_call', { tool: 'bash', ok: true, ms: 4, summary: 'ls', source: 'agent' }, 'd2d2d2d2'),
+      ev('tool_call', { tool: 'bash', ok: true, ms: 6, summary: 'cat a', source: 'proxy' }, 'd2d2d2d2'),
+      ev('tool_call', { tool: 'bash', ok: true, ms: 5, summary: 'cat a', source: 'agent' }, 'd2d2d2d2'),
+    ]);
+    expect(builtin.byCandidate.get('d2d2d2d2')!.toolCalls).toEqual([
+      { tool: 'bash', ok: true, ms: 4, summary: 'ls' }, { tool: 'bash', ok: true, ms: 5, summary: 'cat a' },
+    ]);
+  });
+
   it('turns run-level events into log lines once, ignoring events already seen', () => {
     const first = applyEvents(emptyDigest(), [ev('selected', { generation: 1, survivors: ['a1b2c3d4ffff', 'b5e6f708'] }, null)]);
     const again = applyEvents(first, [{ ...ev('run_finished', { status: 'done' }, null), id: first.lastEventId }]);

@@ -15,9 +15,10 @@ export class JailSandbox implements Sandbox {
   async run(spec: ProcessSpec): Promise<ProcessExit> {
     const started = Date.now();
     const { HOME: _home, ...extra } = spec.env;
+    // HOME is the jail's private /tmp/home unless the caller gives a folder of its own to keep (an agent's home).
     const jailed = spawnJailed({
-      workspace: spec.workspace, cwd: spec.workspace, command: spec.command, env: jailEnv(extra),
-      readOnly: spec.readOnly, writable: spec.writable ?? [], hide: this.hidden,
+      workspace: spec.workspace, cwd: spec.workspace, command: spec.command, env: jailEnv(spec.home ? { ...extra, HOME: spec.home } : extra),
+      readOnly: spec.readOnly, writable: [...(spec.writable ?? []), ...(spec.home ? [spec.home] : [])], hide: this.hidden,
       binds: (spec.sockets ?? []).map((s) => ({ src: s, dest: s, readOnly: false })),
       network: spec.network, limits: DEFAULT_LIMITS,
     }, {

@@ -15,6 +15,8 @@ export interface ProcessSpec {
   readOnly: string[];
   /** Extra writable paths (e.g. a dependency folder being installed). */
   writable?: string[];
+  /** A host folder that is the process's HOME, writable and kept between its runs (an agent's session files). */
+  home?: string;
   /** Unix sockets bound into the jail at the same path (the proxy). */
   sockets?: string[];
   network: 'none' | 'host';
