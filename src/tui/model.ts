@@ -32,7 +32,7 @@ export class LineageModel {
   /** Candidates whose activity holds all their events (the others hold only what polls brought, if anything). */
   private readonly complete = new Set<string>();
 
-  constructor(private readonly source: LineageSource, readonly runId: string) {
+  constructor(readonly source: LineageSource, readonly runId: string) {
     source.changed(); // note the version this first read starts from
     const opening = source.open(runId);
     this.run = opening.run;
