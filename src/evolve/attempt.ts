@@ -4,6 +4,8 @@
  * the store before the next begins.
  */
 import type { EventKind } from '../lineage/schema.ts';
+import { outputTail } from '../process/collector.ts';
+import { combinedOutput } from '../process/run.ts';
 import { sandboxDenial } from './jail/denial.ts';
 import { resolveAgentCommand, runAgent, JAIL_RELAY_PORT } from './jail/agent.ts';
 import type { AgentReport, ChildPlan, RunContext } from './child.ts';
@@ -83,10 +85,10 @@ export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise
   const report: AgentReport = { ok: outcome.ok, reason: outcome.reason, goal };
   store.updateCandidate(plan.id, { step: 'agent_done' });
   ev('agent_finished', {
-    ...report, exit_code: outcome.exit.code, ms: outcome.exit.ms, claimed: claim !== null, success: claim?.success ?? null,
+    ...report, exit_code: outcome.exit.exitCode, ms: outcome.exit.ms, claimed: claim !== null, success: claim?.success ?? null,
     summary: (claim?.summary ?? said?.summary)?.slice(0, 500) ?? null, garbage_lines: outcome.garbageLines,
     ...(dropped > 0 ? { progress_dropped: dropped } : {}), context_by_runner: wroteContext,
-    output_tail: outcome.ok ? undefined : outcome.exit.output.slice(-1500),
+    output_tail: outcome.ok ? undefined : outputTail(combinedOutput(outcome.exit), 1500),
   });
   return { interrupted: false, report, ws };
 }

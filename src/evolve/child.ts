@@ -4,7 +4,7 @@
  */
 import type { CandidateRow, CandidateStep, EventKind } from '../lineage/schema.ts';
 import type { RunConfig } from './config.ts';
-import type { ContextEntry } from './repo/context.ts';
+import type { HistoryEntry } from '../agent/protocol.ts';
 import type { Evaluator, ParentMeasure } from './judge/evaluate.ts';
 import type { Git } from './repo/git.ts';
 import type { ModelProxy, RunnerStore, Clock } from './ports.ts';
@@ -49,7 +49,7 @@ export interface ChildPlan {
   generation: number;
   branch: string;
   parent: ParentInfo;
-  lessons: ContextEntry[];
+  lessons: HistoryEntry[];
   /** Set when --resume picks the candidate up: the step it had reached and its agent's report, if it finished. */
   resume?: { step: CandidateStep; commitSha: string | null; agent: AgentReport | null };
 }

@@ -7,10 +7,11 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EVOLVE_HOME } from '../../home.ts';
 import { parseProgressLine, PROGRESS_FD, type ProgressLine } from '../../agent/protocol.ts';
-import type { AgentContext } from '../repo/context.ts';
+import type { AgentContext } from '../../agent/protocol.ts';
+import { combinedOutput, type ProcessResult } from '../../process/run.ts';
 import { claudeArgv, claudeEnv, claudeSummary, findClaudeCode, type ClaudeInstall } from './claude-code.ts';
 import { agentPrompt } from './prompt.ts';
-import { candidateEnv, type ProcessExit, type Sandbox } from './sandbox.ts';
+import { candidateEnv, type Sandbox } from './sandbox.ts';
 
 export { EVOLVE_HOME };
 export const RELAY_SCRIPT = path.join(EVOLVE_HOME, 'src', 'evolve', 'jail', 'relay.mjs');
@@ -109,7 +110,7 @@ export interface AgentOutcome {
   /** What an agent without a result line said at the end (Claude Code's final message): a description, no claim. */
   described: { goal: string | null; summary: string } | null;
   garbageLines: number;
-  exit: ProcessExit;
+  exit: ProcessResult;
 }
 
 export async function runAgent(sandbox: Sandbox, spec: AgentRunSpec): Promise<AgentOutcome> {
@@ -152,10 +153,10 @@ export async function runAgent(sandbox: Sandbox, spec: AgentRunSpec): Promise<Ag
       spec.onProgress(parsed);
     },
   });
-  const said = spec.command.source === 'claude-code' ? claudeSummary(exit.output) : null;
+  const said = spec.command.source === 'claude-code' ? claudeSummary(exit.stdout) : null;
   const reason = exit.timedOut ? 'agent: no result before the deadline'
     : garbage > 0 ? `agent: ${garbage} invalid progress line(s)`
-    : exit.code !== 0 ? `agent: exited with ${exit.code ?? exit.signal ?? 'no status'}${lastWords(said?.summary ?? exit.output)}`
+    : exit.exitCode !== 0 ? `agent: exited with ${exit.exitCode ?? exit.signal ?? 'no status'}${lastWords(said?.summary ?? combinedOutput(exit))}`
     : null;
   const described = result === null && said ? { goal: said.goal, summary: said.summary } : null;
   return { ok: reason === null, reason, result, described, garbageLines: garbage, exit };
