@@ -2,7 +2,9 @@ import type { CandidateOutline } from '../lineage/types.ts';
 
 /**
  * The lineage tree as plain data: built from candidate rows, flattened into screen rows with folding, and walked
- * by a selection. Nothing here knows about Ink, so all of it is tested on its own.
+ * by a selection. Nothing here knows about Ink, so all of it is tested on its own. The live view keeps its layout
+ * in TreeLayout (layout.ts) and patches it; the whole-forest flatten here is the definition that layout is tested
+ * against, and the row shape and guides both share.
  */
 export interface TreeNode {
   candidate: CandidateOutline;
