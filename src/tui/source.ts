@@ -94,7 +94,8 @@ export class StoreSource implements LineageSource {
         run, candidates: this.queries.outlines(runId), log: this.stmts.log.all(runId) as EventRow[],
         lastEventId: (this.stmts.lastEvent.get(runId) as number | null) ?? 0,
         newestCandidateId: (this.stmts.newestCandidate.get(runId) as string | undefined) ?? null,
-        rev: (this.stmts.maxRev?.get() as number | null | undefined) ?? -1,
+        // No candidate yet (a run that has just started) is rev 0: the first ones to come are past it.
+        rev: this.stmts.maxRev ? ((this.stmts.maxRev.get() as number | null) ?? 0) : -1,
       };
     })();
   }
@@ -103,7 +104,7 @@ export class StoreSource implements LineageSource {
     return this.db.transaction(() => {
       const run = this.getRun(runId);
       const events = this.queries.runEvents(runId, { afterId: afterEventId });
-      if (!this.stmts.changed || sinceRev < 0) return { run, candidates: this.queries.outlines(runId), events, rev: -1 };
+      if (!this.stmts.changed) return { run, candidates: this.queries.outlines(runId), events, rev: -1 };
       const candidates = this.stmts.changed.all(sinceRev, runId) as CandidateRow[];
       // The counter is database-wide: another run's writes move it too, so the newest value is read, not derived.
       return { run, candidates, events, rev: (this.stmts.maxRev!.get() as number | null) ?? sinceRev };
