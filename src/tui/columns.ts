@@ -30,13 +30,16 @@ const OPTIONAL: Column[] = [
   { key: 'cost', width: 6, align: 'right' },
 ];
 
-export function layoutColumns(width: number, widestGuides: number): RowLayout {
+/** `lastGeneration`: the deepest generation shown, so that "g1000" of a long campaign is not cut to "g1…". */
+export function layoutColumns(width: number, widestGuides: number, lastGeneration = 0): RowLayout {
   const treeWidth = Math.min(widestGuides, Math.max(3, Math.floor(width / 5)));
   const fixed = MARK + treeWidth + FOLD + ID;
   const minGoal = Math.max(12, Math.floor(width / 4));
   const columns: Column[] = [];
   let used = fixed;
-  for (const col of OPTIONAL) {
+  const genWidth = Math.max(3, `g${lastGeneration}`.length);
+  for (const option of OPTIONAL) {
+    const col = option.key === 'gen' ? { ...option, width: genWidth } : option;
     if (col.key !== 'status' && used + col.width + 1 + 1 + minGoal > width) break;
     columns.push(col);
     used += col.width + 1;

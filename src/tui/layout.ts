@@ -28,6 +28,7 @@ export class TreeLayout {
   private folds: ReadonlySet<string> = new Set();
   private deepest = -1;
   private order: LayoutNode[] | null = null;
+  private highest = 0;
 
   constructor(candidates: readonly CandidateOutline[] = [], folded: ReadonlySet<string> = new Set(), readonly maxGuideDepth = 12) {
     this.folds = new Set(folded);
@@ -44,12 +45,8 @@ export class TreeLayout {
     return this.nodes.size;
   }
 
-  get folded(): ReadonlySet<string> {
-    return this.folds;
-  }
-
   candidate(id: string | null): CandidateOutline | undefined {
-    return id == null ? undefined : this.nodes.get(id)?.candidate;
+    return this.node(id)?.candidate;
   }
 
   node(id: string | null): LayoutNode | undefined {
@@ -81,11 +78,9 @@ export class TreeLayout {
     if (!node) return undefined;
     let flat = this.flat.get(node);
     if (!flat) {
-      const isFolded = this.folds.has(node.candidate.id) && node.children.length > 0;
-      flat = {
-        id: node.candidate.id, candidate: node.candidate, depth: node.depth, guides: this.guides(node),
-        hasChildren: node.children.length > 0, folded: isFolded, parentId: node.parent?.candidate.id ?? null,
-      };
+      const { candidate, children, depth, parent } = node;
+      flat = { id: candidate.id, candidate, depth, guides: this.guides(node), hasChildren: children.length > 0,
+        folded: this.folds.has(candidate.id) && children.length > 0, parentId: parent?.candidate.id ?? null };
       this.flat.set(node, flat);
     }
     return flat;
@@ -121,6 +116,11 @@ export class TreeLayout {
     return path.reverse();
   }
 
+  /** The highest generation seen (the generation column's width; it never narrows while the view is open). */
+  lastGeneration(): number {
+    return this.highest;
+  }
+
   /** The widest tree guides among the visible rows. */
   widestGuides(): number {
     if (this.deepest < 0) {
@@ -133,6 +133,7 @@ export class TreeLayout {
 
   /** Adds new candidates and replaces changed ones, patching the visible rows. */
   upsert(candidates: readonly CandidateOutline[]): void {
+    for (const c of candidates) if (c.generation > this.highest) this.highest = c.generation;
     const fresh = candidates.filter((c) => !this.nodes.has(c.id));
     let relayout = fresh.length > PATCH_LIMIT;
     for (const c of candidates) {

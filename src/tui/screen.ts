@@ -46,7 +46,7 @@ export function screenModel(
   const top = scrollTop(previousTop, tree.indexOf(view.selectedId), treeHeight, tree.length);
   const window = tree.window(top, treeHeight);
   return {
-    width, header, rows: window, top, treeHeight, layout: layoutColumns(width, tree.widestGuides()), detail,
+    width, header, rows: window, top, treeHeight, layout: layoutColumns(width, tree.widestGuides(), tree.lastGeneration()), detail,
     position: tree.length > treeHeight ? `${top + 1}-${top + window.length}/${tree.length}` : '',
   };
 }

@@ -14,7 +14,7 @@ export function snapshotText(source: LineageSource, runId: string, opts: { width
   const model = new LineageModel(source, runId);
   const best = model.best();
   const rows = model.layout.flatRows();
-  const layout = layoutColumns(width, model.layout.widestGuides());
+  const layout = layoutColumns(width, model.layout.widestGuides(), model.layout.lastGeneration());
   const out: string[] = [];
   for (const line of headerLines(model.run, model.config, model.stats(now), width)) out.push(line.map((s) => s.text).join('  '));
   out.push('', titleText(layout).trimEnd());
