@@ -7,6 +7,7 @@
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EVOLVE_HOME } from '../home.ts';
+import { shellWord } from '../shell-word.ts';
 
 export const EVOLVE_BIN = path.join(EVOLVE_HOME, 'bin', 'evolve.mjs');
 
@@ -38,9 +39,4 @@ function sameFile(a: string, b: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** A path as one shell word: bare when it holds only safe characters, else single-quoted. */
-function shellWord(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }

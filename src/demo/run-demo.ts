@@ -9,6 +9,7 @@ import path from 'node:path';
 import { DEFAULT_MODEL } from '../agent/protocol.ts';
 import { UsageError } from '../errors.ts';
 import { EVOLVE_HOME } from '../home.ts';
+import { shellWord } from '../shell-word.ts';
 import { launchRun } from '../evolve/launch.ts';
 import type { RunObserver, RunSummary } from '../evolve/observer.ts';
 import { startStandin } from '../standin/index.ts';
@@ -88,9 +89,9 @@ export function nextSteps(r: DemoResult, evolve = 'evolve'): string[] {
   const width = Math.max(...commands.map(([c]) => c.length)) + 2;
   return [
     `the demo used a ${STANDIN_LABEL}; its "costs" are what the same tokens would cost at the price table`,
-    `explore it: cd ${r.repo}`,
+    `explore it: cd ${shellWord(r.repo)}`,
     ...commands.map(([c, what]) => (what ? `  ${c.padEnd(width)} # ${what}` : `  ${c}`)),
     `  sqlite3 lineage.db "SELECT generation, id, status, score, error FROM candidates ORDER BY generation"`,
-    ...(evolve === 'evolve' ? [] : [`(run npm link in ${EVOLVE_HOME} to type just "evolve")`]),
+    ...(evolve === 'evolve' ? [] : [`(run npm link in ${shellWord(EVOLVE_HOME)} to type just "evolve")`]),
   ];
 }

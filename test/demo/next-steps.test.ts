@@ -5,7 +5,7 @@
  * command must run as printed, with or without evolve on PATH.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nextSteps, type DemoResult } from '../../src/demo/run-demo.ts';
@@ -58,17 +58,19 @@ describe('evolveCommand', () => {
 });
 
 describe("the demo's next steps", () => {
-  it('run as printed in the demo repository when evolve is not on PATH (the best being the seed here)', () => {
-    const repo = tempDir('evolve-next-steps-');
+  it('run as printed (cd included, a path with a space and a quote) when evolve is not on PATH (the best being the seed here)', () => {
+    const repo = path.join(tempDir('evolve-next-steps-'), "the user's repo");
+    mkdirSync(repo);
     finishedRun(repo);
     execFileSync('git', ['init', '-q'], { cwd: repo });
     const lines = nextSteps(result(repo), evolveCommand(path.dirname(process.execPath)));
     const suggested = lines.filter((l) => l.startsWith('  node ')).map(commandOf);
     expect(suggested.map((c) => c.split(' ')[2])).toEqual(['lineage', 'watch', 'show', 'report']);
     expect(lines.at(-1)).toContain('npm link');
+    const cd = lines.find((l) => l.startsWith('explore it: '))!.slice('explore it: '.length);
     const env = { PATH: path.dirname(process.execPath) + ':/usr/bin:/bin', HOME: repo };
     for (const command of suggested) {
-      const r = spawnSync('sh', ['-c', command], { cwd: repo, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const r = spawnSync('sh', ['-c', `${cd} && ${command}`], { cwd: '/', env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       expect(r.status, `${command}: ${r.stderr}`).toBe(0);
     }
   }, 60_000);
