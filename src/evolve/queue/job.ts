@@ -19,6 +19,7 @@ import { Evaluator, type ParentMeasure } from '../judge/evaluate.ts';
 import { createJailSandbox, JailSandbox } from '../jail/jail.ts';
 import { defaultHidden, type LimitsMode } from '../../tools/sandbox/index.ts';
 import { resolveAgentChoice } from '../jail/agent.ts';
+import { AgentBundles } from '../jail/agent-bundle.ts';
 import { UnsafeSandbox } from '../jail/sandbox.ts';
 import { systemClock } from '../ports.ts';
 import type { CandidateRow } from '../../lineage/schema.ts';
@@ -65,12 +66,15 @@ export async function runJob(input: JobInput, signal: AbortSignal, progress: (p:
   const report = (row: CandidateRow) => progress({ worker, attempts: row.attempts, status: row.status, step: row.step, phase: row.phase, startedAt: row.started_at });
   const store = new JobStore(data, attempts, report);
   const workspaces = new Workspaces(git, input.workdir, data.runId);
+  const bundleDir = path.join(workspaces.root, 'agents', data.candidateId);
   try {
     await workspaces.ensureRoot();
     store.updateCandidate(data.candidateId, { worker });
     const ctx: RunContext = {
       runId: data.runId, config, git, store, sandbox, proxy, proxySocket: proxy.socketPath, workspaces,
       evaluator: new Evaluator(git, sandbox, workspaces, config), clock: systemClock, signal,
+      // This job's own: job processes of one worker run side by side and share no cache folder.
+      bundles: new AgentBundles(sandbox, bundleDir),
       // --agent as the run chose it, found on this machine (Claude Code on the worker's PATH).
       agent: resolveAgentChoice(parsed.agent, input.workdir),
       budgetExhausted: (id) => proxy.exhausted(id),
@@ -93,6 +97,7 @@ export async function runJob(input: JobInput, signal: AbortSignal, progress: (p:
     await rm(socketDir, { recursive: true, force: true });
     await workspaces.remove(data.candidateId).catch(() => {});
     await workspaces.remove(data.candidateId, 'eval').catch(() => {});
+    await rm(bundleDir, { recursive: true, force: true }).catch(() => {});
   }
 }
 
