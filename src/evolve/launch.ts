@@ -26,8 +26,7 @@ import { defaultWorkdir, insideGitDir, isInside } from './repo/workdir.ts';
 import { runEvolution } from './run.ts';
 import { seedOf } from './judge/select.ts';
 import { UnsafeSandbox, type Sandbox } from './jail/sandbox.ts';
-import { parseListen } from './queue/protocol.ts';
-import { checkProxyUrl, checkQueue, resolveRemote, startQueue } from './queue/runner.ts';
+import { checkQueue, checkQueueOptions, startQueue } from './queue/runner.ts';
 import { resolveAgentChoice, type AgentChoice } from './jail/agent.ts';
 
 export interface LaunchOptions extends Omit<RunOptions, 'population' | 'generations'> {
@@ -72,11 +71,7 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
   if (o.population === undefined || o.generations === undefined) throw new UsageError('--population and --generations are required');
   const { git, target, gitDir } = await openTarget(o.target);
   if (o.push) checkPushRemote(target, o.push);
-  const queueOnly = o.listen ? '--listen' : o.proxyUrl ? '--proxy-url' : o.remote ? '--remote' : null;
-  if (!o.queue && queueOnly) throw new UsageError(`${queueOnly} is for a run with --queue (workers on other machines)`);
-  const remote = o.queue ? resolveRemote(o.remote, target) : undefined;
-  if (o.listen) parseListen(o.listen);
-  if (o.proxyUrl) checkProxyUrl(o.proxyUrl);
+  const remote = checkQueueOptions(o, target);
   const head = await git.resolveHead().catch(() => {
     throw new UsageError(`${target} has no commits yet: commit something to evolve from`);
   });

@@ -33,6 +33,19 @@ export async function checkQueue(url: string): Promise<void> {
   }
 }
 
+/** The queue's flags checked together (bad input, exit 2); returns the remote of a queued run (undefined without --queue). */
+export function checkQueueOptions(o: { queue?: string; listen?: string; proxyUrl?: string; remote?: string }, target: string): string | undefined {
+  const queueOnly = o.listen ? '--listen' : o.proxyUrl ? '--proxy-url' : o.remote ? '--remote' : null;
+  if (!o.queue) {
+    if (queueOnly) throw new UsageError(`${queueOnly} is for a run with --queue (workers on other machines)`);
+    return undefined;
+  }
+  parseQueueUrl(o.queue);
+  if (o.listen) parseListen(o.listen);
+  if (o.proxyUrl) checkProxyUrl(o.proxyUrl);
+  return resolveRemote(o.remote, target);
+}
+
 /** `--proxy-url`: an http(s) URL workers can reach. */
 export function checkProxyUrl(url: string): string {
   let u: URL;
