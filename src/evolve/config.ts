@@ -60,6 +60,12 @@ export interface RunConfig {
   testTimeoutS: number;
   build: FrozenCommand;
   test: FrozenCommand;
+  /**
+   * The seed's package.json scripts: every judging checkout gets them back, so that a nested `npm run unit`,
+   * `npm test`, `pnpm x` or `yarn x` inside the frozen commands runs the seed's script (pre/post included).
+   * Null when the seed has no package.json (or a run frozen before this existed: its scripts are left alone).
+   */
+  seedScripts?: Record<string, string> | null;
   push: string | null;
   seedGoal: string;
   protectedPaths: string[];
@@ -102,6 +108,7 @@ export function freezeConfig(o: RunOptions, seedPackageJson: string | null, seed
     testTimeoutS: o.testTimeout,
     build,
     test,
+    seedScripts: seedPackageJson === null ? null : scripts,
     push: o.push ?? null,
     seedGoal: o.seedGoal,
     protectedPaths: [...DEFAULT_PROTECTED, ...o.protectedPaths],

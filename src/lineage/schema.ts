@@ -72,6 +72,12 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX IF NOT EXISTS transcripts_candidate ON transcripts(candidate_id, id);
   `,
+  // 1 -> 2: the honest judge (docs/judge.md): stub markers a diff adds, and the candidate whose verdict a duplicate
+  // tree reused.
+  `
+  ALTER TABLE candidates ADD COLUMN stubs_added INTEGER;
+  ALTER TABLE candidates ADD COLUMN duplicate_of TEXT REFERENCES candidates(id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -133,6 +139,8 @@ export interface CandidateRow {
   cache_read_tokens: number;
   cache_write_tokens: number;
   model_calls: number;
+  stubs_added: number | null;
+  duplicate_of: string | null;
 }
 
 export interface EventRow {
@@ -147,7 +155,7 @@ export interface EventRow {
 /** Event kinds (documented with their data_json fields in the README). */
 export const EVENT_KINDS = [
   'run_started', 'run_finished', 'forked', 'agent_started', 'phase', 'model_call', 'model_retry', 'tool_call',
-  'sandbox_denied', 'agent_finished', 'committed', 'deps_installed', 'built', 'tested', 'scored', 'rejected',
+  'sandbox_denied', 'agent_finished', 'committed', 'deps_installed', 'checked', 'duplicate', 'built', 'tested', 'scored', 'rejected',
   'selected', 'pushed', 'budget_exhausted', 'resumed', 'error',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];

@@ -32,7 +32,7 @@ export class JailSandbox implements Sandbox {
     tail.push(Buffer.from(result.stderr));
     if (result.error) tail.push(Buffer.from(`\n[evolve] the jail could not start: ${result.error}\n`));
     if (result.diskExceeded) tail.push(Buffer.from(`\n[evolve] stopped: the jail ${result.diskExceeded.reason}\n`));
-    return { code: result.exitCode, signal: result.signal, timedOut: result.timedOut, output: tail.toString(), ms: Date.now() - started };
+    return { code: result.exitCode, signal: result.signal, timedOut: result.timedOut, output: tail.toString(), stdout: result.stdout, ms: Date.now() - started };
   }
 }
 

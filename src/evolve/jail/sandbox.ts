@@ -32,6 +32,8 @@ export interface ProcessExit {
   timedOut: boolean;
   /** The tail of stdout and stderr, interleaved as they arrived. */
   output: string;
+  /** Standard output alone (what test counts are read from: stderr is anyone's). */
+  stdout: string;
   ms: number;
 }
 
@@ -65,6 +67,7 @@ export class TailBuffer {
 export function runProcess(file: string, args: string[], spec: ProcessSpec, cwd: string, env: Record<string, string>): Promise<ProcessExit> {
   const started = Date.now();
   const tail = new TailBuffer(spec.maxOutputBytes ?? 256 * 1024);
+  const stdout = new TailBuffer(spec.maxOutputBytes ?? 256 * 1024);
   return new Promise((resolve) => {
     const child = spawn(file, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
     let timedOut = false;
@@ -78,7 +81,10 @@ export function runProcess(file: string, args: string[], spec: ProcessSpec, cwd:
     const timer = setTimeout(() => { timedOut = true; killGroup(); }, spec.timeoutMs);
     const onAbort = () => killGroup();
     spec.signal?.addEventListener('abort', onAbort, { once: true });
-    child.stdout!.on('data', (d: Buffer) => tail.push(d));
+    child.stdout!.on('data', (d: Buffer) => {
+      tail.push(d);
+      stdout.push(d);
+    });
     child.stderr!.on('data', (d: Buffer) => tail.push(d));
     const progress = child.stdio[3] as NodeJS.ReadableStream | null;
     if (progress) readProgressLines(progress, (line) => spec.onProgress?.(line));
@@ -89,7 +95,7 @@ export function runProcess(file: string, args: string[], spec: ProcessSpec, cwd:
       clearTimeout(timer);
       spec.signal?.removeEventListener('abort', onAbort);
       killGroup(); // nothing the candidate started outlives it
-      resolve({ code, signal, timedOut, output: tail.toString(), ms: Date.now() - started });
+      resolve({ code, signal, timedOut, output: tail.toString(), stdout: stdout.toString(), ms: Date.now() - started });
     };
     child.on('error', (err) => { tail.push(Buffer.from(`\n[evolve] could not start ${file}: ${err.message}\n`)); finish(null, null); });
     child.on('close', (code, signal) => finish(code, signal));

@@ -1,32 +1,42 @@
 /**
- * Contract 5: the runner judges a committed candidate. It checks the diff against the parent (protected paths,
- * emptiness), then builds and tests a FRESH checkout of the commit — never the workspace the agent touched — in the
- * sandbox with the frozen commands, read-only dependencies and its own timeouts, and scores what it measured.
+ * Contract 5: the runner judges a committed candidate, in stages, cheapest first, each an event with its timing:
+ *   1. checks on the diff against the parent (`checked`; `rejected` when it is empty or edits a protected path),
+ *   2. duplicate: a tree (agent_context.json aside) already judged — or being judged — in this run reuses that
+ *      verdict (`duplicate` {duplicate_of}) without building again,
+ *   3. build, 4. tests (`built`, `tested`) on a FRESH checkout of the commit — never the workspace the agent touched —
+ *      made honest first (restore.ts), in the jail with the frozen commands, read-only dependencies and its own
+ *      timeouts; test counts read from standard output only (counts.ts).
+ * Nothing the agent said about itself is used here.
  */
 import path from 'node:path';
+import { stubsAdded } from '../../tools/stubs.ts';
 import { isProtected, type RunConfig } from '../config.ts';
 import type { DiffStats, Git } from '../repo/git.ts';
 import type { ProcessExit, Sandbox } from '../jail/sandbox.ts';
 import { candidateEnv } from '../jail/sandbox.ts';
-import { score } from './score.ts';
-import { parseTestCounts, type TestCounts } from './testcounts.ts';
 import type { Workspaces } from '../repo/workspace.ts';
+import { judgeCounts } from './counts.ts';
+import { Duplicates, treeKey, type Verdict } from './duplicate.ts';
+import { restoreFromParent } from './restore.ts';
+import { score } from './score.ts';
+import type { CountSource, TestCounts } from './testcounts.ts';
 
-export interface Evaluation {
-  status: 'passed' | 'failed' | 'rejected';
-  reason: string | null;
-  buildOk: boolean | null;
-  counts: TestCounts | null;
+export interface Evaluation extends Verdict {
   diff: DiffStats;
   score: number | null;
+  stubsAdded: number;
+  /** The candidate whose verdict this one reused (same tree), or null. */
+  duplicateOf: string | null;
 }
 
 /** What evaluation needs to know about the parent (null for the seed, which is measured, not judged). */
-export interface ParentMeasure { commit: string; tests: number; source: TestCounts['source'] }
+export interface ParentMeasure { commit: string; tests: number; source: CountSource }
 
-export type EvalEvent = (kind: 'built' | 'tested' | 'rejected', data: Record<string, unknown>) => void;
+export type EvalEvent = (kind: 'checked' | 'duplicate' | 'built' | 'tested' | 'rejected', data: Record<string, unknown>) => void;
 
 export class Evaluator {
+  private readonly duplicates = new Duplicates();
+
   constructor(
     private readonly git: Git,
     private readonly sandbox: Sandbox,
@@ -35,53 +45,86 @@ export class Evaluator {
   ) {}
 
   async evaluate(candidateId: string, commit: string, parent: ParentMeasure | null, depsFrom: string | null, emit: EvalEvent, signal?: AbortSignal): Promise<Evaluation> {
+    const started = Date.now();
     const { stats: diff, paths } = parent ? await this.git.diff(parent.commit, commit) : { stats: { added: 0, removed: 0, files: 0 }, paths: [] };
+    const stubs = parent && diff.files > 0 ? stubsAdded(await this.git.addedLines(parent.commit, commit)) : 0;
+    const own = { diff, stubsAdded: stubs, duplicateOf: null };
     if (parent) {
       const touched = paths.filter((f) => isProtected(f, this.config.protectedPaths));
       const reason = touched.length > 0 ? `protected path edited: ${touched.slice(0, 5).join(', ')}`
         : diff.files === 0 ? 'empty diff (only agent_context.json or nothing changed)' : null;
+      emit('checked', { ok: reason === null, files: diff.files, diff_added: diff.added, diff_removed: diff.removed, stubs_added: stubs, ms: Date.now() - started });
       if (reason) {
         emit('rejected', { reason, paths: touched });
-        return { status: 'rejected', reason, buildOk: null, counts: null, diff, score: null };
+        return { status: 'rejected', reason, buildOk: null, counts: null, score: null, ...own };
       }
     }
+    const key = await treeKey(this.git, commit);
+    const original = this.duplicates.find(key, candidateId);
+    if (original) {
+      const waited = Date.now();
+      const verdict = await original.verdict;
+      if (verdict === null) return interrupted(diff);
+      emit('duplicate', { duplicate_of: original.candidateId, status: verdict.status, ms: Date.now() - waited });
+      return { ...verdict, ...own, duplicateOf: original.candidateId, score: this.scoreOf(verdict, parent, diff, stubs) };
+    }
+    const pending = this.duplicates.start(key, candidateId);
+    try {
+      const verdict = await this.judge(candidateId, commit, parent, depsFrom, emit, signal);
+      pending.resolve(verdict);
+      if (verdict === null) return interrupted(diff);
+      return { ...verdict, ...own, score: this.scoreOf(verdict, parent, diff, stubs) };
+    } catch (err) {
+      pending.reject(err);
+      throw err;
+    }
+  }
+
+  /** Stages 3 and 4 on a fresh, restored checkout; null when interrupted (Ctrl-C). */
+  private async judge(candidateId: string, commit: string, parent: ParentMeasure | null, depsFrom: string | null, emit: EvalEvent, signal?: AbortSignal): Promise<Verdict | null> {
     const ws = await this.workspaces.prepare(candidateId, commit, depsFrom, 'eval');
     try {
+      const parentTree = parent ? { commit: parent.commit, tree: await this.git.listTree(parent.commit) } : null;
+      const restore = () => (parentTree ? restoreFromParent(this.git, ws.dir, parentTree, this.config.test.cmd!, this.config.seedScripts ?? null) : Promise.resolve(null));
+      await restore();
       let buildOk = true;
       if (this.config.build.cmd) {
         const build = await this.exec(this.config.build.cmd, ws.dir, ws.nodeModules, this.config.buildTimeoutS, signal);
-        if (signal?.aborted) return interrupted(diff);
+        if (signal?.aborted) return null;
         buildOk = build.code === 0 && !build.timedOut;
         emit('built', { ok: buildOk, exit_code: build.code, timed_out: build.timedOut, ms: build.ms, output_tail: tail(build.output) });
         if (!buildOk) {
           const reason = build.timedOut ? 'build timed out' : `build failed (exit ${build.code ?? build.signal})`;
-          return { status: 'failed', reason, buildOk, counts: null, diff, score: 0 };
+          return { status: 'failed', reason, buildOk, counts: null };
         }
       }
+      // Again after the build: the build runs the candidate's code, which could rewrite a test or add a config.
+      const restored = await restore();
       const test = await this.exec(this.config.test.cmd!, ws.dir, ws.nodeModules, this.config.testTimeoutS, signal);
-      if (signal?.aborted) return interrupted(diff);
-      const counts = test.timedOut ? { passed: 0, failed: 1, source: 'exit-code' as const } : parseTestCounts(test.output, test.code);
-      emit('tested', { passed: counts.passed, failed: counts.failed, source: counts.source, exit_code: test.code, timed_out: test.timedOut, ms: test.ms, output_tail: tail(test.output) });
-      const total = counts.passed + counts.failed;
-      const measured = score({ buildOk, testsPassed: counts.passed, testsFailed: counts.failed, parentTests: parent?.tests ?? total, diffAdded: diff.added, diffRemoved: diff.removed }, this.config.weights);
-      const comparable = parent && counts.source !== 'exit-code' && parent.source !== 'exit-code';
-      if (comparable && total < parent.tests) {
-        const reason = `tests removed: ${total} < ${parent.tests} in the parent`;
-        emit('rejected', { reason });
-        return { status: 'rejected', reason, buildOk, counts, diff, score: measured };
-      }
-      if (test.code !== 0 || counts.failed > 0 || test.timedOut) {
-        const reason = test.timedOut ? 'tests timed out' : `tests failed (${counts.failed} failed, exit ${test.code ?? test.signal})`;
-        return { status: 'failed', reason, buildOk, counts, diff, score: measured };
-      }
-      return { status: 'passed', reason: null, buildOk, counts, diff, score: measured };
+      if (signal?.aborted) return null;
+      const judged = judgeCounts(test, parent);
+      emit('tested', {
+        passed: judged.counts.passed, failed: judged.counts.failed, source: judged.counts.source, exit_code: test.code, timed_out: test.timedOut, ms: test.ms,
+        ...(restored ? { restored_files: restored.restored, removed_configs: restored.removed } : {}), output_tail: tail(test.output),
+      });
+      if (judged.status === 'rejected') emit('rejected', { reason: judged.reason });
+      return { status: judged.status, reason: judged.reason, buildOk, counts: judged.counts };
     } finally {
       await this.workspaces.remove(candidateId, 'eval');
     }
   }
 
+  private scoreOf(v: Verdict, parent: ParentMeasure | null, diff: DiffStats, stubs: number): number | null {
+    if (v.buildOk === false) return 0;
+    if (!v.counts) return null;
+    const total = v.counts.passed + v.counts.failed;
+    return score({ buildOk: true, testsPassed: v.counts.passed, testsFailed: v.counts.failed, parentTests: parent?.tests ?? total, diffAdded: diff.added, diffRemoved: diff.removed, stubsAdded: stubs }, this.config.weights);
+  }
+
   private exec(cmd: string, dir: string, nodeModules: string | null, timeoutS: number, signal?: AbortSignal): Promise<ProcessExit> {
-    const env = candidateEnv({ PATH: [path.join(dir, 'node_modules', '.bin'), process.env.PATH ?? '/usr/bin:/bin'].join(':') }, `${dir}.home`);
+    // Only the runner's copy of the dependencies is on PATH (prepare() removed any node_modules the commit held).
+    const bin = nodeModules ? [path.join(nodeModules, '.bin')] : [];
+    const env = candidateEnv({ PATH: [...bin, process.env.PATH ?? '/usr/bin:/bin'].join(':') }, `${dir}.home`);
     return this.sandbox.run({
       command: ['sh', '-c', cmd], workspace: dir, env, readOnly: nodeModules ? [nodeModules] : [],
       network: 'none', timeoutMs: timeoutS * 1000, signal,
@@ -94,9 +137,11 @@ export class Evaluator {
  * happened). The caller sees the aborted signal and leaves the candidate at its step; this result is not recorded.
  */
 function interrupted(diff: DiffStats): Evaluation {
-  return { status: 'failed', reason: 'interrupted', buildOk: null, counts: null, diff, score: null };
+  return { status: 'failed', reason: 'interrupted', buildOk: null, counts: null, diff, score: null, stubsAdded: 0, duplicateOf: null };
 }
 
 function tail(output: string): string {
   return output.length > 2000 ? output.slice(-2000) : output;
 }
+
+export type { TestCounts };
