@@ -5,7 +5,8 @@
  *     the candidate's new test files stay and count),
  *   - makes the test runner's configuration the parent's: each config file the parent has is restored, each the parent
  *     lacks is removed (so a new `vitest.config.mjs` cannot exclude the tests),
- *   - restores the files the frozen test command names (`node run-tests.mjs`: the runner of the tests),
+ *   - restores the files the frozen test command names, and the seed scripts it reaches (`npm run unit` whose `unit`
+ *     is `node run-tests.mjs`: the runner of the tests),
  *   - gives package.json the seed's `scripts` (a nested `npm run unit` or `npm test` runs the seed's script, with its
  *     pre/post scripts) and the parent's `jest` / `mocha` / `ava` / `tap` keys.
  * Pure rules (which path is what) are exported for tests; the effects go through the runner's git.
@@ -40,6 +41,28 @@ export function commandPaths(command: string): string[] {
   return [...new Set(words.map((w) => w.replace(/^--?[\w-]+=/, '')).filter((w) => w && !w.startsWith('-') && !w.startsWith('/') && !w.includes('..')))];
 }
 
+/**
+ * The command with every package script it reaches (`npm run x`, `npm test`, `pnpm x`, `yarn x`, with their pre/post
+ * scripts), resolved against the seed's scripts: the texts whose named files are the test runner's.
+ */
+export function reachedScripts(command: string, scripts: Record<string, string> | null): string[] {
+  const texts = [command];
+  if (!scripts) return texts;
+  const seen = new Set<string>();
+  const call = /\b(?:npm|pnpm|yarn|bun)\s+(?:run(?:-script)?\s+|-s\s+|--silent\s+)*([\w:.@/-]+)/g;
+  for (let i = 0; i < texts.length; i++) {
+    for (const m of texts[i].matchAll(call)) {
+      const name = m[1] === 't' ? 'test' : m[1];
+      for (const s of [`pre${name}`, name, `post${name}`]) {
+        if (seen.has(s) || scripts[s] === undefined) continue;
+        seen.add(s);
+        texts.push(scripts[s]);
+      }
+    }
+  }
+  return texts;
+}
+
 export interface RestorePlan {
   /** Paths written back from the parent's commit. */
   restore: string[];
@@ -48,8 +71,8 @@ export interface RestorePlan {
 }
 
 /** Which of the parent's files are written back: its tests, its runner config, and the files the test command names. */
-export function restorePlan(parentTree: readonly TreeEntry[], testCommand: string): RestorePlan {
-  const named = new Set(commandPaths(testCommand));
+export function restorePlan(parentTree: readonly TreeEntry[], testCommands: readonly string[]): RestorePlan {
+  const named = new Set(testCommands.flatMap(commandPaths));
   const restore = parentTree.filter((e) => e.mode !== '160000' && (isTestFile(e.path) || isRunnerConfig(e.path) || named.has(e.path))).map((e) => e.path);
   const configs = new Set(parentTree.filter((e) => isRunnerConfig(e.path)).map((e) => e.path));
   return { restore, configs };
@@ -88,7 +111,7 @@ export interface Restored { restored: number; removed: string[] }
 
 /** Makes the checkout `dir` judge like its parent (see the top of this file). Safe to call again after the build. */
 export async function restoreFromParent(git: Git, dir: string, parent: { commit: string; tree: readonly TreeEntry[] }, testCommand: string, seedScripts: Record<string, string> | null): Promise<Restored> {
-  const plan = restorePlan(parent.tree, testCommand);
+  const plan = restorePlan(parent.tree, reachedScripts(testCommand, seedScripts));
   const removed: string[] = [];
   for (const file of await findConfigs(dir)) {
     if (plan.configs.has(file)) continue;
