@@ -99,7 +99,7 @@ async function judge(ctx: RunContext, plan: ChildPlan, sha: string, finish: Fini
     status: result.status, score: result.score, reason: result.reason, diff_added: result.diff.added, diff_removed: result.diff.removed,
     stubs_added: result.stubsAdded, ...(result.duplicateOf ? { duplicate_of: result.duplicateOf } : {}),
   });
-  const measure = result.counts ? { commit: sha, tests: result.counts.passed + result.counts.failed, source: result.counts.source } : null;
+  const measure = result.counts ? { commit: sha, tests: result.counts.passed + result.counts.failed, source: result.counts.source, via: result.via ?? 'stdout' } : null;
   return { row, measure, depsFrom };
 }
 

@@ -20,10 +20,14 @@ function lastEvent(ctx: RunContext, candidateId: string, kind: string): Record<s
 export function parentInfoOf(ctx: RunContext, rows: readonly CandidateRow[], id: string, targetDeps: string | null): ParentInfo {
   const row = rows.find((r) => r.id === id);
   if (!row || !row.commit_sha) throw new Error(`candidate ${id} has no commit to fork from`);
-  const tested = lastEvent(ctx, id, 'tested');
+  // How its counts were read: its own tests, or those of the candidate whose verdict it reused.
+  const tested = lastEvent(ctx, id, 'tested') ?? lastEvent(ctx, id, 'duplicate');
   const measure = row.tests_passed === null
     ? null
-    : { commit: row.commit_sha, tests: row.tests_passed + (row.tests_failed ?? 0), source: (tested?.source as CountSource | undefined) ?? 'exit-code' };
+    : {
+      commit: row.commit_sha, tests: row.tests_passed + (row.tests_failed ?? 0), source: (tested?.source as CountSource | undefined) ?? 'exit-code',
+      via: tested?.via === 'report' ? 'report' as const : 'stdout' as const,
+    };
   return { id, commit: row.commit_sha, measure, depsFrom: depsOf(ctx, rows, row, targetDeps) };
 }
 

@@ -55,7 +55,7 @@ describe('stubsAdded', () => {
 });
 
 describe('Duplicates', () => {
-  const verdict: Verdict = { status: 'passed', reason: null, buildOk: true, counts: { passed: 2, failed: 0, source: 'tap' } };
+  const verdict: Verdict = { status: 'passed', reason: null, buildOk: true, counts: { passed: 2, failed: 0, source: 'tap' }, via: 'stdout' };
   it('hands a second candidate with the same tree the first one verdict, waiting for it', async () => {
     const d = new Duplicates();
     const claim = d.start('tree', 'a');

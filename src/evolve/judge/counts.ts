@@ -1,7 +1,8 @@
 /**
  * The tests' verdict from the test process, by rules a candidate cannot bend:
- *   - counts come from the process's standard output only (stderr is anyone's, and a flood there cannot push the
- *     summary out of what is kept),
+ *   - counts come from the reports node:test wrote for the runner (reports.ts) when the parent's did, else from the
+ *     process's standard output only (stderr is anyone's, and a flood there cannot push the summary out of what is
+ *     kept),
  *   - with the reader of the framework the parent's (ultimately the seed's) output was read with: a child whose
  *     output has no such summary — none at all, or only another framework's — is `failed` ("test counts unreadable"),
  *     never passed on its exit code,
@@ -15,22 +16,43 @@ export interface CountsVerdict {
   status: 'passed' | 'failed' | 'rejected';
   reason: string | null;
   counts: TestCounts;
+  /** Where the counts were read: the runner's reports or standard output. */
+  via: CountVia;
 }
 
-export function judgeCounts(test: Pick<ProcessExit, 'code' | 'signal' | 'timedOut' | 'stdout'>, parent: { tests: number; source: CountSource } | null): CountsVerdict {
-  if (test.timedOut) return { status: 'failed', reason: 'tests timed out', counts: { passed: 0, failed: 1, source: 'exit-code' } };
-  const counts = parseTestCounts(test.stdout, test.code);
-  const expected = parent && parent.source !== 'exit-code' ? parent.source : null;
-  if (expected && counts.source !== expected) {
-    const found = counts.source === 'exit-code' ? 'none' : `a ${counts.source} summary`;
-    return { status: 'failed', reason: `test counts unreadable: no ${expected} summary on the test command's stdout (found ${found}; exit ${test.code ?? test.signal})`, counts };
+export type CountVia = 'report' | 'stdout';
+
+export interface CountBaseline { tests: number; source: CountSource; via?: CountVia }
+
+type Reports = { passed: number; failed: number } | 'unreadable' | null;
+
+export function judgeCounts(test: Pick<ProcessExit, 'code' | 'signal' | 'timedOut' | 'stdout'>, parent: CountBaseline | null, reports: Reports = null): CountsVerdict {
+  const exit = test.code ?? test.signal;
+  if (test.timedOut) return { status: 'failed', reason: 'tests timed out', counts: { passed: 0, failed: 1, source: 'exit-code' }, via: 'stdout' };
+  const unreadable = (why: string, counts: TestCounts, via: CountVia): CountsVerdict =>
+    ({ status: 'failed', reason: `test counts unreadable: ${why} (exit ${exit})`, counts, via });
+  // The seed is read from reports when node:test wrote any; each child the way its parent was.
+  const useReports = parent ? parent.via === 'report' : reports !== null;
+  let counts: TestCounts;
+  if (useReports) {
+    if (reports === 'unreadable') return unreadable('the report directory holds files that are no node:test report', { passed: 0, failed: 1, source: 'node-test' }, 'report');
+    if (reports === null) return unreadable('no node:test report was written, as the parent\'s run did', { passed: 0, failed: 1, source: 'node-test' }, 'report');
+    counts = { passed: reports.passed, failed: reports.failed, source: 'node-test' };
+  } else {
+    counts = parseTestCounts(test.stdout, test.code);
+    const expected = parent && parent.source !== 'exit-code' ? parent.source : null;
+    if (expected && counts.source !== expected) {
+      const found = counts.source === 'exit-code' ? 'none' : `a ${counts.source} summary`;
+      return unreadable(`no ${expected} summary on the test command's stdout (found ${found})`, counts, 'stdout');
+    }
   }
+  const via: CountVia = useReports ? 'report' : 'stdout';
   const total = counts.passed + counts.failed;
-  if (expected && parent && total < parent.tests) {
-    return { status: 'rejected', reason: `tests removed: ${total} < ${parent.tests} in the parent`, counts };
+  if (parent && parent.source !== 'exit-code' && total < parent.tests) {
+    return { status: 'rejected', reason: `tests removed: ${total} < ${parent.tests} in the parent`, counts, via };
   }
   if (test.code !== 0 || counts.failed > 0) {
-    return { status: 'failed', reason: `tests failed (${counts.failed} failed, exit ${test.code ?? test.signal})`, counts };
+    return { status: 'failed', reason: `tests failed (${counts.failed} failed, exit ${exit})`, counts, via };
   }
-  return { status: 'passed', reason: null, counts };
+  return { status: 'passed', reason: null, counts, via };
 }

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { CONTEXT_FILE, type Git } from '../repo/git.ts';
 import type { TestCounts } from './testcounts.ts';
+import type { CountVia } from './counts.ts';
 
 /** What judging a tree found, independent of whose child it is (the score is each candidate's own). */
 export interface Verdict {
@@ -12,6 +13,8 @@ export interface Verdict {
   reason: string | null;
   buildOk: boolean | null;
   counts: TestCounts | null;
+  /** Where the counts were read (null when there are none). */
+  via: CountVia | null;
 }
 
 /** The identity of a commit's content: its tree without agent_context.json at the top. */

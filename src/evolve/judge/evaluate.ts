@@ -8,6 +8,7 @@
  *      timeouts; test counts read from standard output only (counts.ts).
  * Nothing the agent said about itself is used here.
  */
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { stubsAdded } from '../../tools/stubs.ts';
 import { isProtected, type RunConfig } from '../config.ts';
@@ -15,11 +16,13 @@ import type { DiffStats, Git } from '../repo/git.ts';
 import type { ProcessExit, Sandbox } from '../jail/sandbox.ts';
 import { candidateEnv } from '../jail/sandbox.ts';
 import type { Workspaces } from '../repo/workspace.ts';
-import { judgeCounts } from './counts.ts';
+import { judgeCounts, type CountBaseline } from './counts.ts';
 import { Duplicates, treeKey, type Verdict } from './duplicate.ts';
-import { restoreFromParent } from './restore.ts';
+import { reachedScripts, restoreFromParent } from './restore.ts';
 import { score } from './score.ts';
-import type { CountSource, TestCounts } from './testcounts.ts';
+import type { TestCounts } from './testcounts.ts';
+import { freshReportDir, readReports, reportEnv } from './reports.ts';
+import { NODE_TEST_REPORTER } from './reports.ts';
 
 export interface Evaluation extends Verdict {
   diff: DiffStats;
@@ -30,7 +33,7 @@ export interface Evaluation extends Verdict {
 }
 
 /** What evaluation needs to know about the parent (null for the seed, which is measured, not judged). */
-export interface ParentMeasure { commit: string; tests: number; source: CountSource }
+export interface ParentMeasure extends CountBaseline { commit: string }
 
 export type EvalEvent = (kind: 'checked' | 'duplicate' | 'built' | 'tested' | 'rejected', data: Record<string, unknown>) => void;
 
@@ -56,7 +59,7 @@ export class Evaluator {
       emit('checked', { ok: reason === null, files: diff.files, diff_added: diff.added, diff_removed: diff.removed, stubs_added: stubs, ms: Date.now() - started });
       if (reason) {
         emit('rejected', { reason, paths: touched });
-        return { status: 'rejected', reason, buildOk: null, counts: null, score: null, ...own };
+        return { status: 'rejected', reason, buildOk: null, counts: null, via: null, score: null, ...own };
       }
     }
     const key = await treeKey(this.git, commit);
@@ -65,7 +68,10 @@ export class Evaluator {
       const waited = Date.now();
       const verdict = await original.verdict;
       if (verdict === null) return interrupted(diff);
-      emit('duplicate', { duplicate_of: original.candidateId, status: verdict.status, ms: Date.now() - waited });
+      emit('duplicate', {
+        duplicate_of: original.candidateId, status: verdict.status, passed: verdict.counts?.passed ?? null, failed: verdict.counts?.failed ?? null,
+        source: verdict.counts?.source ?? null, via: verdict.via, ms: Date.now() - waited,
+      });
       return { ...verdict, ...own, duplicateOf: original.candidateId, score: this.scoreOf(verdict, parent, diff, stubs) };
     }
     const pending = this.duplicates.start(key, candidateId);
@@ -95,21 +101,26 @@ export class Evaluator {
         emit('built', { ok: buildOk, exit_code: build.code, timed_out: build.timedOut, ms: build.ms, output_tail: tail(build.output) });
         if (!buildOk) {
           const reason = build.timedOut ? 'build timed out' : `build failed (exit ${build.code ?? build.signal})`;
-          return { status: 'failed', reason, buildOk, counts: null };
+          return { status: 'failed', reason, buildOk, counts: null, via: null };
         }
       }
       // Again after the build: the build runs the candidate's code, which could rewrite a test or add a config.
       const restored = await restore();
-      const test = await this.exec(this.config.test.cmd!, ws.dir, ws.nodeModules, this.config.testTimeoutS, signal);
+      const reportDir = await freshReportDir(`${ws.dir}.reports`);
+      const testCmd = this.config.test.cmd!;
+      const test = await this.exec(testCmd, ws.dir, ws.nodeModules, this.config.testTimeoutS, signal, {
+        env: reportEnv(reachedScripts(testCmd, this.config.seedScripts ?? null), reportDir), writable: [reportDir], readOnly: [NODE_TEST_REPORTER],
+      });
       if (signal?.aborted) return null;
-      const judged = judgeCounts(test, parent);
+      const judged = judgeCounts(test, parent, await readReports(reportDir));
       emit('tested', {
-        passed: judged.counts.passed, failed: judged.counts.failed, source: judged.counts.source, exit_code: test.code, timed_out: test.timedOut, ms: test.ms,
+        passed: judged.counts.passed, failed: judged.counts.failed, source: judged.counts.source, via: judged.via, exit_code: test.code, timed_out: test.timedOut, ms: test.ms,
         ...(restored ? { restored_files: restored.restored, removed_configs: restored.removed } : {}), output_tail: tail(test.output),
       });
       if (judged.status === 'rejected') emit('rejected', { reason: judged.reason });
-      return { status: judged.status, reason: judged.reason, buildOk, counts: judged.counts };
+      return { status: judged.status, reason: judged.reason, buildOk, counts: judged.counts, via: judged.via };
     } finally {
+      await rm(`${ws.dir}.reports`, { recursive: true, force: true });
       await this.workspaces.remove(candidateId, 'eval');
     }
   }
@@ -121,13 +132,13 @@ export class Evaluator {
     return score({ buildOk: true, testsPassed: v.counts.passed, testsFailed: v.counts.failed, parentTests: parent?.tests ?? total, diffAdded: diff.added, diffRemoved: diff.removed, stubsAdded: stubs }, this.config.weights);
   }
 
-  private exec(cmd: string, dir: string, nodeModules: string | null, timeoutS: number, signal?: AbortSignal): Promise<ProcessExit> {
+  private exec(cmd: string, dir: string, nodeModules: string | null, timeoutS: number, signal?: AbortSignal, extra: { env?: Record<string, string>; writable?: string[]; readOnly?: string[] } = {}): Promise<ProcessExit> {
     // Only the runner's copy of the dependencies is on PATH (prepare() removed any node_modules the commit held).
     const bin = nodeModules ? [path.join(nodeModules, '.bin')] : [];
-    const env = candidateEnv({ PATH: [...bin, process.env.PATH ?? '/usr/bin:/bin'].join(':') }, `${dir}.home`);
+    const env = candidateEnv({ PATH: [...bin, process.env.PATH ?? '/usr/bin:/bin'].join(':'), ...extra.env }, `${dir}.home`);
     return this.sandbox.run({
-      command: ['sh', '-c', cmd], workspace: dir, env, readOnly: nodeModules ? [nodeModules] : [],
-      network: 'none', timeoutMs: timeoutS * 1000, signal,
+      command: ['sh', '-c', cmd], workspace: dir, env, readOnly: [...(nodeModules ? [nodeModules] : []), ...(extra.readOnly ?? [])],
+      writable: extra.writable, network: 'none', timeoutMs: timeoutS * 1000, signal,
     });
   }
 }
@@ -137,7 +148,7 @@ export class Evaluator {
  * happened). The caller sees the aborted signal and leaves the candidate at its step; this result is not recorded.
  */
 function interrupted(diff: DiffStats): Evaluation {
-  return { status: 'failed', reason: 'interrupted', buildOk: null, counts: null, diff, score: null, stubsAdded: 0, duplicateOf: null };
+  return { status: 'failed', reason: 'interrupted', buildOk: null, counts: null, via: null, diff, score: null, stubsAdded: 0, duplicateOf: null };
 }
 
 function tail(output: string): string {
