@@ -9,6 +9,7 @@ import type { AgentReport, ChildPlan, ChildResult, RunContext } from './child.ts
 
 export type { AgentReport, ChildPlan, ChildResult, ParentInfo, RunContext } from './child.ts';
 import { installDeps, lockfileChanged } from './repo/deps.ts';
+import { progressOf } from './judge/score.ts';
 import type { CandidatePatch } from './ports.ts';
 import { pruneOversized, type Prepared } from './repo/workspace.ts';
 
@@ -99,7 +100,11 @@ async function judge(ctx: RunContext, plan: ChildPlan, sha: string, finish: Fini
     status: result.status, score: result.score, reason: result.reason, diff_added: result.diff.added, diff_removed: result.diff.removed,
     stubs_added: result.stubsAdded, ...(result.duplicateOf ? { duplicate_of: result.duplicateOf } : {}),
   });
-  const measure = result.counts ? { commit: sha, tests: result.counts.passed + result.counts.failed, source: result.counts.source, via: result.via ?? 'stdout' } : null;
+  const parent = plan.parent.measure;
+  const measure = result.counts ? {
+    commit: sha, tests: result.counts.passed + result.counts.failed, source: result.counts.source, via: result.via ?? 'stdout',
+    passed: result.counts.passed, progress: progressOf(parent?.progress ?? 0, parent?.passed ?? result.counts.passed, result.counts.passed, ctx.config.weights),
+  } : null;
   return { row, measure, depsFrom };
 }
 

@@ -9,6 +9,7 @@ import type { AgentReport } from './attempt.ts';
 import type { ChildPlan, ParentInfo, RunContext } from './candidate.ts';
 import type { CountSource } from './judge/testcounts.ts';
 import { lessonsFor } from './generation.ts';
+import { progressOf, type ScoreWeights } from './judge/score.ts';
 
 function lastEvent(ctx: RunContext, candidateId: string, kind: string): Record<string, unknown> | null {
   const events = ctx.store.events(candidateId).filter((e) => e.kind === kind);
@@ -27,8 +28,16 @@ export function parentInfoOf(ctx: RunContext, rows: readonly CandidateRow[], id:
     : {
       commit: row.commit_sha, tests: row.tests_passed + (row.tests_failed ?? 0), source: (tested?.source as CountSource | undefined) ?? 'exit-code',
       via: tested?.via === 'report' ? 'report' as const : 'stdout' as const,
+      passed: row.tests_passed, progress: lineageProgress(rows, row, ctx.config.weights),
     };
   return { id, commit: row.commit_sha, measure, depsFrom: depsOf(ctx, rows, row, targetDeps) };
+}
+
+/** The progress (score.ts) of a candidate: new passing tests credited along its lineage from the seed. */
+export function lineageProgress(rows: readonly CandidateRow[], row: CandidateRow, weights: ScoreWeights): number {
+  const parent = row.parent_id ? rows.find((r) => r.id === row.parent_id) : undefined;
+  if (!parent) return 0;
+  return progressOf(lineageProgress(rows, parent, weights), parent.tests_passed ?? 0, row.tests_passed ?? 0, weights);
 }
 
 /** The nearest dependency folder along the lineage: an ancestor's own install, else the target's node_modules. */

@@ -33,7 +33,12 @@ export interface Evaluation extends Verdict {
 }
 
 /** What evaluation needs to know about the parent (null for the seed, which is measured, not judged). */
-export interface ParentMeasure extends CountBaseline { commit: string }
+export interface ParentMeasure extends CountBaseline {
+  commit: string;
+  /** Its passing tests and its progress (score.ts): what a child's new tested work is counted from. */
+  passed: number;
+  progress: number;
+}
 
 export type EvalEvent = (kind: 'checked' | 'duplicate' | 'built' | 'tested' | 'rejected', data: Record<string, unknown>) => void;
 
@@ -128,8 +133,10 @@ export class Evaluator {
   private scoreOf(v: Verdict, parent: ParentMeasure | null, diff: DiffStats, stubs: number): number | null {
     if (v.buildOk === false) return 0;
     if (!v.counts) return null;
-    const total = v.counts.passed + v.counts.failed;
-    return score({ buildOk: true, testsPassed: v.counts.passed, testsFailed: v.counts.failed, parentTests: parent?.tests ?? total, diffAdded: diff.added, diffRemoved: diff.removed, stubsAdded: stubs }, this.config.weights);
+    return score({
+      buildOk: true, testsPassed: v.counts.passed, testsFailed: v.counts.failed, parentPassed: parent?.passed ?? v.counts.passed,
+      parentProgress: parent?.progress ?? 0, diffAdded: diff.added, diffRemoved: diff.removed, stubsAdded: stubs,
+    }, this.config.weights);
   }
 
   private exec(cmd: string, dir: string, nodeModules: string | null, timeoutS: number, signal?: AbortSignal, extra: { env?: Record<string, string>; writable?: string[]; readOnly?: string[] } = {}): Promise<ProcessExit> {
