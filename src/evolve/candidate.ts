@@ -94,8 +94,9 @@ async function judge(ctx: RunContext, plan: ChildPlan, sha: string, finish: Fini
     build_ok: result.buildOk === null ? null : result.buildOk ? 1 : 0,
     tests_passed: result.counts?.passed ?? null, tests_failed: result.counts?.failed ?? null,
     diff_added: result.diff.added, diff_removed: result.diff.removed, score: result.score,
-    stubs_added: result.stubsAdded, duplicate_of: result.duplicateOf,
+    stubs_added: result.stubsAdded, duplicate_of: result.duplicateOf, objective: result.objective ?? null,
   });
+  if (result.metrics) ctx.store.setMetrics(ctx.runId, plan.id, result.metrics);
   ev('scored', {
     status: result.status, score: result.score, reason: result.reason, diff_added: result.diff.added, diff_removed: result.diff.removed,
     stubs_added: result.stubsAdded, ...(result.duplicateOf ? { duplicate_of: result.duplicateOf } : {}),

@@ -5,7 +5,8 @@
  */
 import { UsageError } from '../errors.ts';
 import { DEFAULT_WEIGHTS, type ScoreWeights } from './judge/score.ts';
-import type { Strategy } from './judge/select.ts';
+import type { Objective, Strategy } from './judge/select.ts';
+import type { FrozenJudge } from './judge/user-judge.ts';
 
 /**
  * Protected by default: the runner's own state, the config file (a candidate must not edit its judge), and every
@@ -34,6 +35,10 @@ export interface RunOptions {
   testTimeout: number;
   build?: string;
   test?: string;
+  judge?: string;
+  judgeRuns?: number;
+  judgeTimeout?: number;
+  objective?: Objective;
   push?: string;
   seedGoal: string;
   protectedPaths: string[];
@@ -67,6 +72,10 @@ export interface RunConfig {
    */
   seedScripts?: Record<string, string> | null;
   push: string | null;
+  /** The user judge (docs/judge.md), frozen at run start; null without --judge. */
+  judge?: FrozenJudge | null;
+  /** The metric that ranks passing candidates (default: the judge's first field, max), or null: the score ranks. */
+  objective?: Objective | null;
   seedGoal: string;
   protectedPaths: string[];
   weights: ScoreWeights;
@@ -110,6 +119,9 @@ export function freezeConfig(o: RunOptions, seedPackageJson: string | null, seed
     test,
     seedScripts: seedPackageJson === null ? null : scripts,
     push: o.push ?? null,
+    // The judge's files are frozen by the launcher (user-judge.ts), which fills this in.
+    judge: null,
+    objective: o.objective ?? null,
     seedGoal: o.seedGoal,
     protectedPaths: [...DEFAULT_PROTECTED, ...o.protectedPaths],
     weights: { ...DEFAULT_WEIGHTS, ...o.weights },

@@ -23,6 +23,7 @@ import { startProxy } from './proxy/index.ts';
 import { estimateLines } from './preflight.ts';
 import { targetGit } from './repo/target-git.ts';
 import { runEvolution } from './run.ts';
+import { checkFrozenJudge, freezeJudge } from './judge/user-judge.ts';
 import { seedOf } from './judge/select.ts';
 import { UnsafeSandbox, type Sandbox } from './jail/sandbox.ts';
 
@@ -72,16 +73,24 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
   }
   const sandbox = await makeSandbox(o.unsafeNoSandbox, target, env);
   makeWorkdir(workdir, o.workdir);
+  const runId = newRunId();
+  if (o.objective && !o.judge) throw new UsageError('objective needs a judge that measures it: pass --judge <cmd> (or "judge" in the config file)');
+  if (o.judge) {
+    const seedFiles = new Set((await git.listTree(head)).map((e) => e.path));
+    config.judge = await freezeJudge({
+      cmd: o.judge, runs: o.judgeRuns ?? 1, timeoutS: o.judgeTimeout ?? 300, target, cwd: process.cwd(), dir: path.join(workdir, `${runId}.judge`), seedFiles,
+    });
+  }
   for (const line of estimateLines(o.db, config, prices, !!o.standin)) env.observer?.log?.(line);
 
   // Everything validated: from here on things are created.
   const store = openStore(o.db);
-  const runId = newRunId();
   const stored: StoredConfig = { ...config, prices, workdir, head, ...(o.standin ? { standin: true as const, standinLabel: o.standin } : {}) };
   store.createRun({ id: runId, target, config: stored });
   if (o.standin) env.observer?.log?.(`MODEL: ${o.standin}`);
   env.observer?.log?.(`run ${runId}: ${config.population} × ${config.generations} candidates from ${head.slice(0, 10)} in ${target}; ` +
-    `budget $${config.budgetUsd} (candidate $${config.candidateBudgetUsd}); test: ${config.test.cmd}${config.build.cmd ? `; build: ${config.build.cmd}` : ''}; sandbox: ${sandbox.kind}${sandbox.kind === 'bwrap' ? ` (limits: ${sandbox.limits})` : ''}`);
+    `budget $${config.budgetUsd} (candidate $${config.candidateBudgetUsd}); test: ${config.test.cmd}${config.build.cmd ? `; build: ${config.build.cmd}` : ''}` +
+    `${config.judge ? `; judge: ${config.judge.given}${config.judge.runs > 1 ? ` ×${config.judge.runs}` : ''}${config.objective ? ` (${config.objective.goal} ${config.objective.metric})` : ''}` : ''}; sandbox: ${sandbox.kind}${sandbox.kind === 'bwrap' ? ` (limits: ${sandbox.limits})` : ''}`);
   return startAndRun({ store, git, sandbox, runId, target, stored, env, apiKey: env.apiKey, verbose: o.verbose });
 }
 
@@ -102,6 +111,7 @@ async function resumeRun(o: LaunchOptions, which: string | true, env: LaunchEnv)
       'stop that one (Ctrl-C) first; --resume is for a run that stopped or crashed');
   }
   const frozen = JSON.parse(run.config_json) as StoredConfig;
+  if (frozen.judge) await checkFrozenJudge(frozen.judge);
   const { git, target } = await openTarget(run.target);
   if (!env.apiKey) throw new UsageError('ANTHROPIC_API_KEY is not set (the runner needs it; candidates never see it)');
   const raised = (key: 'budgetUsd' | 'candidateBudgetUsd') => (o.explicit?.includes(key) ? o[key] : frozen[key]);

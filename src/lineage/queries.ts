@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import type Database from 'better-sqlite3';
-import type { CandidateRow, EventRow, RunRow } from './schema.ts';
+import type { CandidateRow, EventRow, MetricRow, RunRow } from './schema.ts';
 import type { EventQuery, GenerationStats, Transcript, TreeNode } from './types.ts';
 import { rowReader, type RowReader } from './rows.ts';
 
@@ -104,6 +104,30 @@ export class LineageQueries {
     const runs = this.listRuns();
     if (runs.length === 0) return 'none';
     return (runs.length > max ? '…, ' : '') + runs.slice(-max).map((r) => r.id).join(', ');
+  }
+
+  /**
+   * What the user judge measured (docs/judge.md), per candidate of a run or of one candidate; none in a database
+   * written before the metrics table existed (a reader does not migrate).
+   */
+  metrics(runId: string): MetricRow[] {
+    return this.metricsStatement('run_id')?.all(runId) as MetricRow[] | undefined ?? [];
+  }
+
+  metricsOf(candidateId: string): MetricRow[] {
+    return this.metricsStatement('candidate_id')?.all(candidateId) as MetricRow[] | undefined ?? [];
+  }
+
+  private readonly metricStatements = new Map<string, Database.Statement>();
+
+  private metricsStatement(by: 'run_id' | 'candidate_id'): Database.Statement | null {
+    const known = this.metricStatements.get(by);
+    if (known) return known;
+    // Asked each time until it exists: a runner may migrate the file while this reader has it open.
+    if (!this.db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'metrics'`).get()) return null;
+    const stmt = this.db.prepare(`SELECT * FROM metrics WHERE ${by} = ? ORDER BY candidate_id, rowid`);
+    this.metricStatements.set(by, stmt);
+    return stmt;
   }
 
   getCandidate(id: string): CandidateRow | undefined {

@@ -78,6 +78,20 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE candidates ADD COLUMN stubs_added INTEGER;
   ALTER TABLE candidates ADD COLUMN duplicate_of TEXT REFERENCES candidates(id);
   `,
+  // 2 -> 3: objectives (docs/judge.md): what the user judge measured, and each candidate's value of the objective.
+  `
+  CREATE TABLE IF NOT EXISTS metrics (
+    run_id TEXT NOT NULL REFERENCES runs(id),
+    candidate_id TEXT NOT NULL REFERENCES candidates(id),
+    name TEXT NOT NULL,
+    value REAL NOT NULL,
+    spread REAL NOT NULL DEFAULT 0,
+    runs INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (candidate_id, name)
+  );
+  CREATE INDEX IF NOT EXISTS metrics_run ON metrics(run_id, name);
+  ALTER TABLE candidates ADD COLUMN objective REAL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -141,6 +155,16 @@ export interface CandidateRow {
   model_calls: number;
   stubs_added: number | null;
   duplicate_of: string | null;
+  objective: number | null;
+}
+
+export interface MetricRow {
+  run_id: string;
+  candidate_id: string;
+  name: string;
+  value: number;
+  spread: number;
+  runs: number;
 }
 
 export interface EventRow {
@@ -155,7 +179,7 @@ export interface EventRow {
 /** Event kinds (documented with their data_json fields in the README). */
 export const EVENT_KINDS = [
   'run_started', 'run_finished', 'forked', 'agent_started', 'phase', 'model_call', 'model_retry', 'tool_call',
-  'sandbox_denied', 'agent_finished', 'committed', 'deps_installed', 'checked', 'duplicate', 'built', 'tested', 'scored', 'rejected',
+  'sandbox_denied', 'agent_finished', 'committed', 'deps_installed', 'checked', 'duplicate', 'built', 'tested', 'judged', 'scored', 'rejected',
   'selected', 'pushed', 'budget_exhausted', 'resumed', 'error',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];

@@ -17,7 +17,7 @@ export class JailSandbox implements Sandbox {
     const { HOME: _home, ...extra } = spec.env;
     const jailed = spawnJailed({
       workspace: spec.workspace, cwd: spec.workspace, command: spec.command, env: jailEnv(extra),
-      readOnly: spec.readOnly, writable: spec.writable ?? [], hide: this.hidden,
+      readOnly: spec.readOnly, writable: spec.writable ?? [], hide: [...this.hidden, ...(spec.hide ?? [])],
       binds: (spec.sockets ?? []).map((s) => ({ src: s, dest: s, readOnly: false })),
       network: spec.network, limits: DEFAULT_LIMITS,
     }, {

@@ -15,6 +15,8 @@ export interface ProcessSpec {
   readOnly: string[];
   /** Extra writable paths (e.g. a dependency folder being installed). */
   writable?: string[];
+  /** Host paths hidden in the jail, on top of the sandbox's own list (a later readOnly entry shows one again). */
+  hide?: string[];
   /** Unix sockets bound into the jail at the same path (the proxy). */
   sockets?: string[];
   network: 'none' | 'host';
@@ -142,6 +144,16 @@ export function readProgressLines(stream: NodeJS.ReadableStream, onLine: (line: 
     if (size > 0 || oversized) emit();
   });
   stream.on('error', () => {});
+}
+
+/** `sandbox`, with `paths` hidden in every jail it draws (the user judge's files: run.ts). */
+export function withHidden(sandbox: Sandbox, paths: readonly string[]): Sandbox {
+  if (paths.length === 0) return sandbox;
+  return {
+    kind: sandbox.kind,
+    limits: sandbox.limits,
+    run: (spec) => sandbox.run({ ...spec, hide: [...paths, ...(spec.hide ?? [])] }),
+  };
 }
 
 /** Runs candidate code directly on the host: no jail, no isolation (`--unsafe-no-sandbox`). */

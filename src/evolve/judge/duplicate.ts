@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { CONTEXT_FILE, type Git } from '../repo/git.ts';
 import type { TestCounts } from './testcounts.ts';
 import type { CountVia } from './counts.ts';
+import type { Metric } from './user-judge.ts';
 
 /** What judging a tree found, independent of whose child it is (the score is each candidate's own). */
 export interface Verdict {
@@ -15,6 +16,9 @@ export interface Verdict {
   counts: TestCounts | null;
   /** Where the counts were read (null when there are none). */
   via: CountVia | null;
+  /** What the user judge measured (null: no judge, or it did not run), and the objective's value among them. */
+  metrics?: Metric[] | null;
+  objective?: number | null;
 }
 
 /** The identity of a commit's content: its tree without agent_context.json at the top. */

@@ -5,7 +5,8 @@
  *      verdict (`duplicate` {duplicate_of}) without building again,
  *   3. build, 4. tests (`built`, `tested`) on a FRESH checkout of the commit — never the workspace the agent touched —
  *      made honest first (restore.ts), in the jail with the frozen commands, read-only dependencies and its own
- *      timeouts; test counts read from standard output only (counts.ts).
+ *      timeouts; test counts read from node:test reports or standard output only (counts.ts, reports.ts),
+ *   5. the user's judge, for candidates whose tests pass (`judged`, user-judge.ts): its metrics, the objective's value.
  * Nothing the agent said about itself is used here.
  */
 import { rm } from 'node:fs/promises';
@@ -21,8 +22,8 @@ import { Duplicates, treeKey, type Verdict } from './duplicate.ts';
 import { reachedScripts, restoreFromParent } from './restore.ts';
 import { score } from './score.ts';
 import type { TestCounts } from './testcounts.ts';
-import { freshReportDir, readReports, reportEnv } from './reports.ts';
-import { NODE_TEST_REPORTER } from './reports.ts';
+import { freshReportDir, NODE_TEST_REPORTER, readReports, reportEnv } from './reports.ts';
+import { combineRuns, parseJudgeOutput, type FrozenJudge } from './user-judge.ts';
 
 export interface Evaluation extends Verdict {
   diff: DiffStats;
@@ -40,17 +41,33 @@ export interface ParentMeasure extends CountBaseline {
   progress: number;
 }
 
-export type EvalEvent = (kind: 'checked' | 'duplicate' | 'built' | 'tested' | 'rejected', data: Record<string, unknown>) => void;
+export type EvalEvent = (kind: 'checked' | 'duplicate' | 'built' | 'tested' | 'judged' | 'rejected', data: Record<string, unknown>) => void;
 
 export class Evaluator {
   private readonly duplicates = new Duplicates();
+
+  /** The metric that ranks candidates: the configured objective's, else the first the judge reported for the seed. */
+  private objectiveMetric: string | null;
 
   constructor(
     private readonly git: Git,
     private readonly sandbox: Sandbox,
     private readonly workspaces: Workspaces,
     private readonly config: RunConfig,
-  ) {}
+    /** The seed's commit: files the judge command names in the target are written back from it. */
+    private readonly seedCommit: string | null = null,
+  ) {
+    this.objectiveMetric = config.objective?.metric ?? null;
+  }
+
+  /** The objective's metric once known (a resumed run: the one its seed was judged with). */
+  get objective(): string | null {
+    return this.objectiveMetric;
+  }
+
+  adoptObjective(metric: string | null): void {
+    this.objectiveMetric ??= metric;
+  }
 
   async evaluate(candidateId: string, commit: string, parent: ParentMeasure | null, depsFrom: string | null, emit: EvalEvent, signal?: AbortSignal): Promise<Evaluation> {
     const started = Date.now();
@@ -123,11 +140,44 @@ export class Evaluator {
         ...(restored ? { restored_files: restored.restored, removed_configs: restored.removed } : {}), output_tail: tail(test.output),
       });
       if (judged.status === 'rejected') emit('rejected', { reason: judged.reason });
-      return { status: judged.status, reason: judged.reason, buildOk, counts: judged.counts, via: judged.via };
+      const verdict: Verdict = { status: judged.status, reason: judged.reason, buildOk, counts: judged.counts, via: judged.via };
+      if (verdict.status !== 'passed' || !this.config.judge) return verdict;
+      const measured = await this.userJudge(this.config.judge, ws.dir, ws.nodeModules, emit, signal);
+      if (measured === null) return null;
+      return { ...verdict, ...measured };
     } finally {
       await rm(`${ws.dir}.reports`, { recursive: true, force: true });
       await this.workspaces.remove(candidateId, 'eval');
     }
+  }
+
+  /** Stage 5: the user's judge, `runs` times, at the checkout's root; a failure, timeout or no JSON fails the candidate. */
+  private async userJudge(judge: FrozenJudge, dir: string, nodeModules: string | null, emit: EvalEvent, signal?: AbortSignal): Promise<Pick<Verdict, 'status' | 'reason' | 'metrics' | 'objective'> | null> {
+    const started = Date.now();
+    if (this.seedCommit && judge.seedFiles.length > 0) await this.git.restorePaths(this.seedCommit, dir, judge.seedFiles, `${dir}.judge-index`);
+    const outputs: Record<string, number>[] = [];
+    const fail = (reason: string, output = '') => {
+      emit('judged', { ok: false, reason, runs: outputs.length, ms: Date.now() - started, output_tail: tail(output) });
+      return { status: 'failed' as const, reason, metrics: null, objective: null };
+    };
+    for (let i = 0; i < judge.runs; i++) {
+      const run = await this.exec(judge.cmd, dir, nodeModules, judge.timeoutS, signal, { readOnly: [judge.dir] });
+      if (signal?.aborted) return null;
+      if (run.timedOut) return fail(`judge timed out (after ${judge.timeoutS} s)`, run.output);
+      if (run.code !== 0) return fail(`judge failed (exit ${run.code ?? run.signal})`, run.output);
+      const parsed = parseJudgeOutput(run.stdout);
+      if (!parsed.ok) return fail(parsed.reason, run.output);
+      outputs.push(parsed.metrics);
+    }
+    const metrics = combineRuns(outputs);
+    this.objectiveMetric ??= metrics[0].name;
+    const objective = metrics.find((m) => m.name === this.objectiveMetric);
+    if (!objective) return fail(`judge reported no ${this.objectiveMetric} (the objective): ${metrics.map((m) => m.name).join(', ')}`);
+    emit('judged', {
+      ok: true, runs: judge.runs, ms: Date.now() - started, objective: this.objectiveMetric, value: objective.value,
+      metrics: Object.fromEntries(metrics.map((m) => [m.name, m.value])), spread: Object.fromEntries(metrics.map((m) => [m.name, m.spread])),
+    });
+    return { status: 'passed', reason: null, metrics, objective: objective.value };
   }
 
   private scoreOf(v: Verdict, parent: ParentMeasure | null, diff: DiffStats, stubs: number): number | null {
