@@ -38,6 +38,7 @@ export function registerRun(program: Command): void {
     .option('--judge-runs <n>', 'run the judge n times and keep the median of each metric (default: 1)')
     .option('--push <remote>', 'push survivors\' branches to this remote')
     .option('--seed-goal <text>', 'the goal the first agents start from')
+    .option('--agent <name|cmd>', 'the agent of every candidate: builtin, claude-code (Claude Code, found in the target\'s node_modules or on PATH) or a shell command (default: the target\'s package.json evolve.agent, else builtin)')
     .option('--no-tui', 'plain progress lines on stderr instead of the live view')
     .option('--verbose', 'more progress lines, and stack traces on errors')
     .option('--unsafe-no-sandbox', 'run candidate code WITHOUT the jail (dangerous)')

@@ -8,6 +8,7 @@ import type { ContextEntry } from './repo/context.ts';
 import type { Evaluator, ParentMeasure } from './judge/evaluate.ts';
 import type { Git } from './repo/git.ts';
 import type { ModelProxy, RunnerStore, Clock } from './ports.ts';
+import type { AgentChoice } from './jail/agent.ts';
 import type { Sandbox } from './jail/sandbox.ts';
 import type { Workspaces } from './repo/workspace.ts';
 
@@ -25,6 +26,8 @@ export interface RunContext {
   workspaces: Workspaces;
   evaluator: Evaluator;
   clock: Clock;
+  /** The agent every candidate runs (--agent); default: the workspace's own, else the built-in one. */
+  agent?: AgentChoice;
   /** Appends an event to the store and tells the observer. */
   record(candidateId: string | null, generation: number | null, kind: EventKind, data: Record<string, unknown>): void;
   signal?: AbortSignal;

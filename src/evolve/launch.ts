@@ -26,6 +26,7 @@ import { runEvolution } from './run.ts';
 import { checkFrozenJudge, freezeJudge } from './judge/user-judge.ts';
 import { seedOf } from './judge/select.ts';
 import { UnsafeSandbox, type Sandbox } from './jail/sandbox.ts';
+import { resolveAgentChoice, type AgentChoice } from './jail/agent.ts';
 
 export interface LaunchOptions extends Omit<RunOptions, 'population' | 'generations'> {
   population?: number;
@@ -72,6 +73,7 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
     throw new UsageError(`--workdir ${o.workdir} is inside the working tree of ${target}: choose a directory outside it (default: ${path.join(gitDir, 'evolve')})`);
   }
   const sandbox = await makeSandbox(o.unsafeNoSandbox, target, env);
+  const agent = resolveAgentChoice(config.agent, target);
   makeWorkdir(workdir, o.workdir);
   const runId = newRunId();
   if (o.objective && !o.judge) throw new UsageError('objective needs a judge that measures it: pass --judge <cmd> (or "judge" in the config file)');
@@ -91,7 +93,8 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
   env.observer?.log?.(`run ${runId}: ${config.population} × ${config.generations} candidates from ${head.slice(0, 10)} in ${target}; ` +
     `budget $${config.budgetUsd} (candidate $${config.candidateBudgetUsd}); test: ${config.test.cmd}${config.build.cmd ? `; build: ${config.build.cmd}` : ''}` +
     `${config.judge ? `; judge: ${config.judge.given}${config.judge.runs > 1 ? ` ×${config.judge.runs}` : ''}${config.objective ? ` (${config.objective.goal} ${config.objective.metric})` : ''}` : ''}; sandbox: ${sandbox.kind}${sandbox.kind === 'bwrap' ? ` (limits: ${sandbox.limits})` : ''}`);
-  return startAndRun({ store, git, sandbox, runId, target, stored, env, apiKey: env.apiKey, verbose: o.verbose });
+  if (agent.kind === 'claude-code') env.observer?.log?.(`agent: Claude Code ${agent.install.version} (${agent.install.found})`);
+  return startAndRun({ store, git, sandbox, runId, target, stored, env, apiKey: env.apiKey, verbose: o.verbose, agent });
 }
 
 async function resumeRun(o: LaunchOptions, which: string | true, env: LaunchEnv): Promise<RunSummary> {
@@ -117,16 +120,18 @@ async function resumeRun(o: LaunchOptions, which: string | true, env: LaunchEnv)
   const raised = (key: 'budgetUsd' | 'candidateBudgetUsd') => (o.explicit?.includes(key) ? o[key] : frozen[key]);
   const stored: StoredConfig = { ...frozen, budgetUsd: raised('budgetUsd'), candidateBudgetUsd: raised('candidateBudgetUsd') };
   const sandbox = await makeSandbox(frozen.sandbox === 'none', target, env);
+  const agent = resolveAgentChoice(frozen.agent, target);
 
   const store = openStore(o.db);
   store.setRunStatus(run.id, 'running');
   store.appendEvent({ runId: run.id, candidateId: null, kind: 'resumed', data: { budget_usd: stored.budgetUsd, previous_status: run.status } });
   env.observer?.log?.(`resuming run ${run.id} (${run.status}${run.stop_reason ? `: ${run.stop_reason}` : ''}) in ${target}`);
-  return startAndRun({ store, git, sandbox, runId: run.id, target, stored, env, apiKey: env.apiKey, verbose: o.verbose });
+  return startAndRun({ store, git, sandbox, runId: run.id, target, stored, env, apiKey: env.apiKey, verbose: o.verbose, agent });
 }
 
 async function startAndRun(a: {
   store: LineageStore; git: Git; sandbox: Sandbox; runId: string; target: string; stored: StoredConfig; env: LaunchEnv; apiKey: string; verbose?: boolean;
+  agent: AgentChoice;
 }): Promise<RunSummary> {
   const { store, runId, stored, env } = a;
   // The proxy's socket lives in a fresh directory only this user can enter (mkdtemp makes it 0700), so no other
@@ -152,7 +157,7 @@ async function startAndRun(a: {
   });
   try {
     return await runEvolution({
-      git: a.git, store, sandbox: a.sandbox, proxy, proxySocket: socketPath, observer: env.observer, signal: env.signal,
+      git: a.git, store, sandbox: a.sandbox, proxy, proxySocket: socketPath, observer: env.observer, signal: env.signal, agent: a.agent,
       runBudgetExhausted: () => proxy.runBudgetExhausted(), candidateBudgetExhausted: (id) => exhausted.get(id) ?? false,
     }, { runId, target: a.target, workdir: stored.workdir, config: stored, head: stored.head });
   } finally {

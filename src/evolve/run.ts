@@ -17,6 +17,7 @@ import type { Git } from './repo/git.ts';
 import type { RunEvent, RunObserver, RunSummary } from './observer.ts';
 import { systemClock, type Clock, type ModelProxy, type RunnerStore } from './ports.ts';
 import { parentInfoOf, resumePlan } from './recall.ts';
+import type { AgentChoice } from './jail/agent.ts';
 import { withHidden, type Sandbox } from './jail/sandbox.ts';
 import { Workspaces } from './repo/workspace.ts';
 
@@ -29,6 +30,8 @@ export interface RunnerDeps {
   clock?: Clock;
   observer?: RunObserver;
   signal?: AbortSignal;
+  /** The agent every candidate runs (--agent, resolved at start); default: the workspace's own, else the built-in one. */
+  agent?: AgentChoice;
   /** True once the proxy refused a call for the run's budget: nothing new is started. */
   runBudgetExhausted?: () => boolean;
   /** True when the proxy refused a candidate's call for its own budget. */
@@ -57,7 +60,7 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
   const sandbox = judge ? withHidden(deps.sandbox, [judge.dir, ...judge.files.map((f) => f.source)]) : deps.sandbox;
   const ctx: RunContext = {
     runId: plan.runId, config, git, store, sandbox, proxy: deps.proxy, proxySocket: deps.proxySocket,
-    workspaces, evaluator: new Evaluator(git, sandbox, workspaces, config, plan.head), clock, signal: deps.signal,
+    workspaces, evaluator: new Evaluator(git, sandbox, workspaces, config, plan.head), clock, signal: deps.signal, agent: deps.agent,
     budgetExhausted: deps.candidateBudgetExhausted ?? (() => false),
     record: (candidateId, generation, kind, data) => {
       store.appendEvent({ runId: plan.runId, candidateId, kind, data });
@@ -73,7 +76,7 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
     population: config.population, generations: config.generations, strategy: config.strategy, survivors: config.survivors,
     concurrency: config.concurrency, model: config.model, budget_usd: config.budgetUsd, candidate_budget_usd: config.candidateBudgetUsd,
     build: config.build.cmd, test: config.test.cmd, head: plan.head, sandbox: deps.sandbox.kind,
-    sandbox_limits: deps.sandbox.limits,
+    sandbox_limits: deps.sandbox.limits, agent: config.agent ?? null,
   });
   try {
     const targetDeps = existsSync(path.join(plan.target, 'node_modules')) ? path.join(plan.target, 'node_modules') : null;

@@ -112,17 +112,25 @@ export function msBetween(from: string | null | undefined, to: string | null | u
 export function hintsLine(width: number, o: { follow: boolean; detailOpen: boolean; position: string; notice: string }): string {
   const hints = [
     { text: '↑↓/jk move', rank: 1 }, { text: '←→ fold', rank: 3 }, { text: `enter ${o.detailOpen ? 'close' : 'details'}`, rank: 2 },
-    { text: 'b best', rank: 4 }, { text: `f follow${o.follow ? ' (on)' : ''}`, rank: 5 }, { text: 'q quit', rank: 0 },
-    { text: o.position, rank: 6 }, { text: o.notice, rank: -1 },
-  ].filter((h) => h.text);
+    { text: 'b best', rank: 4 }, { text: `f follow${o.follow ? ' (on)' : ''}`, rank: 5 }, { text: '/ search', rank: 7 },
+    { text: 'r running', rank: 8 }, { text: ': gen', rank: 9 }, { text: 'z best path', rank: 10 }, { text: 'q quit', rank: 0 },
+  ];
+  const all = [{ text: o.notice, rank: -1 }, { text: o.position, rank: 6 }, ...hints].filter((h) => h.text);
   const kept = new Set<string>();
   let used = 0;
-  for (const h of [...hints].sort((a, b) => a.rank - b.rank)) {
+  for (const h of [...all].sort((a, b) => a.rank - b.rank)) {
     const need = (kept.size ? 2 : 0) + h.text.length;
     if (used + need > width) continue;
     kept.add(h.text);
     used += need;
   }
-  const order = [o.notice, o.position, ...hints.slice(0, 6).map((h) => h.text)];
-  return truncate(order.filter((t) => t && kept.has(t)).join('  '), width);
+  return truncate(all.map((h) => h.text).filter((t) => kept.has(t)).join('  '), width);
+}
+
+/** The prompt line of `/` (search) and `:` (generation), with a cursor. */
+export function promptLine(width: number, prompt: { kind: 'search' | 'generation'; text: string }): string {
+  const label = prompt.kind === 'search' ? 'search id or goal: ' : 'go to generation: ';
+  const hint = '  (enter: go, esc: cancel)';
+  const line = `${label}${prompt.text}▏`;
+  return truncate(line.length + hint.length <= width ? line + hint : line, width);
 }

@@ -68,9 +68,9 @@ describe('helpers', () => {
   });
 });
 
-describe('loadLineage', () => {
+describe('LineageModel.poll', () => {
   it('reads only after a commit, and retries after a failed read until it heals', async () => {
-    const { loadLineage } = await import('../../src/tui/load.ts');
+    const { LineageModel } = await import('../../src/tui/model.ts');
     const { run, candidates } = fixtureRows(base);
     let version = 1;
     let fail = false;
@@ -79,19 +79,21 @@ describe('loadLineage', () => {
     const source = {
       path: 'x', resolveRun: () => run, activeRun: () => run, close: () => {},
       changed: () => { const moved = version !== seen; seen = version; return moved; },
-      read: () => { reads++; if (fail) throw new Error('database is locked'); return { run, candidates, events: [] }; },
+      open: () => { reads++; return { run, candidates, log: [], lastEventId: 0, newestCandidateId: null, rev: 10 }; },
+      changes: () => { reads++; if (fail) throw new Error('database is locked'); return { run, candidates: [], events: [], rev: 10 }; },
+      candidateEvents: () => [],
     };
-    const first = loadLineage(source, run.id, null, base);
+    const model = new LineageModel(source, run.id);
     expect(reads).toBe(1);
-    expect(loadLineage(source, run.id, first, base)).toBe(first);
+    expect(model.poll()).toBe(false);
     expect(reads).toBe(1);
     version++;
     fail = true;
-    expect(() => loadLineage(source, run.id, first, base)).toThrow('locked');
-    const failed = { ...first, error: 'database is locked' };
+    expect(model.poll()).toBe(true);
+    expect(model.error).toBe('database is locked');
     fail = false;
-    const healed = loadLineage(source, run.id, failed, base);
+    expect(model.poll()).toBe(true);
     expect(reads).toBe(3);
-    expect(healed.error).toBeNull();
+    expect(model.error).toBeNull();
   });
 });

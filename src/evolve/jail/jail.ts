@@ -15,9 +15,10 @@ export class JailSandbox implements Sandbox {
   async run(spec: ProcessSpec): Promise<ProcessExit> {
     const started = Date.now();
     const { HOME: _home, ...extra } = spec.env;
+    // HOME is the jail's private /tmp/home unless the caller gives a folder of its own to keep (an agent's home).
     const jailed = spawnJailed({
-      workspace: spec.workspace, cwd: spec.workspace, command: spec.command, env: jailEnv(extra),
-      readOnly: spec.readOnly, writable: spec.writable ?? [], hide: [...this.hidden, ...(spec.hide ?? [])],
+      workspace: spec.workspace, cwd: spec.workspace, command: spec.command, env: jailEnv(spec.home ? { ...extra, HOME: spec.home } : extra),
+      readOnly: spec.readOnly, writable: [...(spec.writable ?? []), ...(spec.home ? [spec.home] : [])], hide: [...this.hidden, ...(spec.hide ?? [])],
       binds: (spec.sockets ?? []).map((s) => ({ src: s, dest: s, readOnly: false })),
       network: spec.network, limits: DEFAULT_LIMITS,
     }, {
@@ -40,7 +41,7 @@ export class JailSandbox implements Sandbox {
 export function limitsWarning(limits: LimitsMode): string | null {
   if (limits !== 'none') return null;
   return 'WARNING: limits: none — neither cgroups nor a systemd scope can be used here, so candidates run jailed but ' +
-    'WITHOUT process and memory limits (a fork bomb or a memory hog is not held); see "Limits and how they are enforced" in the README';
+    'WITHOUT process and memory limits (a fork bomb or a memory hog is not held); see "Limits and how they are enforced" in docs/jail.md';
 }
 
 /** The jail, or a UsageError saying why it cannot work here and how to fix it. */

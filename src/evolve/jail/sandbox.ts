@@ -17,6 +17,8 @@ export interface ProcessSpec {
   writable?: string[];
   /** Host paths hidden in the jail, on top of the sandbox's own list (a later readOnly entry shows one again). */
   hide?: string[];
+  /** A host folder that is the process's HOME, writable and kept between its runs (an agent's session files). */
+  home?: string;
   /** Unix sockets bound into the jail at the same path (the proxy). */
   sockets?: string[];
   network: 'none' | 'host';

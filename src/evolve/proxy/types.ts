@@ -21,6 +21,8 @@ export type ModelCallRecord = {
   stopReason?: string | null;
   /** The candidate hung up before the end; the proxy read on until the usage arrived. */
   clientClosed?: boolean;
+  /** How long the call waited for the candidate's (or the run's) calls in flight to settle before it could reserve. */
+  waitedMs?: number;
   /**
    * The final usage never arrived (a stream that broke, a timeout): `costUsd` is then the call's reserved worst
    * case, so the totals never fall short of what the API may bill.
@@ -29,7 +31,7 @@ export type ModelCallRecord = {
   error?: string;
 };
 
-export type ProxyEventKind = 'model_retry' | 'budget_exhausted';
+export type ProxyEventKind = 'model_retry' | 'budget_exhausted' | 'model_refused' | 'tool_call' | 'sandbox_denied';
 
 export interface ProxyEvent {
   runId: string;

@@ -60,6 +60,26 @@ export function siblingLessons(siblings: readonly FailedSibling[], now: Date): C
   }));
 }
 
+export interface JudgedParent {
+  id: string; goal: string | null; status: string; testsPassed: number | null; testsFailed: number | null; score: number | null;
+}
+
+/**
+ * For a parent whose agent made no claim (an agent CLI without a result line): what the judge found, so that its
+ * children know whether the attempt they build on worked. The parent's own entry was written before it was judged.
+ */
+export function judgedLesson(parent: JudgedParent, now: Date): ContextEntry {
+  const tests = parent.testsPassed === null ? 'tests not run' : `${parent.testsPassed} tests passed, ${parent.testsFailed ?? 0} failed`;
+  return {
+    timestamp: now.toISOString(),
+    action: `judged ${parent.id}: ${short(parent.goal ?? '(no goal recorded)', 300)}`,
+    result: parent.status === 'passed' ? 'success' : 'failure',
+    details: `the judge found: ${parent.status}, ${tests}${parent.score === null ? '' : `, score ${parent.score}`}`,
+    recordedBy: 'runner',
+    candidate: parent.id,
+  };
+}
+
 /**
  * The most the runner reads of the file. It parses it on the event loop that also serves the candidates' model calls,
  * and every descendant inherits it: a bigger file is treated as unreadable (and replaced by the runner's own).

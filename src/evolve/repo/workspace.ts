@@ -62,11 +62,15 @@ export class Workspaces {
     return { dir, indexFile: `${dir}.index`, nodeModules: existsSync(nodeModules) ? nodeModules : null };
   }
 
+  /**
+   * Removes a workspace. An agent's HOME (`<id>.home`: its own session files, e.g. Claude Code's transcripts) stays
+   * until the run ends (removeAll), for a look during the run and for the next attempt of a resumed candidate.
+   */
   async remove(candidateId: string, kind: 'agent' | 'eval' = 'agent'): Promise<void> {
     const dir = this.dir(candidateId, kind);
     await rm(dir, { recursive: true, force: true, maxRetries: 5 });
     await rm(`${dir}.index`, { force: true });
-    await rm(`${dir}.home`, { recursive: true, force: true, maxRetries: 5 });
+    if (kind === 'eval') await rm(`${dir}.home`, { recursive: true, force: true, maxRetries: 5 });
   }
 
   /** Removes everything of the run (workspaces, indexes, installed dependencies). */
