@@ -1,4 +1,7 @@
 import type { CandidateRow, EventRow, RunRow } from '../lineage/schema.ts';
+import { ObjectiveTally } from './objective.ts';
+import type { ObjectiveCells } from './columns.ts';
+import type { ObjectiveSummary } from './header.ts';
 import { foldEvent, LOG_KINDS, logLineOf, type CandidateActivity, type LogLine } from './activity.ts';
 import { parseRunConfig, type RunConfigView } from './config.ts';
 import { TreeLayout } from './layout.ts';
@@ -18,6 +21,8 @@ export class LineageModel {
   config: RunConfigView;
   readonly layout: TreeLayout;
   readonly tally: RunTally;
+  /** Best objective value so far and the seed's (runs with a user judge). */
+  readonly objective = new ObjectiveTally();
   readonly log: LogLine[];
   lastEventId: number;
   /** The candidate of the newest event read (for `f`). */
@@ -38,6 +43,7 @@ export class LineageModel {
     this.config = parseRunConfig(opening.run.config_json);
     this.layout = new TreeLayout(opening.candidates);
     this.tally = new RunTally(opening.candidates);
+    if (this.config.objective) this.objective.update(opening.candidates, this.config.objective.goal);
     this.log = opening.log.map(logLineOf);
     this.lastEventId = opening.lastEventId;
     this.newestCandidateId = opening.newestCandidateId;
@@ -73,6 +79,7 @@ export class LineageModel {
     if (candidates.length) {
       this.layout.upsert(candidates);
       this.tally.update(candidates);
+      if (this.config.objective) this.objective.update(candidates, this.config.objective.goal);
     }
     for (const e of events) {
       if (e.id <= this.lastEventId) continue;
@@ -108,5 +115,17 @@ export class LineageModel {
 
   best(): CandidateRow | null {
     return this.tally.best();
+  }
+
+  /** The objective column's cells (the parent's value for the change), or undefined without a user judge. */
+  objectiveCells(): ObjectiveCells | undefined {
+    if (!this.config.objective) return undefined;
+    return { parentValue: (c) => this.layout.candidate(c.parent_id)?.objective ?? null };
+  }
+
+  /** The header's objective figures, or undefined without a user judge. */
+  objectiveSummary(): ObjectiveSummary | undefined {
+    const o = this.config.objective;
+    return o ? { metric: o.metric, goal: o.goal, best: this.objective.best, seed: this.objective.seed } : undefined;
   }
 }
