@@ -182,7 +182,14 @@ export class LineageQueries {
    * The run's result: the highest-scoring passed child (ties: the later generation, then the smaller id), as the
    * runner's summary and the TUI name it; the seed only when no child passed.
    */
+  /** The best passing child (else the seed): by the objective when the run has a user judge, else by score. */
   bestCandidate(runId: string): CandidateRow | undefined {
+    const goal = objectiveGoal(this.getRun(runId)?.config_json);
+    if (goal && this.db.prepare(`SELECT 1 FROM pragma_table_info('candidates') WHERE name = 'objective'`).get()) {
+      const byObjective = this.db.prepare(`SELECT * FROM candidates WHERE run_id = ? AND status = 'passed'
+        ORDER BY generation = 0, objective IS NULL, objective ${goal === 'min' ? 'ASC' : 'DESC'}, generation DESC, id LIMIT 1`).get(runId);
+      if (byObjective) return byObjective as CandidateRow;
+    }
     return this.stmts.best.get(runId) as CandidateRow | undefined;
   }
 
@@ -231,4 +238,15 @@ export function buildTree(rows: readonly CandidateRow[]): TreeNode[] {
     else roots.push(node);
   }
   return roots;
+}
+
+/** The objective's goal of a run with a user judge (from its frozen config), or null. */
+function objectiveGoal(configJson: string | undefined): 'max' | 'min' | null {
+  try {
+    const c = JSON.parse(configJson ?? '{}') as { judge?: unknown; objective?: { goal?: unknown } | null };
+    if (!c.judge) return null;
+    return c.objective?.goal === 'min' ? 'min' : 'max';
+  } catch {
+    return null;
+  }
 }

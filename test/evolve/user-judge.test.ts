@@ -10,7 +10,8 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStandin, type Standin } from '../../src/standin/index.ts';
 import { combineRuns, median, parseJudgeOutput } from '../../src/evolve/judge/user-judge.ts';
-import { evolve, git, startEvolve, tempDir, waitFor } from './helpers.ts';
+import { evolve, git, ROOT, startEvolve, tempDir, waitFor } from './helpers.ts';
+import { execFileSync } from 'node:child_process';
 import { makeQaRepo, qaScript, type QaPlan } from '../qa/qa-toy.ts';
 import { passingPlan, makeToyRepo, planScript } from './toy.ts';
 
@@ -142,6 +143,24 @@ describe('a run with a user judge', () => {
     expect(found).not.toContain('appendFileSync');
     // The test changed the file itself mid-run; the agent could not (its write went nowhere).
     expect(readFileSync(judgeFile, 'utf8')).toBe('console.log(JSON.stringify({ speed: -1 }));\n');
+  });
+});
+
+describe('the metrics where a user looks', () => {
+  const cli = (...args: string[]) => execFileSync(process.execPath, [path.join(ROOT, 'bin', 'evolve.mjs'), ...args, '--db', db], { encoding: 'utf8' });
+  it('evolve show lists every metric with its median and spread', () => {
+    const out = cli('show', by('fast').id);
+    expect(out).toMatch(/objective\s+31/);
+    expect(out).toMatch(/metrics\s+speed 31 \(median of 3 runs, spread 10\)\n\s+size 3 \(median of 3 runs, spread 0\)/);
+  });
+
+  it('lineage --json and export include them, and name the best by the objective', () => {
+    const doc = JSON.parse(cli('lineage', '--json'));
+    expect(doc.best).toBe(by('fast').id);
+    const fast = doc.tree[0].children.find((c: { id: string }) => c.id === by('fast').id);
+    expect(fast).toMatchObject({ objective: 31, metrics: [{ name: 'speed', value: 31, spread: 10, runs: 3 }, { name: 'size', value: 3 }] });
+    expect(JSON.parse(cli('export', '--format', 'json')).tree[0].metrics.map((m: { name: string }) => m.name)).toEqual(['speed', 'size']);
+    expect(cli('export', '--format', 'mermaid')).toContain('objective 31');
   });
 });
 
