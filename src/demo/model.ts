@@ -47,8 +47,9 @@ function actionsFor(scenario: Scenario, f: Feature, wordCount: string | null): A
   return [...(wordCount ? [rewrite(wordCount)] : []), ...featureActions(scenario, f)];
 }
 
+/** Rewrites src/textkit.js whole (the editor's create refuses a file that exists; the shell does not). */
 function rewrite(wordCount: string): Action {
-  return (cwd) => reply(text('Rewriting wordCount.'), toolUse(EDITOR, { command: 'create', path: `${cwd}/src/textkit.js`, file_text: textkitSource(wordCount) }));
+  return () => reply(text('Rewriting wordCount.'), toolUse('bash', { command: `cat > src/textkit.js <<'TEXTKIT'\n${textkitSource(wordCount)}TEXTKIT` }));
 }
 
 function featureActions(scenario: Scenario, f: Feature): Action[] {
