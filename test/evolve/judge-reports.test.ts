@@ -39,7 +39,7 @@ describe('node:test reports', () => {
     const dir = project({ 'test/a.test.mjs': FAKER, 'test/b.test.mjs': "import test from 'node:test';\ntest('b', () => {});\n" });
     const r = await runTests(dir, 'node --test');
     expect(r.stdout).toContain('ℹ pass 40');
-    expect(r.reports).toEqual({ passed: 2, failed: 0, runs: 1 });
+    expect(r.reports).toEqual({ passed: 2, failed: 0, runs: 1, source: 'node-test' });
     const verdict = judgeCounts({ stdout: r.stdout, code: r.code, signal: null, timedOut: false }, null, r.reports);
     expect(verdict).toMatchObject({ status: 'passed', via: 'report', counts: { passed: 2, failed: 0, source: 'node-test' } });
   });
@@ -47,7 +47,7 @@ describe('node:test reports', () => {
   it('add up two runs of one command, failures included', async () => {
     const dir = project({ 'a/x.test.mjs': "import test from 'node:test';\ntest('x', () => {});\ntest('y', () => {});\n", 'b/z.test.mjs': "import test from 'node:test';\ntest('z', () => { throw new Error('no'); });\n" });
     const r = await runTests(dir, 'node --test a/; node --test b/');
-    expect(r.reports).toEqual({ passed: 2, failed: 1, runs: 2 });
+    expect(r.reports).toEqual({ passed: 2, failed: 1, runs: 2, source: 'node-test' });
   });
 
   it('are unreadable when something else sits in the directory, and missing where the parent had them', async () => {
@@ -58,10 +58,12 @@ describe('node:test reports', () => {
     const parent = { tests: 1, source: 'node-test' as const, via: 'report' as const };
     const missing = judgeCounts({ stdout: 'ℹ pass 40\n', code: 0, signal: null, timedOut: false }, parent, null);
     expect(missing).toMatchObject({ status: 'failed' });
-    expect(missing.reason).toMatch(/^test counts unreadable: no node:test report/);
+    expect(missing.reason).toMatch(/^test counts unreadable: no node-test report/);
   });
 
-  it('are not asked for when the command picks its own node:test reporter', () => {
-    expect(reportEnv(['node --test --test-reporter=dot'], '/r')).toEqual({});
+  it('are not asked for when the command picks its own node:test reporter (Jest still is)', () => {
+    const env = reportEnv(['node --test --test-reporter=dot'], '/r');
+    expect(env.NODE_OPTIONS).not.toContain('--test-reporter');
+    expect(env.NODE_OPTIONS).toMatch(/^--require ".*jest-report\.cjs"$/);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The tests' verdict from the test process, by rules a candidate cannot bend:
- *   - counts come from the reports node:test wrote for the runner (reports.ts) when the parent's did, else from the
+ *   - counts come from the reports node:test or Jest wrote for the runner (reports.ts) when the parent's did, else from the
  *     process's standard output only (stderr is anyone's, and a flood there cannot push the summary out of what is
  *     kept),
  *   - with the reader of the framework the parent's (ultimately the seed's) output was read with: a child whose
@@ -24,7 +24,7 @@ export type CountVia = 'report' | 'stdout';
 
 export interface CountBaseline { tests: number; source: CountSource; via?: CountVia }
 
-type Reports = { passed: number; failed: number } | 'unreadable' | null;
+type Reports = { passed: number; failed: number; source?: 'node-test' | 'jest' } | 'unreadable' | null;
 
 export function judgeCounts(test: Pick<ProcessExit, 'code' | 'signal' | 'timedOut' | 'stdout'>, parent: CountBaseline | null, reports: Reports = null): CountsVerdict {
   const exit = test.code ?? test.signal;
@@ -35,9 +35,10 @@ export function judgeCounts(test: Pick<ProcessExit, 'code' | 'signal' | 'timedOu
   const useReports = parent ? parent.via === 'report' : reports !== null;
   let counts: TestCounts;
   if (useReports) {
-    if (reports === 'unreadable') return unreadable('the report directory holds files that are no node:test report', { passed: 0, failed: 1, source: 'node-test' }, 'report');
-    if (reports === null) return unreadable('no node:test report was written, as the parent\'s run did', { passed: 0, failed: 1, source: 'node-test' }, 'report');
-    counts = { passed: reports.passed, failed: reports.failed, source: 'node-test' };
+    const expected = parent?.source === 'jest' ? 'jest' : 'node-test';
+    if (reports === 'unreadable') return unreadable('the report directory holds files that are no test report', { passed: 0, failed: 1, source: expected }, 'report');
+    if (reports === null) return unreadable(`no ${expected} report was written, as the parent's run did`, { passed: 0, failed: 1, source: expected }, 'report');
+    counts = { passed: reports.passed, failed: reports.failed, source: reports.source ?? 'node-test' };
   } else {
     counts = parseTestCounts(test.stdout, test.code);
     const expected = parent && parent.source !== 'exit-code' ? parent.source : null;

@@ -22,7 +22,7 @@ import { Duplicates, treeKey, type Verdict } from './duplicate.ts';
 import { reachedScripts, restoreFromParent } from './restore.ts';
 import { score } from './score.ts';
 import type { TestCounts } from './testcounts.ts';
-import { freshReportDir, NODE_TEST_REPORTER, readReports, reportEnv } from './reports.ts';
+import { freshReportDir, readReports, REPORT_MODULES, reportEnv } from './reports.ts';
 import { combineRuns, parseJudgeOutput, type FrozenJudge } from './user-judge.ts';
 
 export interface Evaluation extends Verdict {
@@ -131,7 +131,7 @@ export class Evaluator {
       const reportDir = await freshReportDir(`${ws.dir}.reports`);
       const testCmd = this.config.test.cmd!;
       const test = await this.exec(testCmd, ws.dir, ws.nodeModules, this.config.testTimeoutS, signal, {
-        env: reportEnv(reachedScripts(testCmd, this.config.seedScripts ?? null), reportDir), writable: [reportDir], readOnly: [NODE_TEST_REPORTER],
+        env: reportEnv(reachedScripts(testCmd, this.config.seedScripts ?? null), reportDir), writable: [reportDir], readOnly: REPORT_MODULES,
       });
       if (signal?.aborted) return null;
       const judged = judgeCounts(test, parent, await readReports(reportDir));
