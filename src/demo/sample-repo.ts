@@ -3,10 +3,10 @@
  * of every source file), real tests (node:test) and a benchmark judge (bench/judge.mjs, the demo's objective). No
  * dependencies, so candidates need no install.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BENCH_JUDGE, SEED_WORD_COUNT, textkitSource } from './wordcount.ts';
+import { runProcessSync } from '../process/sync.ts';
 
 const FILES: Record<string, string> = {
   'package.json': JSON.stringify({
@@ -52,12 +52,14 @@ export function createSampleRepo(dir: string): void {
     mkdirSync(path.dirname(full), { recursive: true });
     writeFileSync(full, content);
   }
-  const git = (...args: string[]) => execFileSync('git', args, {
-    cwd: dir,
-    stdio: 'ignore',
-    env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'evolve demo', GIT_AUTHOR_EMAIL: 'demo@localhost',
-      GIT_COMMITTER_NAME: 'evolve demo', GIT_COMMITTER_EMAIL: 'demo@localhost' },
-  });
+  const git = (...args: string[]) => {
+    const r = runProcessSync('git', args, {
+      cwd: dir,
+      env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'evolve demo', GIT_AUTHOR_EMAIL: 'demo@localhost',
+        GIT_COMMITTER_NAME: 'evolve demo', GIT_COMMITTER_EMAIL: 'demo@localhost' },
+    });
+    if (r.exitCode !== 0) throw new Error(`could not create the demo repository: git ${args[0]} failed: ${(r.error ?? r.stderr).trim()}`);
+  };
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-q', '-m', 'textkit: word count and title case');

@@ -5,6 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { bestCandidate } from '../lineage/best.ts';
+import { AgentBundles } from './jail/agent-bundle.ts';
 import { newCandidateId } from '../lineage/ids.ts';
 import { FINISHED_STATUSES, type CandidateRow } from '../lineage/schema.ts';
 import type { ChildPlan, ParentInfo, RunContext } from './candidate.ts';
@@ -45,6 +47,8 @@ export interface RunPlan {
   target: string;
   /** Where run folders go (default `<target>/.git/evolve`). */
   workdir: string;
+  /** The work directory is evolve's own and may go once empty; false for a --workdir the user already had. */
+  ownsWorkdir: boolean;
   config: RunConfig;
   /** The seed commit (the target's HEAD when the run started). */
   head: string;
@@ -53,7 +57,7 @@ export interface RunPlan {
 export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<RunSummary> {
   const { store, git, config } = { ...deps, config: plan.config };
   const clock = deps.clock ?? systemClock;
-  const workspaces = new Workspaces(git, plan.workdir, plan.runId);
+  const workspaces = new Workspaces(git, plan.workdir, plan.runId, plan.ownsWorkdir);
   await workspaces.ensureRoot();
   // The user judge's files are in no jail but the judge's own (which binds its directory back, read-only).
   const judge = config.judge ?? null;
@@ -61,6 +65,7 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
   const ctx: RunContext = {
     runId: plan.runId, config, git, store, sandbox, proxy: deps.proxy, proxySocket: deps.proxySocket,
     workspaces, evaluator: new Evaluator(git, sandbox, workspaces, config, plan.head), clock, signal: deps.signal, agent: deps.agent,
+    bundles: new AgentBundles(sandbox, path.join(workspaces.root, 'agents')),
     budgetExhausted: deps.candidateBudgetExhausted ?? (() => false),
     record: (candidateId, generation, kind, data) => {
       store.appendEvent({ runId: plan.runId, candidateId, kind, data });
@@ -149,7 +154,7 @@ async function ensureSeed(ctx: RunContext, plan: RunPlan, targetDeps: string | n
     if (judged) ctx.evaluator.adoptObjective((JSON.parse(judged.data_json) as { objective?: string }).objective ?? null);
     return parentInfoOf(ctx, ctx.store.candidates(plan.runId), existing.id, targetDeps);
   }
-  const id = existing?.id ?? newCandidateId();
+  const id = existing?.id ?? newCandidateId((drawn) => !!ctx.store.getCandidate(drawn));
   if (!existing) {
     ctx.store.addCandidate({
       id, runId: plan.runId, generation: 0, parentId: null, branch: null, baseCommit: plan.head, commitSha: plan.head,
@@ -208,13 +213,7 @@ function summarise(store: RunnerStore, runId: string, status: RunSummary['status
   const children = rows.filter((r) => r.generation > 0);
   const passing = children.filter((r) => r.status === 'passed');
   const seed = rows.find((r) => r.generation === 0) ?? null;
-  // The best passing child (the seed when none passed): by the objective when there is one, else by score (where
-  // progress ranks a descendant that added tested work above its ancestors); ties go to the later generation.
-  const pool = passing;
-  const ranked = rank(pool.map((r) => contender(r)), objective?.goal ?? null);
-  const tied = (a: CandidateRow, b: CandidateRow) => (objective ? a.objective === b.objective : a.score === b.score);
-  let best: CandidateRow | null = ranked.length > 0 ? rows.find((r) => r.id === ranked[0].id)! : seed;
-  if (best) for (const r of pool) if (tied(r, best) && r.generation > best.generation) best = r;
+  const best = bestCandidate(rows, objective?.goal ?? null);
   const lineage: string[] = [];
   for (let at: CandidateRow | undefined = best ?? undefined; at; at = rows.find((r) => r.id === at!.parent_id)) lineage.unshift(at.id);
   return {

@@ -42,7 +42,7 @@ export class LineageModel {
     this.run = opening.run;
     this.config = parseRunConfig(opening.run.config_json);
     this.layout = new TreeLayout(opening.candidates);
-    this.tally = new RunTally(opening.candidates);
+    this.tally = new RunTally(opening.candidates, this.config.objective?.goal ?? null);
     if (this.config.objective) this.objective.update(opening.candidates, this.config.objective.goal);
     this.log = opening.log.map(logLineOf);
     this.lastEventId = opening.lastEventId;

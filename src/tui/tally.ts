@@ -1,6 +1,7 @@
 import type { CandidateRow } from '../lineage/schema.ts';
 import { msBetween } from './format.ts';
-import { isActive, isChild, isFinished, ranksAbove, type RunTotals } from './stats.ts';
+import { ranksAbove, seedStandIn } from '../lineage/best.ts';
+import { isActive, isChild, isFinished, type RunTotals } from './stats.ts';
 
 /**
  * The header's numbers and the best candidate, kept up to date one changed row at a time: each row's share is
@@ -36,7 +37,8 @@ export class RunTally {
   private bestRow: CandidateRow | null = null;
   private firstSeed: CandidateRow | null = null;
 
-  constructor(rows: readonly CandidateRow[] = []) {
+  /** `goal`: a run with a user judge ranks by its objective (best.ts). */
+  constructor(rows: readonly CandidateRow[] = [], private readonly goal: 'max' | 'min' | null = null) {
     this.update(rows);
   }
 
@@ -51,20 +53,20 @@ export class RunTally {
       this.rows.set(c.id, c);
       if (this.firstSeed === null ? c.generation === 0 : this.firstSeed.id === c.id) this.firstSeed = c.generation === 0 ? c : null;
       if (this.bestRow?.id === c.id) {
-        if (ranksAbove(c, null) && !this.outranked(c)) this.bestRow = c;
+        if (ranksAbove(c, null, this.goal) && !this.outranked(c)) this.bestRow = c;
         else recheckBest = true;
-      } else if (ranksAbove(c, this.bestRow)) this.bestRow = c;
+      } else if (ranksAbove(c, this.bestRow, this.goal)) this.bestRow = c;
     }
     if (recheckBest) {
       this.bestRow = null;
-      for (const c of this.rows.values()) if (ranksAbove(c, this.bestRow)) this.bestRow = c;
+      for (const c of this.rows.values()) if (ranksAbove(c, this.bestRow, this.goal)) this.bestRow = c;
     }
     if (this.firstSeed === null) for (const c of this.rows.values()) if (c.generation === 0) { this.firstSeed = c; break; }
   }
 
-  /** The best candidate as `bestCandidate` names it (the seed when no child passed). */
+  /** The best candidate as `bestCandidate` (src/lineage/best.ts) names it. */
   best(): CandidateRow | null {
-    return this.bestRow ?? this.firstSeed;
+    return this.bestRow ?? seedStandIn(this.firstSeed);
   }
 
   totals(): RunTotals {
@@ -79,7 +81,7 @@ export class RunTally {
   /** Whether the best, having changed, may have lost its place to another row (then all rows are looked at). */
   private outranked(c: CandidateRow): boolean {
     const before = this.bestRow!;
-    return (c.score ?? 0) < (before.score ?? 0);
+    return ranksAbove(before, c, this.goal);
   }
 
   private apply(s: Share, sign: 1 | -1): void {

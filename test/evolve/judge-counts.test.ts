@@ -7,7 +7,7 @@ import { judgeCounts } from '../../src/evolve/judge/counts.ts';
 import { Duplicates, type Verdict } from '../../src/evolve/judge/duplicate.ts';
 import { stubsAdded } from '../../src/tools/stubs.ts';
 
-const run = (stdout: string, code = 0) => ({ stdout, code, signal: null, timedOut: false });
+const run = (stdout: string, exitCode = 0) => ({ stdout, exitCode, signal: null, timedOut: false });
 const vitestParent = { tests: 3, source: 'vitest' as const };
 
 describe('judgeCounts', () => {

@@ -30,10 +30,10 @@ describe('Jest, counted from its own results file', () => {
     expect(parseTestCounts(run.stdout, 0).source).not.toBe('jest'); // stdout alone holds no real Jest summary
     const read = await readReports(reports);
     expect(read).toEqual({ passed: 2, failed: 0, runs: 1, source: 'jest' });
-    const verdict = judgeCounts({ stdout: run.stdout, code: run.status, signal: null, timedOut: false }, null, read);
+    const verdict = judgeCounts({ stdout: run.stdout, exitCode: run.status, signal: null, timedOut: false }, null, read);
     expect(verdict).toMatchObject({ status: 'passed', via: 'report', counts: { passed: 2, failed: 0, source: 'jest' } });
     // a child whose run writes no report, where its parent's did, is unreadable: failed
-    const child = judgeCounts({ stdout: 'Tests:       40 passed, 40 total\n', code: 0, signal: null, timedOut: false }, { tests: 2, source: 'jest', via: 'report' }, null);
+    const child = judgeCounts({ stdout: 'Tests:       40 passed, 40 total\n', exitCode: 0, signal: null, timedOut: false }, { tests: 2, source: 'jest', via: 'report' }, null);
     expect(child.status).toBe('failed');
     expect(child.reason).toMatch(/no jest report was written/);
   }, 60_000);

@@ -40,7 +40,7 @@ describe('node:test reports', () => {
     const r = await runTests(dir, 'node --test');
     expect(r.stdout).toContain('ℹ pass 40');
     expect(r.reports).toEqual({ passed: 2, failed: 0, runs: 1, source: 'node-test' });
-    const verdict = judgeCounts({ stdout: r.stdout, code: r.code, signal: null, timedOut: false }, null, r.reports);
+    const verdict = judgeCounts({ stdout: r.stdout, exitCode: r.code, signal: null, timedOut: false }, null, r.reports);
     expect(verdict).toMatchObject({ status: 'passed', via: 'report', counts: { passed: 2, failed: 0, source: 'node-test' } });
   });
 
@@ -56,7 +56,7 @@ describe('node:test reports', () => {
     symlinkSync('/dev/zero', path.join(r.dir, 'node-test-1-1.json'));
     expect(await readReports(r.dir)).toBe('unreadable');
     const parent = { tests: 1, source: 'node-test' as const, via: 'report' as const };
-    const missing = judgeCounts({ stdout: 'ℹ pass 40\n', code: 0, signal: null, timedOut: false }, parent, null);
+    const missing = judgeCounts({ stdout: 'ℹ pass 40\n', exitCode: 0, signal: null, timedOut: false }, parent, null);
     expect(missing).toMatchObject({ status: 'failed' });
     expect(missing.reason).toMatch(/^test counts unreadable: no node-test report/);
   });

@@ -9,7 +9,7 @@
  *   - fewer tests than the parent is `rejected` (its test files are restored, so this is tests that stopped running).
  * When the seed's own output could not be read, children are judged like it, by exit code alone.
  */
-import type { ProcessExit } from '../jail/sandbox.ts';
+import type { ProcessResult } from '../../process/run.ts';
 import { parseTestCounts, type CountSource, type TestCounts } from './testcounts.ts';
 
 export interface CountsVerdict {
@@ -26,8 +26,8 @@ export interface CountBaseline { tests: number; source: CountSource; via?: Count
 
 type Reports = { passed: number; failed: number; source?: 'node-test' | 'jest' } | 'unreadable' | null;
 
-export function judgeCounts(test: Pick<ProcessExit, 'code' | 'signal' | 'timedOut' | 'stdout'>, parent: CountBaseline | null, reports: Reports = null): CountsVerdict {
-  const exit = test.code ?? test.signal;
+export function judgeCounts(test: Pick<ProcessResult, 'exitCode' | 'signal' | 'timedOut' | 'stdout'>, parent: CountBaseline | null, reports: Reports = null): CountsVerdict {
+  const exit = test.exitCode ?? test.signal;
   if (test.timedOut) return { status: 'failed', reason: 'tests timed out', counts: { passed: 0, failed: 1, source: 'exit-code' }, via: 'stdout' };
   const unreadable = (why: string, counts: TestCounts, via: CountVia): CountsVerdict =>
     ({ status: 'failed', reason: `test counts unreadable: ${why} (exit ${exit})`, counts, via });
@@ -40,7 +40,7 @@ export function judgeCounts(test: Pick<ProcessExit, 'code' | 'signal' | 'timedOu
     if (reports === null) return unreadable(`no ${expected} report was written, as the parent's run did`, { passed: 0, failed: 1, source: expected }, 'report');
     counts = { passed: reports.passed, failed: reports.failed, source: reports.source ?? 'node-test' };
   } else {
-    counts = parseTestCounts(test.stdout, test.code);
+    counts = parseTestCounts(test.stdout, test.exitCode);
     const expected = parent && parent.source !== 'exit-code' ? parent.source : null;
     if (expected && counts.source !== expected) {
       const found = counts.source === 'exit-code' ? 'none' : `a ${counts.source} summary`;
@@ -52,7 +52,7 @@ export function judgeCounts(test: Pick<ProcessExit, 'code' | 'signal' | 'timedOu
   if (parent && parent.source !== 'exit-code' && total < parent.tests) {
     return { status: 'rejected', reason: `tests removed: ${total} < ${parent.tests} in the parent`, counts, via };
   }
-  if (test.code !== 0 || counts.failed > 0) {
+  if (test.exitCode !== 0 || counts.failed > 0) {
     return { status: 'failed', reason: `tests failed (${counts.failed} failed, exit ${exit})`, counts, via };
   }
   return { status: 'passed', reason: null, counts, via };

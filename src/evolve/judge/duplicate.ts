@@ -3,7 +3,8 @@
  * judged — in this run reuses that verdict, waiting for it if need be, instead of building and testing again.
  */
 import { createHash } from 'node:crypto';
-import { CONTEXT_FILE, type Git } from '../repo/git.ts';
+import { CONTEXT_FILE } from '../../agent/protocol.ts';
+import type { Git } from '../repo/git.ts';
 import type { TestCounts } from './testcounts.ts';
 import type { CountVia } from './counts.ts';
 import type { Metric } from './user-judge.ts';

@@ -14,7 +14,9 @@ import path from 'node:path';
 import { stubsAdded } from '../../tools/stubs.ts';
 import { isProtected, type RunConfig } from '../config.ts';
 import type { DiffStats, Git } from '../repo/git.ts';
-import type { ProcessExit, Sandbox } from '../jail/sandbox.ts';
+import type { Sandbox } from '../jail/sandbox.ts';
+import { outputTail } from '../../process/collector.ts';
+import { combinedOutput, type ProcessResult } from '../../process/run.ts';
 import { candidateEnv } from '../jail/sandbox.ts';
 import type { Workspaces } from '../repo/workspace.ts';
 import { judgeCounts, type CountBaseline } from './counts.ts';
@@ -119,10 +121,10 @@ export class Evaluator {
       if (this.config.build.cmd) {
         const build = await this.exec(this.config.build.cmd, ws.dir, ws.nodeModules, this.config.buildTimeoutS, signal);
         if (signal?.aborted) return null;
-        buildOk = build.code === 0 && !build.timedOut;
-        emit('built', { ok: buildOk, exit_code: build.code, timed_out: build.timedOut, ms: build.ms, output_tail: tail(build.output) });
+        buildOk = build.exitCode === 0 && !build.timedOut;
+        emit('built', { ok: buildOk, exit_code: build.exitCode, timed_out: build.timedOut, ms: build.ms, output_tail: tail(combinedOutput(build)) });
         if (!buildOk) {
-          const reason = build.timedOut ? 'build timed out' : `build failed (exit ${build.code ?? build.signal})`;
+          const reason = build.timedOut ? 'build timed out' : `build failed (exit ${build.exitCode ?? build.signal})`;
           return { status: 'failed', reason, buildOk, counts: null, via: null };
         }
       }
@@ -136,8 +138,8 @@ export class Evaluator {
       if (signal?.aborted) return null;
       const judged = judgeCounts(test, parent, await readReports(reportDir));
       emit('tested', {
-        passed: judged.counts.passed, failed: judged.counts.failed, source: judged.counts.source, via: judged.via, exit_code: test.code, timed_out: test.timedOut, ms: test.ms,
-        ...(restored ? { restored_files: restored.restored, removed_configs: restored.removed } : {}), output_tail: tail(test.output),
+        passed: judged.counts.passed, failed: judged.counts.failed, source: judged.counts.source, via: judged.via, exit_code: test.exitCode, timed_out: test.timedOut, ms: test.ms,
+        ...(restored ? { restored_files: restored.restored, removed_configs: restored.removed } : {}), output_tail: tail(combinedOutput(test)),
       });
       if (judged.status === 'rejected') emit('rejected', { reason: judged.reason });
       const verdict: Verdict = { status: judged.status, reason: judged.reason, buildOk, counts: judged.counts, via: judged.via };
@@ -163,10 +165,10 @@ export class Evaluator {
     for (let i = 0; i < judge.runs; i++) {
       const run = await this.exec(judge.cmd, dir, nodeModules, judge.timeoutS, signal, { readOnly: [judge.dir] });
       if (signal?.aborted) return null;
-      if (run.timedOut) return fail(`judge timed out (after ${judge.timeoutS} s)`, run.output);
-      if (run.code !== 0) return fail(`judge failed (exit ${run.code ?? run.signal})`, run.output);
+      if (run.timedOut) return fail(`judge timed out (after ${judge.timeoutS} s)`, combinedOutput(run));
+      if (run.exitCode !== 0) return fail(`judge failed (exit ${run.exitCode ?? run.signal})`, combinedOutput(run));
       const parsed = parseJudgeOutput(run.stdout);
-      if (!parsed.ok) return fail(parsed.reason, run.output);
+      if (!parsed.ok) return fail(parsed.reason, combinedOutput(run));
       outputs.push(parsed.metrics);
     }
     const metrics = combineRuns(outputs);
@@ -189,7 +191,7 @@ export class Evaluator {
     }, this.config.weights);
   }
 
-  private exec(cmd: string, dir: string, nodeModules: string | null, timeoutS: number, signal?: AbortSignal, extra: { env?: Record<string, string>; writable?: string[]; readOnly?: string[] } = {}): Promise<ProcessExit> {
+  private exec(cmd: string, dir: string, nodeModules: string | null, timeoutS: number, signal?: AbortSignal, extra: { env?: Record<string, string>; writable?: string[]; readOnly?: string[] } = {}): Promise<ProcessResult> {
     // Only the runner's copy of the dependencies is on PATH (prepare() removed any node_modules the commit held).
     const bin = nodeModules ? [path.join(nodeModules, '.bin')] : [];
     const env = candidateEnv({ PATH: [...bin, process.env.PATH ?? '/usr/bin:/bin'].join(':'), ...extra.env }, `${dir}.home`);
@@ -208,8 +210,6 @@ function interrupted(diff: DiffStats): Evaluation {
   return { status: 'failed', reason: 'interrupted', buildOk: null, counts: null, via: null, diff, score: null, stubsAdded: 0, duplicateOf: null };
 }
 
-function tail(output: string): string {
-  return output.length > 2000 ? output.slice(-2000) : output;
-}
+const tail = (output: string): string => outputTail(output, 2000);
 
 export type { TestCounts };
