@@ -14,13 +14,13 @@ import type { RunConfig } from './config.ts';
 import { Evaluator } from './judge/evaluate.ts';
 import { addChildren, contender, planChildren, runGeneration, select } from './generation.ts';
 import { rank, type Objective } from './judge/select.ts';
-import { rm } from 'node:fs/promises';
 import type { Git } from './repo/git.ts';
 import type { RunEvent, RunObserver, RunSummary } from './observer.ts';
 import { systemClock, type Clock, type ModelProxy, type RunnerStore } from './ports.ts';
 import { parentInfoOf, resumePlan } from './recall.ts';
 import type { AgentChoice } from './jail/agent.ts';
 import { withHidden, type Sandbox } from './jail/sandbox.ts';
+import { removeFrozenJudge } from './judge/user-judge.ts';
 import { Workspaces } from './repo/workspace.ts';
 
 export interface RunnerDeps {
@@ -134,7 +134,7 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
     store.finishRun(plan.runId, status, reason ?? undefined);
     await workspaces.removeAll().catch(() => {});
     // A stopped run keeps its frozen judge for --resume; a finished one needs it no more.
-    if (judge && status !== 'stopped') await rm(judge.dir, { recursive: true, force: true }).catch(() => {});
+    if (judge && status !== 'stopped') await removeFrozenJudge(judge.dir).catch(() => {});
   }
   const summary = summarise(store, plan.runId, status, reason, ctx.evaluator.objective ? { metric: ctx.evaluator.objective, goal: config.objective?.goal ?? 'max' } : null);
   deps.observer?.runFinished?.(summary);

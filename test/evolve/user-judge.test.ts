@@ -4,12 +4,12 @@
  * the candidate with its reason, the judge's files out of every agent's sight and frozen at run start. And without a
  * judge, the score as progress: the best of three generations that each add a test is from the last.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStandin, type Standin } from '../../src/standin/index.ts';
-import { combineRuns, median, parseJudgeOutput } from '../../src/evolve/judge/user-judge.ts';
+import { checkFrozenJudge, combineRuns, freezeJudge, median, parseJudgeOutput } from '../../src/evolve/judge/user-judge.ts';
 import { evolve, git, ROOT, startEvolve, tempDir, waitFor } from './helpers.ts';
 import { execFileSync } from 'node:child_process';
 import { makeQaRepo, qaScript, type QaPlan } from '../qa/qa-toy.ts';
@@ -25,6 +25,25 @@ describe('judge output', () => {
     expect(parseJudgeOutput('{"a": 1}\ndone')).toMatchObject({ ok: false, reason: expect.stringMatching(/not JSON/) });
     expect(parseJudgeOutput('[1, 2]')).toMatchObject({ ok: false, reason: expect.stringMatching(/not a JSON object/) });
     expect(parseJudgeOutput('{"a": "1"}')).toMatchObject({ ok: false, reason: expect.stringMatching(/no numeric field/) });
+  });
+
+  it('freezes the files the command names: outside the target copied (the command runs the copies), inside restored from the seed', async () => {
+    const target = tempDir('evolve-judge-target-');
+    const elsewhere = tempDir('evolve-judge-elsewhere-');
+    writeFileSync(path.join(elsewhere, 'score.mjs'), 'console.log("{}")\n');
+    const dir = path.join(tempDir(), 'run.judge');
+    const frozen = await freezeJudge({
+      cmd: `node ${path.join(elsewhere, 'score.mjs')} --against ./bench/data.json && node bench/x.mjs`, runs: 2, timeoutS: 9,
+      target, cwd: elsewhere, dir, seedFiles: new Set(['bench/x.mjs', 'bench/data.json']),
+    });
+    expect(frozen.files).toEqual([{ source: path.join(elsewhere, 'score.mjs'), copy: path.join(dir, '0-score.mjs'), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect(frozen.cmd).toBe(`node ${path.join(dir, '0-score.mjs')} --against ./bench/data.json && node bench/x.mjs`);
+    expect(frozen.seedFiles.sort()).toEqual(['bench/data.json', 'bench/x.mjs']);
+    await checkFrozenJudge(frozen);
+    chmodSync(dir, 0o700);
+    chmodSync(frozen.files[0].copy, 0o600);
+    writeFileSync(frozen.files[0].copy, 'changed\n');
+    await expect(checkFrozenJudge(frozen)).rejects.toThrow(/is changed: this run cannot be judged the same way again/);
   });
 
   it('keeps the median of n runs and the spread', () => {
@@ -122,6 +141,10 @@ describe('a run with a user judge', () => {
     expect(by('fast').objective).toBe(31);
     expect(by('slower').objective).toBe(6);
     expect(metrics.some((m) => m.value === -1 || m.value === 1000)).toBe(false);
+  });
+
+  it('removes its frozen copies when it is done', () => {
+    expect(readdirSync(workdir).filter((n) => n.endsWith('.judge'))).toEqual([]);
   });
 
   it('ranks survivors by the objective', () => {

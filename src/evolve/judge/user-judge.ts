@@ -35,7 +35,7 @@ const WORD = /(\s+|&&|\|\||[;|()<>])/;
 export async function freezeJudge(o: { cmd: string; runs: number; timeoutS: number; target: string; cwd: string; dir: string; seedFiles: ReadonlySet<string> }): Promise<FrozenJudge> {
   const files: FrozenJudge['files'] = [];
   const inTarget = new Set<string>();
-  await rm(o.dir, { recursive: true, force: true });
+  await removeFrozenJudge(o.dir);
   await mkdir(o.dir, { recursive: true, mode: 0o700 });
   const parts = o.cmd.split(WORD);
   for (const [i, part] of parts.entries()) {
@@ -58,6 +58,12 @@ export async function freezeJudge(o: { cmd: string; runs: number; timeoutS: numb
   }
   await chmod(o.dir, 0o500);
   return { given: o.cmd, cmd: parts.join(''), runs: o.runs, timeoutS: o.timeoutS, dir: o.dir, files, seedFiles: [...inTarget] };
+}
+
+/** Removes the frozen copies (their directory is read-only: made writable first). */
+export async function removeFrozenJudge(dir: string): Promise<void> {
+  await chmod(dir, 0o700).catch(() => {});
+  await rm(dir, { recursive: true, force: true });
 }
 
 /** On --resume: the frozen copies must still be there, unchanged. */
