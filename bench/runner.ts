@@ -13,7 +13,7 @@
  *    install scripts included: better-sqlite3 builds its addon). That takes a minute or two and needs the registry;
  *    --no-npm-ci leaves it out (npmCiMs: null).
  *
- *  - judge: the user judge stage's time against running the judge command by hand (bench/judge.ts); target ≤ 1.1.
+ *  - judge: the user judge stage's time against running the judge command by hand (bench/user-judge.ts); target ≤ 1.1.
  *
  *   node --import tsx bench/runner.ts [--no-npm-ci]
  */
@@ -28,7 +28,7 @@ import { hardlinkCopy, Workspaces } from '../src/evolve/repo/workspace.ts';
 import { startStandin } from '../src/standin/index.ts';
 import { evolve, makeRepo, ROOT, tempDir } from '../test/evolve/helpers.ts';
 import { makeToyRepo, passingPlan, planScript } from '../test/evolve/toy.ts';
-import { judgeOverhead } from './judge.ts';
+import { judgeOverhead } from './user-judge.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;

@@ -3,7 +3,7 @@
  * CPU in real runs (the jail, the write-back of the seed's judge files, the JSON read), against running the same
  * command by hand in a plain checkout. Prints JSON; target ≤ 1.1.
  *
- *   node --import tsx bench/judge.ts
+ *   node --import tsx bench/user-judge.ts
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
