@@ -13,7 +13,10 @@
  *    install scripts included: better-sqlite3 builds its addon). That takes a minute or two and needs the registry;
  *    --no-npm-ci leaves it out (npmCiMs: null).
  *
- *  - judge: the user judge stage's time against running the judge command by hand (bench/user-judge.ts); target ≤ 1.1.
+ *  - depsView, judge: what the writable dependency view costs per candidate, and the judge's time against a plain
+ *    run of the same test command on the same commit, per framework fixture (bench/judge.ts); target ≤ 1.2.
+ *  - userJudge: the user judge stage's time against running the judge command by hand (bench/user-judge.ts);
+ *    target ≤ 1.1.
  *
  *   node --import tsx bench/runner.ts [--no-npm-ci]
  */
@@ -24,8 +27,11 @@ import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { openStore } from '../src/lineage/store.ts';
 import { Git } from '../src/evolve/repo/git.ts';
-import { hardlinkCopy, Workspaces } from '../src/evolve/repo/workspace.ts';
+import { Workspaces } from '../src/evolve/repo/workspace.ts';
+import { hardlinkCopy } from '../src/evolve/repo/dependency-view.ts';
+import { defaultWorkdir } from '../src/evolve/repo/workdir.ts';
 import { startStandin } from '../src/standin/index.ts';
+import { depsView, judge } from './judge.ts';
 import { evolve, makeRepo, ROOT, tempDir } from '../test/evolve/helpers.ts';
 import { makeToyRepo, passingPlan, planScript } from '../test/evolve/toy.ts';
 import { judgeOverhead } from './user-judge.ts';
@@ -47,7 +53,7 @@ const commitTimes: number[] = [];
 
 async function runnerCandidate(repo: string, g: Git, store: ReturnType<typeof openStore>, runId: string, head: string, round: number): Promise<number> {
   const t0 = process.hrtime.bigint();
-  const ws = new Workspaces(g, path.join(repo, '.git', 'evolve'), runId);
+  const ws = new Workspaces(g, defaultWorkdir(repo), runId);
   const id = `c${String(round).padStart(7, '0')}`;
   const branch = `evolve/${runId}/g1-${id}`;
   store.addCandidate({ id, runId, generation: 1, parentId: 'seed0000', branch, baseCommit: head, status: 'pending', step: 'pending' });
@@ -192,7 +198,7 @@ function timeNpmCi(): number {
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const result = {
     overhead: await overhead(), generation: await generation(), agentStart: await agentStart(), deps: await deps(!process.argv.includes('--no-npm-ci')),
-    judge: await judgeOverhead(),
+    depsView: await depsView(), judge: await judge(), userJudge: await judgeOverhead(),
   };
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 }

@@ -35,6 +35,8 @@ export const RunFlags = z.object({
   workdir: z.string().optional(),
   survivors: count('--survivors').optional(),
   concurrency: count('--concurrency').optional(),
+  judgeConcurrency: count('--judge-concurrency').optional(),
+  allowFailingSeed: z.boolean({ message: 'allowFailingSeed must be true or false' }).default(false),
   strategy: z.enum(['top-k', 'dgm'], { message: '--strategy must be top-k or dgm' }).default('top-k'),
   model: z.string({ message: '--model must be a model id' }).min(1, '--model must not be empty').default(DEFAULT_MODEL),
   budgetUsd: usd('--budget-usd').default(10),
@@ -69,6 +71,7 @@ export type RunFlags = z.infer<typeof RunFlags>;
 // What --resume keeps from the run's start (runs.config_json): a flag for one of these could only be ignored.
 const FROZEN_ON_RESUME: Record<string, string> = {
   population: '--population', generations: '--generations', survivors: '--survivors', concurrency: '--concurrency',
+  judgeConcurrency: '--judge-concurrency', allowFailingSeed: '--allow-failing-seed',
   strategy: '--strategy', model: '--model', maxTurns: '--max-turns', candidateTimeout: '--candidate-timeout',
   build: '--build', test: '--test', push: '--push', seedGoal: '--seed-goal', workdir: '--workdir',
   unsafeNoSandbox: '--unsafe-no-sandbox', agent: '--agent', judge: '--judge', judgeRuns: '--judge-runs',

@@ -7,6 +7,7 @@ import type { EventKind } from '../lineage/schema.ts';
 import { outputTail } from '../process/collector.ts';
 import { combinedOutput } from '../process/run.ts';
 import { sandboxDenial } from './jail/denial.ts';
+import { keptOutput } from './judge/output.ts';
 import { resolveAgentCommand, runAgent, JAIL_RELAY_PORT } from './jail/agent.ts';
 import type { AgentReport, ChildPlan, RunContext } from './child.ts';
 
@@ -51,7 +52,7 @@ export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise
     ...(command.version ? { version: command.version } : {}),
   });
   const outcome = await runAgent(ctx.sandbox, {
-    workspace: ws.dir, nodeModules: ws.nodeModules, command, proxySocket: ctx.proxySocket,
+    workspace: ws.dir, nodeModules: ws.nodeModules, depsWritable: ws.depsWritable, command, proxySocket: ctx.proxySocket,
     // In the jail the relay has a private loopback; without it, any free port (the relay tells the agent which).
     relayPort: ctx.sandbox.kind === 'bwrap' ? JAIL_RELAY_PORT : 0, token,
     env: { model: config.model, seedGoal: config.seedGoal, buildCmd: config.build.cmd ?? '', testCmd: config.test.cmd ?? '', maxTurns: config.maxTurns },
@@ -90,7 +91,7 @@ export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise
     ...report, exit_code: outcome.exit.exitCode, ms: outcome.exit.ms, claimed: claim !== null, success: claim?.success ?? null,
     summary: (claim?.summary ?? said?.summary)?.slice(0, 500) ?? null, garbage_lines: outcome.garbageLines,
     ...(dropped > 0 ? { progress_dropped: dropped } : {}), context_by_runner: wroteContext,
-    output_tail: outcome.ok ? undefined : outputTail(combinedOutput(outcome.exit), 1500),
+    output_tail: outcome.ok ? undefined : keptOutput(combinedOutput(outcome.exit)),
   });
   return { interrupted: false, report, ws };
 }

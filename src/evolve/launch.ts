@@ -4,7 +4,7 @@
  * a UsageError (exit 2). Then the store, the proxy and the sandbox are started and handed to runEvolution.
  * `--resume` continues a stopped or crashed run with its frozen configuration (budgets may be raised).
  */
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, statSync } from 'node:fs';
 import { lstat, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,7 @@ import { requirePrices, resolvePrices, type PriceTable } from './proxy/prices.ts
 import { startProxy } from './proxy/index.ts';
 import { estimateLines } from './preflight.ts';
 import { targetGit } from './repo/target-git.ts';
+import { defaultWorkdir, insideGitDir, isInside } from './repo/workdir.ts';
 import { runEvolution } from './run.ts';
 import { checkFrozenJudge, freezeJudge } from './judge/user-judge.ts';
 import { seedOf } from './judge/select.ts';
@@ -71,11 +72,12 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
   const prices = resolvePrices(o.prices);
   requirePrices(prices, [o.model]);
   const config = freezeConfig({ ...o, population: o.population, generations: o.generations }, await git.readFile(head, 'package.json'), seedOf(head));
-  const workdir = path.resolve(o.workdir ?? path.join(gitDir, 'evolve'));
+  const workdir = path.resolve(o.workdir ?? defaultWorkdir(target));
   // Workspaces never go in the working tree: they would show up in the user's checkout as untracked files.
   if (isInside(workdir, target) && !isInside(workdir, path.resolve(gitDir))) {
-    throw new UsageError(`--workdir ${o.workdir} is inside the working tree of ${target}: choose a directory outside it (default: ${path.join(gitDir, 'evolve')})`);
+    throw new UsageError(`--workdir ${o.workdir} is inside the working tree of ${target}: choose a directory outside it (default: ${defaultWorkdir(target)})`);
   }
+  if (insideGitDir(workdir)) env.observer?.log?.(`WARNING: --workdir ${o.workdir} is inside a .git directory: test runners such as Jest ignore every path there and find no tests`);
   const sandbox = await makeSandbox(o.unsafeNoSandbox, target, env);
   const agent = resolveAgentChoice(config.agent, target);
   const createdWorkdir = makeWorkdir(workdir, o.workdir);
@@ -96,7 +98,8 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
   if (o.standin) env.observer?.log?.(`MODEL: ${o.standin}`);
   env.observer?.log?.(`run ${runId}: ${config.population} × ${config.generations} candidates from ${head.slice(0, 10)} in ${target}; ` +
     `budget $${config.budgetUsd} (candidate $${config.candidateBudgetUsd}); test: ${config.test.cmd}${config.build.cmd ? `; build: ${config.build.cmd}` : ''}` +
-    `${config.judge ? `; judge: ${config.judge.given}${config.judge.runs > 1 ? ` ×${config.judge.runs}` : ''}${config.objective ? ` (${config.objective.goal} ${config.objective.metric})` : ''}` : ''}; sandbox: ${sandbox.kind}${sandbox.kind === 'bwrap' ? ` (limits: ${sandbox.limits})` : ''}`);
+    `${config.judge ? `; judge: ${config.judge.given}${config.judge.runs > 1 ? ` ×${config.judge.runs}` : ''}${config.objective ? ` (${config.objective.goal} ${config.objective.metric})` : ''}` : ''}; sandbox: ${sandbox.kind}${sandbox.kind === 'bwrap' ? ` (limits: ${sandbox.limits})` : ''}; ` +
+    `judging ${config.judgeConcurrency} at a time; ${config.allowFailingSeed ? 'a failing seed parents generation 1 (--allow-failing-seed)' : 'a failing seed stops the run'}`);
   if (agent.kind === 'claude-code') env.observer?.log?.(`agent: Claude Code ${agent.install.version} (${agent.install.found})`);
   return startAndRun({ store, git, sandbox, runId, target, stored, env, apiKey: env.apiKey, verbose: o.verbose, agent });
 }
@@ -205,12 +208,6 @@ function checkDbPath(db: string): void {
   else if (!existsSync(path.dirname(path.resolve(db)))) throw new UsageError(`${db}: directory ${path.dirname(db)} does not exist`);
 }
 
-/** Whether `p` is `dir` or below it (both absolute). */
-function isInside(p: string, dir: string): boolean {
-  const rel = path.relative(dir, p);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
 /** `--push` must name a remote of the target, an existing path or a URL: a typo should not surface mid-run. */
 function checkPushRemote(target: string, remote: string): void {
   const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(remote) || /^[^/\s]+@[^/\s:]+:/.test(remote);
@@ -230,11 +227,23 @@ function makeWorkdir(workdir: string, given: string | undefined): boolean {
   try {
     for (const dir of missing) mkdirSync(dir);
     accessSync(workdir, constants.W_OK);
+    // The default sits beside the target, maybe in a shared folder (/tmp): another user's `.evolve-work` (or a link
+    // planted there) could rename the run's workspaces from under it.
+    if (!given) for (const dir of [path.dirname(workdir), workdir]) refuseForeign(dir);
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new UsageError(`${given ? `--workdir ${given}` : `the workspaces' directory ${workdir}`}: cannot create it (${code})`, { cause: err });
+    const what = given ? `--workdir ${given}` : `the workspaces' directory ${workdir} (the default, beside the target)`;
+    throw new UsageError(`${what}: cannot create it (${code})${given ? '' : '; pass --workdir <dir> on the same file system'}`, { cause: err });
   }
   return missing.length > 0;
+}
+
+function refuseForeign(dir: string): void {
+  const info = lstatSync(dir);
+  if (!info.isDirectory() || (process.getuid && info.uid !== process.getuid())) {
+    throw new UsageError(`the workspaces' directory ${dir} (the default, beside the target) is ${info.isDirectory() ? "another user's" : 'not a directory'}: pass --workdir <dir> of your own on the same file system`);
+  }
 }
 
 /** This user's socket directories of the run (a runner's, alive or dead). */

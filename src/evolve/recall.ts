@@ -8,6 +8,7 @@ import type { CandidateRow } from '../lineage/schema.ts';
 import type { AgentReport } from './attempt.ts';
 import type { ChildPlan, ParentInfo, RunContext } from './candidate.ts';
 import type { CountSource } from './judge/testcounts.ts';
+import type { CountVia } from './judge/counts.ts';
 import { lessonsFor } from './generation.ts';
 import { progressOf, type ScoreWeights } from './judge/score.ts';
 
@@ -27,7 +28,7 @@ export function parentInfoOf(ctx: RunContext, rows: readonly CandidateRow[], id:
     ? null
     : {
       commit: row.commit_sha, tests: row.tests_passed + (row.tests_failed ?? 0), source: (tested?.source as CountSource | undefined) ?? 'exit-code',
-      via: tested?.via === 'report' ? 'report' as const : 'stdout' as const,
+      via: (tested?.via === 'report' || tested?.via === 'stderr' ? tested.via : 'stdout') as CountVia,
       passed: row.tests_passed, progress: lineageProgress(rows, row, ctx.config.weights),
     };
   return { id, commit: row.commit_sha, measure, depsFrom: depsOf(ctx, rows, row, targetDeps) };

@@ -1,23 +1,26 @@
 import type { CandidateRow } from './schema.ts';
 
+/** What the rule reads of a candidate: full rows and the views' outlines both have it. */
+type Ranked = Pick<CandidateRow, 'id' | 'generation' | 'status' | 'score'> & { objective?: number | null };
+
 /**
  * The best candidate of a run, the one rule every reader uses (the run summary, `evolve lineage`, `show`, the TUI):
  * the child that passed with the highest score — or, in a run with a user judge (`goal` given), the best value of
  * its objective (docs/judge.md) — ties to the later generation, then the smaller id. The seed is the best only when
  * no child passed, and only if it passed itself.
  */
-export function bestCandidate(rows: readonly CandidateRow[], goal: 'max' | 'min' | null = null): CandidateRow | null {
-  let best: CandidateRow | null = null;
+export function bestCandidate<T extends Ranked>(rows: readonly T[], goal: 'max' | 'min' | null = null): T | null {
+  let best: T | null = null;
   for (const c of rows) if (ranksAbove(c, best, goal)) best = c;
   return best ?? seedStandIn(rows.find((c) => c.generation === 0) ?? null);
 }
 
 /** Whether `c` is a passed child that ranks above `best` (any passed child does when `best` is null). */
-export function ranksAbove(c: CandidateRow, best: CandidateRow | null, goal: 'max' | 'min' | null = null): boolean {
+export function ranksAbove(c: Ranked, best: Ranked | null, goal: 'max' | 'min' | null = null): boolean {
   if (c.generation === 0 || c.status !== 'passed') return false;
   if (!best) return true;
   const unmeasured = goal === 'min' ? Infinity : -Infinity;
-  const value = (r: CandidateRow) => (goal ? (r.objective ?? unmeasured) : (r.score ?? -Infinity));
+  const value = (r: Ranked) => (goal ? (r.objective ?? unmeasured) : (r.score ?? -Infinity));
   const score = value(c);
   const bestScore = value(best);
   if (score !== bestScore) return goal === 'min' ? score < bestScore : score > bestScore;
@@ -26,6 +29,6 @@ export function ranksAbove(c: CandidateRow, best: CandidateRow | null, goal: 'ma
 }
 
 /** The seed as the best when no child passed: only a seed that passed. */
-export function seedStandIn(seed: CandidateRow | null): CandidateRow | null {
+export function seedStandIn<T extends Ranked>(seed: T | null): T | null {
   return seed?.status === 'passed' ? seed : null;
 }

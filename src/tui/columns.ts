@@ -1,4 +1,4 @@
-import type { CandidateRow } from '../lineage/schema.ts';
+import type { CandidateOutline } from '../lineage/types.ts';
 import { fit, formatCost, formatDiff, formatObjective, formatScore, shortId, truncate } from './format.ts';
 import type { FlatRow } from './tree.ts';
 
@@ -20,7 +20,7 @@ export interface RowLayout {
   objective?: ObjectiveCells;
 }
 
-export interface ObjectiveCells { parentValue(c: CandidateRow): number | null }
+export interface ObjectiveCells { parentValue(c: CandidateOutline): number | null }
 
 const MARK = 2;
 const FOLD = 2;
@@ -54,7 +54,7 @@ export function layoutColumns(width: number, widestGuides: number, objective?: O
 
 export const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
-export function statusText(c: CandidateRow, frame: number): string {
+export function statusText(c: CandidateOutline, frame: number): string {
   if (c.status === 'running') return `${SPINNER[frame % SPINNER.length]} ${c.phase || 'running'}`;
   if (c.status === 'evaluating') return `${SPINNER[frame % SPINNER.length]} evaluating`;
   if (c.status === 'budget_exhausted') return 'budget';
@@ -84,7 +84,7 @@ export function rowCells(row: FlatRow, layout: RowLayout, opts: { frame: number;
   return { mark, tree, cells, goal: truncate(goal, layout.goalWidth) };
 }
 
-function cellText(key: ColumnKey, c: CandidateRow, frame: number, layout: RowLayout): string {
+function cellText(key: ColumnKey, c: CandidateOutline, frame: number, layout: RowLayout): string {
   switch (key) {
     case 'status': return statusText(c, frame);
     case 'score': return formatScore(c.score);

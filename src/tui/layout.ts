@@ -1,4 +1,4 @@
-import type { CandidateRow } from '../lineage/schema.ts';
+import type { CandidateOutline } from '../lineage/types.ts';
 import { byBirth, guideWidth, type FlatRow } from './tree.ts';
 
 /**
@@ -10,7 +10,7 @@ import { byBirth, guideWidth, type FlatRow } from './tree.ts';
  * rows out again in one walk.
  */
 export interface LayoutNode {
-  candidate: CandidateRow;
+  candidate: CandidateOutline;
   parent: LayoutNode | null;
   children: LayoutNode[];
   depth: number;
@@ -29,7 +29,7 @@ export class TreeLayout {
   private deepest = -1;
   private order: LayoutNode[] | null = null;
 
-  constructor(candidates: readonly CandidateRow[] = [], folded: ReadonlySet<string> = new Set(), readonly maxGuideDepth = 12) {
+  constructor(candidates: readonly CandidateOutline[] = [], folded: ReadonlySet<string> = new Set(), readonly maxGuideDepth = 12) {
     this.folds = new Set(folded);
     this.upsert(candidates);
   }
@@ -48,7 +48,7 @@ export class TreeLayout {
     return this.folds;
   }
 
-  candidate(id: string | null): CandidateRow | undefined {
+  candidate(id: string | null): CandidateOutline | undefined {
     return id == null ? undefined : this.nodes.get(id)?.candidate;
   }
 
@@ -132,7 +132,7 @@ export class TreeLayout {
   }
 
   /** Adds new candidates and replaces changed ones, patching the visible rows. */
-  upsert(candidates: readonly CandidateRow[]): void {
+  upsert(candidates: readonly CandidateOutline[]): void {
     const fresh = candidates.filter((c) => !this.nodes.has(c.id));
     let relayout = fresh.length > PATCH_LIMIT;
     for (const c of candidates) {
@@ -183,7 +183,7 @@ export class TreeLayout {
     }
   }
 
-  private insert(c: CandidateRow): void {
+  private insert(c: CandidateOutline): void {
     this.order = null;
     const node: LayoutNode = { candidate: c, parent: null, children: [], depth: 0 };
     this.nodes.set(c.id, node);

@@ -2,6 +2,7 @@ import type { CandidateRow, EventRow, RunRow } from '../lineage/schema.ts';
 import { ObjectiveTally } from './objective.ts';
 import type { ObjectiveCells } from './columns.ts';
 import type { ObjectiveSummary } from './header.ts';
+import type { CandidateOutline } from '../lineage/types.ts';
 import { foldEvent, LOG_KINDS, logLineOf, type CandidateActivity, type LogLine } from './activity.ts';
 import { parseRunConfig, type RunConfigView } from './config.ts';
 import { TreeLayout } from './layout.ts';
@@ -36,7 +37,7 @@ export class LineageModel {
   /** Candidates whose activity holds all their events (the others hold only what polls brought, if anything). */
   private readonly complete = new Set<string>();
 
-  constructor(private readonly source: LineageSource, readonly runId: string) {
+  constructor(readonly source: LineageSource, readonly runId: string) {
     source.changed(); // note the version this first read starts from
     const opening = source.open(runId);
     this.run = opening.run;
@@ -73,7 +74,7 @@ export class LineageModel {
     return true;
   }
 
-  private apply(run: RunRow, candidates: readonly CandidateRow[], events: readonly EventRow[]): void {
+  private apply(run: RunRow, candidates: readonly CandidateOutline[], events: readonly EventRow[]): void {
     if (run.config_json !== this.run.config_json) this.config = parseRunConfig(run.config_json);
     this.run = run;
     if (candidates.length) {
@@ -113,7 +114,7 @@ export class LineageModel {
     return statsFrom(this.run, this.config, this.tally.totals(), now);
   }
 
-  best(): CandidateRow | null {
+  best(): CandidateOutline | null {
     return this.tally.best();
   }
 
@@ -127,5 +128,16 @@ export class LineageModel {
   objectiveSummary(): ObjectiveSummary | undefined {
     const o = this.config.objective;
     return o ? { metric: o.metric, goal: o.goal, best: this.objective.best, seed: this.objective.seed } : undefined;
+  }
+
+  /** Every column of one candidate (the tree holds outlines), for its details: one read by primary key. */
+  candidateDetail(id: string | null): CandidateRow | undefined {
+    if (id == null || !this.layout.candidate(id)) return undefined;
+    try {
+      return this.source.candidate(id);
+    } catch (err) {
+      this.error = err instanceof Error ? err.message : String(err);
+      return undefined;
+    }
   }
 }

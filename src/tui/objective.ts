@@ -2,13 +2,13 @@
  * The objective as the header shows it: the best value a passing candidate reached so far and the seed's, kept as
  * rows arrive (values never change once judged, so a running best is exact).
  */
-import type { CandidateRow } from '../lineage/schema.ts';
+import type { CandidateOutline } from '../lineage/types.ts';
 
 export class ObjectiveTally {
   best: number | null = null;
   seed: number | null = null;
 
-  update(rows: readonly CandidateRow[], goal: 'max' | 'min'): void {
+  update(rows: readonly CandidateOutline[], goal: 'max' | 'min'): void {
     for (const c of rows) {
       if (c.objective == null || c.status !== 'passed') continue;
       if (c.generation === 0) this.seed = c.objective;

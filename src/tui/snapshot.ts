@@ -23,9 +23,10 @@ export function snapshotText(source: LineageSource, runId: string, opts: { width
     out.push('');
     for (const line of model.log) out.push(line.text);
   }
-  if (best) {
+  const bestRow = model.candidateDetail(best?.id ?? null);
+  if (bestRow) {
     out.push('', 'best:');
-    for (const l of detailLines(best, model.activityOf(best.id), { width, maxLines: 20, bestId: best.id })) {
+    for (const l of detailLines(bestRow, model.activityOf(bestRow.id), { width, maxLines: 20, bestId: bestRow.id })) {
       out.push(`${l.label.padEnd(7)}${l.text}`.trimEnd());
     }
   }

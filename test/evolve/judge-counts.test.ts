@@ -74,3 +74,19 @@ describe('Duplicates', () => {
     expect(d.find('tree', 'b')).toBeNull();
   });
 });
+
+describe('a framework that prints its summary on stderr and writes no report (Bun)', () => {
+  it('is read from stderr for the whole lineage when the seed has no summary on stdout', () => {
+    const bun = { stdout: '', stderr: ' 3 pass\n 0 fail\nRan 3 tests across 1 files.\n', exitCode: 0, signal: null, timedOut: false };
+    const seed = judgeCounts(bun, null);
+    expect(seed).toMatchObject({ via: 'stderr', counts: { passed: 3, failed: 0, source: 'bun' } });
+    const child = judgeCounts({ ...bun, stdout: ' Tests  40 passed (40)\n' }, { tests: seed.counts.passed, source: seed.counts.source, via: 'stderr' });
+    expect(child).toMatchObject({ via: 'stderr', counts: seed.counts });
+  });
+
+  it('never for a seed whose stdout has its summary: a stderr line in a child then counts nothing', () => {
+    const child = judgeCounts({ stdout: 'all good\n', stderr: ' Tests  40 passed (40)\n', exitCode: 0, signal: null, timedOut: false }, vitestParent);
+    expect(child.status).toBe('failed');
+    expect(child.reason).toMatch(/^test counts unreadable/);
+  });
+});

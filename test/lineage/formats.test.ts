@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatTranscripts } from '../../src/lineage/transcript-text.ts';
 import { toDot, toMermaid, type LineageView } from '../../src/lineage/export.ts';
-import { summarizeEventData } from '../../src/lineage/describe.ts';
+import { eventLines, summarizeEventData } from '../../src/lineage/describe.ts';
 import { buildTree } from '../../src/lineage/queries.ts';
 import type { CandidateRow, RunRow } from '../../src/lineage/schema.ts';
 import type { Transcript } from '../../src/lineage/types.ts';
@@ -53,6 +53,29 @@ describe('event summaries', () => {
       .toBe('tool=bash ok=false summary="npm test -- --run" terms={"tests":1}');
     expect(summarizeEventData('not json')).toBe('not json');
     expect(summarizeEventData('[1,2]')).toBe('[1,2]');
+  });
+});
+
+describe('evolve show prints each event whole', () => {
+  const event = (data: unknown) => ({ id: 1, run_id: 'r', candidate_id: 'c', at: '2026-12-02T10:00:00Z', kind: 'tested', data_json: JSON.stringify(data) });
+
+  it('keeps short values on the line and every line of a long one below it, wrapped, nothing cut', () => {
+    const long = 'x'.repeat(250);
+    const output = ['FAIL test/a.test.ts', `  ${long}`, 'No tests found, exiting with code 1', ...Array.from({ length: 50 }, (_, i) => `line ${i}`)].join('\n');
+    const lines = eventLines(event({ passed: 0, failed: 1, source: 'jest', output_tail: output }), 100);
+    expect(lines[0]).toBe('  2026-12-02T10:00:00Z  tested           passed=0 failed=1 source=jest');
+    expect(lines[1]).toBe('      output_tail:');
+    const body = lines.slice(2).map((l) => l.replace(/^ {8}\| ?/, ''));
+    expect(body.join('')).toBe(output.replaceAll('\n', ''));
+    expect(lines.every((l) => l.length <= 100)).toBe(true);
+    expect(body).toContain('No tests found, exiting with code 1');
+    expect(body).toContain('line 49');
+  });
+
+  it('prints a long reason whole, and data that is not an object', () => {
+    const reason = `tests failed (1 failed, exit 1): EROFS: read-only file system, open '/w/node_modules/.vite-temp/vitest.config.mts.timestamp-1.mjs'`;
+    expect(eventLines(event({ status: 'failed', reason })).join('\n').replace(/\n {8}\| /g, '')).toContain(reason);
+    expect(eventLines(event([1, 2]))[0]).toContain('data=[1,2]');
   });
 });
 

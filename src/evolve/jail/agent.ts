@@ -93,6 +93,8 @@ export interface AgentRunSpec {
   workspace: string;
   /** The workspace's hardlinked node_modules (read-only in the jail), if any. */
   nodeModules: string | null;
+  /** Its cache folders, the workspace's own, writable in the jail (repo/dependency-view.ts). */
+  depsWritable: readonly string[];
   command: AgentCommand;
   proxySocket: string;
   relayPort: number;
@@ -146,6 +148,7 @@ export async function runAgent(sandbox: Sandbox, spec: AgentRunSpec): Promise<Ag
     workspace: spec.workspace,
     env,
     readOnly: [EVOLVE_HOME, ...(spec.nodeModules ? [spec.nodeModules] : []), ...(spec.command.readOnly ?? [])],
+    writable: spec.nodeModules ? [...spec.depsWritable] : [],
     home,
     sockets: [spec.proxySocket],
     network: 'none',

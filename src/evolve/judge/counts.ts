@@ -3,6 +3,8 @@
  *   - counts come from the reports node:test or Jest wrote for the runner (reports.ts) when the parent's did, else from the
  *     process's standard output only (stderr is anyone's, and a flood there cannot push the summary out of what is
  *     kept),
+ *   - (a framework that prints its summary on stderr and writes no report — Bun — is read from stderr, for the whole
+ *     lineage, when the seed's stdout has no summary and its stderr has one),
  *   - with the reader of the framework the parent's (ultimately the seed's) output was read with: a child whose
  *     output has no such summary — none at all, or only another framework's — is `failed` ("test counts unreadable"),
  *     never passed on its exit code,
@@ -20,13 +22,17 @@ export interface CountsVerdict {
   via: CountVia;
 }
 
-export type CountVia = 'report' | 'stdout';
+/**
+ * Where counts were read: the runner's reports, standard output, or — only for a framework that prints its summary
+ * on stderr and writes no report for the runner (Bun) — standard error, chosen by the seed and kept for the lineage.
+ */
+export type CountVia = 'report' | 'stdout' | 'stderr';
 
 export interface CountBaseline { tests: number; source: CountSource; via?: CountVia }
 
 type Reports = { passed: number; failed: number; source?: 'node-test' | 'jest' } | 'unreadable' | null;
 
-export function judgeCounts(test: Pick<ProcessResult, 'exitCode' | 'signal' | 'timedOut' | 'stdout'>, parent: CountBaseline | null, reports: Reports = null): CountsVerdict {
+export function judgeCounts(test: Pick<ProcessResult, 'exitCode' | 'signal' | 'timedOut' | 'stdout'> & { stderr?: string }, parent: CountBaseline | null, reports: Reports = null): CountsVerdict {
   const exit = test.exitCode ?? test.signal;
   if (test.timedOut) return { status: 'failed', reason: 'tests timed out', counts: { passed: 0, failed: 1, source: 'exit-code' }, via: 'stdout' };
   const unreadable = (why: string, counts: TestCounts, via: CountVia): CountsVerdict =>
@@ -34,20 +40,24 @@ export function judgeCounts(test: Pick<ProcessResult, 'exitCode' | 'signal' | 't
   // The seed is read from reports when node:test wrote any; each child the way its parent was.
   const useReports = parent ? parent.via === 'report' : reports !== null;
   let counts: TestCounts;
+  let via: CountVia = 'report';
   if (useReports) {
     const expected = parent?.source === 'jest' ? 'jest' : 'node-test';
     if (reports === 'unreadable') return unreadable('the report directory holds files that are no test report', { passed: 0, failed: 1, source: expected }, 'report');
     if (reports === null) return unreadable(`no ${expected} report was written, as the parent's run did`, { passed: 0, failed: 1, source: expected }, 'report');
     counts = { passed: reports.passed, failed: reports.failed, source: reports.source ?? 'node-test' };
   } else {
-    counts = parseTestCounts(test.stdout, test.exitCode);
+    const stdoutCounts = parseTestCounts(test.stdout, test.exitCode);
+    const fromStderr = parent ? parent.via === 'stderr' : stdoutCounts.source === 'exit-code' && parseTestCounts(test.stderr ?? '', test.exitCode).source !== 'exit-code';
+    counts = fromStderr ? parseTestCounts(test.stderr ?? '', test.exitCode) : stdoutCounts;
+    const stream = fromStderr ? 'stderr' : 'stdout';
+    via = stream;
     const expected = parent && parent.source !== 'exit-code' ? parent.source : null;
     if (expected && counts.source !== expected) {
       const found = counts.source === 'exit-code' ? 'none' : `a ${counts.source} summary`;
-      return unreadable(`no ${expected} summary on the test command's stdout (found ${found})`, counts, 'stdout');
+      return unreadable(`no ${expected} summary on the test command's ${stream} (found ${found})`, counts, stream);
     }
   }
-  const via: CountVia = useReports ? 'report' : 'stdout';
   const total = counts.passed + counts.failed;
   if (parent && parent.source !== 'exit-code' && total < parent.tests) {
     return { status: 'rejected', reason: `tests removed: ${total} < ${parent.tests} in the parent`, counts, via };

@@ -12,13 +12,15 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { stubsAdded } from '../../tools/stubs.ts';
-import { isProtected, type RunConfig } from '../config.ts';
+import { defaultJudgeConcurrency, isProtected, type RunConfig } from '../config.ts';
+import { Slots } from '../repo/mutex.ts';
+import { keptOutput, withFirstError } from './output.ts';
 import type { DiffStats, Git } from '../repo/git.ts';
 import type { Sandbox } from '../jail/sandbox.ts';
-import { outputTail } from '../../process/collector.ts';
 import { combinedOutput, type ProcessResult } from '../../process/run.ts';
 import { candidateEnv } from '../jail/sandbox.ts';
-import type { Workspaces } from '../repo/workspace.ts';
+import type { Prepared, Workspaces } from '../repo/workspace.ts';
+import { dependencyMounts, resetWritable } from '../repo/dependency-view.ts';
 import { judgeCounts, type CountBaseline } from './counts.ts';
 import { Duplicates, treeKey, type Verdict } from './duplicate.ts';
 import { reachedScripts, restoreFromParent } from './restore.ts';
@@ -50,6 +52,8 @@ export class Evaluator {
 
   /** The metric that ranks candidates: the configured objective's, else the first the judge reported for the seed. */
   private objectiveMetric: string | null;
+  /** Builds and test runs at once, across all candidates (--judge-concurrency). */
+  private readonly slots: Slots;
 
   constructor(
     private readonly git: Git,
@@ -60,6 +64,7 @@ export class Evaluator {
     private readonly seedCommit: string | null = null,
   ) {
     this.objectiveMetric = config.objective?.metric ?? null;
+    this.slots = new Slots(config.judgeConcurrency ?? defaultJudgeConcurrency());
   }
 
   /** The objective's metric once known (a resumed run: the one its seed was judged with). */
@@ -100,7 +105,7 @@ export class Evaluator {
     }
     const pending = this.duplicates.start(key, candidateId);
     try {
-      const verdict = await this.judge(candidateId, commit, parent, depsFrom, emit, signal);
+      const verdict = await this.slots.run(() => this.judge(candidateId, commit, parent, depsFrom, emit, signal));
       pending.resolve(verdict);
       if (verdict === null) return interrupted(diff);
       return { ...verdict, ...own, score: this.scoreOf(verdict, parent, diff, stubs) };
@@ -110,8 +115,9 @@ export class Evaluator {
     }
   }
 
-  /** Stages 3 and 4 on a fresh, restored checkout; null when interrupted (Ctrl-C). */
+  /** Stages 3 to 5 on a fresh, restored checkout, holding one of the judging slots; null when interrupted (Ctrl-C). */
   private async judge(candidateId: string, commit: string, parent: ParentMeasure | null, depsFrom: string | null, emit: EvalEvent, signal?: AbortSignal): Promise<Verdict | null> {
+    if (signal?.aborted) return null;
     const ws = await this.workspaces.prepare(candidateId, commit, depsFrom, 'eval');
     try {
       const parentTree = parent ? { commit: parent.commit, tree: await this.git.listTree(parent.commit) } : null;
@@ -119,24 +125,27 @@ export class Evaluator {
       await restore();
       let buildOk = true;
       if (this.config.build.cmd) {
-        const build = await this.exec(this.config.build.cmd, ws.dir, ws.nodeModules, this.config.buildTimeoutS, signal);
+        const build = await this.exec(this.config.build.cmd, ws, this.config.buildTimeoutS, signal);
         if (signal?.aborted) return null;
         buildOk = build.exitCode === 0 && !build.timedOut;
         emit('built', { ok: buildOk, exit_code: build.exitCode, timed_out: build.timedOut, ms: build.ms, output_tail: tail(combinedOutput(build)) });
         if (!buildOk) {
-          const reason = build.timedOut ? 'build timed out' : `build failed (exit ${build.exitCode ?? build.signal})`;
+          const reason = withFirstError(build.timedOut ? 'build timed out' : `build failed (exit ${build.exitCode ?? build.signal})`, combinedOutput(build));
           return { status: 'failed', reason, buildOk, counts: null, via: null };
         }
       }
+      // The build's cache entries go: what the tests see is the dependencies, not what the candidate's code left there.
+      await resetWritable(ws.depsWritable);
       // Again after the build: the build runs the candidate's code, which could rewrite a test or add a config.
       const restored = await restore();
       const reportDir = await freshReportDir(`${ws.dir}.reports`);
       const testCmd = this.config.test.cmd!;
-      const test = await this.exec(testCmd, ws.dir, ws.nodeModules, this.config.testTimeoutS, signal, {
+      const test = await this.exec(testCmd, ws, this.config.testTimeoutS, signal, {
         env: reportEnv(reachedScripts(testCmd, this.config.seedScripts ?? null), reportDir), writable: [reportDir], readOnly: REPORT_MODULES,
       });
       if (signal?.aborted) return null;
-      const judged = judgeCounts(test, parent, await readReports(reportDir));
+      const counted = judgeCounts(test, parent, await readReports(reportDir));
+      const judged = counted.status === 'failed' && !counted.reason?.startsWith('test counts unreadable') ? { ...counted, reason: withFirstError(counted.reason!, combinedOutput(test)) } : counted;
       emit('tested', {
         passed: judged.counts.passed, failed: judged.counts.failed, source: judged.counts.source, via: judged.via, exit_code: test.exitCode, timed_out: test.timedOut, ms: test.ms,
         ...(restored ? { restored_files: restored.restored, removed_configs: restored.removed } : {}), output_tail: tail(combinedOutput(test)),
@@ -144,18 +153,19 @@ export class Evaluator {
       if (judged.status === 'rejected') emit('rejected', { reason: judged.reason });
       const verdict: Verdict = { status: judged.status, reason: judged.reason, buildOk, counts: judged.counts, via: judged.via };
       if (verdict.status !== 'passed' || !this.config.judge) return verdict;
-      const measured = await this.userJudge(this.config.judge, ws.dir, ws.nodeModules, emit, signal);
+      const measured = await this.userJudge(this.config.judge, ws, emit, signal);
       if (measured === null) return null;
       return { ...verdict, ...measured };
     } finally {
       await rm(`${ws.dir}.reports`, { recursive: true, force: true });
-      await this.workspaces.remove(candidateId, 'eval');
+      this.workspaces.discard(candidateId, 'eval');
     }
   }
 
   /** Stage 5: the user's judge, `runs` times, at the checkout's root; a failure, timeout or no JSON fails the candidate. */
-  private async userJudge(judge: FrozenJudge, dir: string, nodeModules: string | null, emit: EvalEvent, signal?: AbortSignal): Promise<Pick<Verdict, 'status' | 'reason' | 'metrics' | 'objective'> | null> {
+  private async userJudge(judge: FrozenJudge, ws: Prepared, emit: EvalEvent, signal?: AbortSignal): Promise<Pick<Verdict, 'status' | 'reason' | 'metrics' | 'objective'> | null> {
     const started = Date.now();
+    const dir = ws.dir;
     if (this.seedCommit && judge.seedFiles.length > 0) await this.git.restorePaths(this.seedCommit, dir, judge.seedFiles, `${dir}.judge-index`);
     const outputs: Record<string, number>[] = [];
     const fail = (reason: string, output = '') => {
@@ -163,7 +173,7 @@ export class Evaluator {
       return { status: 'failed' as const, reason, metrics: null, objective: null };
     };
     for (let i = 0; i < judge.runs; i++) {
-      const run = await this.exec(judge.cmd, dir, nodeModules, judge.timeoutS, signal, { readOnly: [judge.dir] });
+      const run = await this.exec(judge.cmd, ws, judge.timeoutS, signal, { readOnly: [judge.dir] });
       if (signal?.aborted) return null;
       if (run.timedOut) return fail(`judge timed out (after ${judge.timeoutS} s)`, combinedOutput(run));
       if (run.exitCode !== 0) return fail(`judge failed (exit ${run.exitCode ?? run.signal})`, combinedOutput(run));
@@ -191,13 +201,14 @@ export class Evaluator {
     }, this.config.weights);
   }
 
-  private exec(cmd: string, dir: string, nodeModules: string | null, timeoutS: number, signal?: AbortSignal, extra: { env?: Record<string, string>; writable?: string[]; readOnly?: string[] } = {}): Promise<ProcessResult> {
+  private exec(cmd: string, ws: Prepared, timeoutS: number, signal?: AbortSignal, extra: { env?: Record<string, string>; writable?: string[]; readOnly?: string[] } = {}): Promise<ProcessResult> {
     // Only the runner's copy of the dependencies is on PATH (prepare() removed any node_modules the commit held).
-    const bin = nodeModules ? [path.join(nodeModules, '.bin')] : [];
-    const env = candidateEnv({ PATH: [...bin, process.env.PATH ?? '/usr/bin:/bin'].join(':'), ...extra.env }, `${dir}.home`);
+    const bin = ws.nodeModules ? [path.join(ws.nodeModules, '.bin')] : [];
+    const env = candidateEnv({ PATH: [...bin, process.env.PATH ?? '/usr/bin:/bin'].join(':'), ...extra.env }, `${ws.dir}.home`);
+    const deps = dependencyMounts(ws);
     return this.sandbox.run({
-      command: ['sh', '-c', cmd], workspace: dir, env, readOnly: [...(nodeModules ? [nodeModules] : []), ...(extra.readOnly ?? [])],
-      writable: extra.writable, network: 'none', timeoutMs: timeoutS * 1000, signal,
+      command: ['sh', '-c', cmd], workspace: ws.dir, env, readOnly: [...deps.readOnly, ...(extra.readOnly ?? [])],
+      writable: [...deps.writable, ...(extra.writable ?? [])], network: 'none', timeoutMs: timeoutS * 1000, signal,
     });
   }
 }
@@ -210,6 +221,7 @@ function interrupted(diff: DiffStats): Evaluation {
   return { status: 'failed', reason: 'interrupted', buildOk: null, counts: null, via: null, diff, score: null, stubsAdded: 0, duplicateOf: null };
 }
 
-const tail = (output: string): string => outputTail(output, 2000);
+/** What events keep of an output: whole lines, its head and tail (output.ts). */
+const tail = keptOutput;
 
 export type { TestCounts };
