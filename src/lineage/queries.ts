@@ -33,7 +33,7 @@ export class LineageQueries {
       candidatesByPrefix: p(`SELECT * FROM candidates WHERE id >= ? AND id < ? ORDER BY id LIMIT 2`),
       candidates: candidateRows(`SELECT * FROM candidates WHERE run_id = ? ORDER BY generation, rowid`),
       outlines: rowReader<CandidateOutline>(db.prepare(
-        `SELECT ${OUTLINE_COLUMNS.join(', ')} FROM candidates WHERE run_id = ? ORDER BY generation, rowid`)),
+        `SELECT ${outlineColumns(db).join(', ')} FROM candidates WHERE run_id = ? ORDER BY generation, rowid`)),
       ancestry: candidateRows(`${ANCESTRY_CTE}
         SELECT c.* FROM chain JOIN candidates c ON c.id = chain.id ORDER BY chain.depth DESC`),
       ancestryIds: p(`${ANCESTRY_CTE} SELECT id FROM chain ORDER BY depth DESC`).pluck(),
@@ -253,4 +253,10 @@ function objectiveGoal(configJson: string | undefined): 'max' | 'min' | null {
   } catch {
     return null;
   }
+}
+
+/** The outline's columns as this file has them: a reader of a file from before a column existed reads it as NULL. */
+export function outlineColumns(db: Database.Database): string[] {
+  const have = new Set(db.prepare(`SELECT name FROM pragma_table_info('candidates')`).pluck().all() as string[]);
+  return OUTLINE_COLUMNS.map((c) => (have.has(c) ? c : `NULL AS ${c}`));
 }
