@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startStandin, type Standin } from '../../src/standin/index.ts';
 import { emptyPlan, failingPlan, makeToyRepo, passingPlan, planScript } from '../evolve/toy.ts';
-import { waitFor } from './helpers.ts';
+import { waitFor } from '../wait.ts';
 
 /**
  * A real `evolve run` with the live view, in tmux: the runner's toy target, whose scripted agent asks the stand-in
