@@ -69,6 +69,18 @@ describe('the docs pages', () => {
   });
 });
 
+describe('docs/INTERNALS.md', () => {
+  it('walks one candidate from fork to score in at most 20 steps, each naming a file that exists', () => {
+    const text = read('docs/INTERNALS.md');
+    const walk = text.slice(text.indexOf('## One candidate, from fork to score')).split(/\n## /)[0];
+    const steps = [...walk.matchAll(/^(\d+)\. `([^`]+)`/gm)];
+    expect(steps.map((m) => Number(m[1]))).toEqual(steps.map((_, i) => i + 1));
+    expect(steps.length).toBeGreaterThanOrEqual(10);
+    expect(steps.length).toBeLessThanOrEqual(20);
+    for (const [, , file] of steps) expect(existsSync(join(ROOT, file)), file).toBe(true);
+  });
+});
+
 const RUN = '20261125-200501-ab12';
 const START = Date.parse('2026-11-25T20:05:01Z');
 const at = (s: number) => new Date(START + s * 1000).toISOString();
