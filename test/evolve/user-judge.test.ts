@@ -10,7 +10,8 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStandin, type Standin } from '../../src/standin/index.ts';
 import { checkFrozenJudge, combineRuns, freezeJudge, median, parseJudgeOutput } from '../../src/evolve/judge/user-judge.ts';
-import { evolve, git, ROOT, startEvolve, tempDir, waitFor } from './helpers.ts';
+import { evolve, git, ROOT, startEvolve, tempDir } from './helpers.ts';
+import { waitFor } from '../wait.ts';
 import { execFileSync } from 'node:child_process';
 import { makeQaRepo, qaScript, type QaPlan } from '../qa/qa-toy.ts';
 import { passingPlan, makeToyRepo, planScript } from './toy.ts';
@@ -111,7 +112,7 @@ beforeAll(async () => {
     } catch {
       return false;
     }
-  }, 60_000, 'a child to be forked');
+  }, 'a child to be forked', 60_000);
   writeFileSync(judgeFile, 'console.log(JSON.stringify({ speed: -1 }));\n');
   run = await started.done;
   const sql = new Database(db, { readonly: true });
