@@ -30,7 +30,7 @@ export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise
   store.updateCandidate(plan.id, { status: 'running', step: 'forked', started_at: clock.now().toISOString(), commit_sha: null });
   ev('forked', { parent_id: plan.parent.id, branch: plan.branch, base_commit: plan.parent.commit, lessons: plan.lessons.length });
 
-  const command = await resolveAgentCommand(ws.dir);
+  const command = resolveAgentCommand(await ctx.git.readFile(plan.parent.commit, 'package.json'));
   const row = store.getCandidate(plan.id);
   const token = await ctx.proxy.admit(plan.id, { budgetUsd: config.candidateBudgetUsd, spentUsd: row?.cost_usd ?? 0 });
   const deadline = new Date(clock.now().getTime() + config.candidateTimeoutS * 1000);

@@ -3,7 +3,7 @@
  * proxy relay, with contract 4's inputs, and turns whatever happens into an AgentOutcome. Progress lines are
  * validated one by one; a crash, garbage or silence past the deadline is a failed attempt, never an exception.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { EVOLVE_HOME } from '../../home.ts';
 import { parseProgressLine, PROGRESS_FD, type ProgressLine } from '../../agent/protocol.ts';
@@ -16,9 +16,12 @@ export const JAIL_RELAY_PORT = 8765;
 
 export interface AgentCommand { argv: string[]; source: 'package.json' | 'built-in' }
 
-/** The workspace's `"evolve": { "agent": "<cmd>" }`, run like an npm script; else the built-in agent. */
-export async function resolveAgentCommand(workspace: string): Promise<AgentCommand> {
-  const text = await readFile(path.join(workspace, 'package.json'), 'utf8').catch(() => null);
+/**
+ * The package.json's `"evolve": { "agent": "<cmd>" }`, run like an npm script; else the built-in agent. `text` is the
+ * parent commit's package.json as committed (Git.readFile), never the workspace's file: a candidate may have left
+ * it a link to /dev/stdin or /dev/zero, which would hang or flood the runner.
+ */
+export function resolveAgentCommand(text: string | null): AgentCommand {
   if (text !== null) {
     try {
       const cmd = (JSON.parse(text) as { evolve?: { agent?: unknown } }).evolve?.agent;
