@@ -144,7 +144,7 @@ export interface EventRow {
   data_json: string;
 }
 
-/** Event kinds (documented with their data_json fields in the README). */
+/** Event kinds (documented with their data_json fields in docs/lineage.md). */
 export const EVENT_KINDS = [
   'run_started', 'run_finished', 'forked', 'agent_started', 'phase', 'model_call', 'model_retry', 'tool_call',
   'sandbox_denied', 'agent_finished', 'committed', 'deps_installed', 'built', 'tested', 'scored', 'rejected',

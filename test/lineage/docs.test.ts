@@ -8,12 +8,12 @@ import { EVENT_KINDS } from '../../src/lineage/schema.ts';
 import { addSpecs, buildSampleStore, RUN_A, RUN_A_SPECS, RUN_B, RUN_B_SPECS, tempDir, track } from './fixtures.ts';
 import { evolveInProcess, ROOT } from './cli-helpers.ts';
 
-/** The README's lineage sections: everything it claims is checked against the real thing here. */
-const DOC = readFileSync(join(ROOT, 'README.md'), 'utf8');
+/** docs/lineage.md: everything it claims is checked against the real thing here. */
+const DOC = readFileSync(join(ROOT, 'docs', 'lineage.md'), 'utf8');
 
 /** `sqlite3 lineage.db "…"` commands of the Example queries section, with the sentence introducing each. */
 function exampleQueries(): { title: string; command: string; sql: string }[] {
-  const section = DOC.slice(DOC.indexOf('### Example queries'));
+  const section = DOC.slice(DOC.indexOf('## Example queries'));
   const found: { title: string; command: string; sql: string }[] = [];
   const pattern = /\n([^\n`][^\n]*):\n\n```sh\n(sqlite3 lineage\.db "([^"]+)")\n```/g;
   for (const m of section.matchAll(pattern)) found.push({ title: m[1], command: m[2], sql: m[3] });
@@ -40,7 +40,7 @@ function docStore(): string {
   return path;
 }
 
-describe('README.md (lineage sections)', () => {
+describe('docs/lineage.md', () => {
   it('shows the tree exactly as evolve lineage prints it', async () => {
     const { store, path } = buildSampleStore();
     store.close();
@@ -50,7 +50,7 @@ describe('README.md (lineage sections)', () => {
   });
 
   it('documents every event kind, and no other', () => {
-    const section = DOC.slice(DOC.indexOf('### Event kinds')).split(/^#{2,3} (?!Event kinds)/m)[0];
+    const section = DOC.slice(DOC.indexOf('## Event kinds')).split(/^#{1,3} (?!Event kinds)/m)[0];
     const documented = [...section.matchAll(/^\| `(\w+)` \|/gm)].map((m) => m[1]);
     expect(documented).toEqual([...EVENT_KINDS]);
   });

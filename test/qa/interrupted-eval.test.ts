@@ -1,5 +1,5 @@
 /**
- * Ctrl-C during an evaluation kills it and leaves the candidate at the step it reached (README, "Stopping and
+ * Ctrl-C during an evaluation kills it and leaves the candidate at the step it reached (docs/run.md, "Stopping and
  * resuming"). The killed test command used to be recorded anyway, as a `tested` event with 0 passed and 1 failed
  * (and a "tested 0 passed, 1 failed" progress line): a failure that never happened, in the record users query.
  */

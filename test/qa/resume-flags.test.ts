@@ -1,5 +1,5 @@
 /**
- * `--resume` continues a run with its frozen configuration; only the budgets may be raised (README, "Stopping and
+ * `--resume` continues a run with its frozen configuration; only the budgets may be raised (docs/run.md, "Stopping and
  * resuming"). `evolve --resume --generations 10` used to be accepted and the 10 silently ignored: the run ended at
  * its old generation count. A flag that cannot apply is bad input: one line, exit code 2, the database untouched.
  */

@@ -1,6 +1,6 @@
 /**
  * Every command takes --verbose, and with it a usage error (exit 2) keeps its one line and adds where it was
- * raised and its cause chain (README, Troubleshooting: "Add --verbose to see the cause chain and stack").
+ * raised and its cause chain (docs/troubleshooting.md: "Add --verbose to see the cause chain and stack").
  * Without --verbose it stays one line.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { MIGRATIONS, type CandidateRow, type RunRow } from '../../src/lineage/schema.ts';
 
 /**
- * Realistic lineage data for the TUI's tests, the tmux test, the bench and the README screenshot, written with
+ * Realistic lineage data for the TUI's tests, the tmux test, and the bench, written with
  * plain SQL against the schema (the runner does not exist yet; the integrator can point the tests at a real db).
  */
 export const RUN_ID = '20261125-200501-ab12';

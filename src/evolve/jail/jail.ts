@@ -40,7 +40,7 @@ export class JailSandbox implements Sandbox {
 export function limitsWarning(limits: LimitsMode): string | null {
   if (limits !== 'none') return null;
   return 'WARNING: limits: none — neither cgroups nor a systemd scope can be used here, so candidates run jailed but ' +
-    'WITHOUT process and memory limits (a fork bomb or a memory hog is not held); see "Limits and how they are enforced" in the README';
+    'WITHOUT process and memory limits (a fork bomb or a memory hog is not held); see "Limits and how they are enforced" in docs/jail.md';
 }
 
 /** The jail, or a UsageError saying why it cannot work here and how to fix it. */

@@ -1,4 +1,4 @@
-/** The jail the runner draws around every candidate process. See "The jail every candidate runs in" in the README. */
+/** The jail the runner draws around every candidate process. See docs/jail.md. */
 export { buildJail, hostPathKind, type JailCommand, type PathKind } from './build.ts';
 export { spawnJailed, type JailedProcess, type JailedResult, type SpawnJailedOptions } from './spawn.ts';
 export { probeSandbox, diagnoseSandbox, probeLimits, findBwrap, type SandboxProbe, type LimitsMode, type ProbeHost } from './probe.ts';
