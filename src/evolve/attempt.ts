@@ -3,6 +3,7 @@
  * agent run (the parent's code, jailed, behind the relay, with the candidate's own token). Each step is written to
  * the store before the next begins.
  */
+import path from 'node:path';
 import type { EventKind } from '../lineage/schema.ts';
 import { sandboxDenial } from './jail/denial.ts';
 import { resolveAgentCommand, runAgent, JAIL_RELAY_PORT } from './jail/agent.ts';
@@ -33,6 +34,12 @@ export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise
   const command = resolveAgentCommand(await ctx.git.readFile(plan.parent.commit, 'package.json'));
   const row = store.getCandidate(plan.id);
   const token = await ctx.proxy.admit(plan.id, { budgetUsd: config.candidateBudgetUsd, spentUsd: row?.cost_usd ?? 0 });
+  // A socket of its own, beside the shared one: its connections are bounded, and only its token is served there.
+  let proxySocket = ctx.proxySocket;
+  if (ctx.proxy.openSocket) {
+    proxySocket = path.join(path.dirname(ctx.proxySocket), `${plan.id}.sock`);
+    await ctx.proxy.openSocket(plan.id, proxySocket);
+  }
   const deadline = new Date(clock.now().getTime() + config.candidateTimeoutS * 1000);
   const attempts = (row?.attempts ?? 0) + 1;
   store.updateCandidate(plan.id, { step: 'agent_running', attempts });
@@ -41,7 +48,7 @@ export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise
   const keep = () => (recorded < MAX_PROGRESS_EVENTS ? (recorded++, true) : (dropped++, false));
   ev('agent_started', { agent: command.source, command: command.argv.join(' ').slice(0, 300), deadline: deadline.toISOString(), attempt: attempts, sandbox: ctx.sandbox.kind });
   const outcome = await runAgent(ctx.sandbox, {
-    workspace: ws.dir, nodeModules: ws.nodeModules, command, proxySocket: ctx.proxySocket,
+    workspace: ws.dir, nodeModules: ws.nodeModules, command, proxySocket,
     // In the jail the relay has a private loopback; without it, any free port (the relay tells the agent which).
     relayPort: ctx.sandbox.kind === 'bwrap' ? JAIL_RELAY_PORT : 0, token,
     env: { model: config.model, seedGoal: config.seedGoal, buildCmd: config.build.cmd ?? '', testCmd: config.test.cmd ?? '', maxTurns: config.maxTurns },

@@ -67,6 +67,8 @@ export function runProcess(file: string, args: string[], spec: ProcessSpec, cwd:
   const tail = new TailBuffer(spec.maxOutputBytes ?? 256 * 1024);
   return new Promise((resolve) => {
     const child = spawn(file, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    // First, before any stream is touched: a spawn that fails (EMFILE) has none, and its 'error' must be handled.
+    child.on('error', (err) => { tail.push(Buffer.from(`\n[evolve] could not start ${file}: ${err.message}\n`)); finish(null, null); });
     let timedOut = false;
     const killGroup = () => {
       try {
@@ -78,8 +80,8 @@ export function runProcess(file: string, args: string[], spec: ProcessSpec, cwd:
     const timer = setTimeout(() => { timedOut = true; killGroup(); }, spec.timeoutMs);
     const onAbort = () => killGroup();
     spec.signal?.addEventListener('abort', onAbort, { once: true });
-    child.stdout!.on('data', (d: Buffer) => tail.push(d));
-    child.stderr!.on('data', (d: Buffer) => tail.push(d));
+    child.stdout?.on('data', (d: Buffer) => tail.push(d));
+    child.stderr?.on('data', (d: Buffer) => tail.push(d));
     const progress = child.stdio[3] as NodeJS.ReadableStream | null;
     if (progress) readProgressLines(progress, (line) => spec.onProgress?.(line));
     let settled = false;
@@ -91,7 +93,6 @@ export function runProcess(file: string, args: string[], spec: ProcessSpec, cwd:
       killGroup(); // nothing the candidate started outlives it
       resolve({ code, signal, timedOut, output: tail.toString(), ms: Date.now() - started });
     };
-    child.on('error', (err) => { tail.push(Buffer.from(`\n[evolve] could not start ${file}: ${err.message}\n`)); finish(null, null); });
     child.on('close', (code, signal) => finish(code, signal));
   });
 }

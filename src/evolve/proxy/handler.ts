@@ -1,10 +1,11 @@
 /** One candidate call through the proxy: check, reserve, forward, answer, settle, record. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { costNanos, nanosToUsd, priceFor, type Price } from './prices.ts';
+import { costNanos, maxOutputTokens, nanosToUsd, priceFor, type Price } from './prices.ts';
 import type { Hold } from './budget.ts';
 import { errorBody, sendError } from './errors.ts';
 import { CountTokensBody, MessagesBody, forwardedBetas, parseBody, policyViolation } from './request.ts';
 import { reserveCall } from './reserve.ts';
+import { capTranscript, MAX_TRANSCRIPT_CHARS } from './transcript.ts';
 import { candidateHeaders, pipeStream, sendBuffered, type Answered } from './respond.ts';
 import { totalTokens, usageOf } from './stream.ts';
 import type { CallContext } from './call-context.ts';
@@ -32,9 +33,9 @@ function upstreamRequest(ctx: CallContext, req: IncomingMessage, path: string, b
 
 /** Checks shared by both endpoints: JSON, policy, the run's models. Answers and returns null when refused. */
 function checkBody<T extends { model: string }>(
-  ctx: CallContext, res: ServerResponse, raw: Buffer, schema: Parameters<typeof parseBody<T>>[0],
+  ctx: CallContext, res: ServerResponse, json: unknown, schema: Parameters<typeof parseBody<T>>[0],
 ): T | null {
-  const parsed = parseBody(schema, raw);
+  const parsed = parseBody(schema, json);
   if (!parsed.ok) {
     sendError(res, 400, 'invalid_request_error', parsed.message);
     return null;
@@ -55,9 +56,9 @@ function checkBody<T extends { model: string }>(
 
 /** count_tokens is free: checked and forwarded, never billed. */
 export async function handleCountTokens(
-  ctx: CallContext, req: IncomingMessage, res: ServerResponse, raw: Buffer, beta: boolean,
+  ctx: CallContext, req: IncomingMessage, res: ServerResponse, raw: Buffer, json: unknown, beta: boolean,
 ): Promise<void> {
-  if (!checkBody(ctx, res, raw, CountTokensBody)) return;
+  if (!checkBody(ctx, res, json, CountTokensBody)) return;
   const { url, headers } = upstreamRequest(ctx, req, '/v1/messages/count_tokens', beta);
   const result = await callUpstream({ url, headers, body: raw, retry: ctx.retry, signal: ctx.signal, onRetry: () => {} });
   const scrub = (s: string) => ctx.redactor.string(s);
@@ -72,13 +73,19 @@ export async function handleCountTokens(
 }
 
 export async function handleMessages(
-  ctx: CallContext, req: IncomingMessage, res: ServerResponse, raw: Buffer, beta: boolean, candidateId: string,
+  ctx: CallContext, req: IncomingMessage, res: ServerResponse, raw: Buffer, json: unknown, beta: boolean, candidateId: string,
 ): Promise<void> {
-  const body = checkBody(ctx, res, raw, MessagesBody);
+  const body = checkBody(ctx, res, json, MessagesBody);
   if (!body) return;
-  const { options, ledger } = ctx;
+  const { options } = ctx;
   const price = priceFor(options.prices, body.model)!;
-  const { hold, sizedBy } = await reserveCall(ctx, raw, body, price, candidateId, (path) => upstreamRequest(ctx, req, path, beta));
+  const ceiling = maxOutputTokens(price, body.model);
+  if (body.max_tokens > ceiling) {
+    // As the API answers it, before any budget is asked: no answer can be longer, so no reservation is sized by it.
+    return sendError(res, 400, 'invalid_request_error',
+      `max_tokens: ${body.max_tokens} > ${ceiling}, which is the maximum allowed number of output tokens for ${body.model}`);
+  }
+  const { hold, sizedBy } = await reserveCall(ctx, raw, json, body, price, candidateId, (path) => upstreamRequest(ctx, req, path, beta));
   if (!('candidate' in hold)) {
     const what = hold.unit === 'usd'
       ? `needs up to $${hold.neededUsd.toFixed(4)} (max_tokens ${body.max_tokens}), $${hold.remainingUsd.toFixed(4)} left`
@@ -133,14 +140,14 @@ export async function handleMessages(
       sendError(res, 502, 'api_error', failure);
     }
   } finally {
-    await finishCall(ctx, { candidateId, model: body.model, raw, hold, price, started, result, answered, failure, clientClosed });
+    await finishCall(ctx, { candidateId, model: body.model, json, hold, price, started, result, answered, failure, clientClosed });
   }
 }
 
 interface Finished {
   candidateId: string;
   model: string;
-  raw: Buffer;
+  json: unknown;
   hold: Hold;
   price: Price;
   started: number;
@@ -177,15 +184,8 @@ async function finishCall(ctx: CallContext, f: Finished): Promise<void> {
   };
   await ctx.record('model_call', () => options.recorder.recordModelCall(call));
   ctx.onCall(call);
-  const request = ctx.redactor.json(safeParse(f.raw));
-  const response = ctx.redactor.json(f.answered?.response ?? errorBody('api_error', f.failure ?? 'no answer'));
+  const budget = { chars: MAX_TRANSCRIPT_CHARS };
+  const request = ctx.redactor.json(capTranscript(f.json, budget));
+  const response = ctx.redactor.json(capTranscript(f.answered?.response ?? errorBody('api_error', f.failure ?? 'no answer'), budget));
   await ctx.record('transcript', () => options.recorder.addTranscript({ runId: options.runId, candidateId: f.candidateId, request, response }));
-}
-
-function safeParse(raw: Buffer): unknown {
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch {
-    return raw.toString('utf8');
-  }
 }

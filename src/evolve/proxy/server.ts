@@ -11,7 +11,9 @@ import { requirePrices } from './prices.ts';
 import { BudgetLedger } from './budget.ts';
 import { sendError } from './errors.ts';
 import { handleCountTokens, handleMessages, type CallContext } from './handler.ts';
+import { BodyIntake, closeAfterAnswer } from './intake.ts';
 import { Redactor } from './redact.ts';
+import { parseJson } from './request.ts';
 import { DEFAULT_RETRY } from './upstream.ts';
 import type { AdmitOptions, BudgetExhausted, ModelCallRecord, ProxyOptions } from './types.ts';
 
@@ -38,12 +40,21 @@ export interface Proxy extends EventEmitter {
   close(options?: { graceMs?: number }): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 32 * 1024 * 1024;
 /**
  * Requests one candidate may have in the proxy at once. Each may buffer up to MAX_BODY_BYTES in the runner before
- * its reservation is known: without a bound, hundreds of slow uploads from one jail would exhaust the runner's memory.
+ * its reservation is known: without a bound, hundreds of slow uploads from one jail would exhaust the runner's memory
+ * (the bytes are bounded too: ./intake.ts).
  */
 export const MAX_CALLS_IN_FLIGHT = 16;
+/**
+ * Connections open at once on a candidate's own socket (on the shared one: SHARED_MAX_CONNECTIONS). Each is a file
+ * descriptor of the runner's: unbounded, a jail opening thousands would leave the runner unable to spawn anything.
+ */
+export const MAX_CONNECTIONS_PER_CANDIDATE = 64;
+const SHARED_MAX_CONNECTIONS = 512;
+/** A connection must have sent its request's headers within this long, and its whole request within REQUEST_TIMEOUT_MS. */
+export const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 120_000;
 
 export async function startProxy(options: ProxyOptions): Promise<Proxy> {
   requirePrices(options.prices, options.models);
@@ -59,6 +70,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
   const tokenOf = new Map<string, string>();
   const inFlight = new Set<Promise<void>>();
   const busy = new Map<string, number>();
+  const intake = new BodyIntake();
   const abort = new AbortController();
   let runRefused = false;
   const log = options.log ?? (() => {});
@@ -84,7 +96,11 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
 
   /** An HTTP server on a socket; when `only` is set, only that candidate's token is accepted there. */
   async function serve(socketPath: string, only?: string): Promise<Server> {
-    const server = createServer((req, res) => {
+    const server = createServer({
+      headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS,
+      // How often the two timeouts above are checked (Node's default, 30 s, would let a slow flood sit that long).
+      connectionsCheckingInterval: 1_000,
+    }, (req, res) => {
       const done = route(req, res, only).catch((err) => {
         log(`proxy: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
         sendError(res, 500, 'api_error', 'the evolve proxy failed on this call');
@@ -92,6 +108,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
       const tracked = done.finally(() => inFlight.delete(tracked));
       inFlight.add(tracked);
     });
+    server.maxConnections = only === undefined ? SHARED_MAX_CONNECTIONS : MAX_CONNECTIONS_PER_CANDIDATE;
     await removeStaleSocket(socketPath);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -125,6 +142,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     const active = busy.get(candidateId) ?? 0;
     if (active >= MAX_CALLS_IN_FLIGHT) {
       res.setHeader('retry-after', '1');
+      closeAfterAnswer(req, res);
       return sendError(res, 429, 'rate_limit_error', `more than ${MAX_CALLS_IN_FLIGHT} calls in flight for this candidate`);
     }
     busy.set(candidateId, active + 1);
@@ -142,13 +160,20 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     const endpoint = path === '/v1/messages' ? 'messages' : path === '/v1/messages/count_tokens' ? 'count' : null;
     if (!endpoint) return sendError(res, 404, 'not_found_error', `${path} is not served by the evolve proxy`);
     if (req.method !== 'POST') return sendError(res, 405, 'invalid_request_error', `${req.method} ${path}: use POST`);
-    const raw = await readBody(req);
-    if (raw === null) {
-      return sendError(res, 413, 'request_too_large', `request body larger than ${MAX_BODY_BYTES} bytes`);
+    const body = await intake.read(req, candidateId);
+    if (!body.ok) {
+      if (body.status === 429) res.setHeader('retry-after', '1');
+      closeAfterAnswer(req, res);
+      return sendError(res, body.status, body.type, body.message);
     }
-    const beta = new URLSearchParams(query).get('beta') === 'true';
-    if (endpoint === 'count') return handleCountTokens(ctx, req, res, raw, beta);
-    return handleMessages(ctx, req, res, raw, beta, candidateId);
+    try {
+      const json = parseJson(body.raw); // once: every check and record below reads this value
+      const beta = new URLSearchParams(query).get('beta') === 'true';
+      if (endpoint === 'count') return await handleCountTokens(ctx, req, res, body.raw, json, beta);
+      return await handleMessages(ctx, req, res, body.raw, json, beta, candidateId);
+    } finally {
+      body.release();
+    }
   }
 
   function authenticate(req: IncomingMessage): string | undefined {
@@ -213,28 +238,6 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     },
   });
   return proxy;
-}
-
-/** Reads the body, or null past the size limit (the rest is drained and dropped, so the answer still arrives). */
-function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (chunk: Buffer) => {
-      if (over) return;
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        over = true;
-        chunks.length = 0;
-        resolve(null);
-      } else {
-        chunks.push(chunk);
-      }
-    });
-    req.on('end', () => { if (!over) resolve(Buffer.concat(chunks)); });
-    req.on('error', reject);
-  });
 }
 
 /** A socket left by a crashed run is removed; any other file at that path is an error. */

@@ -100,9 +100,9 @@ export async function hardlinkCopy(from: string, to: string): Promise<void> {
 function cp(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('cp', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.on('error', reject); // first: a spawn that fails (EMFILE) has no streams to touch
     let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
+    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`cp ${args.join(' ')} failed: ${err.trim()}`))));
   });
 }

@@ -21,9 +21,10 @@ export interface DiskUse { bytes: number | null; files: number | null }
 function du(paths: string[], unit: string[]): Promise<number | null> {
   return new Promise((resolve) => {
     const child = spawn('du', ['-s', '-x', ...unit, '-c', '--', ...paths], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    // First, before the stream is touched: a spawn that fails (EMFILE) has none, and its 'error' must be handled.
     child.on('error', () => resolve(null));
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     // du exits 1 when a file vanished while it walked; the total it printed still counts what was there.
     child.on('close', () => {
       const total = /^(\d+)\s+total$/m.exec(out);

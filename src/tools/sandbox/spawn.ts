@@ -107,6 +107,14 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
     stdio: filter && Array.isArray(stdio) ? [...stdio, 'pipe'] : stdio,
     detached: true,
   });
+  // First, before any stream is touched: a spawn that fails (EMFILE) has no streams, and its 'error' must be handled
+  // (the result says it; see `done` below).
+  let startError: string | undefined;
+  let onStartError: (() => void) | null = null;
+  child.on('error', (err) => {
+    startError = `could not start the jail: ${err.message}`;
+    onStartError?.();
+  });
   if (filter) {
     const pipe = child.stdio[keepFds] as NodeJS.WritableStream | null;
     pipe?.on('error', () => {}); // bwrap failed before reading it: its exit says so
@@ -156,7 +164,6 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
   }, options.diskCheckMs);
 
   const done = new Promise<JailedResult>((resolve) => {
-    let startError: string | undefined;
     let finished = false;
     const finish = async (code: number | null, signal: NodeJS.Signals | null) => {
       if (finished) return;
@@ -179,10 +186,8 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
         ...(diskExceeded ? { diskExceeded } : {}),
       });
     };
-    child.on('error', (err) => {
-      startError = `could not start the jail: ${err.message}`;
-      if (child.pid === undefined) void finish(null, null);
-    });
+    onStartError = () => { if (child.pid === undefined) void finish(null, null); };
+    if (startError) onStartError();
     // When the jail's first process ends, whatever it left (it cannot be much: the PID namespace is gone with it)
     // is killed and the cgroup removed, so the pipes close and 'close' follows.
     child.on('exit', () => {
