@@ -22,7 +22,7 @@ import { requirePrices, resolvePrices, type PriceTable } from './proxy/prices.ts
 import { startProxy } from './proxy/index.ts';
 import { estimateLines } from './preflight.ts';
 import { targetGit } from './repo/target-git.ts';
-import { runEvolution } from './run.ts';
+import { pushWarning, runEvolution } from './run.ts';
 import { seedOf } from './judge/select.ts';
 import { UnsafeSandbox, type Sandbox } from './jail/sandbox.ts';
 
@@ -119,6 +119,7 @@ async function startAndRun(a: {
   store: LineageStore; git: Git; sandbox: Sandbox; runId: string; target: string; stored: StoredConfig; env: LaunchEnv; apiKey: string; verbose?: boolean;
 }): Promise<RunSummary> {
   const { store, runId, stored, env } = a;
+  if (stored.push) env.observer?.log?.(pushWarning(stored.push));
   // The proxy's socket lives in a fresh directory only this user can enter (mkdtemp makes it 0700), so no other
   // local user can connect to it or plant a file at its path first; the jails get the socket itself bound in.
   await removeStaleSocketDirs(runId);

@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { promisify } from 'node:util';
-import { chmodSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Git } from '../../src/evolve/repo/git.ts';
@@ -114,5 +114,25 @@ describe('the runner\'s git and a candidate\'s attributes', () => {
     expect(tree).not.toContain('a.txt');
     // read from the commit: a link is not a file, so nothing is read through it
     expect(await g.readFile(sha, 'zero')).toBeNull();
+  });
+});
+
+describe('pushing survivors', () => {
+  it('asks the remote to skip CI (-o ci.skip) where it takes push options, and pushes without it where it does not', async () => {
+    const repo = makeRepo({ 'a.txt': 'a\n' });
+    const g = new Git(path.join(repo, '.git'));
+    git(repo, 'branch', 'evolve/r/c1');
+    const withOptions = tempDir('evolve-remote-');
+    git(withOptions, 'init', '-q', '--bare');
+    git(withOptions, 'config', 'receive.advertisePushOptions', 'true');
+    const seen = path.join(withOptions, 'options-seen');
+    writeFileSync(path.join(withOptions, 'hooks', 'pre-receive'), `#!/bin/sh\necho "$GIT_PUSH_OPTION_COUNT $GIT_PUSH_OPTION_0" > ${seen}\ncat >/dev/null\n`);
+    chmodSync(path.join(withOptions, 'hooks', 'pre-receive'), 0o755);
+    expect(await g.push(withOptions, ['evolve/r/c1'])).toEqual({ ciSkipOption: true });
+    expect(readFileSync(seen, 'utf8').trim()).toBe('1 ci.skip');
+    const without = tempDir('evolve-remote-');
+    git(without, 'init', '-q', '--bare');
+    expect(await g.push(without, ['evolve/r/c1'])).toEqual({ ciSkipOption: false });
+    expect(git(without, 'rev-parse', 'evolve/r/c1')).toBe(git(repo, 'rev-parse', 'HEAD'));
   });
 });

@@ -27,6 +27,9 @@ export const CONTEXT_FILE = 'agent_context.json';
 
 interface GitCall { workTree?: string; indexFile?: string; input?: string | Buffer; allowFail?: boolean; network?: boolean }
 
+/** What a candidate commit's title ends with in a --push run, so that the forges' CI skips the pushed branch. */
+export const SKIP_CI = '[skip ci]';
+
 /** The largest candidate file the runner reads into memory (package.json for the agent command, say). */
 export const MAX_READ_BYTES = 1024 * 1024;
 
@@ -152,11 +155,24 @@ export class Git {
     return this.git(['cat-file', 'blob', entry.sha], { allowFail: true });
   }
 
-  /** Pushes branches to `remote` (a configured remote name, a path or a URL); the user's credentials apply. */
-  push(remote: string, branches: string[]): Promise<void> {
-    if (branches.length === 0) return Promise.resolve();
+  /**
+   * Pushes branches to `remote` (a configured remote name, a path or a URL); the user's credentials apply. Asks the
+   * remote to skip CI (`-o ci.skip`, GitLab's push option) where it takes push options, and pushes without it where
+   * it does not (the candidate commits say `[skip ci]` too). Returns whether the option went through.
+   */
+  push(remote: string, branches: string[]): Promise<{ ciSkipOption: boolean }> {
+    if (branches.length === 0) return Promise.resolve({ ciSkipOption: false });
     return this.writes.run(async () => {
-      await this.git(['push', '--no-verify', '--porcelain', '--end-of-options', remote, ...branches.map((b) => `refs/heads/${b}:refs/heads/${b}`)], { network: true });
+      const refs = branches.map((b) => `refs/heads/${b}:refs/heads/${b}`);
+      const push = (options: string[]) => this.call(['push', '--no-verify', '--porcelain', ...options, '--end-of-options', remote, ...refs], { network: true });
+      try {
+        await push(['--push-option=ci.skip']);
+        return { ciSkipOption: true };
+      } catch (err) {
+        if (!(err instanceof GitError) || !/does not support push options/.test(err.stderr)) throw err;
+      }
+      await push([]);
+      return { ciSkipOption: false };
     });
   }
 
