@@ -2,8 +2,7 @@
  * The runner's costs, measured. Prints JSON:
  *  - overhead: per-candidate runner work (workspace + commit + diff stats + changed paths + db writes) on a
  *    1,000-file repository, as a ratio to the plain git CLI doing the same (`git worktree add`, `git commit -a`,
- *    `git diff --numstat`); target ≤ 1.2. For the record, isomorphic-git's status + add + commit of the same change
- *    (it runs no hooks or filters, but walks and hashes in JavaScript) is timed too: it is why git.ts uses the CLI.
+ *    `git diff --numstat`); target ≤ 1.2.
  *  - generation: wall time of a generation of 3 children that mostly wait on the model (the stand-in delays each
  *    answer), as a ratio to one such child alone; target ≤ 1.1.
  *  - deps: dependency readiness for this project by hardlink copy (what the runner does when the lockfile is
@@ -18,7 +17,6 @@ import fs, { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
-import iso from 'isomorphic-git';
 import { openStore } from '../src/lineage/store.ts';
 import { Git } from '../src/evolve/repo/git.ts';
 import { hardlinkCopy, Workspaces } from '../src/evolve/repo/workspace.ts';
@@ -78,20 +76,6 @@ function plainCandidate(repo: string, round: number): number {
   return t;
 }
 
-/** The same commit with isomorphic-git (no hooks or filters by design) in a plain clone: status + add + commit. */
-async function isoGitCandidate(round: number, seedRepo: string): Promise<number> {
-  const dir = path.join(tempDir('iso-'), 'wt');
-  execFileSync('git', ['clone', '-q', seedRepo, dir]);
-  const t0 = process.hrtime.bigint();
-  edit(dir, round);
-  const matrix = await iso.statusMatrix({ fs, dir });
-  for (const [filepath, head, workdir] of matrix) if (head !== workdir) await iso.add({ fs, dir, filepath });
-  await iso.commit({ fs, dir, message: 'bench', author: { name: 'bench', email: 'bench@localhost' } });
-  const t = ms(t0);
-  rmSync(path.dirname(dir), { recursive: true, force: true });
-  return t;
-}
-
 export async function overhead(rounds = 9) {
   const repo = bigRepo();
   const found = (await Git.discover(repo))!;
@@ -103,16 +87,14 @@ export async function overhead(rounds = 9) {
   store.addCandidate({ id: 'seed0000', runId, generation: 0, parentId: null, branch: null, baseCommit: head, commitSha: head, status: 'passed', step: 'selected' });
   const runner: number[] = [];
   const plain: number[] = [];
-  const isoCommit: number[] = [];
   for (let i = 1; i <= rounds; i++) {
     runner.push(await runnerCandidate(repo, g, store, runId, head, i));
     plain.push(plainCandidate(repo, i));
-    if (i <= 3) isoCommit.push(await isoGitCandidate(i, repo));
   }
   store.close();
   return {
     files: 1000, rounds, runnerMs: median(runner), plainGitMs: median(plain), ratio: +(median(runner) / median(plain)).toFixed(3), target: 1.2,
-    runnerCommitOnlyMs: median(commitTimes), isomorphicGitStatusAddCommitMs: median(isoCommit),
+    runnerCommitOnlyMs: median(commitTimes),
   };
 }
 

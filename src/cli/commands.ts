@@ -3,6 +3,7 @@ import { registerAdopt, registerClean } from './adopt.ts';
 import { registerDemo } from './demo.ts';
 import { registerExport } from './export.ts';
 import { registerLineage } from './lineage.ts';
+import { registerReport } from './report.ts';
 import { registerRun, setTuiFactory } from './run.ts';
 import { registerShow } from './show.ts';
 import { liveRunView, registerWatch } from './watch.ts';
@@ -15,6 +16,7 @@ export function registerCommands(program: Command): void {
   registerLineage(program);
   registerShow(program);
   registerExport(program);
+  registerReport(program);
   registerDemo(program);
   registerAdopt(program);
   registerClean(program);

@@ -50,6 +50,7 @@ export const RunFlags = z.object({
   tui: z.boolean().default(true),
   verbose: z.boolean().default(false),
   unsafeNoSandbox: z.boolean().default(false),
+  agent: z.string({ message: '--agent must be builtin, claude-code or a shell command' }).trim().min(1, '--agent must not be empty').optional(),
   resume: z.union([z.string(), z.boolean()]).optional(),
   protectedPaths: z.array(z.string().min(1)).default([]),
   weights: ScoreWeights.partial().strict().default({}),
@@ -63,7 +64,7 @@ const FROZEN_ON_RESUME: Record<string, string> = {
   population: '--population', generations: '--generations', survivors: '--survivors', concurrency: '--concurrency',
   strategy: '--strategy', model: '--model', maxTurns: '--max-turns', candidateTimeout: '--candidate-timeout',
   build: '--build', test: '--test', push: '--push', seedGoal: '--seed-goal', workdir: '--workdir',
-  unsafeNoSandbox: '--unsafe-no-sandbox',
+  unsafeNoSandbox: '--unsafe-no-sandbox', agent: '--agent',
 };
 
 /** Refuses, with --resume, a command-line flag of the frozen configuration (the config file is the run's, so not it). */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { lineageDocument } from '../lineage/export.ts';
-import { terminalJson } from '../terminal-text.ts';
+import { safeJson } from '../safe-text.ts';
 import { renderLineage } from '../lineage/render.ts';
 import {
   addDbOption, addRunOption, addVerboseOption, lineageView, parseOptions, resolveRun, withReader, writeOutput,
@@ -25,7 +25,7 @@ export function registerLineage(program: Command): void {
     const out = withReader(opts.db, (store) => {
       const view = lineageView(store, resolveRun(store, opts.run));
       return opts.json
-        ? terminalJson(lineageDocument(view)) + '\n'
+        ? safeJson(lineageDocument(view)) + '\n'
         : renderLineage(view.run, view.roots, view.stats, view.best);
     });
     writeOutput(out, { candidateText: true });

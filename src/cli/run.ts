@@ -36,6 +36,7 @@ export function registerRun(program: Command): void {
     .option('--test <cmd>', 'test command (default: the seed\'s package.json test script)')
     .option('--push <remote>', 'push survivors\' branches to this remote')
     .option('--seed-goal <text>', 'the goal the first agents start from')
+    .option('--agent <name|cmd>', 'the agent of every candidate: builtin, claude-code (Claude Code, found in the target\'s node_modules or on PATH) or a shell command (default: the target\'s package.json evolve.agent, else builtin)')
     .option('--no-tui', 'plain progress lines on stderr instead of the live view')
     .option('--verbose', 'more progress lines, and stack traces on errors')
     .option('--unsafe-no-sandbox', 'run candidate code WITHOUT the jail (dangerous)')

@@ -5,6 +5,8 @@
  */
 import path from 'node:path';
 import type { EventKind } from '../lineage/schema.ts';
+import { outputTail } from '../process/collector.ts';
+import { combinedOutput } from '../process/run.ts';
 import { sandboxDenial } from './jail/denial.ts';
 import { resolveAgentCommand, runAgent, JAIL_RELAY_PORT } from './jail/agent.ts';
 import type { AgentReport, ChildPlan, RunContext } from './child.ts';
@@ -31,7 +33,9 @@ export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise
   store.updateCandidate(plan.id, { status: 'running', step: 'forked', started_at: clock.now().toISOString(), commit_sha: null });
   ev('forked', { parent_id: plan.parent.id, branch: plan.branch, base_commit: plan.parent.commit, lessons: plan.lessons.length });
 
-  const command = resolveAgentCommand(await ctx.git.readFile(plan.parent.commit, 'package.json'));
+  const command = await resolveAgentCommand(await ctx.git.readFile(plan.parent.commit, 'package.json'), ctx.agent, {
+    model: config.model, maxTurns: config.maxTurns, seedGoal: config.seedGoal, buildCmd: config.build.cmd ?? '', testCmd: config.test.cmd ?? '', context: before,
+  });
   const row = store.getCandidate(plan.id);
   const token = await ctx.proxy.admit(plan.id, { budgetUsd: config.candidateBudgetUsd, spentUsd: row?.cost_usd ?? 0 });
   // A socket of its own, beside the shared one: its connections are bounded, and only its token is served there.
@@ -42,11 +46,15 @@ export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise
   }
   const deadline = new Date(clock.now().getTime() + config.candidateTimeoutS * 1000);
   const attempts = (row?.attempts ?? 0) + 1;
-  store.updateCandidate(plan.id, { step: 'agent_running', attempts });
+  // A new attempt claims nothing until it says so (an earlier attempt's claim is not this one's).
+  store.updateCandidate(plan.id, { step: 'agent_running', attempts, agent_success: null, agent_summary: null });
   let recorded = 0;
   let dropped = 0;
   const keep = () => (recorded < MAX_PROGRESS_EVENTS ? (recorded++, true) : (dropped++, false));
-  ev('agent_started', { agent: command.source, command: command.argv.join(' ').slice(0, 300), deadline: deadline.toISOString(), attempt: attempts, sandbox: ctx.sandbox.kind });
+  ev('agent_started', {
+    agent: command.source, command: command.argv.join(' ').slice(0, 300), deadline: deadline.toISOString(), attempt: attempts, sandbox: ctx.sandbox.kind,
+    ...(command.version ? { version: command.version } : {}),
+  });
   const outcome = await runAgent(ctx.sandbox, {
     workspace: ws.dir, nodeModules: ws.nodeModules, command, proxySocket,
     // In the jail the relay has a private loopback; without it, any free port (the relay tells the agent which).
@@ -59,9 +67,9 @@ export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise
         store.updateCandidate(plan.id, { phase: line.name });
         ev('phase', { name: line.name });
       } else if (line.type === 'tool_call') {
-        ev('tool_call', { tool: line.tool, ok: line.ok, ms: line.ms ?? null, summary: line.summary.slice(0, 500) });
+        ev('tool_call', { tool: line.tool, ok: line.ok, ms: line.ms ?? null, summary: line.summary.slice(0, 500), source: 'agent' });
         const denied = sandboxDenial(line.ok, line.summary);
-        if (denied) ev('sandbox_denied', { tool: line.tool, what: denied, detail: line.summary.slice(0, 500) });
+        if (denied) ev('sandbox_denied', { tool: line.tool, what: denied, detail: line.summary.slice(0, 500), source: 'agent' });
       } else if (line.type === 'result') {
         store.updateCandidate(plan.id, { goal: line.goal, plan: line.plan ?? null, agent_summary: line.summary, agent_success: line.success ? 1 : 0 });
       }
@@ -71,17 +79,23 @@ export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise
   // Stopped (Ctrl-C): the row stays at agent_running, exactly as after a crash, and --resume restarts it.
   if (ctx.signal?.aborted) return { interrupted: true };
 
+  const claim = outcome.result;
+  const said = outcome.described;
+  const goal = claim?.goal ?? said?.goal ?? null;
+  if (said) store.updateCandidate(plan.id, { goal, agent_summary: said.summary.slice(0, 2000) });
+  // An agent that wrote no history entry gets one from the runner: its claim, or (no claim) how it ended; what the
+  // judge then finds reaches its children's context (generation.ts).
   const wroteContext = await ensureAttemptRecorded(ws.dir, before, {
-    success: outcome.ok && outcome.result!.success, goal: outcome.result?.goal ?? 'agent attempt',
-    details: outcome.reason ?? outcome.result?.summary ?? '',
+    success: claim ? outcome.ok && claim.success : outcome.ok, goal: goal ?? 'agent attempt',
+    details: outcome.reason ?? claim?.summary ?? `finished with no claim (exit 0)${said ? `: ${said.summary}` : ''}; the runner judges the commit`,
   }, clock.now());
-  const report: AgentReport = { ok: outcome.ok, reason: outcome.reason, goal: outcome.result?.goal ?? null };
+  const report: AgentReport = { ok: outcome.ok, reason: outcome.reason, goal };
   store.updateCandidate(plan.id, { step: 'agent_done' });
   ev('agent_finished', {
-    ...report, exit_code: outcome.exit.code, ms: outcome.exit.ms, success: outcome.result?.success ?? null,
-    summary: outcome.result?.summary.slice(0, 500) ?? null, garbage_lines: outcome.garbageLines,
+    ...report, exit_code: outcome.exit.exitCode, ms: outcome.exit.ms, claimed: claim !== null, success: claim?.success ?? null,
+    summary: (claim?.summary ?? said?.summary)?.slice(0, 500) ?? null, garbage_lines: outcome.garbageLines,
     ...(dropped > 0 ? { progress_dropped: dropped } : {}), context_by_runner: wroteContext,
-    output_tail: outcome.ok ? undefined : outcome.exit.output.slice(-1500),
+    output_tail: outcome.ok ? undefined : outputTail(combinedOutput(outcome.exit), 1500),
   });
   return { interrupted: false, report, ws };
 }

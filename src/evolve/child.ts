@@ -4,10 +4,11 @@
  */
 import type { CandidateRow, CandidateStep, EventKind } from '../lineage/schema.ts';
 import type { RunConfig } from './config.ts';
-import type { ContextEntry } from './repo/context.ts';
+import type { HistoryEntry } from '../agent/protocol.ts';
 import type { Evaluator, ParentMeasure } from './judge/evaluate.ts';
 import type { Git } from './repo/git.ts';
 import type { ModelProxy, RunnerStore, Clock } from './ports.ts';
+import type { AgentChoice } from './jail/agent.ts';
 import type { Sandbox } from './jail/sandbox.ts';
 import type { Workspaces } from './repo/workspace.ts';
 
@@ -25,6 +26,8 @@ export interface RunContext {
   workspaces: Workspaces;
   evaluator: Evaluator;
   clock: Clock;
+  /** The agent every candidate runs (--agent); default: the workspace's own, else the built-in one. */
+  agent?: AgentChoice;
   /** Appends an event to the store and tells the observer. */
   record(candidateId: string | null, generation: number | null, kind: EventKind, data: Record<string, unknown>): void;
   signal?: AbortSignal;
@@ -46,7 +49,7 @@ export interface ChildPlan {
   generation: number;
   branch: string;
   parent: ParentInfo;
-  lessons: ContextEntry[];
+  lessons: HistoryEntry[];
   /** Set when --resume picks the candidate up: the step it had reached and its agent's report, if it finished. */
   resume?: { step: CandidateStep; commitSha: string | null; agent: AgentReport | null };
 }

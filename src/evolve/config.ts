@@ -40,6 +40,8 @@ export interface RunOptions {
   weights: Partial<ScoreWeights>;
   seed?: number;
   unsafeNoSandbox: boolean;
+  /** `--agent builtin|claude-code|<command>`: the agent of every candidate, over the workspace's package.json. */
+  agent?: string;
 }
 
 export interface FrozenCommand { cmd: string | null; from: 'flag' | 'package.json' | 'none' }
@@ -66,6 +68,8 @@ export interface RunConfig {
   weights: ScoreWeights;
   seed: number;
   sandbox: 'bwrap' | 'none';
+  /** --agent as given (null: the workspace's package.json evolve.agent, else the built-in agent). Absent in older runs. */
+  agent?: string | null;
 }
 
 /** Default survivors under top-k: half the population, rounded up (3 children → 2 survivors: 2 + 1 children next). */
@@ -108,6 +112,7 @@ export function freezeConfig(o: RunOptions, seedPackageJson: string | null, seed
     weights: { ...DEFAULT_WEIGHTS, ...o.weights },
     seed: o.seed ?? seed,
     sandbox: o.unsafeNoSandbox ? 'none' : 'bwrap',
+    agent: o.agent ?? null,
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import type { CandidateRow } from '../lineage/schema.ts';
 import { plural } from '../plural.ts';
+import { safeLine } from '../safe-text.ts';
 
 export interface RunEvent { kind: string; candidateId: string | null; generation: number | null; data: Record<string, unknown> }
 
@@ -45,7 +46,7 @@ export class PlainProgress implements RunObserver {
     if (!this.verbose && !SHOWN.has(e.kind)) return;
     const who = e.candidateId ? `g${e.generation ?? '?'} ${e.candidateId}` : 'run';
     // One event, one line (an agent's summary or an error may span several), and no control characters from a candidate.
-    this.write(`evolve: ${who} ${e.kind}${printable(describe(e).replace(/\s*\n\s*/g, ' ').trimEnd())}\n`);
+    this.write(`evolve: ${who} ${e.kind}${safeLine(describe(e).replace(/\s*\n\s*/g, ' ')).trimEnd()}\n`);
   }
 
   runFinished(s: RunSummary): void {
@@ -57,16 +58,6 @@ export class PlainProgress implements RunObserver {
     ];
     for (const line of lines) this.write(`evolve: ${line}\n`);
   }
-}
-
-/**
- * A candidate's text (its summary, goal, output tail) made safe for a terminal: C0 and C1 control characters —
- * escape sequences that could clear the screen, rewrite a line with a fake verdict or set the clipboard (OSC 52) —
- * become U+FFFD.
- */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
 }
 
 function describe(e: RunEvent): string {

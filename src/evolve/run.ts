@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { bestCandidate } from '../lineage/best.ts';
 import { newCandidateId } from '../lineage/ids.ts';
 import { FINISHED_STATUSES, type CandidateRow } from '../lineage/schema.ts';
 import type { ChildPlan, ParentInfo, RunContext } from './candidate.ts';
@@ -15,6 +16,7 @@ import { SKIP_CI, type Git } from './repo/git.ts';
 import type { RunEvent, RunObserver, RunSummary } from './observer.ts';
 import { systemClock, type Clock, type ModelProxy, type RunnerStore } from './ports.ts';
 import { parentInfoOf, resumePlan } from './recall.ts';
+import type { AgentChoice } from './jail/agent.ts';
 import type { Sandbox } from './jail/sandbox.ts';
 import { Workspaces } from './repo/workspace.ts';
 
@@ -27,6 +29,8 @@ export interface RunnerDeps {
   clock?: Clock;
   observer?: RunObserver;
   signal?: AbortSignal;
+  /** The agent every candidate runs (--agent, resolved at start); default: the workspace's own, else the built-in one. */
+  agent?: AgentChoice;
   /** True once the proxy refused a call for the run's budget: nothing new is started. */
   runBudgetExhausted?: () => boolean;
   /** True when the proxy refused a candidate's call for its own budget. */
@@ -40,6 +44,8 @@ export interface RunPlan {
   target: string;
   /** Where run folders go (default `<target>/.git/evolve`). */
   workdir: string;
+  /** The work directory is evolve's own and may go once empty; false for a --workdir the user already had. */
+  ownsWorkdir: boolean;
   config: RunConfig;
   /** The seed commit (the target's HEAD when the run started). */
   head: string;
@@ -48,11 +54,11 @@ export interface RunPlan {
 export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<RunSummary> {
   const { store, git, config } = { ...deps, config: plan.config };
   const clock = deps.clock ?? systemClock;
-  const workspaces = new Workspaces(git, plan.workdir, plan.runId);
+  const workspaces = new Workspaces(git, plan.workdir, plan.runId, plan.ownsWorkdir);
   await workspaces.ensureRoot();
   const ctx: RunContext = {
     runId: plan.runId, config, git, store, sandbox: deps.sandbox, proxy: deps.proxy, proxySocket: deps.proxySocket,
-    workspaces, evaluator: new Evaluator(git, deps.sandbox, workspaces, config), clock, signal: deps.signal,
+    workspaces, evaluator: new Evaluator(git, deps.sandbox, workspaces, config), clock, signal: deps.signal, agent: deps.agent,
     budgetExhausted: deps.candidateBudgetExhausted ?? (() => false),
     record: (candidateId, generation, kind, data) => {
       store.appendEvent({ runId: plan.runId, candidateId, kind, data });
@@ -68,7 +74,7 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
     population: config.population, generations: config.generations, strategy: config.strategy, survivors: config.survivors,
     concurrency: config.concurrency, model: config.model, budget_usd: config.budgetUsd, candidate_budget_usd: config.candidateBudgetUsd,
     build: config.build.cmd, test: config.test.cmd, head: plan.head, sandbox: deps.sandbox.kind,
-    sandbox_limits: deps.sandbox.limits,
+    sandbox_limits: deps.sandbox.limits, agent: config.agent ?? null,
   });
   try {
     const targetDeps = existsSync(path.join(plan.target, 'node_modules')) ? path.join(plan.target, 'node_modules') : null;
@@ -134,7 +140,7 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
 async function ensureSeed(ctx: RunContext, plan: RunPlan, targetDeps: string | null): Promise<ParentInfo> {
   const existing = ctx.store.candidates(plan.runId).find((r) => r.generation === 0);
   if (existing?.step === 'selected') return parentInfoOf(ctx, ctx.store.candidates(plan.runId), existing.id, targetDeps);
-  const id = existing?.id ?? newCandidateId();
+  const id = existing?.id ?? newCandidateId((drawn) => !!ctx.store.getCandidate(drawn));
   if (!existing) {
     ctx.store.addCandidate({
       id, runId: plan.runId, generation: 0, parentId: null, branch: null, baseCommit: plan.head, commitSha: plan.head,
@@ -197,8 +203,7 @@ function summarise(store: RunnerStore, runId: string, status: RunSummary['status
   const rows = store.candidates(runId);
   const children = rows.filter((r) => r.generation > 0);
   const passing = children.filter((r) => r.status === 'passed');
-  const best = [...passing].sort((a, b) => (b.score ?? 0) - (a.score ?? 0) || b.generation - a.generation || (a.id < b.id ? -1 : 1))[0]
-    ?? rows.find((r) => r.generation === 0) ?? null;
+  const best = bestCandidate(rows);
   const lineage: string[] = [];
   for (let at: CandidateRow | undefined = best ?? undefined; at; at = rows.find((r) => r.id === at!.parent_id)) lineage.unshift(at.id);
   return {

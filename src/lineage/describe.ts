@@ -1,5 +1,5 @@
 import type { CandidateRow, EventRow, RunRow } from './schema.ts';
-import { excerpt, formatDiff, formatScore, formatUsd } from './render.ts';
+import { excerpt, formatDiff, formatScore, formatUsd, thousands } from './render.ts';
 
 /** Pure text for `evolve show <candidate-id>`: every recorded field, then the events one per line. */
 
@@ -85,9 +85,9 @@ export function describeCandidate(view: CandidateView): string {
     ...field('model', `${c.model_calls} call${c.model_calls === 1 ? '' : 's'}, ` +
       // Prompt tokens in all, as the run summary, `evolve lineage` and the TUI count them: with caching the
       // uncached input_tokens alone is often 0.
-      `${(c.input_tokens + c.cache_read_tokens + c.cache_write_tokens).toLocaleString('en-US')} in / ` +
-      `${c.output_tokens.toLocaleString('en-US')} out tokens (input: ${c.cache_read_tokens.toLocaleString('en-US')} cache reads, ` +
-      `${c.cache_write_tokens.toLocaleString('en-US')} cache writes), ` +
+      `${thousands(c.input_tokens + c.cache_read_tokens + c.cache_write_tokens)} in / ` +
+      `${thousands(c.output_tokens)} out tokens (input: ${thousands(c.cache_read_tokens)} cache reads, ` +
+      `${thousands(c.cache_write_tokens)} cache writes), ` +
       formatUsd(c.cost_usd)),
     ...field('attempts', String(c.attempts)),
     ...field('phase', c.phase),

@@ -1,7 +1,7 @@
 import type { CandidateRow, CandidateStatus, RunRow } from './schema.ts';
 import type { GenerationStats, TreeNode } from './types.ts';
 import { excerpt, formatDiff, formatScore } from './render.ts';
-import { terminalJson, terminalLine } from '../terminal-text.ts';
+import { safeJson, safeLine } from '../safe-text.ts';
 
 /** Everything `evolve lineage --json` and `evolve export --format json` print about one run. */
 export interface LineageDocument {
@@ -75,7 +75,7 @@ const FILL: Record<CandidateStatus, string> = {
 
 /** A node's label lines. The goal is the candidate's text: its control characters never reach the file. */
 function labelLines(c: CandidateRow): string[] {
-  const goal = terminalLine(excerpt(c.goal, 40)) || (c.parent_id === null ? 'seed' : '');
+  const goal = safeLine(excerpt(c.goal, 40)) || (c.parent_id === null ? 'seed' : '');
   return [`${c.id} · g${c.generation}`, `${c.status} ${formatScore(c.score)} ${formatDiff(c)}`, goal].filter(Boolean);
 }
 
@@ -136,6 +136,6 @@ export function exportLineage(view: LineageView, format: ExportFormat): string {
       return toMermaid(view);
     case 'json':
       // Compact: indenting a tree 1,000 generations deep makes a string longer than V8 allows. Pipe it to jq.
-      return terminalJson(lineageDocument(view)) + '\n';
+      return safeJson(lineageDocument(view)) + '\n';
   }
 }

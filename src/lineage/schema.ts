@@ -1,4 +1,12 @@
 /**
+ * The event kinds the live view prints as its log (a run's milestones and failures): few among the tool and model
+ * calls, so a partial index (events_log) finds them. Readers must spell the IN list exactly like LOG_KIND_LIST for
+ * SQLite to use that index.
+ */
+export const LOG_KINDS = ['run_started', 'run_finished', 'selected', 'pushed', 'resumed', 'budget_exhausted', 'error'] as const;
+export const LOG_KIND_LIST = LOG_KINDS.map((k) => `'${k}'`).join(', ');
+
+/**
  * The lineage.db schema (contract 2 in DESIGN.md). Columns are only ever added, never renamed.
  * MIGRATIONS[i] upgrades a database from user_version i to i+1; SCHEMA_VERSION is the number of migrations.
  */
@@ -72,6 +80,23 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX IF NOT EXISTS transcripts_candidate ON transcripts(candidate_id, id);
   `,
+  // 1 -> 2: campaign scale (docs/lineage.md, Campaign scale). candidates.rev, a database-wide change counter kept by triggers
+  // on every insert and update, lets a polling reader fetch only the rows changed since it last looked; a partial
+  // index finds a run's log events (selections, errors) among a million tool and model calls; candidates_run went,
+  // as candidates_run_generation (run_id, generation) already serves every lookup by run.
+  `
+  ALTER TABLE candidates ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
+  UPDATE candidates SET rev = rowid;
+  CREATE INDEX candidates_rev ON candidates(rev);
+  DROP INDEX IF EXISTS candidates_run;
+  CREATE TRIGGER candidates_rev_insert AFTER INSERT ON candidates BEGIN
+    UPDATE candidates SET rev = (SELECT coalesce(max(rev), 0) + 1 FROM candidates) WHERE rowid = new.rowid;
+  END;
+  CREATE TRIGGER candidates_rev_update AFTER UPDATE ON candidates WHEN new.rev IS old.rev BEGIN
+    UPDATE candidates SET rev = (SELECT coalesce(max(rev), 0) + 1 FROM candidates) WHERE rowid = new.rowid;
+  END;
+  CREATE INDEX events_log ON events(run_id, id) WHERE kind IN (${LOG_KIND_LIST});
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -133,6 +158,8 @@ export interface CandidateRow {
   cache_read_tokens: number;
   cache_write_tokens: number;
   model_calls: number;
+  /** A database-wide counter, moved by triggers on every insert and update of the row (schema version 2). */
+  rev?: number;
 }
 
 export interface EventRow {
@@ -148,6 +175,6 @@ export interface EventRow {
 export const EVENT_KINDS = [
   'run_started', 'run_finished', 'forked', 'agent_started', 'phase', 'model_call', 'model_retry', 'tool_call',
   'sandbox_denied', 'agent_finished', 'committed', 'deps_installed', 'built', 'tested', 'scored', 'rejected',
-  'selected', 'pushed', 'budget_exhausted', 'resumed', 'error',
+  'selected', 'pushed', 'budget_exhausted', 'model_refused', 'resumed', 'error',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];

@@ -1,15 +1,13 @@
 import { useInput, useStdin } from 'ink';
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { LogLine } from './activity.ts';
 import { Screen } from './components/Screen.tsx';
 import { mergeLog, type LogFeed } from './feed.ts';
 import { useLineage, useTerminalSize } from './hooks.ts';
 import { screenModel } from './screen.ts';
 import type { LineageSource } from './source.ts';
-import { bestCandidate, newestActivity } from './stats.ts';
 import { colorsEnabled } from './theme.ts';
-import { buildForest, flatten } from './tree.ts';
-import { initialView, keyNames, onData, reduceKey, type ViewContext, type ViewState } from './view.ts';
+import { initialView, keyPresses, onData, reduceKey, type ViewContext, type ViewState } from './view.ts';
 
 export interface AppProps {
   source: LineageSource;
@@ -38,42 +36,40 @@ const noFeed = { subscribe: () => () => {}, lines: () => NO_LINES };
 /** The live view: polls the database, keeps the view state, maps keys; the drawing is `Screen`'s. */
 export function App({ source, runId, onQuit, onStopRequest, closeWhenFinished, feed, pollMs = 250, width, height, colors, clock = systemClock, redrawEpoch = 0 }: AppProps) {
   const size = useTerminalSize(width, height);
-  const data = useLineage(source, runId, pollMs, clock);
+  const { model, version, frame, now } = useLineage(source, runId, pollMs, clock);
   const [view, setView] = useState<ViewState>(initialView);
   const notes = useSyncExternalStore((feed ?? noFeed).subscribe, (feed ?? noFeed).lines);
   const log = useRef<readonly LogLine[]>([]);
   // The runner's lines wait for a read of the database made after them, so that they follow the events before them.
-  log.current = mergeLog(log.current, data.digest.log, notes, data.run.status === 'running' ? data.readAt : Infinity);
+  log.current = mergeLog(log.current, model.log, notes, model.run.status === 'running' ? model.readAt : Infinity);
   // Without a terminal on stdin (keys cannot be read) the view still draws; it just does not listen.
   const { isRawModeSupported } = useStdin();
 
-  const forest = useMemo(() => buildForest(data.candidates), [data.candidates]);
-  const rows = useMemo(() => flatten(forest, view.folded), [forest, view.folded]);
-  const best = useMemo(() => bestCandidate(data.candidates), [data.candidates]);
-  const newestId = data.digest.newestCandidateId ?? newestActivity(data.candidates)?.id ?? null;
+  const best = model.best();
+  const newestId = model.newestCandidateId;
   const topRef = useRef(0);
-  const model = screenModel(data, view, rows, best, size, topRef.current);
-  topRef.current = model.top;
+  const screen = screenModel(model, view, best, size, topRef.current, now);
+  topRef.current = screen.top;
 
   const ctx: ViewContext = {
-    forest, candidates: data.candidates, bestId: best?.id ?? null, newestId,
-    canStop: !!onStopRequest && data.run.status === 'running', pageSize: model.treeHeight,
+    layout: model.layout, bestId: best?.id ?? null, newestId,
+    canStop: !!onStopRequest && model.run.status === 'running', pageSize: screen.treeHeight,
   };
   const latest = useRef({ view, ctx });
   latest.current = { view, ctx };
 
   useEffect(() => {
     setView((v) => onData(v, latest.current.ctx));
-  }, [data.candidates, newestId]);
+  }, [version, newestId]);
 
   useEffect(() => {
-    if (closeWhenFinished && data.run.status !== 'running') onQuit();
-  }, [closeWhenFinished, data.run.status]);
+    if (closeWhenFinished && model.run.status !== 'running') onQuit();
+  }, [closeWhenFinished, model.run.status]);
 
   useInput((input, key) => {
-    for (const name of keyNames(input, key)) {
+    for (const press of keyPresses(input, key)) {
       const { view: current, ctx: context } = latest.current;
-      const { state, effect } = reduceKey(current, name, context);
+      const { state, effect } = reduceKey(current, press, context);
       latest.current = { view: state, ctx: context };
       setView(state);
       if (effect === 'stop') onStopRequest?.();
@@ -82,8 +78,9 @@ export function App({ source, runId, onQuit, onStopRequest, closeWhenFinished, f
   }, { isActive: isRawModeSupported });
 
   return (
-    <Screen model={model} log={log.current} selectedId={view.selectedId} bestId={best?.id ?? null} frame={data.frame}
-      follow={view.follow} confirmingStop={view.confirmingStop} notice={data.error ? `database: ${data.error}` : null}
+    <Screen model={screen} log={log.current} selectedId={view.selectedId} bestId={best?.id ?? null} frame={frame}
+      follow={view.follow} confirmingStop={view.confirmingStop} prompt={view.prompt} message={view.message}
+      notice={model.error ? `database: ${model.error}` : null}
       colors={colors ?? colorsEnabled()} logEpoch={redrawEpoch} />
   );
 }

@@ -1,5 +1,6 @@
-import type { EventRow } from '../lineage/schema.ts';
-import { formatDuration, formatScore, shortId, terminalText } from './format.ts';
+import { LOG_KINDS as LOG_KIND_NAMES, type EventRow } from '../lineage/schema.ts';
+import { safeLine } from '../safe-text.ts';
+import { formatDuration, formatScore, shortId } from './format.ts';
 
 /**
  * What the events add to the candidate rows: each candidate's latest tool calls and validation results, the newest
@@ -17,6 +18,11 @@ export interface CandidateActivity {
   build?: { ok: boolean | null; ms: number | null };
   tests?: { passed: number | null; failed: number | null; ok: boolean | null };
   lastEventId: number;
+  /**
+   * The agent reports its own tool calls (fd 3): the proxy's view of the same calls (`source: "proxy"`) is then not
+   * shown twice. An agent CLI that reports nothing is shown through the proxy's.
+   */
+  agentReports?: boolean;
 }
 export interface LogLine {
   id: number;
@@ -34,7 +40,7 @@ export interface ActivityDigest {
 }
 
 export const MAX_TOOL_CALLS = 5;
-export const LOG_KINDS = ['run_started', 'run_finished', 'selected', 'pushed', 'resumed', 'budget_exhausted', 'error'];
+export const LOG_KINDS: readonly string[] = LOG_KIND_NAMES;
 
 export function emptyDigest(): ActivityDigest {
   return { byCandidate: new Map(), log: [], lastEventId: 0, newestCandidateId: null };
@@ -43,7 +49,7 @@ export function emptyDigest(): ActivityDigest {
 type Data = Record<string, unknown>;
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : typeof v === 'number' ? v !== 0 : null);
-const str = (v: unknown): string => (typeof v === 'string' ? terminalText(v) : '');
+const str = (v: unknown): string => (typeof v === 'string' ? safeLine(v) : '');
 
 function parseData(json: string): Data {
   try {
@@ -74,11 +80,26 @@ export function applyEvents(prev: ActivityDigest, events: readonly EventRow[]): 
   return { byCandidate, log, lastEventId, newestCandidateId };
 }
 
+/** One event folded into a candidate's activity (events it already holds are skipped). */
+export function foldEvent(a: CandidateActivity | undefined, e: EventRow): CandidateActivity {
+  const before = a ?? { toolCalls: [], lastEventId: 0 };
+  return e.id > before.lastEventId ? foldCandidateEvent(before, e, parseData(e.data_json)) : before;
+}
+
+/** The log line of a log event (LOG_KINDS). */
+export function logLineOf(e: EventRow): LogLine {
+  return logLine(e, parseData(e.data_json));
+}
+
 function foldCandidateEvent(a: CandidateActivity, e: EventRow, d: Data): CandidateActivity {
   switch (e.kind) {
     case 'tool_call': {
+      const fromProxy = d.source === 'proxy';
+      if (fromProxy && a.agentReports) return { ...a, lastEventId: e.id };
       const call = { tool: str(d.tool) || '?', ok: bool(d.ok), ms: num(d.ms), summary: str(d.summary) };
-      return { ...a, lastEventId: e.id, toolCalls: [...a.toolCalls, call].slice(-MAX_TOOL_CALLS) };
+      // The first call the agent reports itself replaces what the proxy showed of its calls until then.
+      const before = !fromProxy && !a.agentReports ? [] : a.toolCalls;
+      return { ...a, lastEventId: e.id, toolCalls: [...before, call].slice(-MAX_TOOL_CALLS), agentReports: a.agentReports || !fromProxy };
     }
     case 'built':
       return { ...a, lastEventId: e.id, build: { ok: bool(d.ok), ms: num(d.ms) } };

@@ -1,17 +1,9 @@
 /** Small pure formatters shared by the components and the plain-text snapshot. Everything is one cell per char. */
+import { safeLine } from '../safe-text.ts';
 
-/**
- * One line of text a model may have written, safe to draw: line breaks and tabs become spaces, every other C0 or C1
- * control character (escape sequences: screen clears, cursor moves, OSC 52 clipboard writes) becomes U+FFFD.
- */
-export function terminalText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\r\n\t]+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
-}
-
-/** Cuts `text` to `width` columns, ending with '…' when something was cut. Control characters are made safe (terminalText). */
+/** Cuts `text` to `width` columns, ending with '…' when something was cut. Control characters are made safe (safeLine). */
 export function truncate(text: string, width: number): string {
-  const flat = terminalText(text).trim();
+  const flat = safeLine(text).trim();
   if (width <= 0) return '';
   if (flat.length <= width) return flat;
   return width === 1 ? '…' : flat.slice(0, width - 1) + '…';
@@ -112,17 +104,25 @@ export function msBetween(from: string | null | undefined, to: string | null | u
 export function hintsLine(width: number, o: { follow: boolean; detailOpen: boolean; position: string; notice: string }): string {
   const hints = [
     { text: '↑↓/jk move', rank: 1 }, { text: '←→ fold', rank: 3 }, { text: `enter ${o.detailOpen ? 'close' : 'details'}`, rank: 2 },
-    { text: 'b best', rank: 4 }, { text: `f follow${o.follow ? ' (on)' : ''}`, rank: 5 }, { text: 'q quit', rank: 0 },
-    { text: o.position, rank: 6 }, { text: o.notice, rank: -1 },
-  ].filter((h) => h.text);
+    { text: 'b best', rank: 4 }, { text: `f follow${o.follow ? ' (on)' : ''}`, rank: 5 }, { text: '/ search', rank: 7 },
+    { text: 'r running', rank: 8 }, { text: ': gen', rank: 9 }, { text: 'z best path', rank: 10 }, { text: 'q quit', rank: 0 },
+  ];
+  const all = [{ text: o.notice, rank: -1 }, { text: o.position, rank: 6 }, ...hints].filter((h) => h.text);
   const kept = new Set<string>();
   let used = 0;
-  for (const h of [...hints].sort((a, b) => a.rank - b.rank)) {
+  for (const h of [...all].sort((a, b) => a.rank - b.rank)) {
     const need = (kept.size ? 2 : 0) + h.text.length;
     if (used + need > width) continue;
     kept.add(h.text);
     used += need;
   }
-  const order = [o.notice, o.position, ...hints.slice(0, 6).map((h) => h.text)];
-  return truncate(order.filter((t) => t && kept.has(t)).join('  '), width);
+  return truncate(all.map((h) => h.text).filter((t) => kept.has(t)).join('  '), width);
+}
+
+/** The prompt line of `/` (search) and `:` (generation), with a cursor. */
+export function promptLine(width: number, prompt: { kind: 'search' | 'generation'; text: string }): string {
+  const label = prompt.kind === 'search' ? 'search id or goal: ' : 'go to generation: ';
+  const hint = '  (enter: go, esc: cancel)';
+  const line = `${label}${prompt.text}▏`;
+  return truncate(line.length + hint.length <= width ? line + hint : line, width);
 }

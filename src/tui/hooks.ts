@@ -1,37 +1,38 @@
 import { useStdout } from 'ink';
 import { useEffect, useRef, useState } from 'react';
-import { loadLineage, type LineageState } from './load.ts';
+import { LineageModel } from './model.ts';
 import type { LineageSource } from './source.ts';
-import { isActive } from './stats.ts';
 
-export type { LineageState } from './load.ts';
+/** What a frame draws from: the model (patched in place) and the poll's counters. */
+export interface LineageFrame {
+  model: LineageModel;
+  /** The model's version: moves whenever it changed. */
+  version: number;
+  /** Advances once per poll while the run is live: drives the spinners and the elapsed clock. */
+  frame: number;
+  now: number;
+}
 
 /**
- * The run as React state, polled every `pollMs` (≤ 10 Hz). One state update per poll at most, so a burst of
- * writes costs one render; a finished run with nothing new costs none.
+ * The run as React state, polled every `pollMs` (≤ 10 Hz). A poll reads only what changed (LineageModel.poll) and
+ * causes one render at most, so a burst of writes costs one render; a finished run with nothing new costs none.
  */
-export function useLineage(source: LineageSource, runId: string, pollMs: number, clock: () => number): LineageState {
-  const [state, setState] = useState<LineageState>(() => loadLineage(source, runId, null, clock()));
-  const ref = useRef(state);
+export function useLineage(source: LineageSource, runId: string, pollMs: number, clock: () => number): LineageFrame {
+  const model = useRef<LineageModel | null>(null);
+  if (!model.current || model.current.runId !== runId) model.current = new LineageModel(source, runId);
+  const [tick, setTick] = useState(() => ({ version: model.current!.version, frame: 0, now: clock() }));
   useEffect(() => {
+    const m = model.current!;
     const timer = setInterval(() => {
-      const prev = ref.current;
-      let next: LineageState;
-      try {
-        next = loadLineage(source, runId, prev, clock());
-      } catch (err) {
-        next = { ...prev, error: err instanceof Error ? err.message : String(err) };
-      }
-      const live = next.run.status === 'running' || next.candidates.some(isActive);
-      if (live) next = { ...next, frame: prev.frame + 1, now: clock(), readAt: Date.now() };
-      if (next !== prev) {
-        ref.current = next;
-        setState(next);
+      const changed = m.poll();
+      const live = m.run.status === 'running' || m.tally.totals().running > 0;
+      if (changed || live) {
+        setTick((t) => ({ version: m.version, frame: live ? t.frame + 1 : t.frame, now: live ? clock() : t.now }));
       }
     }, Math.max(100, pollMs));
     return () => clearInterval(timer);
   }, [source, runId, pollMs, clock]);
-  return state;
+  return { model: model.current, ...tick };
 }
 
 /** The terminal's size, following 'resize'; explicit sizes (tests, the bench) win. */

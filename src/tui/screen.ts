@@ -1,17 +1,17 @@
 import type { CandidateRow } from '../lineage/schema.ts';
-import { layoutColumns, widestGuides, type RowLayout } from './columns.ts';
+import { layoutColumns, type RowLayout } from './columns.ts';
 import { detailLines, type DetailLine } from './detail.ts';
 import type { Segment } from './format.ts';
 import { headerLines } from './header.ts';
-import type { LineageState } from './load.ts';
-import { summarize } from './stats.ts';
-import { indexOfId, scrollTop, type FlatRow } from './tree.ts';
+import type { LineageModel } from './model.ts';
+import { scrollTop, type FlatRow } from './tree.ts';
 import type { ViewState } from './view.ts';
 
 /**
- * Everything one frame shows, computed from the data, the view state and the terminal size: the header lines,
- * the window of tree rows, the detail lines. Heights are budgeted so that the live area stays shorter than the
- * terminal (a taller one makes Ink clear the screen on every frame).
+ * Everything one frame shows, computed from the model, the view state and the terminal size: the header lines,
+ * the window of tree rows, the detail lines. Only the window is formatted, so a frame costs the same for ten
+ * candidates or ten thousand. Heights are budgeted so that the live area stays shorter than the terminal (a taller
+ * one makes Ink clear the screen on every frame).
  */
 export interface ScreenModel {
   width: number;
@@ -25,26 +25,28 @@ export interface ScreenModel {
 }
 
 export function screenModel(
-  data: LineageState, view: ViewState, rows: readonly FlatRow[], best: CandidateRow | null,
-  size: { columns: number; rows: number }, previousTop: number,
+  model: LineageModel, view: ViewState, best: CandidateRow | null, size: { columns: number; rows: number },
+  previousTop: number, now: number,
 ): ScreenModel {
   const width = size.columns;
   const budget = Math.max(6, size.rows - 1);
-  const header = headerLines(data.run, data.config, summarize(data.run, data.config, data.candidates, data.now), width);
+  const header = headerLines(model.run, model.config, model.stats(now), width);
   // Below the header: a rule and the column titles; at the bottom: the key hints.
   const room = budget - header.length - 3;
   // The detail pane takes what the tree can spare, at most 12 lines; the tree keeps a few rows in sight.
   const treeMin = Math.max(1, Math.min(5, Math.floor(room / 3)));
   const detailMax = Math.min(12, room - treeMin - 1);
-  const selected = view.detailOpen && detailMax >= 1 ? data.candidates.find((c) => c.id === view.selectedId) : undefined;
+  const tree = model.layout;
+  tree.setFolded(view.folded);
+  const selected = view.detailOpen && detailMax >= 1 ? tree.candidate(view.selectedId) : undefined;
   const detail = selected
-    ? detailLines(selected, data.digest.byCandidate.get(selected.id), { width, maxLines: detailMax, bestId: best?.id ?? null })
+    ? detailLines(selected, model.activityOf(selected.id), { width, maxLines: detailMax, bestId: best?.id ?? null })
     : null;
   const treeHeight = Math.max(1, room - (detail ? detail.length + 1 : 0));
-  const top = scrollTop(previousTop, indexOfId(rows, view.selectedId), treeHeight, rows.length);
-  const window = rows.slice(top, top + treeHeight);
+  const top = scrollTop(previousTop, tree.indexOf(view.selectedId), treeHeight, tree.length);
+  const window = tree.window(top, treeHeight);
   return {
-    width, header, rows: window, top, treeHeight, layout: layoutColumns(width, widestGuides(rows)), detail,
-    position: rows.length > treeHeight ? `${top + 1}-${top + window.length}/${rows.length}` : '',
+    width, header, rows: window, top, treeHeight, layout: layoutColumns(width, tree.widestGuides()), detail,
+    position: tree.length > treeHeight ? `${top + 1}-${top + window.length}/${tree.length}` : '',
   };
 }

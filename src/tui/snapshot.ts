@@ -1,10 +1,8 @@
-import { layoutColumns, rowCells, rowText, titleText, widestGuides } from './columns.ts';
+import { layoutColumns, rowCells, rowText, titleText } from './columns.ts';
 import { detailLines } from './detail.ts';
 import { headerLines } from './header.ts';
-import { loadLineage } from './load.ts';
+import { LineageModel } from './model.ts';
 import type { LineageSource } from './source.ts';
-import { bestCandidate, summarize } from './stats.ts';
-import { buildForest, flatten } from './tree.ts';
 
 /**
  * The view as plain text, for `evolve watch` without a terminal (a pipe, CI, a log): header, the whole tree
@@ -13,22 +11,21 @@ import { buildForest, flatten } from './tree.ts';
 export function snapshotText(source: LineageSource, runId: string, opts: { width?: number; now?: number } = {}): string {
   const width = Math.max(60, opts.width ?? 100);
   const now = opts.now ?? Date.now();
-  const data = loadLineage(source, runId, null, now);
-  const stats = summarize(data.run, data.config, data.candidates, now);
-  const best = bestCandidate(data.candidates);
-  const rows = flatten(buildForest(data.candidates), new Set());
-  const layout = layoutColumns(width, widestGuides(rows));
+  const model = new LineageModel(source, runId);
+  const best = model.best();
+  const rows = model.layout.flatRows();
+  const layout = layoutColumns(width, model.layout.widestGuides());
   const out: string[] = [];
-  for (const line of headerLines(data.run, data.config, stats, width)) out.push(line.map((s) => s.text).join('  '));
+  for (const line of headerLines(model.run, model.config, model.stats(now), width)) out.push(line.map((s) => s.text).join('  '));
   out.push('', titleText(layout).trimEnd());
   for (const row of rows) out.push(rowText(rowCells(row, layout, { frame: 0, bestId: best?.id ?? null })));
-  if (data.digest.log.length) {
+  if (model.log.length) {
     out.push('');
-    for (const line of data.digest.log) out.push(line.text);
+    for (const line of model.log) out.push(line.text);
   }
   if (best) {
     out.push('', 'best:');
-    for (const l of detailLines(best, data.digest.byCandidate.get(best.id), { width, maxLines: 20, bestId: best.id })) {
+    for (const l of detailLines(best, model.activityOf(best.id), { width, maxLines: 20, bestId: best.id })) {
       out.push(`${l.label.padEnd(7)}${l.text}`.trimEnd());
     }
   }

@@ -2,7 +2,28 @@ import type Database from 'better-sqlite3';
 import { UsageError } from '../errors.ts';
 import { openDatabase } from '../lineage/open.ts';
 import { LineageQueries } from '../lineage/queries.ts';
-import type { CandidateRow, EventRow, RunRow } from '../lineage/schema.ts';
+import { LOG_KIND_LIST, type CandidateRow, type EventRow, type RunRow } from '../lineage/schema.ts';
+
+/** What a live view needs to open: no event is read but the run's log lines (selections, errors). */
+export interface RunOpening {
+  run: RunRow;
+  candidates: CandidateRow[];
+  /** The run's log events (LOG_KINDS), oldest first. */
+  log: EventRow[];
+  lastEventId: number;
+  /** The candidate of the run's newest candidate event. */
+  newestCandidateId: string | null;
+  /** The largest candidates.rev seen (-1 when the database predates it: every poll then reads every candidate). */
+  rev: number;
+}
+
+/** What changed since a poll: candidates whose rev moved past `sinceRev`, events after `afterEventId`. */
+export interface RunChanges {
+  run: RunRow;
+  candidates: CandidateRow[];
+  events: EventRow[];
+  rev: number;
+}
 
 /**
  * The TUI's read-only window on lineage.db: opened by the lineage store (its checks: a missing file, a directory,
@@ -10,21 +31,18 @@ import type { CandidateRow, EventRow, RunRow } from '../lineage/schema.ts';
  * the runner (the one writer) is never blocked. `changed()` makes an idle poll nearly free: SQLite's data_version
  * moves only when another connection commits (which the store's public API does not expose, hence the connection).
  */
-export interface RunData {
-  run: RunRow;
-  candidates: CandidateRow[];
-  /** Events after the id passed to `read` (all of them the first time). */
-  events: EventRow[];
-}
-
 export interface LineageSource {
   readonly path: string;
   /** The run to show: `runId`, or the latest run. Throws UsageError when there is none. */
   resolveRun(runId?: string): RunRow;
   /** The latest run still running (what a live view during `evolve run` shows), else the latest run. */
   activeRun(): RunRow;
-  /** The run, all its candidates, and its events after `afterEventId`, as one consistent snapshot. */
-  read(runId: string, afterEventId: number): RunData;
+  /** The first read of a live view: everything it draws, and no event it does not print. */
+  open(runId: string): RunOpening;
+  /** Only what changed since the last poll (one consistent snapshot). */
+  changes(runId: string, sinceRev: number, afterEventId: number): RunChanges;
+  /** One candidate's events (the detail pane's tool calls, build and tests). */
+  candidateEvents(candidateId: string): EventRow[];
   /** True when some connection committed since the last call (the first call is always true). */
   changed(): boolean;
   close(): void;
@@ -43,12 +61,59 @@ export function openSource(path: string): LineageSource {
   return new StoreSource(path, db);
 }
 
-class StoreSource implements LineageSource {
+/** The source over an open connection (openSource checks and opens it; tests pass their own). */
+export class StoreSource implements LineageSource {
   private lastDataVersion = -1;
   private readonly queries: LineageQueries;
+  private readonly stmts;
+  /** Whether candidates.rev exists (schema version 2): without it every poll reads every candidate. */
+  private readonly hasRev: boolean;
 
   constructor(readonly path: string, private readonly db: Database.Database) {
     this.queries = new LineageQueries(db);
+    this.hasRev = (db.prepare(`SELECT count(*) FROM pragma_table_info('candidates') WHERE name = 'rev'`).pluck().get() as number) > 0;
+    const p = (sql: string) => db.prepare(sql);
+    this.stmts = {
+      log: p(`SELECT * FROM events WHERE run_id = ? AND kind IN (${LOG_KIND_LIST}) ORDER BY id`),
+      lastEvent: p(`SELECT max(id) FROM events WHERE run_id = ?`).pluck(),
+      newestCandidate: p(`SELECT candidate_id FROM events WHERE run_id = ? AND candidate_id IS NOT NULL ORDER BY id DESC LIMIT 1`).pluck(),
+      maxRev: this.hasRev ? p(`SELECT max(rev) FROM candidates`).pluck() : null,
+      // `+run_id`: the few rows past the rev through candidates_rev, not the run's ten thousand through its run index.
+      changed: this.hasRev ? p(`SELECT * FROM candidates WHERE rev > ? AND +run_id = ? ORDER BY rev`) : null,
+    };
+  }
+
+  open(runId: string): RunOpening {
+    return this.db.transaction(() => {
+      const run = this.getRun(runId);
+      return {
+        run, candidates: this.queries.candidates(runId), log: this.stmts.log.all(runId) as EventRow[],
+        lastEventId: (this.stmts.lastEvent.get(runId) as number | null) ?? 0,
+        newestCandidateId: (this.stmts.newestCandidate.get(runId) as string | undefined) ?? null,
+        rev: (this.stmts.maxRev?.get() as number | null | undefined) ?? -1,
+      };
+    })();
+  }
+
+  changes(runId: string, sinceRev: number, afterEventId: number): RunChanges {
+    return this.db.transaction(() => {
+      const run = this.getRun(runId);
+      const events = this.queries.runEvents(runId, { afterId: afterEventId });
+      if (!this.stmts.changed || sinceRev < 0) return { run, candidates: this.queries.candidates(runId), events, rev: -1 };
+      const candidates = this.stmts.changed.all(sinceRev, runId) as CandidateRow[];
+      // The counter is database-wide: another run's writes move it too, so the newest value is read, not derived.
+      return { run, candidates, events, rev: (this.stmts.maxRev!.get() as number | null) ?? sinceRev };
+    })();
+  }
+
+  candidateEvents(candidateId: string): EventRow[] {
+    return this.queries.events(candidateId);
+  }
+
+  private getRun(runId: string): RunRow {
+    const run = this.queries.getRun(runId);
+    if (!run) throw new UsageError(`no run ${runId} in ${this.path}`);
+    return run;
   }
 
   resolveRun(runId?: string): RunRow {
@@ -61,15 +126,6 @@ class StoreSource implements LineageSource {
     const running = this.db.prepare(`SELECT * FROM runs WHERE status = 'running' ORDER BY started_at DESC, rowid DESC LIMIT 1`)
       .get() as RunRow | undefined;
     return running ?? this.resolveRun();
-  }
-
-  read(runId: string, afterEventId: number): RunData {
-    // One read transaction: the run, its candidates and its events come from the same moment of the runner's writes.
-    return this.db.transaction(() => {
-      const run = this.queries.getRun(runId);
-      if (!run) throw new UsageError(`no run ${runId} in ${this.path}`);
-      return { run, candidates: this.queries.candidates(runId), events: this.queries.runEvents(runId, { afterId: afterEventId }) };
-    })();
   }
 
   changed(): boolean {

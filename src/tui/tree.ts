@@ -20,7 +20,8 @@ export interface FlatRow {
   parentId: string | null;
 }
 
-function byBirth(a: TreeNode, b: TreeNode): number {
+/** Siblings in the order they were born: generation, start time (not started: last), id. */
+export function byBirth(a: { candidate: CandidateRow }, b: { candidate: CandidateRow }): number {
   const x = a.candidate;
   const y = b.candidate;
   return x.generation - y.generation || (x.started_at ?? '~').localeCompare(y.started_at ?? '~') || x.id.localeCompare(y.id);
@@ -75,6 +76,13 @@ function drawGuides(trail: readonly boolean[], last: boolean, depth: number, max
   const own = last ? '└─ ' : '├─ ';
   if (levels.length >= maxGuideDepth) return '…' + levels.slice(levels.length - maxGuideDepth + 1).join('') + own;
   return levels.join('') + own;
+}
+
+/** The width of `drawGuides` for a row at `depth`. */
+export function guideWidth(depth: number, maxGuideDepth = 12): number {
+  if (depth === 0) return 0;
+  const levels = depth - 1;
+  return levels >= maxGuideDepth ? 1 + (maxGuideDepth - 1) * 3 + 3 : levels * 3 + 3;
 }
 
 export function indexOfId(rows: readonly FlatRow[], id: string | null): number {

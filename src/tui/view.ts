@@ -1,28 +1,49 @@
-import type { CandidateRow } from '../lineage/schema.ts';
-import { flatten, indexOfId, moveSelection, reveal, type FlatRow, type TreeNode } from './tree.ts';
+import type { TreeLayout } from './layout.ts';
+import type { FlatRow } from './tree.ts';
+import { findCandidate, foldAllBut, nextActive, type Direction } from './navigate.ts';
 
 /**
- * What the user controls (selection, folds, details, follow, the stop question) and how keys change it, as pure
- * functions: the App only maps Ink's key events to names and carries out the returned effect.
+ * What the user controls (selection, folds, details, follow, the stop question, a search or generation prompt) and
+ * how keys change it, as pure functions over the kept layout: the App only maps Ink's key events to names and
+ * carries out the returned effect. A key's work is a lookup in the layout, not a walk over the population (the
+ * searches — next running, a goal's text, a generation — walk it once, on their key).
  */
+export interface Prompt {
+  kind: 'search' | 'generation';
+  text: string;
+}
+
 export interface ViewState {
   selectedId: string | null;
   folded: ReadonlySet<string>;
   detailOpen: boolean;
   follow: boolean;
   confirmingStop: boolean;
+  /** The line being typed after `/` or `:`, shown instead of the key hints. */
+  prompt: Prompt | null;
+  /** The last search, for n and N. */
+  search: string;
+  /** A one-off answer for the hints line (e.g. "no match"); cleared by the next key. */
+  message: string;
 }
 
 export type KeyName =
-  | 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'left' | 'right' | 'enter' | 'escape'
-  | 'best' | 'follow' | 'quit' | 'yes' | 'other';
+  | 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'left' | 'right' | 'enter' | 'escape' | 'backspace'
+  | 'best' | 'follow' | 'quit' | 'yes' | 'running' | 'search' | 'generation' | 'next' | 'previous'
+  | 'foldOthers' | 'unfoldAll' | 'other';
+
+/** A key and the character typed (what a prompt takes; empty for arrows and the like). */
+export interface KeyPress {
+  name: KeyName;
+  char: string;
+}
 
 /** quit: leave the view; stop: the user confirmed stopping the run (then the view is left too). */
 export type KeyEffect = 'none' | 'quit' | 'stop';
 
 export interface ViewContext {
-  forest: readonly TreeNode[];
-  candidates: readonly CandidateRow[];
+  /** The tree as the screen shows it; reduceKey brings its folds in line with the state first. */
+  layout: TreeLayout;
   bestId: string | null;
   newestId: string | null;
   /** True during a run: leaving asks whether to stop it. */
@@ -31,13 +52,18 @@ export interface ViewContext {
 }
 
 export function initialView(): ViewState {
-  return { selectedId: null, folded: new Set(), detailOpen: false, follow: false, confirmingStop: false };
+  return { selectedId: null, folded: new Set(), detailOpen: false, follow: false, confirmingStop: false, prompt: null, search: '', message: '' };
 }
 
 export interface InputKey {
   upArrow?: boolean; downArrow?: boolean; leftArrow?: boolean; rightArrow?: boolean; return?: boolean;
-  escape?: boolean; pageUp?: boolean; pageDown?: boolean; ctrl?: boolean;
+  escape?: boolean; pageUp?: boolean; pageDown?: boolean; ctrl?: boolean; backspace?: boolean; delete?: boolean;
 }
+
+const LETTERS: Record<string, KeyName> = {
+  g: 'home', G: 'end', b: 'best', f: 'follow', q: 'quit', y: 'yes', Y: 'yes', r: 'running', '/': 'search',
+  ':': 'generation', n: 'next', N: 'previous', z: 'foldOthers', Z: 'unfoldAll',
+};
 
 /** Ink's (input, key) to a key name. Ctrl+C is `quit`, so during a run it asks like q does. */
 export function keyName(input: string, key: InputKey): KeyName {
@@ -49,16 +75,9 @@ export function keyName(input: string, key: InputKey): KeyName {
   if (key.pageDown || input === ' ') return 'pageDown';
   if (key.return) return 'enter';
   if (key.escape) return 'escape';
+  if (key.backspace || key.delete) return 'backspace';
   if (key.ctrl && input === 'c') return 'quit';
-  switch (input) {
-    case 'g': return 'home';
-    case 'G': return 'end';
-    case 'b': return 'best';
-    case 'f': return 'follow';
-    case 'q': return 'quit';
-    case 'y': case 'Y': return 'yes';
-    default: return 'other';
-  }
+  return LETTERS[input] ?? 'other';
 }
 
 /**
@@ -66,64 +85,131 @@ export function keyName(input: string, key: InputKey): KeyName {
  * a key of its own here, so "jj" moves two rows.
  */
 export function keyNames(input: string, key: InputKey & { meta?: boolean }): KeyName[] {
+  return keyPresses(input, key).map((k) => k.name);
+}
+
+export function keyPresses(input: string, key: InputKey & { meta?: boolean }): KeyPress[] {
   const chars = [...input];
-  if (chars.length <= 1 || key.ctrl || key.meta) return [keyName(input, key)];
-  return chars.map((ch) => (ch === '\r' || ch === '\n' ? 'enter' : ch === '\u001b' ? 'escape' : keyName(ch, {})));
+  if (chars.length <= 1 || key.ctrl || key.meta) return [{ name: keyName(input, key), char: key.ctrl || key.meta ? '' : input }];
+  return chars.map((ch) => ({
+    name: ch === '\r' || ch === '\n' ? 'enter' : ch === '\u001b' ? 'escape' : ch === '\u007f' || ch === '\b' ? 'backspace' : keyName(ch, {}),
+    char: ch,
+  }));
 }
 
+/** The rows the state shows (every one formatted: for tests and small trees; frames take a window). */
 export function visibleRows(state: ViewState, ctx: ViewContext): FlatRow[] {
-  return flatten(ctx.forest, state.folded);
+  ctx.layout.setFolded(state.folded);
+  return ctx.layout.flatRows();
 }
 
+/** Selects `id`, unfolding its ancestors so that it shows. */
 function select(state: ViewState, ctx: ViewContext, id: string | null, follow = false): ViewState {
   if (!id) return state;
-  return { ...state, selectedId: id, folded: reveal(state.folded, ctx.candidates, id), follow };
+  const ancestors = ctx.layout.ancestorIds(id);
+  let folded = state.folded;
+  if (ancestors.some((a) => folded.has(a))) {
+    const next = new Set(folded);
+    for (const a of ancestors) next.delete(a);
+    folded = next;
+  }
+  return { ...state, selectedId: id, folded, follow };
 }
 
-export function reduceKey(state: ViewState, key: KeyName, ctx: ViewContext): { state: ViewState; effect: KeyEffect } {
-  if (state.confirmingStop) {
-    if (key === 'yes') return { state: { ...state, confirmingStop: false }, effect: 'stop' };
-    return { state: { ...state, confirmingStop: false }, effect: 'none' };
-  }
-  const rows = visibleRows(state, ctx);
-  const moved = (delta: number) => ({ ...state, selectedId: moveSelection(rows, state.selectedId, delta), follow: false });
-  const current = rows[indexOfId(rows, state.selectedId)];
+function moveBy(state: ViewState, layout: TreeLayout, delta: number): ViewState {
+  if (!layout.length) return { ...state, selectedId: null, follow: false };
+  const at = layout.indexOf(state.selectedId);
+  const to = at < 0 ? 0 : Math.min(layout.length - 1, Math.max(0, at + delta));
+  return { ...state, selectedId: layout.row(to)!.id, follow: false };
+}
+
+export function reduceKey(state: ViewState, press: KeyName | KeyPress, ctx: ViewContext): { state: ViewState; effect: KeyEffect } {
+  const key = typeof press === 'string' ? { name: press, char: '' } : press;
   const none = (s: ViewState) => ({ state: s, effect: 'none' as const });
-  switch (key) {
-    case 'up': return none(moved(-1));
-    case 'down': return none(moved(1));
-    case 'pageUp': return none(moved(-Math.max(1, ctx.pageSize - 1)));
-    case 'pageDown': return none(moved(Math.max(1, ctx.pageSize - 1)));
-    case 'home': return none(moved(-rows.length));
-    case 'end': return none(moved(rows.length));
+  if (state.confirmingStop) {
+    if (key.name === 'yes') return { state: { ...state, confirmingStop: false }, effect: 'stop' };
+    return none({ ...state, confirmingStop: false });
+  }
+  if (state.prompt) return none(typing(state, state.prompt, key, ctx));
+  const { layout } = ctx;
+  layout.setFolded(state.folded);
+  const s = state.message ? { ...state, message: '' } : state;
+  const current = layout.row(layout.indexOf(s.selectedId));
+  switch (key.name) {
+    case 'up': return none(moveBy(s, layout, -1));
+    case 'down': return none(moveBy(s, layout, 1));
+    case 'pageUp': return none(moveBy(s, layout, -Math.max(1, ctx.pageSize - 1)));
+    case 'pageDown': return none(moveBy(s, layout, Math.max(1, ctx.pageSize - 1)));
+    case 'home': return none(moveBy(s, layout, -layout.length));
+    case 'end': return none(moveBy(s, layout, layout.length));
     case 'left': {
-      if (!current) return none(moved(0));
-      if (current.hasChildren && !current.folded) return none({ ...state, folded: new Set([...state.folded, current.id]), follow: false });
-      return none({ ...state, selectedId: current.parentId ?? current.id, follow: false });
+      if (!current) return none(moveBy(s, layout, 0));
+      if (current.hasChildren && !current.folded) return none({ ...s, folded: new Set([...s.folded, current.id]), follow: false });
+      return none({ ...s, selectedId: current.parentId ?? current.id, follow: false });
     }
     case 'right': {
-      if (!current) return none(moved(0));
+      if (!current) return none(moveBy(s, layout, 0));
       if (current.folded) {
-        const folded = new Set(state.folded);
+        const folded = new Set(s.folded);
         folded.delete(current.id);
-        return none({ ...state, folded, follow: false });
+        return none({ ...s, folded, follow: false });
       }
-      return none(current.hasChildren ? moved(1) : state);
+      return none(current.hasChildren ? moveBy(s, layout, 1) : s);
     }
-    case 'enter': return none({ ...state, detailOpen: !state.detailOpen, selectedId: state.selectedId ?? rows[0]?.id ?? null });
-    case 'escape': return none({ ...state, detailOpen: false });
-    case 'best': return none(select(state, ctx, ctx.bestId));
-    case 'follow': return none(state.follow ? { ...state, follow: false } : select(state, ctx, ctx.newestId ?? state.selectedId, true));
-    case 'quit': return ctx.canStop ? none({ ...state, confirmingStop: true }) : { state, effect: 'quit' };
-    default: return none(state);
+    case 'enter': return none({ ...s, detailOpen: !s.detailOpen, selectedId: s.selectedId ?? layout.row(0)?.id ?? null });
+    case 'escape': return none({ ...s, detailOpen: false });
+    case 'best': return none(select(s, ctx, ctx.bestId));
+    case 'follow': return none(s.follow ? { ...s, follow: false } : select(s, ctx, ctx.newestId ?? s.selectedId, true));
+    case 'running': {
+      const id = nextActive(layout, s.selectedId);
+      return none(id ? select(s, ctx, id) : { ...s, message: 'nothing is running' });
+    }
+    case 'search': return none({ ...s, prompt: { kind: 'search', text: '' } });
+    case 'generation': return none({ ...s, prompt: { kind: 'generation', text: '' } });
+    case 'next': case 'previous': return none(s.search ? jumpToMatch(s, ctx, s.search, key.name === 'next' ? 1 : -1) : { ...s, message: 'no search yet: / to search' });
+    case 'foldOthers': {
+      const folded = foldAllBut(layout, ctx.bestId);
+      return none({ ...s, folded, selectedId: ctx.bestId ?? s.selectedId, follow: false });
+    }
+    case 'unfoldAll': return none({ ...s, folded: new Set() });
+    case 'quit': return ctx.canStop ? none({ ...s, confirmingStop: true }) : { state: s, effect: 'quit' };
+    default: return none(s);
   }
+}
+
+/** A key while a prompt is open: printable characters are typed, enter runs it, escape closes it. */
+function typing(state: ViewState, prompt: Prompt, key: KeyPress, ctx: ViewContext): ViewState {
+  if (key.name === 'escape') return { ...state, prompt: null };
+  if (key.name === 'backspace') return { ...state, prompt: { ...prompt, text: prompt.text.slice(0, -1) } };
+  if (key.name === 'enter') {
+    const text = prompt.text.trim();
+    const closed = { ...state, prompt: null };
+    if (!text) return closed;
+    ctx.layout.setFolded(state.folded);
+    if (prompt.kind === 'search') return jumpToMatch({ ...closed, search: text }, ctx, text, 1);
+    const generation = Number(text);
+    if (!/^\d+$/.test(text)) return { ...closed, message: `not a generation: ${text}` };
+    const id = findCandidate(ctx.layout, null, 1, (c) => c.generation === generation);
+    return id ? select(closed, ctx, id) : { ...closed, message: `no candidate in generation ${generation}` };
+  }
+  // Printable characters only: the prompt shows what is typed, and a control character would draw on the screen.
+  if (!key.char || !/^[\p{L}\p{N}\p{P}\p{S} ]$/u.test(key.char)) return state;
+  return { ...state, prompt: { ...prompt, text: prompt.text + key.char } };
+}
+
+/** The next (or previous) candidate whose id starts with `text` or whose goal holds it, from the selection on. */
+function jumpToMatch(state: ViewState, ctx: ViewContext, text: string, direction: Direction): ViewState {
+  const needle = text.toLowerCase();
+  const id = findCandidate(ctx.layout, state.selectedId, direction,
+    (c) => c.id.toLowerCase().startsWith(needle) || (c.goal ?? '').toLowerCase().includes(needle));
+  return id ? select(state, ctx, id) : { ...state, message: `no match for "${text}"` };
 }
 
 /** After new data: follow the newest activity when asked to, and select the first row when nothing is. */
 export function onData(state: ViewState, ctx: ViewContext): ViewState {
   if (state.follow && ctx.newestId && ctx.newestId !== state.selectedId) return select(state, ctx, ctx.newestId, true);
-  if (state.selectedId == null || !ctx.candidates.some((c) => c.id === state.selectedId)) {
-    const first = ctx.forest[0]?.candidate.id ?? null;
+  if (state.selectedId == null || !ctx.layout.candidate(state.selectedId)) {
+    const first = ctx.layout.firstRootId();
     return first === state.selectedId ? state : { ...state, selectedId: first };
   }
   return state;

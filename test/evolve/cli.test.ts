@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseRunOptions, readConfigFile } from '../../src/cli/config.ts';
+import { parseRunOptions, readConfigFile, refuseFrozenFlags } from '../../src/cli/config.ts';
 import { evolve, git, tempDir } from './helpers.ts';
 import { makeToyRepo } from './toy.ts';
 
@@ -63,6 +63,14 @@ describe('run options', () => {
   it('refuses unknown options in the config file and accepts "unlimited" budgets', () => {
     expect(() => parseRunOptions({}, { population: 1, generations: 1, populaton: 3 })).toThrow(/unknown option populaton/);
     expect(parseRunOptions({ budgetUsd: 'unlimited' }, { population: 1, generations: 1 }).budgetUsd).toBe(Infinity);
+  });
+
+  it('takes --agent from the flags over the config file, and keeps it frozen on --resume', () => {
+    expect(parseRunOptions({}, { population: 1, generations: 1, agent: 'claude-code' }).agent).toBe('claude-code');
+    expect(parseRunOptions({ agent: 'node my-agent.mjs' }, { population: 1, generations: 1, agent: 'claude-code' }).agent).toBe('node my-agent.mjs');
+    expect(parseRunOptions({}, { population: 1, generations: 1 }).agent).toBeUndefined();
+    expect(() => parseRunOptions({ agent: '  ' }, { population: 1, generations: 1 })).toThrow('--agent must not be empty');
+    expect(() => refuseFrozenFlags({ resume: true, agent: 'builtin' })).toThrow(/--agent cannot change when resuming/);
   });
 
   it('reads evolve.config.json from the target, and --config only when it exists', () => {

@@ -37,7 +37,7 @@ if (!plan.silent) {
     keySeen: (process.env.ANTHROPIC_API_KEY || '').slice(0, 12) });
   writeFileSync('agent_context.json', JSON.stringify(ctx, null, 2));
 }
-progress({ type: 'result', success: true, summary: plan.summary ?? plan.goal, goal: plan.goal });
+if (!plan.noClaim) progress({ type: 'result', success: true, summary: plan.summary ?? plan.goal, goal: plan.goal });
 `;
 
 export const TOY_TEST_RUNNER = `import { readdirSync } from 'node:fs';
@@ -72,6 +72,8 @@ export interface Plan {
   crash?: boolean;
   garbage?: boolean;
   silent?: boolean;
+  /** Exit 0 without a result line, as an agent CLI that knows nothing of fd 3 does. */
+  noClaim?: boolean;
 }
 
 /** Plans that pass (a new feature with its test), fail (a failing test) and change nothing (an empty diff). */

@@ -92,7 +92,11 @@ describe('a 1,000-generation run', () => {
     const db = chainDb();
     const text = await evolveInProcess(['lineage', '--db', db]);
     expect(text.code).toBe(0);
-    expect(text.stdout.split('\n').filter((l) => / g\d+ /.test(l))).toHaveLength(1001);
+    const lines = text.stdout.split('\n').filter((l) => / g\d+ /.test(l));
+    expect(lines).toHaveLength(1001);
+    // Guides stop growing past 16 levels: the deepest line keeps its last 15 after a '…', not 3,000 spaces.
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(200);
+    expect(lines.at(-1)).toMatch(/^…( {3}){15}└─ \w+ g1000 /);
     const json = await evolveInProcess(['lineage', '--db', db, '--json']);
     expect(json.code).toBe(0);
     let node = JSON.parse(json.stdout).tree[0];

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BudgetExhausted } from '../../src/evolve/proxy/types.ts';
 import { answerWith, message, type Script } from './fake-upstream.ts';
 import { body, call, MODEL, startRig, type Rig } from './helpers.ts';
+import { waitFor } from '../evolve/helpers.ts';
 
 let rig: Rig;
 afterEach(async () => rig?.close());
@@ -26,15 +27,15 @@ describe('run budget', () => {
     rig = await startRig(worstCaseAnswer(gate), { runBudgetUsd: 0.05 });
     const tokens = ['a', 'b', 'c', 'd', 'e'].map((id) => rig.proxy.admit(id, { budgetUsd: 1 }));
     const exhausted: BudgetExhausted[] = [];
-    const settle = () => {
-      if (rig.upstream.requests.length + exhausted.length === 30) release();
-    };
-    rig.proxy.on('budget_exhausted', (info: BudgetExhausted) => { exhausted.push(info); settle(); });
-    const prev = rig.upstream.script;
-    rig.upstream.script = (req) => { settle(); return prev(req); };
+    rig.proxy.on('budget_exhausted', (info: BudgetExhausted) => exhausted.push(info));
 
-    const first = await Promise.all(Array.from({ length: 30 }, (_, i) =>
+    const calls = Promise.all(Array.from({ length: 30 }, (_, i) =>
       call(rig.socketPath, { body: body(), headers: { 'x-api-key': tokens[i % tokens.length] } })));
+    // The upstream holds every answer until each call was forwarded, refused, or waits for the held ones to settle.
+    await waitFor(() => rig.upstream.requests.length + exhausted.length + rig.proxy.waiting() === 30, 30_000, 'every call placed');
+    expect(rig.proxy.waiting()).toBeGreaterThan(0);
+    release();
+    const first = await calls;
     expect(rig.upstream.maxActive).toBeGreaterThanOrEqual(3);
     expect(first.filter((a) => a.status === 402).length).toBe(exhausted.length);
     expect(exhausted.every((e) => e.scope === 'run')).toBe(true);
@@ -48,6 +49,7 @@ describe('run budget', () => {
     expect(rig.proxy.runBudgetExhausted()).toBe(true);
     // Every call was either forwarded and billed, or refused and recorded as such.
     const refusedEvents = rig.recorder.events.filter((e) => e.kind === 'budget_exhausted').length;
+    expect(rig.recorder.events.filter((e) => e.kind === 'model_refused').length).toBe(refusedEvents);
     expect(rig.recorder.calls.length + refusedEvents).toBe(50);
   });
 
@@ -95,6 +97,8 @@ describe('candidate budget', () => {
     expect(JSON.parse(out)).toMatchObject({ status: 402, type: 'billing_error' });
     expect(refusals).toEqual([expect.objectContaining({ scope: 'candidate', candidateId: 'poor' })]);
     expect(rig.recorder.events).toEqual([expect.objectContaining({
+      kind: 'model_refused', candidateId: 'poor', data: expect.objectContaining({ path: '/v1/messages', model: MODEL, status: 402 }),
+    }), expect.objectContaining({
       kind: 'budget_exhausted', candidateId: 'poor', data: expect.objectContaining({ scope: 'candidate', model: MODEL }),
     })]);
     expect(rig.upstream.requests).toHaveLength(0);
@@ -133,6 +137,6 @@ describe('sizing a prompt near the cap', () => {
     rig.upstream.countTokens = () => null;
     expect((await call(rig.socketPath, { body: big(), headers: { 'x-api-key': token } })).status).toBe(402);
     expect(rig.upstream.requests).toHaveLength(0);
-    expect(rig.recorder.events.map((e) => e.data.sized_by)).toEqual(['count_tokens', 'bytes']);
+    expect(rig.recorder.events.filter((e) => e.kind === 'budget_exhausted').map((e) => e.data.sized_by)).toEqual(['count_tokens', 'bytes']);
   });
 });

@@ -20,7 +20,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const commands: [string, string[]][] = [
   ['lineage', ['lineage']], ['show', ['show', 'abcd1234']], ['export', ['export', '--format', 'json']],
-  ['watch', ['watch']], ['adopt', ['adopt', 'abcd1234']], ['clean', ['clean']],
+  ['watch', ['watch']], ['adopt', ['adopt', 'abcd1234']], ['clean', ['clean']], ['report', ['report']],
 ];
 
 describe.each(commands)('evolve %s on a file that is not a database', (_name, args) => {

@@ -122,7 +122,7 @@ describe('DetailPane', () => {
 describe('KeyHints', () => {
   it('lists the keys, or asks before stopping a run', () => {
     expect(show(<KeyHints width={100} confirmingStop={false} follow={false} detailOpen={false} position="1-10/40" />))
-      .toBe('1-10/40  ↑↓/jk move  ←→ fold  enter details  b best  f follow  q quit');
+      .toBe('1-10/40  ↑↓/jk move  ←→ fold  enter details  b best  f follow  / search  r running  : gen  q quit');
     expect(show(<KeyHints width={100} confirmingStop follow={false} detailOpen={false} position="" />)).toBe('Stop the run? (y/n)');
   });
 });

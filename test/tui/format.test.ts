@@ -23,7 +23,7 @@ describe('formatters', () => {
   });
   it('keeps q quit, moving and details in the hints when the terminal is narrow', () => {
     const wide = hintsLine(120, { follow: false, detailOpen: false, position: '1-9/10', notice: '' });
-    expect(wide).toBe('1-9/10  ↑↓/jk move  ←→ fold  enter details  b best  f follow  q quit');
+    expect(wide).toBe('1-9/10  ↑↓/jk move  ←→ fold  enter details  b best  f follow  / search  r running  : gen  z best path  q quit');
     const narrow = hintsLine(40, { follow: true, detailOpen: true, position: '1-9/10', notice: '' });
     expect(narrow).toBe('↑↓/jk move  ←→ fold  enter close  q quit');
     expect(hintsLine(60, { follow: false, detailOpen: false, position: '', notice: 'database: locked' }))
@@ -95,6 +95,23 @@ describe('activity digest', () => {
     expect(d.byCandidate.get('b5e6f708')!.toolCalls[0]).toEqual({ tool: '?', ok: null, ms: null, summary: '' });
     expect(d.newestCandidateId).toBe('b5e6f708');
     expect(d.lastEventId).toBe(id);
+  });
+
+  it('shows the tool calls the proxy saw for an agent that reports none, and only the agent\'s own once it reports', () => {
+    const cli = applyEvents(emptyDigest(), [
+      ev('tool_call', { tool: 'Write', ok: true, ms: 40, summary: 'src/a.ts', source: 'proxy' }, 'c1c1c1c1'),
+      ev('tool_call', { tool: 'Bash', ok: false, ms: 90, summary: 'npm test', source: 'proxy' }, 'c1c1c1c1'),
+    ]);
+    expect(cli.byCandidate.get('c1c1c1c1')!.toolCalls.map((c) => c.tool)).toEqual(['Write', 'Bash']);
+    const builtin = applyEvents(emptyDigest(), [
+      ev('tool_call', { tool: 'bash', ok: true, ms: 5, summary: 'ls', source: 'proxy' }, 'd2d2d2d2'),
+      ev('tool_call', { tool: 'bash', ok: true, ms: 4, summary: 'ls', source: 'agent' }, 'd2d2d2d2'),
+      ev('tool_call', { tool: 'bash', ok: true, ms: 6, summary: 'cat a', source: 'proxy' }, 'd2d2d2d2'),
+      ev('tool_call', { tool: 'bash', ok: true, ms: 5, summary: 'cat a', source: 'agent' }, 'd2d2d2d2'),
+    ]);
+    expect(builtin.byCandidate.get('d2d2d2d2')!.toolCalls).toEqual([
+      { tool: 'bash', ok: true, ms: 4, summary: 'ls' }, { tool: 'bash', ok: true, ms: 5, summary: 'cat a' },
+    ]);
   });
 
   it('turns run-level events into log lines once, ignoring events already seen', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../../src/tui/config.ts';
-import { bestCandidate, estimateRemaining, newestActivity, summarize, survivorsNow } from '../../src/tui/stats.ts';
+import { estimateRemaining, newestActivity, summarize, survivorsNow } from '../../src/tui/stats.ts';
 import { candidate, fixtureRows, runRow } from './fixture.ts';
 
 const base = Date.parse('2026-11-25T20:05:01Z');
@@ -45,16 +45,6 @@ describe('helpers', () => {
     expect(survivorsNow([candidate({ id: 's', generation: 0, survived: 1 })])).toBe(1);
   });
 
-  it('picks the best like the runner: top score among passed children, ties to the later generation, then the smaller id', () => {
-    expect(bestCandidate(candidates)?.id).toBe('d3e4f5a6');
-    const tie = [candidate({ id: 's', generation: 0, status: 'passed', score: 1 }), candidate({ id: 'b', generation: 1, status: 'passed', score: 1 }),
-      candidate({ id: 'c', generation: 2, status: 'passed', score: 1 }), candidate({ id: 'a', generation: 2, status: 'passed', score: 1 }),
-      candidate({ id: 'z', status: 'failed', score: 9 })];
-    expect(bestCandidate(tie)?.id).toBe('a');
-    expect(bestCandidate([candidate({ id: 's', generation: 0, status: 'passed', score: 5 }), candidate({ id: 'x', status: 'failed' })])?.id).toBe('s');
-    expect(bestCandidate([])).toBeNull();
-  });
-
   it('finds the newest activity', () => {
     expect(newestActivity(candidates)?.id).toBe('4e5f6a7b');
   });
@@ -68,9 +58,9 @@ describe('helpers', () => {
   });
 });
 
-describe('loadLineage', () => {
+describe('LineageModel.poll', () => {
   it('reads only after a commit, and retries after a failed read until it heals', async () => {
-    const { loadLineage } = await import('../../src/tui/load.ts');
+    const { LineageModel } = await import('../../src/tui/model.ts');
     const { run, candidates } = fixtureRows(base);
     let version = 1;
     let fail = false;
@@ -79,19 +69,21 @@ describe('loadLineage', () => {
     const source = {
       path: 'x', resolveRun: () => run, activeRun: () => run, close: () => {},
       changed: () => { const moved = version !== seen; seen = version; return moved; },
-      read: () => { reads++; if (fail) throw new Error('database is locked'); return { run, candidates, events: [] }; },
+      open: () => { reads++; return { run, candidates, log: [], lastEventId: 0, newestCandidateId: null, rev: 10 }; },
+      changes: () => { reads++; if (fail) throw new Error('database is locked'); return { run, candidates: [], events: [], rev: 10 }; },
+      candidateEvents: () => [],
     };
-    const first = loadLineage(source, run.id, null, base);
+    const model = new LineageModel(source, run.id);
     expect(reads).toBe(1);
-    expect(loadLineage(source, run.id, first, base)).toBe(first);
+    expect(model.poll()).toBe(false);
     expect(reads).toBe(1);
     version++;
     fail = true;
-    expect(() => loadLineage(source, run.id, first, base)).toThrow('locked');
-    const failed = { ...first, error: 'database is locked' };
+    expect(model.poll()).toBe(true);
+    expect(model.error).toBe('database is locked');
     fail = false;
-    const healed = loadLineage(source, run.id, failed, base);
+    expect(model.poll()).toBe(true);
     expect(reads).toBe(3);
-    expect(healed.error).toBeNull();
+    expect(model.error).toBeNull();
   });
 });

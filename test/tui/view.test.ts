@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildForest } from '../../src/tui/tree.ts';
+import { TreeLayout } from '../../src/tui/layout.ts';
 import { initialView, keyName, keyNames, onData, reduceKey, visibleRows, type KeyName, type ViewContext, type ViewState } from '../../src/tui/view.ts';
 import { fixtureRows } from './fixture.ts';
 
 const { candidates } = fixtureRows();
 const ctx = (over: Partial<ViewContext> = {}): ViewContext => ({
-  forest: buildForest(candidates), candidates, bestId: 'd3e4f5a6', newestId: '0a1b2c3d', canStop: false, pageSize: 4, ...over,
+  layout: new TreeLayout(candidates), bestId: 'd3e4f5a6', newestId: '0a1b2c3d', canStop: false, pageSize: 4, ...over,
 });
 const press = (keys: KeyName[], start: ViewState = onData(initialView(), ctx()), c = ctx()) => {
   let state = start;

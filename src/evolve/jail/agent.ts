@@ -7,33 +7,84 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { EVOLVE_HOME } from '../../home.ts';
 import { parseProgressLine, PROGRESS_FD, type ProgressLine } from '../../agent/protocol.ts';
-import { candidateEnv, type ProcessExit, type Sandbox } from './sandbox.ts';
+import type { AgentContext } from '../../agent/protocol.ts';
+import { combinedOutput, type ProcessResult } from '../../process/run.ts';
+import { claudeArgv, claudeEnv, claudeSummary, findClaudeCode, type ClaudeInstall } from './claude-code.ts';
+import { agentPrompt } from './prompt.ts';
+import { candidateEnv, type Sandbox } from './sandbox.ts';
 
 export { EVOLVE_HOME };
 export const RELAY_SCRIPT = path.join(EVOLVE_HOME, 'src', 'evolve', 'jail', 'relay.mjs');
 /** The port the relay listens on inside the jail (each jail has its own loopback). */
 export const JAIL_RELAY_PORT = 8765;
 
-export interface AgentCommand { argv: string[]; source: 'package.json' | 'built-in' }
+export interface AgentCommand {
+  argv: string[];
+  /** Where the command came from: the workspace's package.json, evolve's own agent, --agent <cmd>, or the claude-code preset. */
+  source: 'package.json' | 'built-in' | 'flag' | 'claude-code';
+  /** Variables the agent needs besides contract 4's (the claude-code preset's settings). */
+  env?: Record<string, string>;
+  /** More paths made visible read-only in the jail (the agent's installation). */
+  readOnly?: string[];
+  /** The agent's version, when known (claude --version). */
+  version?: string;
+}
+
+/** Which agent the run uses (`--agent`, config `agent`), resolved once when it starts. */
+export type AgentChoice =
+  /** The workspace's package.json `evolve.agent`, else the built-in agent (no --agent). */
+  | { kind: 'auto' }
+  | { kind: 'builtin' }
+  | { kind: 'claude-code'; install: ClaudeInstall }
+  | { kind: 'command'; command: string };
+
+/** `--agent builtin|claude-code|<command>` as the run starts; a UsageError when claude-code cannot be found or run. */
+export function resolveAgentChoice(agent: string | null | undefined, target: string): AgentChoice {
+  if (agent === null || agent === undefined) return { kind: 'auto' };
+  if (agent === 'builtin') return { kind: 'builtin' };
+  if (agent === 'claude-code') return { kind: 'claude-code', install: findClaudeCode(target) };
+  return { kind: 'command', command: agent };
+}
+
+/** What a preset builds its prompt and settings from. */
+export interface PresetInputs { model: string; maxTurns: number; seedGoal: string; buildCmd: string; testCmd: string; context: AgentContext }
 
 /**
- * The package.json's `"evolve": { "agent": "<cmd>" }`, run like an npm script; else the built-in agent. `text` is the
- * parent commit's package.json as committed (Git.readFile), never the workspace's file: a candidate may have left
- * it a link to /dev/stdin or /dev/zero, which would hang or flood the runner.
+ * The command for one candidate. Without --agent: the parent commit's package.json `"evolve": { "agent": "<cmd>" }`
+ * (`packageJson`, read from git), run like an npm script, else the built-in agent.
  */
-export function resolveAgentCommand(text: string | null): AgentCommand {
-  if (text !== null) {
-    try {
-      const cmd = (JSON.parse(text) as { evolve?: { agent?: unknown } }).evolve?.agent;
-      if (typeof cmd === 'string' && cmd.trim()) return { argv: ['sh', '-c', cmd], source: 'package.json' };
-    } catch {
-      // an unreadable package.json means no agent of its own
-    }
+export async function resolveAgentCommand(packageJson: string | null, choice: AgentChoice = { kind: 'auto' }, preset?: PresetInputs): Promise<AgentCommand> {
+  if (choice.kind === 'command') return { argv: ['sh', '-c', choice.command], source: 'flag' };
+  if (choice.kind === 'claude-code') {
+    if (!preset) throw new Error('resolveAgentCommand: the claude-code preset needs its inputs');
+    const prompt = agentPrompt(preset);
+    return {
+      argv: claudeArgv(choice.install, { model: preset.model, maxTurns: preset.maxTurns, prompt }), source: 'claude-code',
+      env: claudeEnv(preset.model), readOnly: [choice.install.mount], version: choice.install.version,
+    };
+  }
+  if (choice.kind === 'auto') {
+    const own = packageAgent(packageJson);
+    if (own) return { argv: ['sh', '-c', own], source: 'package.json' };
   }
   const tsx = import.meta.resolve('tsx');
   // tsx would otherwise compile evolve's agent with whatever tsconfig.json the target's workspace holds.
   const tsconfig = `TSX_TSCONFIG_PATH=${path.join(EVOLVE_HOME, 'tsconfig.json')}`;
   return { argv: ['/usr/bin/env', tsconfig, process.execPath, '--import', tsx, path.join(EVOLVE_HOME, 'src', 'agent', 'main.ts')], source: 'built-in' };
+}
+
+/**
+ * `text` is the parent commit's package.json as committed (Git.readFile), never the workspace's file: a candidate may
+ * have left it a link to /dev/stdin or /dev/zero, which would hang or flood the runner.
+ */
+function packageAgent(text: string | null): string | null {
+  if (text === null) return null;
+  try {
+    const cmd = (JSON.parse(text) as { evolve?: { agent?: unknown } }).evolve?.agent;
+    return typeof cmd === 'string' && cmd.trim() ? cmd : null;
+  } catch {
+    return null; // an unreadable package.json means no agent of its own
+  }
 }
 
 export interface AgentRunSpec {
@@ -51,12 +102,18 @@ export interface AgentRunSpec {
 }
 
 export interface AgentOutcome {
-  /** finished: exited 0 after a valid result line. Anything else is a failed attempt, with `reason`. */
+  /**
+   * Finished: exited 0 with valid progress lines, if any. A result line is a claim, not a requirement: without one
+   * (an agent CLI knows nothing of fd 3) the agent finished with no claim and its work is judged all the same.
+   * Anything else is a failed attempt, with `reason`.
+   */
   ok: boolean;
   reason: string | null;
   result: Extract<ProgressLine, { type: 'result' }> | null;
+  /** What an agent without a result line said at the end (Claude Code's final message): a description, no claim. */
+  described: { goal: string | null; summary: string } | null;
   garbageLines: number;
-  exit: ProcessExit;
+  exit: ProcessResult;
 }
 
 export async function runAgent(sandbox: Sandbox, spec: AgentRunSpec): Promise<AgentOutcome> {
@@ -65,6 +122,7 @@ export async function runAgent(sandbox: Sandbox, spec: AgentRunSpec): Promise<Ag
   const home = `${spec.workspace}.home`;
   await mkdir(home, { recursive: true });
   const env = candidateEnv({
+    ...spec.command.env,
     PATH: [path.join(spec.workspace, 'node_modules', '.bin'), process.env.PATH ?? '/usr/bin:/bin'].join(':'),
     ANTHROPIC_BASE_URL: `http://127.0.0.1:${spec.relayPort}`,
     ANTHROPIC_API_KEY: spec.token,
@@ -81,7 +139,8 @@ export async function runAgent(sandbox: Sandbox, spec: AgentRunSpec): Promise<Ag
     command: argv,
     workspace: spec.workspace,
     env,
-    readOnly: [EVOLVE_HOME, ...(spec.nodeModules ? [spec.nodeModules] : [])],
+    readOnly: [EVOLVE_HOME, ...(spec.nodeModules ? [spec.nodeModules] : []), ...(spec.command.readOnly ?? [])],
+    home,
     sockets: [spec.proxySocket],
     network: 'none',
     timeoutMs: Math.max(1000, spec.deadline.getTime() - Date.now()),
@@ -97,15 +156,21 @@ export async function runAgent(sandbox: Sandbox, spec: AgentRunSpec): Promise<Ag
       spec.onProgress(parsed);
     },
   });
+  const said = spec.command.source === 'claude-code' ? claudeSummary(exit.stdout) : null;
   const reason = exit.timedOut ? 'agent: no result before the deadline'
     : garbage > 0 ? `agent: ${garbage} invalid progress line(s)`
-    : exit.code !== 0 ? `agent: exited with ${exit.code ?? exit.signal ?? 'no status'}${lastLine(exit.output)}`
-    : result === null ? 'agent: exited without a result line'
+    : exit.exitCode !== 0 ? `agent: exited with ${exit.exitCode ?? exit.signal ?? 'no status'}${lastWords(said?.summary ?? combinedOutput(exit))}`
     : null;
-  return { ok: reason === null, reason, result, garbageLines: garbage, exit };
+  const described = result === null && said ? { goal: said.goal, summary: said.summary } : null;
+  return { ok: reason === null, reason, result, described, garbageLines: garbage, exit };
 }
 
-function lastLine(output: string): string {
-  const line = output.trim().split('\n').pop()?.trim();
+/**
+ * The last line the agent printed (its final message, for Claude Code), as the reason of a failed exit says it:
+ * the last words before Node's closing `Node.js v20…` line and the stack frames of an uncaught error.
+ */
+function lastWords(output: string): string {
+  const lines = output.split('\n').map((l) => l.trim());
+  const line = lines.filter((l) => l && !/^Node\.js v\d/.test(l) && !/^at \S/.test(l)).pop();
   return line ? ` (${line.slice(0, 200)})` : '';
 }

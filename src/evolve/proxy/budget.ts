@@ -21,7 +21,11 @@ export interface Hold {
   settled: boolean;
 }
 
-export type Refusal = { scope: 'run' | 'candidate'; neededUsd: number; remainingUsd: number; unit: 'usd' | 'tokens' };
+export type Refusal = {
+  scope: 'run' | 'candidate'; neededUsd: number; remainingUsd: number; unit: 'usd' | 'tokens';
+  /** The call would fit once the calls in flight settle: what is short is reserved, not spent. */
+  held?: boolean;
+};
 
 function account(limitUsd: number, spentUsd = 0, maxTokens?: number, spentTokens = 0): Account {
   const limitNanos = Number.isFinite(limitUsd) ? usdToNanos(limitUsd) : Infinity;
@@ -33,10 +37,14 @@ function account(limitUsd: number, spentUsd = 0, maxTokens?: number, spentTokens
 
 const freeNanos = (a: Account) => a.limitNanos - a.spentNanos - a.reservedNanos;
 const freeTokens = (a: Account) => a.limitTokens - a.spentTokens - a.reservedTokens;
+/** True when `nanos` and `tokens` fit in what is not yet spent (reservations aside). */
+const fitsUnspent = (a: Account, nanos: number, tokens: number) =>
+  nanos <= a.limitNanos - a.spentNanos && tokens <= a.limitTokens - a.spentTokens;
 
 export class BudgetLedger {
   private readonly run: Account;
   private readonly candidates = new Map<string, Account>();
+  private waiters: (() => void)[] = [];
 
   constructor(run: { budgetUsd: number; spentUsd?: number; maxTokens?: number; spentTokens?: number }) {
     this.run = account(run.budgetUsd, run.spentUsd, run.maxTokens, run.spentTokens);
@@ -84,12 +92,13 @@ export class BudgetLedger {
     if (nanos > candidate.limitNanos || (nanos > this.run.limitNanos && floor.nanos <= this.run.limitNanos)) return usd();
     if (tokens > candidate.limitTokens || (tokens > this.run.limitTokens && floor.tokens <= this.run.limitTokens)) return toks();
     const checks: [Account, 'run' | 'candidate'][] = [[this.run, 'run'], [candidate, 'candidate']];
+    const held = checks.every(([a]) => fitsUnspent(a, nanos, tokens));
     for (const [a, scope] of checks) {
       if (nanos > freeNanos(a)) {
-        return { scope, neededUsd: nanosToUsd(nanos), remainingUsd: nanosToUsd(Math.max(0, freeNanos(a))), unit: 'usd' };
+        return { scope, neededUsd: nanosToUsd(nanos), remainingUsd: nanosToUsd(Math.max(0, freeNanos(a))), unit: 'usd', held };
       }
       if (tokens > freeTokens(a)) {
-        return { scope, neededUsd: tokens, remainingUsd: Math.max(0, freeTokens(a)), unit: 'tokens' };
+        return { scope, neededUsd: tokens, remainingUsd: Math.max(0, freeTokens(a)), unit: 'tokens', held };
       }
     }
     return null;
@@ -105,6 +114,31 @@ export class BudgetLedger {
       a.spentNanos += actualNanos;
       a.spentTokens += actualTokens;
     }
+    const woken = this.waiters;
+    this.waiters = [];
+    for (const wake of woken) wake();
+  }
+
+  /**
+   * Resolves when the next hold settles (or `signal` aborts): a call refused only for reservations (`held`) waits
+   * here and tries again, instead of being refused for money that calls in flight may never spend.
+   */
+  /** Calls waiting for a hold to settle. */
+  waiting(): number {
+    return this.waiters.length;
+  }
+
+  nextSettle(signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        signal.removeEventListener('abort', done);
+        this.waiters = this.waiters.filter((w) => w !== done);
+        resolve();
+      };
+      this.waiters.push(done);
+      signal.addEventListener('abort', done, { once: true });
+    });
   }
 
   runSpentUsd(): number {

@@ -1,7 +1,8 @@
 /** What one proxied call is handled with: the proxy's options, ledger and recorders (shared by handler and reserve). */
 import type { BudgetLedger } from './budget.ts';
 import type { Redactor } from './redact.ts';
-import type { BudgetExhausted, ModelCallRecord, ProxyOptions, RetryOptions } from './types.ts';
+import type { ToolCallTracker } from './tool-calls.ts';
+import type { BudgetExhausted, ModelCallRecord, ProxyEventKind, ProxyOptions, RetryOptions } from './types.ts';
 
 export interface CallContext {
   options: ProxyOptions;
@@ -15,4 +16,11 @@ export interface CallContext {
   onExhausted: (info: BudgetExhausted) => void;
   onClientClosed: (candidateId: string) => void;
   log: (line: string) => void;
+  /** Tool uses in the answers, matched with their results in the next requests. */
+  tools: ToolCallTracker;
+  /**
+   * Records an event the proxy derived for a candidate (a refused call, a tool call it saw); past a bound per
+   * candidate they are counted and dropped, so a candidate cannot flood lineage.db with refused calls.
+   */
+  event: (candidateId: string, kind: ProxyEventKind, data: Record<string, unknown>) => Promise<void>;
 }

@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { costNanos, maxOutputTokens, nanosToUsd, priceFor, type Price } from './prices.ts';
 import type { Hold } from './budget.ts';
-import { errorBody, sendError } from './errors.ts';
+import { errorBody, sendError, type ApiErrorType } from './errors.ts';
 import { CountTokensBody, MessagesBody, forwardedBetas, parseBody, policyViolation } from './request.ts';
 import { reserveCall } from './reserve.ts';
 import { capTranscript, MAX_TRANSCRIPT_CHARS } from './transcript.ts';
@@ -15,50 +15,73 @@ export type { CallContext };
 import { callUpstream, type UpstreamResult } from './upstream.ts';
 
 
+/** Headers the proxy sets itself, whatever the candidate sent. */
+const OWN_HEADERS = new Set(['anthropic-beta', 'anthropic-version']);
+
 function upstreamRequest(ctx: CallContext, req: IncomingMessage, path: string, beta: boolean) {
   const { upstream } = ctx.options;
-  const headers: Record<string, string> = {
-    ...upstream.headers,
+  const headers: Record<string, string> = { ...upstream.headers };
+  // Every anthropic-* header the client sent goes on as it is (a real client's options, e.g. its
+  // dangerous-direct-browser-access or a new one); anthropic-beta only without the betas the proxy refuses.
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (name.startsWith('anthropic-') && !OWN_HEADERS.has(name) && value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  Object.assign(headers, {
     'content-type': 'application/json',
     accept: req.headers.accept ?? 'application/json',
     'accept-encoding': 'identity',
     'anthropic-version': String(req.headers['anthropic-version'] ?? '2023-06-01'),
     'x-api-key': upstream.apiKey,
-  };
+  });
   const betas = forwardedBetas(req.headers['anthropic-beta']);
   if (betas) headers['anthropic-beta'] = betas;
   const url = `${upstream.baseUrl.replace(/\/+$/, '')}${path}${beta ? '?beta=true' : ''}`;
   return { url, headers };
 }
 
-/** Checks shared by both endpoints: JSON, policy, the run's models. Answers and returns null when refused. */
-function checkBody<T extends { model: string }>(
-  ctx: CallContext, res: ServerResponse, json: unknown, schema: Parameters<typeof parseBody<T>>[0],
-): T | null {
+/** Refuses a candidate's call in the API's own error shape and records it as a `model_refused` event. */
+export async function refuse(
+  ctx: CallContext, res: ServerResponse, candidateId: string,
+  call: { path: string; model: string | null; status: number; type: ApiErrorType; reason: string },
+): Promise<void> {
+  sendError(res, call.status, call.type, call.reason);
+  await ctx.event(candidateId, 'model_refused', { path: call.path, model: call.model, status: call.status, reason: call.reason.slice(0, 500) });
+}
+
+/** Checks shared by both endpoints: JSON, policy, the run's models. Answers (and records) and returns null when refused. */
+async function checkBody<T extends { model: string }>(
+  ctx: CallContext, res: ServerResponse, json: unknown, schema: Parameters<typeof parseBody<T>>[0], candidateId: string, path: string,
+): Promise<T | null> {
   const parsed = parseBody(schema, json);
+  const no = (model: string | null, reason: string) => refuse(ctx, res, candidateId, { path, model, status: 400, type: 'invalid_request_error', reason });
   if (!parsed.ok) {
-    sendError(res, 400, 'invalid_request_error', parsed.message);
+    await no(modelOf(json), parsed.message);
     return null;
   }
   const body = parsed.body;
   if (!ctx.options.models.includes(body.model) || !priceFor(ctx.options.prices, body.model)) {
-    sendError(res, 400, 'invalid_request_error',
-      `model "${body.model}" is not allowed for this run (allowed: ${ctx.options.models.join(', ')})`);
+    await no(body.model, `model "${body.model}" is not allowed for this run (allowed: ${ctx.options.models.join(', ')})`);
     return null;
   }
   const violation = policyViolation(body as Parameters<typeof policyViolation>[0]);
   if (violation) {
-    sendError(res, 400, 'invalid_request_error', violation);
+    await no(body.model, violation);
     return null;
   }
   return body;
 }
 
+/** The model a body names, when it is JSON enough to say (for the record of a refused call). */
+function modelOf(json: unknown): string | null {
+  const model = json !== null && typeof json === 'object' ? (json as { model?: unknown }).model : undefined;
+  return typeof model === 'string' ? model.slice(0, 200) : null;
+}
+
 /** count_tokens is free: checked and forwarded, never billed. */
 export async function handleCountTokens(
-  ctx: CallContext, req: IncomingMessage, res: ServerResponse, raw: Buffer, json: unknown, beta: boolean,
+  ctx: CallContext, req: IncomingMessage, res: ServerResponse, raw: Buffer, json: unknown, beta: boolean, candidateId: string,
 ): Promise<void> {
-  if (!checkBody(ctx, res, json, CountTokensBody)) return;
+  if (!(await checkBody(ctx, res, json, CountTokensBody, candidateId, '/v1/messages/count_tokens'))) return;
   const { url, headers } = upstreamRequest(ctx, req, '/v1/messages/count_tokens', beta);
   const result = await callUpstream({ url, headers, body: raw, retry: ctx.retry, signal: ctx.signal, onRetry: () => {} });
   const scrub = (s: string) => ctx.redactor.string(s);
@@ -75,23 +98,33 @@ export async function handleCountTokens(
 export async function handleMessages(
   ctx: CallContext, req: IncomingMessage, res: ServerResponse, raw: Buffer, json: unknown, beta: boolean, candidateId: string,
 ): Promise<void> {
-  const body = checkBody(ctx, res, json, MessagesBody);
+  const body = await checkBody(ctx, res, json, MessagesBody, candidateId, '/v1/messages');
   if (!body) return;
   const { options } = ctx;
+  // The results of the tools the model asked for in earlier answers: what the agent did, as `tool_call` events.
+  for (const call of ctx.tools.resolved(candidateId, body.messages)) {
+    await ctx.event(candidateId, 'tool_call', { tool: call.tool, ok: call.ok, ms: call.ms, summary: call.summary, source: 'proxy' });
+    if (call.denied) await ctx.event(candidateId, 'sandbox_denied', { tool: call.tool, what: call.denied.what, detail: call.denied.detail, source: 'proxy' });
+  }
   const price = priceFor(options.prices, body.model)!;
   const ceiling = maxOutputTokens(price, body.model);
   if (body.max_tokens > ceiling) {
     // As the API answers it, before any budget is asked: no answer can be longer, so no reservation is sized by it.
-    return sendError(res, 400, 'invalid_request_error',
-      `max_tokens: ${body.max_tokens} > ${ceiling}, which is the maximum allowed number of output tokens for ${body.model}`);
+    return refuse(ctx, res, candidateId, { path: '/v1/messages', model: body.model, status: 400, type: 'invalid_request_error',
+      reason: `max_tokens: ${body.max_tokens} > ${ceiling}, which is the maximum allowed number of output tokens for ${body.model}` });
   }
-  const { hold, sizedBy } = await reserveCall(ctx, raw, json, body, price, candidateId, (path) => upstreamRequest(ctx, req, path, beta));
+  const { hold, sizedBy, waitedMs } = await reserveCall(ctx, raw, json, body, price, candidateId, (path) => upstreamRequest(ctx, req, path, beta),
+    () => res.destroyed);
+  if (!('candidate' in hold) && !ctx.ledger.has(candidateId)) {
+    // Dismissed (its agent ended) while the call was being sized or waited: no budget of its own was short.
+    return refuse(ctx, res, candidateId, { path: '/v1/messages', model: body.model, status: 401, type: 'authentication_error', reason: 'this candidate\'s token was revoked while the call waited' });
+  }
   if (!('candidate' in hold)) {
     const what = hold.unit === 'usd'
       ? `needs up to $${hold.neededUsd.toFixed(4)} (max_tokens ${body.max_tokens}), $${hold.remainingUsd.toFixed(4)} left`
       : `needs up to ${hold.neededUsd} tokens, ${hold.remainingUsd} left`;
     const message = `the ${hold.scope === 'run' ? "run's" : "candidate's"} budget is exhausted: this call ${what}`;
-    sendError(res, 402, 'billing_error', message);
+    await refuse(ctx, res, candidateId, { path: '/v1/messages', model: body.model, status: 402, type: 'billing_error', reason: message });
     const info: BudgetExhausted = { scope: hold.scope, candidateId, neededUsd: hold.neededUsd, remainingUsd: hold.remainingUsd };
     await ctx.record('budget_exhausted', () => options.recorder.appendEvent({
       runId: options.runId, candidateId, kind: 'budget_exhausted',
@@ -140,7 +173,7 @@ export async function handleMessages(
       sendError(res, 502, 'api_error', failure);
     }
   } finally {
-    await finishCall(ctx, { candidateId, model: body.model, json, hold, price, started, result, answered, failure, clientClosed });
+    await finishCall(ctx, { candidateId, model: body.model, json, hold, price, started, result, answered, failure, clientClosed, waitedMs });
   }
 }
 
@@ -155,6 +188,7 @@ interface Finished {
   answered?: Answered;
   failure?: string;
   clientClosed: boolean;
+  waitedMs: number;
 }
 
 /**
@@ -180,9 +214,11 @@ async function finishCall(ctx: CallContext, f: Finished): Promise<void> {
     stopReason: (f.answered?.message?.stop_reason as string | null | undefined) ?? null,
     ...(unknown ? { usageUnknown: true } : {}),
     ...(f.clientClosed ? { clientClosed: true } : {}),
+    ...(f.waitedMs > 0 ? { waitedMs: f.waitedMs } : {}),
     ...(f.failure ? { error: f.failure } : {}),
   };
   await ctx.record('model_call', () => options.recorder.recordModelCall(call));
+  if (status < 300) ctx.tools.answered(f.candidateId, f.answered?.message ?? null);
   ctx.onCall(call);
   const budget = { chars: MAX_TRANSCRIPT_CHARS };
   const request = ctx.redactor.json(capTranscript(f.json, budget));

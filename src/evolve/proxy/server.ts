@@ -10,10 +10,11 @@ import { randomBytes } from 'node:crypto';
 import { requirePrices } from './prices.ts';
 import { BudgetLedger } from './budget.ts';
 import { sendError } from './errors.ts';
-import { handleCountTokens, handleMessages, type CallContext } from './handler.ts';
+import { handleCountTokens, handleMessages, refuse, type CallContext } from './handler.ts';
 import { BodyIntake, closeAfterAnswer } from './intake.ts';
 import { Redactor } from './redact.ts';
 import { parseJson } from './request.ts';
+import { ToolCallTracker } from './tool-calls.ts';
 import { DEFAULT_RETRY } from './upstream.ts';
 import type { AdmitOptions, BudgetExhausted, ModelCallRecord, ProxyOptions } from './types.ts';
 
@@ -36,6 +37,8 @@ export interface Proxy extends EventEmitter {
   /** True once a call was refused for the run's budget or the run's cap is reached: schedule nothing new. */
   runBudgetExhausted(): boolean;
   inFlight(): number;
+  /** Calls waiting for calls in flight to settle before they can reserve (see reserve.ts). */
+  waiting(): number;
   /** Stops accepting calls, waits up to `graceMs` (default 30 s) for calls in flight to be billed, then aborts them. */
   close(options?: { graceMs?: number }): Promise<void>;
 }
@@ -55,6 +58,8 @@ const SHARED_MAX_CONNECTIONS = 512;
 /** A connection must have sent its request's headers within this long, and its whole request within REQUEST_TIMEOUT_MS. */
 export const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 120_000;
+/** Events the proxy derives for one candidate (refused calls, tool calls, denials), each kind; past it they are counted only. */
+export const MAX_DERIVED_EVENTS = 2000;
 
 export async function startProxy(options: ProxyOptions): Promise<Proxy> {
   requirePrices(options.prices, options.models);
@@ -92,7 +97,16 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     },
     onClientClosed: (candidateId: string) => emitter.emit('client_closed', { candidateId }),
     log,
+    tools: new ToolCallTracker(),
+    event: async (candidateId, kind, data) => {
+      const key = `${candidateId}\0${kind}`;
+      const n = (derived.get(key) ?? 0) + 1;
+      derived.set(key, n);
+      if (n > MAX_DERIVED_EVENTS) return;
+      await ctx.record(kind, () => options.recorder.appendEvent({ runId: options.runId, candidateId, kind, data }));
+    },
   };
+  const derived = new Map<string, number>();
 
   /** An HTTP server on a socket; when `only` is set, only that candidate's token is accepted there. */
   async function serve(socketPath: string, only?: string): Promise<Server> {
@@ -132,6 +146,10 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
   }
 
   async function route(req: IncomingMessage, res: ServerResponse, only?: string): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    // A client's probe of the base URL (Claude Code sends HEAD / at start) is answered as the API answers a path it
+    // does not serve, before any token is asked for; it is not a model call, so nothing is recorded.
+    if ((req.method === 'HEAD' || req.method === 'GET') && path === '/') return notFound(res, req.method);
     const candidateId = authenticate(req);
     if (!candidateId) {
       return sendError(res, 401, 'authentication_error', 'invalid x-api-key: not a token of this evolve run');
@@ -143,7 +161,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     if (active >= MAX_CALLS_IN_FLIGHT) {
       res.setHeader('retry-after', '1');
       closeAfterAnswer(req, res);
-      return sendError(res, 429, 'rate_limit_error', `more than ${MAX_CALLS_IN_FLIGHT} calls in flight for this candidate`);
+      return refuse(ctx, res, candidateId, { path, model: null, status: 429, type: 'rate_limit_error', reason: `more than ${MAX_CALLS_IN_FLIGHT} calls in flight for this candidate` });
     }
     busy.set(candidateId, active + 1);
     try {
@@ -158,18 +176,23 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
   async function routeCall(req: IncomingMessage, res: ServerResponse, candidateId: string): Promise<void> {
     const [path, query = ''] = (req.url ?? '/').split('?');
     const endpoint = path === '/v1/messages' ? 'messages' : path === '/v1/messages/count_tokens' ? 'count' : null;
-    if (!endpoint) return sendError(res, 404, 'not_found_error', `${path} is not served by the evolve proxy`);
-    if (req.method !== 'POST') return sendError(res, 405, 'invalid_request_error', `${req.method} ${path}: use POST`);
+    if (!endpoint) {
+      await ctx.event(candidateId, 'model_refused', { path: path.slice(0, 200), model: null, status: 404, reason: `${req.method} ${path.slice(0, 200)} is not served by the evolve proxy` });
+      return notFound(res, req.method);
+    }
+    if (req.method !== 'POST') {
+      return refuse(ctx, res, candidateId, { path, model: null, status: 405, type: 'invalid_request_error', reason: `${req.method} ${path}: use POST` });
+    }
     const body = await intake.read(req, candidateId);
     if (!body.ok) {
       if (body.status === 429) res.setHeader('retry-after', '1');
       closeAfterAnswer(req, res);
-      return sendError(res, body.status, body.type, body.message);
+      return refuse(ctx, res, candidateId, { path, model: null, status: body.status, type: body.type, reason: body.message });
     }
     try {
       const json = parseJson(body.raw); // once: every check and record below reads this value
       const beta = new URLSearchParams(query).get('beta') === 'true';
-      if (endpoint === 'count') return await handleCountTokens(ctx, req, res, body.raw, json, beta);
+      if (endpoint === 'count') return await handleCountTokens(ctx, req, res, body.raw, json, beta, candidateId);
       return await handleMessages(ctx, req, res, body.raw, json, beta, candidateId);
     } finally {
       body.release();
@@ -210,6 +233,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
       if (token) tokens.delete(token);
       tokenOf.delete(candidateId);
       ledger.close(candidateId);
+      ctx.tools.forget(candidateId);
       const own = ownSockets.get(candidateId);
       if (own) {
         ownSockets.delete(candidateId);
@@ -222,6 +246,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     candidateSpentUsd: (candidateId: string) => ledger.candidateSpentUsd(candidateId),
     runBudgetExhausted: () => runRefused || ledger.runSpent(),
     inFlight: () => inFlight.size,
+    waiting: () => ledger.waiting(),
     async close({ graceMs = 30_000 }: { graceMs?: number } = {}): Promise<void> {
       const servers = [{ server, path: options.socketPath }, ...ownSockets.values()];
       ownSockets.clear();
@@ -238,6 +263,13 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     },
   });
   return proxy;
+}
+
+/** The API's answer to a path it does not serve: 404 not_found_error (headers only, for HEAD). */
+function notFound(res: ServerResponse, method: string | undefined): void {
+  if (method !== 'HEAD') return sendError(res, 404, 'not_found_error', 'Not Found');
+  res.writeHead(404, { 'content-type': 'application/json', 'x-should-retry': 'false' });
+  res.end();
 }
 
 /** A socket left by a crashed run is removed; any other file at that path is an error. */

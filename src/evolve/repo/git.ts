@@ -6,9 +6,10 @@
  * workspace's files itself (./tree-io.ts), and a nested `.git` is removed before a commit, so no gitlink is made.
  * Writes to the target's refs (and pushes) are serialised by one mutex per Git instance; objects need no lock.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { CONTEXT_FILE } from '../../agent/protocol.ts';
+import { runProcess } from '../../process/run.ts';
 import { hardenedGitArgs, hardenedGitEnv } from './hardening.ts';
 import { Mutex } from './mutex.ts';
 import { hashWorkspace, indexInfo, parseCatFileBatch, parseLsTree, removeNestedGit, writeCheckout, type IndexLine } from './tree-io.ts';
@@ -22,8 +23,6 @@ export class GitError extends Error {
   }
 }
 
-/** The file the diff excludes (contract 2): memory, not code. */
-export const CONTEXT_FILE = 'agent_context.json';
 
 interface GitCall { workTree?: string; indexFile?: string; input?: string | Buffer; allowFail?: boolean; network?: boolean }
 
@@ -210,19 +209,18 @@ export class Git {
   }
 }
 
-function exec(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string | Buffer }): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd: opts.cwd, env: opts.env, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
-    // First, before any stream is touched: a spawn that fails (EMFILE, ENOMEM) reports here, never as a crash.
-    child.on('error', reject);
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout?.on('data', (d: Buffer) => out.push(d));
-    child.stderr?.on('data', (d: Buffer) => err.push(d));
-    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }));
-    if (child.stdin) {
-      child.stdin.on('error', () => {}); // git may exit before reading all of it; its exit code tells.
-      child.stdin.end(opts.input);
-    }
+/** Git's output is read whole (trees, file contents, diffs): past this it is refused rather than cut. */
+const MAX_GIT_OUTPUT_BYTES = 512 * 1024 * 1024;
+
+/** Runs git (src/process/run.ts); stdout is kept as bytes (blobs are not text), whole up to MAX_GIT_OUTPUT_BYTES. */
+async function exec(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string | Buffer }): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const r = await runProcess('git', args, {
+    cwd: opts.cwd, env: opts.env, input: opts.input, maxOutputBytes: 64 * 1024,
+    onStdout: (chunk) => { size += chunk.length; if (size <= MAX_GIT_OUTPUT_BYTES) chunks.push(chunk); },
   });
+  if (r.error) throw new GitError(r.error, r.stderr, null);
+  if (size > MAX_GIT_OUTPUT_BYTES) throw new GitError(`git ${args.find((a) => !a.startsWith('-') && !a.includes('=')) ?? ''} printed more than ${MAX_GIT_OUTPUT_BYTES} bytes`, '', r.exitCode);
+  return { code: r.exitCode, stdout: Buffer.concat(chunks), stderr: r.stderr };
 }

@@ -4,7 +4,7 @@
  * no global or system config, no hooks, no fsmonitor, no drivers, no network, no prompts. The user's identity for
  * the commits adopt makes is read from their config once (reading config runs nothing) and passed explicitly.
  */
-import { spawnSync } from 'node:child_process';
+import { runProcessSync } from '../../process/sync.ts';
 import { GitError } from './git.ts';
 import { hardenedGitArgs, hardenedGitEnv } from './hardening.ts';
 
@@ -18,8 +18,8 @@ export function targetGit(topLevel: string): TargetGit {
   const run = (args: string[], opts: { input?: string; env?: Record<string, string> } = {}): { code: number | null; stdout: string; stderr: string } => {
     identity ??= userIdentity(topLevel);
     const env = { ...hardenedGitEnv(), ...identity, ...opts.env };
-    const out = spawnSync('git', [...hardenedGitArgs(), ...args], { cwd: topLevel, env, input: opts.input, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-    return { code: out.status, stdout: out.stdout ?? '', stderr: out.stderr ?? String(out.error ?? '') };
+    const out = runProcessSync('git', [...hardenedGitArgs(), ...args], { cwd: topLevel, env, input: opts.input });
+    return { code: out.truncated ? null : out.exitCode, stdout: out.stdout, stderr: out.error ?? (out.truncated ? 'output too large' : out.stderr) };
   };
   const git = ((args, opts) => {
     const out = run(args, opts);
@@ -37,8 +37,8 @@ export function targetGit(topLevel: string): TargetGit {
 function userIdentity(topLevel: string): Record<string, string> {
   const env = hardenedGitEnv({ network: true });
   const read = (key: string) => {
-    const out = spawnSync('git', [...hardenedGitArgs(), 'config', '--get', key], { cwd: topLevel, env, encoding: 'utf8' });
-    return out.status === 0 ? out.stdout.trim() : '';
+    const out = runProcessSync('git', [...hardenedGitArgs(), 'config', '--get', key], { cwd: topLevel, env });
+    return out.exitCode === 0 ? out.stdout.trim() : '';
   };
   const identity: Record<string, string> = {};
   const name = read('user.name');

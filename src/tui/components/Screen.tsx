@@ -8,6 +8,7 @@ import { DetailPane } from './DetailPane.tsx';
 import { Header } from './Header.tsx';
 import { KeyHints } from './KeyHints.tsx';
 import { TreeView } from './TreeView.tsx';
+import type { Prompt } from '../view.ts';
 
 export interface ScreenProps {
   model: ScreenModel;
@@ -18,6 +19,9 @@ export interface ScreenProps {
   follow: boolean;
   confirmingStop: boolean;
   notice: string | null;
+  /** The answer to the last key (not an error). */
+  message?: string | null;
+  prompt?: Prompt | null;
   colors: boolean;
   /** Changed after the screen was cleared: <Static> starts again, from the log's last lines. */
   logEpoch?: number;
@@ -27,7 +31,7 @@ export interface ScreenProps {
 const RELOG_LINES = 10;
 
 /** One frame: finished log lines in <Static> (printed once, above), then the live area. */
-export function Screen({ model, log, selectedId, bestId, frame, follow, confirmingStop, notice, colors, logEpoch = 0 }: ScreenProps) {
+export function Screen({ model, log, selectedId, bestId, frame, follow, confirmingStop, notice, message, prompt, colors, logEpoch = 0 }: ScreenProps) {
   // Where the log starts for this epoch: all of it at first; after a clear, its last lines and whatever follows.
   const from = useMemo(() => (logEpoch === 0 ? 0 : Math.max(0, log.length - RELOG_LINES)), [logEpoch]);
   return (
@@ -40,7 +44,7 @@ export function Screen({ model, log, selectedId, bestId, frame, follow, confirmi
         <TreeView rows={model.rows} layout={model.layout} selectedId={selectedId} bestId={bestId} frame={frame} />
         {model.detail && <DetailPane lines={model.detail} width={model.width} />}
         <KeyHints width={model.width} confirmingStop={confirmingStop} follow={follow} detailOpen={!!model.detail}
-          position={model.position} notice={notice} />
+          position={model.position} notice={notice} message={message} prompt={prompt} />
       </Box>
     </ColorsContext.Provider>
   );

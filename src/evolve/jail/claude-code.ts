@@ -1,0 +1,149 @@
+/**
+ * `--agent claude-code`: Anthropic's Claude Code CLI as the mutator, unchanged, in the candidate's jail. The runner
+ * finds the installation (the target's node_modules/.bin, else the runner's PATH), binds its real files read-only
+ * into the jail (which hides the host's HOME and /tmp, where ~/.local/bin and nvm installs live), and runs it
+ * headless and unattended with the settings it needs there. See docs/agents.md.
+ */
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { UsageError } from '../../errors.ts';
+
+export interface ClaudeInstall {
+  /** The executable's real path (symlinks resolved): what runs in the jail. */
+  executable: string;
+  /** What is bound read-only into the jail: the npm package's folder, or the executable alone. */
+  mount: string;
+  /** Where it was found (the `claude` on PATH or in node_modules/.bin, before resolving links). */
+  found: string;
+  /** What `claude --version` printed. */
+  version: string;
+}
+
+const PACKAGE = '@anthropic-ai/claude-code';
+
+/** Where `claude` is looked for, in order: the target's own dependencies (a pinned version), then the runner's PATH. */
+export function claudeCandidates(target: string, pathEnv = process.env.PATH ?? ''): string[] {
+  const onPath = pathEnv.split(':').filter((d) => d && path.isAbsolute(d)).map((d) => path.join(d, 'claude'));
+  return [path.join(target, 'node_modules', '.bin', 'claude'), ...onPath];
+}
+
+/** The installation the run will use, or a UsageError saying where it looked and how to get one. */
+export function findClaudeCode(target: string, pathEnv = process.env.PATH ?? ''): ClaudeInstall {
+  const found = claudeCandidates(target, pathEnv).find(isExecutable);
+  if (!found) {
+    throw new UsageError(`--agent claude-code: no "claude" in ${path.join(target, 'node_modules', '.bin')} or on PATH ` +
+      `(install it in the target: npm install --save-dev ${PACKAGE}, or put claude on PATH)`);
+  }
+  const executable = realpathSync(found);
+  let version: string;
+  try {
+    version = execFileSync(executable, ['--version'], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n')[0];
+  } catch (err) {
+    const why = (err as { stderr?: string }).stderr?.trim().split('\n').pop() || (err as Error).message;
+    throw new UsageError(`--agent claude-code: ${found} does not run here (${why.slice(0, 200)})`);
+  }
+  return { executable, mount: packageDir(executable) ?? executable, found, version };
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The npm package folder holding the executable (its bin/ and files beside it), if it came from npm. */
+function packageDir(executable: string): string | null {
+  let dir = path.dirname(executable);
+  for (let i = 0; i < 4 && dir !== path.dirname(dir); i++, dir = path.dirname(dir)) {
+    try {
+      const name = (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown }).name;
+      if (name === PACKAGE) return dir;
+    } catch {
+      // no package.json here: look further up
+    }
+  }
+  return null;
+}
+
+/**
+ * Output tokens Claude Code may ask for per call (its CLAUDE_CODE_MAX_OUTPUT_TOKENS). Every call reserves its
+ * max_tokens at the run model's output price: at Opus's default of 64,000 that is $1.60 of a $2 candidate cap.
+ */
+export const CLAUDE_MAX_OUTPUT_TOKENS = 32_000;
+
+/** Tools refused to Claude Code: the jail has no network (and web search runs on the API's side, refused by the proxy). */
+export const CLAUDE_DISALLOWED_TOOLS = ['WebFetch', 'WebSearch'];
+
+export interface ClaudeRun { model: string; maxTurns: number; prompt: string }
+
+/** The command line: print mode, no permission prompts (the jail is the boundary), the run's model and turns. */
+export function claudeArgv(install: ClaudeInstall, run: ClaudeRun): string[] {
+  return [
+    install.executable, '-p', run.prompt,
+    '--model', run.model,
+    '--max-turns', String(run.maxTurns),
+    '--dangerously-skip-permissions',
+    `--disallowedTools=${CLAUDE_DISALLOWED_TOOLS.join(',')}`,
+    '--output-format', 'stream-json', '--verbose',
+  ];
+}
+
+/**
+ * The environment evolve sets for it, besides ANTHROPIC_BASE_URL and the candidate token. Every model Claude Code
+ * would pick by itself — the small fast model of its side calls, the haiku/sonnet/opus aliases its subagents name —
+ * is the run's model, so no call is refused and every call is priced as the run's model.
+ */
+export function claudeEnv(model: string): Record<string, string> {
+  return {
+    // Claude Code refuses --dangerously-skip-permissions as root unless it is told it is in a sandbox (it is).
+    IS_SANDBOX: '1',
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    DISABLE_AUTOUPDATER: '1',
+    ANTHROPIC_MODEL: model,
+    ANTHROPIC_SMALL_FAST_MODEL: model,
+    ANTHROPIC_DEFAULT_HAIKU_MODEL: model,
+    ANTHROPIC_DEFAULT_SONNET_MODEL: model,
+    ANTHROPIC_DEFAULT_OPUS_MODEL: model,
+    CLAUDE_CODE_SUBAGENT_MODEL: model,
+    CLAUDE_CODE_MAX_OUTPUT_TOKENS: String(CLAUDE_MAX_OUTPUT_TOKENS),
+  };
+}
+
+const ResultLine = z.looseObject({
+  type: z.literal('result'),
+  subtype: z.string().optional(),
+  is_error: z.boolean().optional(),
+  num_turns: z.number().optional(),
+  result: z.string().optional(),
+});
+
+export interface ClaudeSummary { goal: string | null; summary: string; turns: number | null; error: boolean }
+
+/**
+ * What Claude Code said at the end (its stream-json `result` line, read from the output tail): the final message,
+ * whose first line the prompt asks to be `Goal: …`. A description, never a claim of success: the judge decides.
+ */
+export function claudeSummary(output: string): ClaudeSummary | null {
+  const lines = output.split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i].trim();
+    if (!line.startsWith('{"type":"result"')) continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      return null;
+    }
+    const r = ResultLine.safeParse(parsed);
+    if (!r.success) return null;
+    const text = (r.data.result ?? '').trim();
+    const goal = /^\s*(?:\*\*)?goal:?(?:\*\*)?:?\s*(.+)$/im.exec(text)?.[1]?.trim() ?? null;
+    return { goal: goal ? goal.slice(0, 300) : null, summary: text.slice(0, 2000), turns: r.data.num_turns ?? null, error: r.data.is_error === true };
+  }
+  return null;
+}

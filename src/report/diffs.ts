@@ -1,0 +1,168 @@
+import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { hardenedGitEnv } from '../cli/git-diff.ts';
+
+/**
+ * The candidates' real diffs, read from the run's target repository by two git processes in all (not one per
+ * candidate: a 1,000-candidate report would spend seconds starting git). Each diff is against the candidate's base
+ * commit, agent_context.json excluded (contract 2), kept up to a per-candidate cap and a page-wide budget.
+ */
+
+export interface DiffRequest {
+  candidateId: string;
+  base: string;
+  commit: string;
+}
+
+export type DiffResult =
+  | { kind: 'diff'; text: string; truncated: boolean; chars: number }
+  | { kind: 'unavailable'; reason: string }
+  /** Not read: the page's diff budget went to the candidates before it. */
+  | { kind: 'left_out' };
+
+export interface DiffLimits {
+  /** Characters kept of one candidate's diff. */
+  perCandidate: number;
+  /** Characters of diff in the whole page; later candidates get a note instead. */
+  total: number;
+}
+
+/** 16 KiB of one diff, 1.5 MiB of diffs in all (about 2 MB of page once coloured): a 10,000-candidate page stays under 20 MB. */
+export const DEFAULT_DIFF_LIMITS: DiffLimits = { perCandidate: 16 * 1024, total: 1.5 * 1024 * 1024 };
+
+const COMMIT = /^[0-9a-f]{4,64}$/i;
+
+/** The same hardening as `evolve show --diff`: no hooks, no fsmonitor, no external diff or textconv programs. */
+const GIT_CONFIG = ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false', '-c', 'core.quotePath=false'];
+
+interface Git {
+  code: number | null;
+  stderr: string;
+}
+
+/** Runs git with `input` on stdin, handing each stdout line (without its newline) to `onLine`. */
+function runGit(cwd: string, args: string[], input: string, onLine: (line: string) => void): Promise<Git> {
+  return new Promise((resolve) => {
+    const child = spawn('git', [...GIT_CONFIG, ...args], { cwd, env: hardenedGitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    let rest = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) onLine(line);
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      if (stderr.length < 4096) stderr += chunk;
+    });
+    child.on('error', (err) => resolve({ code: null, stderr: err.message }));
+    child.on('close', (code) => {
+      if (rest !== '') onLine(rest);
+      resolve({ code, stderr });
+    });
+    child.stdin.on('error', () => {}); // git that exits early closes its stdin; its exit status says why
+    child.stdin.end(input);
+  });
+}
+
+const firstLine = (text: string, fallback: string) => text.trim().split('\n')[0] || fallback;
+
+/**
+ * The commits among `commits` that the repository has, each to its full id (one `git cat-file --batch-check`;
+ * diff-tree names each patch by the full id, whatever was recorded).
+ */
+async function presentCommits(target: string, commits: string[]): Promise<Map<string, string> | string> {
+  const present = new Map<string, string>();
+  let i = 0;
+  const result = await runGit(target, ['cat-file', '--batch-check=%(objecttype) %(objectname)'], commits.join('\n') + '\n', (line) => {
+    const asked = commits[i++];
+    const [type, full] = line.split(' ');
+    if (asked !== undefined && type === 'commit' && full) present.set(asked, full);
+  });
+  if (result.code !== 0) return firstLine(result.stderr, `git cat-file exited with ${String(result.code)}`);
+  return present;
+}
+
+function targetProblem(target: string): string | null {
+  try {
+    if (!statSync(target).isDirectory()) return `the run's target ${target} is not a directory`;
+  } catch {
+    return `the run's target ${target} is not there any more`;
+  }
+  return null;
+}
+
+/**
+ * Diffs for `requests`, in their order of priority (the page budget goes to the first ones). Never throws: what
+ * cannot be read is an `unavailable` entry with the reason, and the report says so.
+ */
+export async function readDiffs(target: string, requests: readonly DiffRequest[], limits = DEFAULT_DIFF_LIMITS): Promise<Map<string, DiffResult>> {
+  const out = new Map<string, DiffResult>();
+  const valid = requests.filter((r) => {
+    const ok = COMMIT.test(r.base) && COMMIT.test(r.commit);
+    if (!ok) out.set(r.candidateId, { kind: 'unavailable', reason: 'the recorded commits are not commit ids' });
+    return ok;
+  });
+  if (valid.length === 0) return out;
+  const problem = targetProblem(target);
+  const unavailable = (reason: string) => {
+    for (const r of valid) if (!out.has(r.candidateId)) out.set(r.candidateId, { kind: 'unavailable', reason });
+    return out;
+  };
+  if (problem) return unavailable(problem);
+
+  const present = await presentCommits(target, [...new Set(valid.flatMap((r) => [r.base, r.commit]))]);
+  if (typeof present === 'string') return unavailable(`cannot read the target's git repository: ${present}`);
+  const readable = valid.flatMap((r) => {
+    const base = present.get(r.base);
+    const commit = present.get(r.commit);
+    if (base && commit) return [{ ...r, base, commit }];
+    out.set(r.candidateId, { kind: 'unavailable', reason: 'its commit is no longer in the target repository' });
+    return [];
+  });
+  if (readable.length === 0) return out;
+
+  // `diff-tree --stdin` reads "<commit> <parent>" lines and prints, for each, a line with the commit id and then
+  // the patch (--always: the id line even for an empty diff). A patch line never is a bare commit id: every line
+  // of a patch starts with a marker (diff, index, ---, +, -, space, @@, \).
+  let budget = limits.total;
+  let index = -1;
+  let current: { text: string; chars: number; truncated: boolean; omitted: boolean } | null = null;
+  const finish = () => {
+    if (!current) return;
+    const request = readable[index];
+    if (current.omitted || (current.truncated && current.text === '')) {
+      out.set(request.candidateId, { kind: 'left_out' });
+    } else {
+      out.set(request.candidateId, { kind: 'diff', text: current.text, truncated: current.truncated, chars: current.chars });
+    }
+    current = null;
+  };
+  const input = readable.map((r) => `${r.commit} ${r.base}\n`).join('');
+  const result = await runGit(target, [
+    'diff-tree', '--stdin', '-p', '--always', '--no-color', '--no-ext-diff', '--no-textconv', '--', '.', ':(exclude)agent_context.json',
+  ], input, (line) => {
+    const next = readable[index + 1];
+    if (next && (line === next.commit || line.startsWith(`${next.commit} `))) {
+      finish();
+      index++;
+      // Less budget left than a small diff needs: leave the rest out rather than show each a line or none.
+      current = { text: '', chars: 0, truncated: false, omitted: budget < Math.min(1024, limits.perCandidate) };
+      return;
+    }
+    if (!current) return;
+    current.chars += line.length + 1;
+    if (current.omitted || current.truncated) return;
+    const room = Math.min(limits.perCandidate, budget + current.text.length) - current.text.length;
+    if (line.length + 1 <= room) {
+      current.text += line + '\n';
+      budget -= line.length + 1;
+    } else {
+      current.truncated = true;
+    }
+  });
+  finish();
+  if (result.code !== 0) return unavailable(`git diff-tree failed: ${firstLine(result.stderr, `exit code ${String(result.code)}`)}`);
+  return unavailable('git printed no diff for it');
+}
