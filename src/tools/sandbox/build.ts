@@ -9,7 +9,7 @@
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { EVOLVE_HOME } from '../../home.ts';
 import { JAIL_UID, type JailSpec } from './spec.ts';
 
 export interface JailCommand {
@@ -21,10 +21,11 @@ export interface JailCommand {
 export type PathKind = 'file' | 'dir' | 'missing';
 
 /**
- * What a hidden file reads as: this empty file of evolve's own, not /dev/null — the jail's mounts are nodev, so a
+ * What a hidden file reads as: an empty file of evolve's installation (found from the sources and the dist/ bundle
+ * alike), not /dev/null — the jail's mounts are nodev, so a
  * device bound over a file cannot even be opened, and git in the jail would stop at a hidden `.git/config`.
  */
-export const EMPTY_FILE = fileURLToPath(new URL('./empty', import.meta.url));
+export const EMPTY_FILE = path.join(EVOLVE_HOME, 'src', 'tools', 'sandbox', 'empty');
 
 export function hostPathKind(p: string): PathKind {
   try {
