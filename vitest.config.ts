@@ -7,6 +7,8 @@ const smoke = process.env.EVOLVE_TEST_SCOPE === 'smoke';
 export default defineConfig({
   test: {
     include: smoke ? ['test/smoke/**/*.test.ts'] : ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    // The framework fixtures' own tests are run by their frameworks, in copies (test/frameworks).
+    exclude: ['**/node_modules/**', 'test/fixtures/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -2,13 +2,13 @@
  * The lineage store at the size of a very long campaign: 10,000 candidates with 100 events each (1M events) in a
  * 1,000-generation run. Prints JSON figures against the targets of issue 19 (campaign scale): ancestry at depth
  * 1,000 ≤ 1 ms (the path of ids, what `evolve show` and the TUI use; full rows are printed beside it), tree load
- * ≤ 30 ms, one candidate's events ≤ 0.5 ms, one event written as it happens ≤ 0.2 ms, the file ≤ 100 MB, and a real
+ * ≤ 30 ms (the outlines the views draw; full rows for JSON beside it), one candidate's events ≤ 0.5 ms, one event written as it happens ≤ 0.2 ms, the file ≤ 100 MB, and a real
  * `evolve lineage` process printing the tree as text ≤ 0.3 s; insert ≤ 10 s (issue 2). Each figure says `met`.
  * Usage: npm run bench -- lineage [--candidates N] [--batch <candidates per transaction>] [--keep <dir>] [--no-processes]
  *    or: node --import tsx bench/lineage.ts [same options]
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -45,6 +45,29 @@ function timeIt(runs: number, fn: () => unknown, warmUp = 3): { median_ms: numbe
     median_ms: round(times[Math.floor(runs / 2)]), p95_ms: round(times[Math.floor(runs * 0.95)]),
     cpu_median_ms: round(cpus[Math.floor(runs / 2)]),
   };
+}
+
+/**
+ * The wall time of a command's process and the CPU time it used: the CPU time of this process's finished children
+ * (/proc/self/stat cutime + cstime, in clock ticks of 10 ms), which a loaded machine does not inflate like the wall.
+ */
+function timeProcess(runs: number, argv: string[]): { median_ms: number; cpu_median_ms: number } {
+  const childCpuMs = () => {
+    const f = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(f[13]) + Number(f[14])) * 10;
+  };
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  for (let i = 0; i <= runs; i++) {
+    const cpu = childCpuMs();
+    const start = process.hrtime.bigint();
+    execFileSync(process.execPath, argv, { maxBuffer: 1 << 28 });
+    if (i === 0) continue; // warm-up: the file cache
+    walls.push(ms(start));
+    cpus.push(childCpuMs() - cpu);
+  }
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return { median_ms: Math.round(median(walls)), cpu_median_ms: median(cpus) };
 }
 
 const idOf = (n: number) => (0x10000000 + n).toString(16);
@@ -131,7 +154,8 @@ export default function bench(args: string[]): Record<string, unknown> {
     const ancestry = timeIt(200, () => reader.ancestry(deepest));
     const ancestryIds = timeIt(200, () => reader.ancestryIds(deepest));
     const tree = timeIt(20, () => reader.tree(RUN));
-    const treeText = timeIt(10, () => renderTreeLines(reader.tree(RUN), null).join('\n'));
+    const outlineTree = timeIt(20, () => reader.outlineTree(RUN));
+    const treeText = timeIt(10, () => renderTreeLines(reader.outlineTree(RUN), null).join('\n'));
     const oneCandidate = idOf(Math.floor(total / 2));
     const candidateEvents = timeIt(200, () => reader.events(oneCandidate));
     const eventCount = reader.events(oneCandidate).length;
@@ -142,9 +166,8 @@ export default function bench(args: string[]): Record<string, unknown> {
     // The whole command as users run it: a process start, the bundle (or tsx), the read and the text.
     const bin = join(import.meta.dirname, '..', 'bin', 'evolve.mjs');
     const processes = !args.includes('--no-processes');
-    const run = (...argv: string[]) => () => execFileSync(process.execPath, [bin, ...argv], { maxBuffer: 1 << 28 });
-    const lineageCommand = processes ? timeIt(3, run('lineage', '--db', path), 1) : null;
-    const helpCommand = processes ? timeIt(3, run('--help'), 1) : null;
+    const lineageCommand = processes ? timeProcess(3, [bin, 'lineage', '--db', path]) : null;
+    const helpCommand = processes ? timeProcess(3, [bin, '--help']) : null;
 
     const size = statSync(path).size;
     const met = (figure: number, target: number) => ({ target, met: figure <= target });
@@ -160,10 +183,12 @@ export default function bench(args: string[]): Record<string, unknown> {
       record_model_call_own_transaction: modelCall,
       ancestry_ids: { depth, ...ancestryIds, ...met(ancestryIds.median_ms, 1) },
       ancestry_full_rows: ancestry,
-      tree_load: { candidates: total, ...tree, ...met(tree.median_ms, 30) },
+      tree_load: { candidates: total, ...outlineTree, ...met(outlineTree.median_ms, 30), what: 'the outlines the views draw (evolve lineage, evolve watch)' },
+      tree_load_full_rows: { ...tree, what: 'every column (evolve lineage --json, export)' },
       tree_load_and_render_text: treeText,
       evolve_lineage_process: lineageCommand && {
-        ...lineageCommand, ...met(lineageCommand.median_ms, 300), evolve_help_process_for_comparison: helpCommand,
+        ...lineageCommand, ...met(lineageCommand.median_ms, 300), cpu_met: lineageCommand.cpu_median_ms <= 300,
+        evolve_help_process_for_comparison: helpCommand,
       },
       candidate_events: { events: eventCount, ...candidateEvents, ...met(candidateEvents.median_ms, 0.5) },
       generation_stats: stats,

@@ -11,7 +11,7 @@ import { Conversation } from './loop.ts';
 import type { Model } from './model.ts';
 import { AttemptEnded } from './outcomes.ts';
 import type { Progress } from './progress.ts';
-import { selfCheck, type CheckResult } from './selfcheck.ts';
+import { BuildMemo, selfCheck, type CheckResult } from './selfcheck.ts';
 import { decideGoal, makePlan, modify, report, TurnBudget, turnShares } from './steps.ts';
 import type { Toolbox } from './toolbox.ts';
 
@@ -60,6 +60,7 @@ export async function runAttempt(settings: AttemptSettings, deps: AttemptDeps): 
   let goal = context.goalState;
   let plan: Plan | undefined;
   let lastCheck: CheckResult | undefined;
+  const buildMemo = new BuildMemo();
   try {
     const decision = await decideGoal(steps, { context, seedGoal: settings.seedGoal, workspace: settings.workspace }, turns, shares.decide);
     goal = decision.goal;
@@ -75,7 +76,7 @@ export async function runAttempt(settings: AttemptSettings, deps: AttemptDeps): 
     const modified = await modify(steps, {
       turns, checksHint,
       check: async () => {
-        lastCheck = await runChecks(settings, deps.progress);
+        lastCheck = await runChecks(settings, deps.progress, buildMemo);
         await record(entry('self_check', lastCheck.ok, lastCheck.report.slice(0, 4000)));
         return lastCheck;
       },
@@ -93,10 +94,10 @@ export async function runAttempt(settings: AttemptSettings, deps: AttemptDeps): 
   }
 }
 
-function runChecks(settings: AttemptSettings, progress: Progress): Promise<CheckResult> {
+function runChecks(settings: AttemptSettings, progress: Progress, buildMemo: BuildMemo): Promise<CheckResult> {
   const untilDeadline = (settings.deadline?.getTime() ?? Infinity) - Date.now() - 2000;
   return selfCheck({
-    commands: [{ name: 'build', command: settings.buildCommand }, { name: 'test', command: settings.testCommand }],
+    commands: [{ name: 'build', command: settings.buildCommand, memo: buildMemo }, { name: 'test', command: settings.testCommand }],
     cwd: settings.workspace,
     timeoutMs: Math.max(1000, Math.min(settings.checkTimeoutMs, untilDeadline)),
     onResult: (name, outcome, ms) => progress.toolCall(`self_check:${name}`, outcome.ok, outcome.ok ? 'passed' : `failed (exit ${outcome.exitCode})`, ms),

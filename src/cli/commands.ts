@@ -7,6 +7,7 @@ import { registerReport } from './report.ts';
 import { registerRun, setTuiFactory } from './run.ts';
 import { registerShow } from './show.ts';
 import { liveRunView, registerWatch } from './watch.ts';
+import { registerWorker } from './worker.ts';
 
 /** Every command of contract 1 registers itself here, one file each under src/cli/. */
 export function registerCommands(program: Command): void {
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerDemo(program);
   registerAdopt(program);
   registerClean(program);
+  registerWorker(program);
 }

@@ -35,6 +35,8 @@ export const RunFlags = z.object({
   workdir: z.string().optional(),
   survivors: count('--survivors').optional(),
   concurrency: count('--concurrency').optional(),
+  judgeConcurrency: count('--judge-concurrency').optional(),
+  allowFailingSeed: z.boolean({ message: 'allowFailingSeed must be true or false' }).default(false),
   strategy: z.enum(['top-k', 'dgm'], { message: '--strategy must be top-k or dgm' }).default('top-k'),
   model: z.string({ message: '--model must be a model id' }).min(1, '--model must not be empty').default(DEFAULT_MODEL),
   budgetUsd: usd('--budget-usd').default(10),
@@ -56,15 +58,20 @@ export const RunFlags = z.object({
   weights: ScoreWeights.partial().strict().default({}),
   seed: z.preprocess(toNumber, z.number({ message: 'seed must be a number' }).int('seed must be a whole number')).optional(),
   prices: z.unknown().optional(),
+  queue: z.string({ message: '--queue must be redis://<host>:<port>' }).min(1).optional(),
+  listen: z.string({ message: '--listen must be <host>:<port>' }).min(1).optional(),
+  proxyUrl: z.string({ message: '--proxy-url must be an http(s) URL' }).min(1).optional(),
+  remote: z.string({ message: '--remote must be a git URL or path' }).min(1).optional(),
 }).strict();
 export type RunFlags = z.infer<typeof RunFlags>;
 
 // What --resume keeps from the run's start (runs.config_json): a flag for one of these could only be ignored.
 const FROZEN_ON_RESUME: Record<string, string> = {
   population: '--population', generations: '--generations', survivors: '--survivors', concurrency: '--concurrency',
+  judgeConcurrency: '--judge-concurrency', allowFailingSeed: '--allow-failing-seed',
   strategy: '--strategy', model: '--model', maxTurns: '--max-turns', candidateTimeout: '--candidate-timeout',
   build: '--build', test: '--test', push: '--push', seedGoal: '--seed-goal', workdir: '--workdir',
-  unsafeNoSandbox: '--unsafe-no-sandbox', agent: '--agent',
+  unsafeNoSandbox: '--unsafe-no-sandbox', agent: '--agent', queue: '--queue', remote: '--remote',
 };
 
 /** Refuses, with --resume, a command-line flag of the frozen configuration (the config file is the run's, so not it). */

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { nextSteps, runDemo } from '../demo/run-demo.ts';
 import { PlainProgress, type RunObserver } from '../evolve/observer.ts';
 import { UsageError } from '../errors.ts';
+import { evolveCommand } from './self-command.ts';
 import { liveRunView } from './watch.ts';
 
 export function registerDemo(program: Command): void {
@@ -36,7 +37,7 @@ export function registerDemo(program: Command): void {
         });
         // After the live view has closed and printed the summary: written while it is up, its next frame erases them.
         await observer?.settled?.();
-        for (const line of nextSteps(result)) process.stderr.write(`evolve: ${line}\n`);
+        for (const line of nextSteps(result, evolveCommand())) process.stderr.write(`evolve: ${line}\n`);
         process.exitCode = result.summary.status === 'failed' ? 1 : 0;
       } finally {
         process.off('SIGINT', onSigint);

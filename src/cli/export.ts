@@ -1,8 +1,7 @@
-import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
-import { UsageError } from '../errors.ts';
 import { EXPORT_FORMATS, exportLineage } from '../lineage/export.ts';
+import { writeAtomically } from '../report/report.ts';
 import {
   addDbOption, addRunOption, addVerboseOption, lineageView, parseOptions, resolveRun, withReader, writeOutput,
 } from './db-option.ts';
@@ -30,10 +29,7 @@ export function registerExport(program: Command): void {
       return;
     }
     if (opts.format === 'mermaid' && /\.(md|markdown)$/i.test(opts.output)) text = '```mermaid\n' + text + '```\n';
-    try {
-      writeFileSync(opts.output, text);
-    } catch (err) {
-      throw new UsageError(`cannot write ${opts.output}: ${(err as Error).message}`, { cause: err });
-    }
+    // As `evolve report` writes its page: replaced atomically, and the same one-line reasons when it cannot be.
+    writeAtomically(opts.output, text);
   });
 }

@@ -23,10 +23,10 @@ export function registerLineage(program: Command): void {
   addVerboseOption(command).action((raw: unknown) => {
     const opts = parseOptions(Options, raw);
     const out = withReader(opts.db, (store) => {
-      const view = lineageView(store, resolveRun(store, opts.run));
-      return opts.json
-        ? safeJson(lineageDocument(view)) + '\n'
-        : renderLineage(view.run, view.roots, view.stats, view.best);
+      const run = resolveRun(store, opts.run);
+      if (opts.json) return safeJson(lineageDocument(lineageView(store, run))) + '\n';
+      // The text draws a few columns of each candidate: their outlines, not the full rows JSON prints.
+      return renderLineage(run, store.outlineTree(run.id), store.generationStats(run.id), store.bestCandidate(run.id));
     });
     writeOutput(out, { candidateText: true });
   });

@@ -3,6 +3,7 @@
  * src/evolve/launch.ts checks the target and the environment before anything is created, then runs.
  */
 import { Command, Option } from 'commander';
+import { DEFAULT_MAX_CONCURRENCY } from '../evolve/config.ts';
 import { launchRun } from '../evolve/launch.ts';
 import { PlainProgress, type RunObserver } from '../evolve/observer.ts';
 import { parseRunOptions, readConfigFile, refuseFrozenFlags } from './config.ts';
@@ -22,10 +23,12 @@ export function registerRun(program: Command): void {
     .option('--generations <n>', 'number of generations after the seed')
     .option('--target <repo>', 'the git checkout to evolve (default: .)')
     .option('--db <file>', 'the lineage database (default: ./lineage.db)')
-    .option('--workdir <dir>', 'where workspaces go (default: <target>/.git/evolve)')
+    .option('--workdir <dir>', 'where workspaces go (default: <target\'s parent>/.evolve-work/<target\'s name>)')
     .option('--config <file>', 'options file (default: <target>/evolve.config.json when present)')
     .option('--survivors <k>', 'top-k survivors per generation (default: half the population, rounded up)')
-    .option('--concurrency <n>', 'children running at once (default: the population)')
+    .option('--concurrency <n>', `children running at once (default: the population, at most ${DEFAULT_MAX_CONCURRENCY})`)
+    .option('--judge-concurrency <n>', 'candidates built and tested at once, apart from the agents (default: half the cores)')
+    .option('--allow-failing-seed', 'start even when the seed\'s own build or tests fail (fixing it is then the goal)')
     .addOption(new Option('--strategy <name>', 'selection strategy').choices(['top-k', 'dgm']))
     .option('--model <id>', 'the model candidates may call')
     .option('--budget-usd <x>', 'hard cap on the run\'s model spend (default: 10; "unlimited" to lift it)')
@@ -41,6 +44,10 @@ export function registerRun(program: Command): void {
     .option('--verbose', 'more progress lines, and stack traces on errors')
     .option('--unsafe-no-sandbox', 'run candidate code WITHOUT the jail (dangerous)')
     .option('--resume [run-id]', 'continue a stopped run (the latest when no id is given)')
+    .option('--queue <url>', 'run children on `evolve worker`s pulling from this Redis queue (redis://<host>:<port>)')
+    .option('--listen <host:port>', 'with --queue: where the proxy takes the workers\' calls (default: 127.0.0.1, a free port)')
+    .option('--proxy-url <url>', 'with --queue: the address workers are told for the proxy (default: http://<--listen>; set it behind a TLS proxy)')
+    .option('--remote <git>', 'with --queue: the git remote runner and workers share (default: the target itself)')
     .action(async (_opts: Record<string, unknown>, cmd: Command) => {
       process.exitCode = await runCommand(cmd);
     });

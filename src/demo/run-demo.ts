@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_MODEL } from '../agent/protocol.ts';
 import { UsageError } from '../errors.ts';
+import { EVOLVE_HOME } from '../home.ts';
+import { shellWord } from '../shell-word.ts';
 import { launchRun } from '../evolve/launch.ts';
 import type { RunObserver, RunSummary } from '../evolve/observer.ts';
 import { startStandin } from '../standin/index.ts';
@@ -68,16 +70,28 @@ function prepareDir(dir: string | undefined): string {
   return full;
 }
 
-/** What to do next, printed after the demo. */
-export function nextSteps(r: DemoResult): string[] {
+/**
+ * What to do next, printed after the demo. `evolve` is how the user's shell runs this evolve (src/cli/self-command.ts:
+ * a fresh clone has no `evolve` on PATH), so every line can be pasted as it is.
+ */
+export function nextSteps(r: DemoResult, evolve = 'evolve'): string[] {
   const best = r.summary.best;
+  const commands: Array<[string, string]> = [
+    [`${evolve} lineage`, 'the tree'],
+    [`${evolve} watch`, 'the TUI on the finished run'],
+    // The seed has no parent to diff against (`show --diff` refuses it): the best is the seed when no child passed.
+    best && best.generation === 0
+      ? [`${evolve} show ${best.id}`, 'the seed: no child passed']
+      : [`${evolve} show ${best ? best.id : '<candidate-id>'} --diff`, best ? 'the best candidate and its change' : 'a candidate and its change'],
+    [`${evolve} report`, 'the run as one HTML page, to open in a browser'],
+    ['git log --graph --oneline --all', ''],
+  ];
+  const width = Math.max(...commands.map(([c]) => c.length)) + 2;
   return [
     `the demo used a ${STANDIN_LABEL}; its "costs" are what the same tokens would cost at the price table`,
-    `explore it: cd ${r.repo}`,
-    `  evolve lineage                 # the tree`,
-    `  evolve watch                   # the TUI on the finished run`,
-    best ? `  evolve show ${best.id} --diff    # the best candidate and its change` : '  evolve show <candidate-id> --diff',
-    `  git log --graph --oneline --all`,
+    `explore it: cd ${shellWord(r.repo)}`,
+    ...commands.map(([c, what]) => (what ? `  ${c.padEnd(width)} # ${what}` : `  ${c}`)),
     `  sqlite3 lineage.db "SELECT generation, id, status, score, error FROM candidates ORDER BY generation"`,
+    ...(evolve === 'evolve' ? [] : [`(run npm link in ${shellWord(EVOLVE_HOME)} to type just "evolve")`]),
   ];
 }

@@ -3,6 +3,7 @@
  * file into `RunOptions`) plus what is resolved once when the run starts — the build and test commands — frozen
  * into runs.config_json so that no candidate can change how it is judged.
  */
+import { availableParallelism } from 'node:os';
 import { UsageError } from '../errors.ts';
 import { DEFAULT_WEIGHTS, type ScoreWeights } from './judge/score.ts';
 import type { Strategy } from './judge/select.ts';
@@ -24,6 +25,8 @@ export interface RunOptions {
   generations: number;
   survivors?: number;
   concurrency?: number;
+  judgeConcurrency?: number;
+  allowFailingSeed?: boolean;
   strategy: Strategy;
   model: string;
   budgetUsd: number;
@@ -52,6 +55,10 @@ export interface RunConfig {
   generations: number;
   survivors: number;
   concurrency: number;
+  /** How many candidates are built and tested at once (judging is CPU-bound; agents mostly wait on the model). */
+  judgeConcurrency: number;
+  /** A seed whose build or tests fail parents generation 1 instead of stopping the run. */
+  allowFailingSeed: boolean;
   strategy: Strategy;
   model: string;
   budgetUsd: number;
@@ -75,6 +82,15 @@ export interface RunConfig {
 /** Default survivors under top-k: half the population, rounded up (3 children → 2 survivors: 2 + 1 children next). */
 export const defaultSurvivors = (population: number): number => Math.max(1, Math.ceil(population / 2));
 
+/**
+ * The default --judge-concurrency: half the cores, at least one. A build or test run takes the CPU it can get, and
+ * test suites with timing in them fail when a whole generation is judged at once on a small machine (a child's
+ * `redos.spec.ts` failed in 3 of 4 children on 2 cores, never alone).
+ */
+export function defaultJudgeConcurrency(cores = availableParallelism()): number {
+  return Math.max(1, Math.floor(cores / 2));
+}
+
 /** The default --concurrency is the population, up to this many. */
 export const DEFAULT_MAX_CONCURRENCY = 8;
 
@@ -96,6 +112,8 @@ export function freezeConfig(o: RunOptions, seedPackageJson: string | null, seed
     survivors: Math.min(o.survivors ?? defaultSurvivors(o.population), o.population),
     // Each running child is a jail with up to 4 GiB and 1,024 processes: by default no more than 8 at once.
     concurrency: o.concurrency ?? Math.min(o.population, DEFAULT_MAX_CONCURRENCY),
+    judgeConcurrency: o.judgeConcurrency ?? defaultJudgeConcurrency(),
+    allowFailingSeed: o.allowFailingSeed ?? false,
     strategy: o.strategy,
     model: o.model,
     budgetUsd: o.budgetUsd,

@@ -6,6 +6,7 @@
 import { candidateBranch, newCandidateId } from '../lineage/ids.ts';
 import type { CandidateRow } from '../lineage/schema.ts';
 import { runChild, type ChildPlan, type ChildResult, type ParentInfo, type RunContext } from './candidate.ts';
+import type { ChildExecutor } from './child.ts';
 import { judgedLesson, siblingLessons } from './repo/context.ts';
 import { mapLimit } from './repo/mutex.ts';
 import { dgmParents, rank, roundRobin, seedOf, topK, type Contender } from './judge/select.ts';
@@ -54,9 +55,12 @@ export function addChildren(ctx: RunContext, plans: ChildPlan[]): void {
   });
 }
 
-/** Runs the children with at most `concurrency` at once; those not started when the run stops are left out. */
-export async function runGeneration(ctx: RunContext, plans: ChildPlan[], shouldStart: () => boolean): Promise<ChildResult[]> {
-  const results = await mapLimit(plans, ctx.config.concurrency, async (plan) => (shouldStart() ? runChild(ctx, plan) : null));
+/** The runner running its children itself, `concurrency` jails at once. */
+export const localExecutor = (ctx: RunContext): ChildExecutor => ({ concurrency: ctx.config.concurrency, run: (plan) => runChild(ctx, plan) });
+
+/** Runs the children, as many at once as the executor takes; those not started when the run stops are left out. */
+export async function runGeneration(ctx: RunContext, plans: ChildPlan[], shouldStart: () => boolean, executor = localExecutor(ctx)): Promise<ChildResult[]> {
+  const results = await mapLimit(plans, executor.concurrency, async (plan) => (shouldStart() ? executor.run(plan) : null));
   return results.filter((r): r is ChildResult => r !== null);
 }
 

@@ -4,7 +4,7 @@
  * a UsageError (exit 2). Then the store, the proxy and the sandbox are started and handed to runEvolution.
  * `--resume` continues a stopped or crashed run with its frozen configuration (budgets may be raised).
  */
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, statSync } from 'node:fs';
 import { lstat, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,9 +22,11 @@ import { requirePrices, resolvePrices, type PriceTable } from './proxy/prices.ts
 import { startProxy } from './proxy/index.ts';
 import { estimateLines } from './preflight.ts';
 import { targetGit } from './repo/target-git.ts';
+import { defaultWorkdir, insideGitDir, isInside } from './repo/workdir.ts';
 import { pushWarning, runEvolution } from './run.ts';
 import { seedOf } from './judge/select.ts';
 import { UnsafeSandbox, type Sandbox } from './jail/sandbox.ts';
+import { checkQueue, checkQueueOptions, startQueue } from './queue/runner.ts';
 import { resolveAgentChoice, type AgentChoice } from './jail/agent.ts';
 
 export interface LaunchOptions extends Omit<RunOptions, 'population' | 'generations'> {
@@ -41,6 +43,11 @@ export interface LaunchOptions extends Omit<RunOptions, 'population' | 'generati
   explicit?: readonly string[];
   /** Set only by `evolve demo`: the upstream is the bundled stand-in, labelled so everywhere (never used unless asked). */
   standin?: string;
+  /** Contract 6: children run on workers pulling from this Redis queue; the proxy listens for them; the shared git remote. */
+  queue?: string;
+  listen?: string;
+  proxyUrl?: string;
+  remote?: string;
 }
 
 export interface LaunchEnv {
@@ -55,13 +62,16 @@ export interface LaunchEnv {
  * evolve's (the default, or one this run created), so it may be removed once no run uses it; a --workdir that
  * existed before the run is the user's and only its run folder is ever removed (absent in older runs: not owned).
  */
-type StoredConfig = RunConfig & { prices: PriceTable; workdir: string; ownsWorkdir?: boolean; head: string; standin?: true; standinLabel?: string };
+type StoredConfig = RunConfig & { prices: PriceTable; workdir: string; ownsWorkdir?: boolean; head: string; standin?: true; standinLabel?: string;
+  queue?: string; remote?: string;
+};
 
 export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSummary> {
   if (o.resume !== undefined && o.resume !== false) return resumeRun(o, o.resume, env);
   if (o.population === undefined || o.generations === undefined) throw new UsageError('--population and --generations are required');
   const { git, target, gitDir } = await openTarget(o.target);
   if (o.push) checkPushRemote(target, o.push);
+  const remote = checkQueueOptions(o, target);
   const head = await git.resolveHead().catch(() => {
     throw new UsageError(`${target} has no commits yet: commit something to evolve from`);
   });
@@ -70,26 +80,32 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
   const prices = resolvePrices(o.prices);
   requirePrices(prices, [o.model]);
   const config = freezeConfig({ ...o, population: o.population, generations: o.generations }, await git.readFile(head, 'package.json'), seedOf(head));
-  const workdir = path.resolve(o.workdir ?? path.join(gitDir, 'evolve'));
+  const workdir = path.resolve(o.workdir ?? defaultWorkdir(target));
   // Workspaces never go in the working tree: they would show up in the user's checkout as untracked files.
   if (isInside(workdir, target) && !isInside(workdir, path.resolve(gitDir))) {
-    throw new UsageError(`--workdir ${o.workdir} is inside the working tree of ${target}: choose a directory outside it (default: ${path.join(gitDir, 'evolve')})`);
+    throw new UsageError(`--workdir ${o.workdir} is inside the working tree of ${target}: choose a directory outside it (default: ${defaultWorkdir(target)})`);
   }
+  if (insideGitDir(workdir)) env.observer?.log?.(`WARNING: --workdir ${o.workdir} is inside a .git directory: test runners such as Jest ignore every path there and find no tests`);
   const sandbox = await makeSandbox(o.unsafeNoSandbox, target, env);
   const agent = resolveAgentChoice(config.agent, target);
   const createdWorkdir = makeWorkdir(workdir, o.workdir);
+  if (o.queue) await checkQueue(o.queue);
   for (const line of estimateLines(o.db, config, prices, !!o.standin)) env.observer?.log?.(line);
 
   // Everything validated: from here on things are created.
   const store = openStore(o.db);
   const runId = newRunId();
-  const stored: StoredConfig = { ...config, prices, workdir, ownsWorkdir: !o.workdir || createdWorkdir, head, ...(o.standin ? { standin: true as const, standinLabel: o.standin } : {}) };
+  const stored: StoredConfig = {
+    ...config, prices, workdir, ownsWorkdir: !o.workdir || createdWorkdir, head, ...(o.standin ? { standin: true as const, standinLabel: o.standin } : {}),
+    ...(o.queue ? { queue: o.queue, remote } : {}),
+  };
   store.createRun({ id: runId, target, config: stored });
   if (o.standin) env.observer?.log?.(`MODEL: ${o.standin}`);
   env.observer?.log?.(`run ${runId}: ${config.population} × ${config.generations} candidates from ${head.slice(0, 10)} in ${target}; ` +
-    `budget $${config.budgetUsd} (candidate $${config.candidateBudgetUsd}); test: ${config.test.cmd}${config.build.cmd ? `; build: ${config.build.cmd}` : ''}; sandbox: ${sandbox.kind}${sandbox.kind === 'bwrap' ? ` (limits: ${sandbox.limits})` : ''}`);
+    `budget $${config.budgetUsd} (candidate $${config.candidateBudgetUsd}); test: ${config.test.cmd}${config.build.cmd ? `; build: ${config.build.cmd}` : ''}; sandbox: ${sandbox.kind}${sandbox.kind === 'bwrap' ? ` (limits: ${sandbox.limits})` : ''}; ` +
+    `judging ${config.judgeConcurrency} at a time; ${config.allowFailingSeed ? 'a failing seed parents generation 1 (--allow-failing-seed)' : 'a failing seed stops the run'}`);
   if (agent.kind === 'claude-code') env.observer?.log?.(`agent: Claude Code ${agent.install.version} (${agent.install.found})`);
-  return startAndRun({ store, git, sandbox, runId, target, stored, env, apiKey: env.apiKey, verbose: o.verbose, agent });
+  return startAndRun({ store, git, sandbox, runId, target, stored, env, apiKey: env.apiKey, verbose: o.verbose, agent, listen: o.listen, proxyUrl: o.proxyUrl });
 }
 
 async function resumeRun(o: LaunchOptions, which: string | true, env: LaunchEnv): Promise<RunSummary> {
@@ -115,17 +131,20 @@ async function resumeRun(o: LaunchOptions, which: string | true, env: LaunchEnv)
   const stored: StoredConfig = { ...frozen, budgetUsd: raised('budgetUsd'), candidateBudgetUsd: raised('candidateBudgetUsd') };
   const sandbox = await makeSandbox(frozen.sandbox === 'none', target, env);
   const agent = resolveAgentChoice(frozen.agent, target);
+  if (frozen.queue) await checkQueue(frozen.queue);
 
   const store = openStore(o.db);
   store.setRunStatus(run.id, 'running');
   store.appendEvent({ runId: run.id, candidateId: null, kind: 'resumed', data: { budget_usd: stored.budgetUsd, previous_status: run.status } });
   env.observer?.log?.(`resuming run ${run.id} (${run.status}${run.stop_reason ? `: ${run.stop_reason}` : ''}) in ${target}`);
-  return startAndRun({ store, git, sandbox, runId: run.id, target, stored, env, apiKey: env.apiKey, verbose: o.verbose, agent });
+  return startAndRun({ store, git, sandbox, runId: run.id, target, stored, env, apiKey: env.apiKey, verbose: o.verbose, agent, listen: o.listen, proxyUrl: o.proxyUrl });
 }
 
 async function startAndRun(a: {
   store: LineageStore; git: Git; sandbox: Sandbox; runId: string; target: string; stored: StoredConfig; env: LaunchEnv; apiKey: string; verbose?: boolean;
   agent: AgentChoice;
+  listen?: string;
+  proxyUrl?: string;
 }): Promise<RunSummary> {
   const { store, runId, stored, env } = a;
   if (stored.push) env.observer?.log?.(pushWarning(stored.push));
@@ -150,12 +169,17 @@ async function startAndRun(a: {
   proxy.on('budget_exhausted', (info: { candidateId: string; scope: 'run' | 'candidate' }) => {
     if (exhausted.get(info.candidateId) !== 'run') exhausted.set(info.candidateId, info.scope);
   });
+  const queue = stored.queue
+    ? await startQueue({ queue: stored.queue, listen: a.listen, proxyUrl: a.proxyUrl, remote: stored.remote ?? a.target, target: a.target, runId, git: a.git, proxy, observer: env.observer })
+    : null;
   try {
     return await runEvolution({
       git: a.git, store, sandbox: a.sandbox, proxy, proxySocket: socketPath, observer: env.observer, signal: env.signal, agent: a.agent,
       runBudgetExhausted: () => proxy.runBudgetExhausted(), candidateBudgetExhausted: (id) => exhausted.get(id) ?? false,
+      executor: queue?.executor,
     }, { runId, target: a.target, workdir: stored.workdir, ownsWorkdir: stored.ownsWorkdir ?? false, config: stored, head: stored.head });
   } finally {
+    await queue?.close();
     await proxy.close({ graceMs: 5000 });
     await rm(socketDir, { recursive: true, force: true });
     store.close();
@@ -196,12 +220,6 @@ function checkDbPath(db: string): void {
   else if (!existsSync(path.dirname(path.resolve(db)))) throw new UsageError(`${db}: directory ${path.dirname(db)} does not exist`);
 }
 
-/** Whether `p` is `dir` or below it (both absolute). */
-function isInside(p: string, dir: string): boolean {
-  const rel = path.relative(dir, p);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
 /** `--push` must name a remote of the target, an existing path or a URL: a typo should not surface mid-run. */
 function checkPushRemote(target: string, remote: string): void {
   const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(remote) || /^[^/\s]+@[^/\s:]+:/.test(remote);
@@ -221,11 +239,23 @@ function makeWorkdir(workdir: string, given: string | undefined): boolean {
   try {
     for (const dir of missing) mkdirSync(dir);
     accessSync(workdir, constants.W_OK);
+    // The default sits beside the target, maybe in a shared folder (/tmp): another user's `.evolve-work` (or a link
+    // planted there) could rename the run's workspaces from under it.
+    if (!given) for (const dir of [path.dirname(workdir), workdir]) refuseForeign(dir);
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new UsageError(`${given ? `--workdir ${given}` : `the workspaces' directory ${workdir}`}: cannot create it (${code})`, { cause: err });
+    const what = given ? `--workdir ${given}` : `the workspaces' directory ${workdir} (the default, beside the target)`;
+    throw new UsageError(`${what}: cannot create it (${code})${given ? '' : '; pass --workdir <dir> on the same file system'}`, { cause: err });
   }
   return missing.length > 0;
+}
+
+function refuseForeign(dir: string): void {
+  const info = lstatSync(dir);
+  if (!info.isDirectory() || (process.getuid && info.uid !== process.getuid())) {
+    throw new UsageError(`the workspaces' directory ${dir} (the default, beside the target) is ${info.isDirectory() ? "another user's" : 'not a directory'}: pass --workdir <dir> of your own on the same file system`);
+  }
 }
 
 /** This user's socket directories of the run (a runner's, alive or dead). */

@@ -64,7 +64,10 @@ function describe(e: RunEvent): string {
   const d = e.data;
   switch (e.kind) {
     case 'forked': return ` from ${d.parent_id} on ${d.branch}`;
-    case 'agent_finished': return d.ok ? `: ${String(d.summary ?? '').slice(0, 100)}` : `: ${d.reason}`;
+    case 'agent_started': return d.worker ? ` on worker ${d.worker}${Number(d.attempt) > 1 ? ` (try ${d.attempt})` : ''}` : '';
+    case 'agent_finished':
+      if (!d.ok) return `: ${d.reason}`;
+      return `${d.claimed === false ? ' (no claim)' : ''}${d.summary ? `: ${String(d.summary).slice(0, 100)}` : ''}`;
     case 'committed': return ` ${String(d.sha).slice(0, 10)}`;
     case 'built': return d.ok ? ' ok' : ' FAILED';
     case 'tested': return ` ${d.passed} passed, ${d.failed} failed`;

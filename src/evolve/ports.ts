@@ -16,7 +16,7 @@ export interface RunnerStore {
   getRun(id: string): RunRow | null | undefined;
   addCandidate(c: NewCandidate): CandidateRow;
   updateCandidate(id: string, patch: CandidatePatch): CandidateRow;
-  appendEvent(e: { runId: string; candidateId: string | null; kind: EventKind; data?: Record<string, unknown> }): number;
+  appendEvent(e: { runId: string; candidateId: string | null; kind: EventKind; data?: Record<string, unknown>; at?: string }): number;
   getCandidate(id: string): CandidateRow | null | undefined;
   candidates(runId: string): CandidateRow[];
   events(candidateId: string): EventRow[];

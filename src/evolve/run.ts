@@ -6,14 +6,17 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { bestCandidate } from '../lineage/best.ts';
+import { AgentBundles } from './jail/agent-bundle.ts';
 import { newCandidateId } from '../lineage/ids.ts';
 import { FINISHED_STATUSES, type CandidateRow } from '../lineage/schema.ts';
-import type { ChildPlan, ParentInfo, RunContext } from './candidate.ts';
+import type { ChildExecutor, ChildPlan, ParentInfo, RunContext } from './child.ts';
 import type { RunConfig } from './config.ts';
 import { Evaluator } from './judge/evaluate.ts';
 import { addChildren, planChildren, runGeneration, select } from './generation.ts';
 import { SKIP_CI, type Git } from './repo/git.ts';
 import type { RunEvent, RunObserver, RunSummary } from './observer.ts';
+import { safeLine } from '../safe-text.ts';
+import { withoutAnsi } from './judge/output.ts';
 import { systemClock, type Clock, type ModelProxy, type RunnerStore } from './ports.ts';
 import { parentInfoOf, resumePlan } from './recall.ts';
 import type { AgentChoice } from './jail/agent.ts';
@@ -36,13 +39,15 @@ export interface RunnerDeps {
   /** True when the proxy refused a candidate's call for its own budget. */
   /** Which budget the proxy refused a candidate's call over, if any. */
   candidateBudgetExhausted?: (candidateId: string) => 'run' | 'candidate' | false;
+  /** Who runs the children (default: this process, `concurrency` at once); `--queue` hands them to workers. */
+  executor?: (ctx: RunContext) => ChildExecutor;
 }
 
 export interface RunPlan {
   runId: string;
   /** The target's work tree (only read: its HEAD and node_modules). */
   target: string;
-  /** Where run folders go (default `<target>/.git/evolve`). */
+  /** Where run folders go (default `<target's parent>/.evolve-work/<target's name>`, repo/workdir.ts). */
   workdir: string;
   /** The work directory is evolve's own and may go once empty; false for a --workdir the user already had. */
   ownsWorkdir: boolean;
@@ -59,12 +64,14 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
   const ctx: RunContext = {
     runId: plan.runId, config, git, store, sandbox: deps.sandbox, proxy: deps.proxy, proxySocket: deps.proxySocket,
     workspaces, evaluator: new Evaluator(git, deps.sandbox, workspaces, config), clock, signal: deps.signal, agent: deps.agent,
+    bundles: new AgentBundles(deps.sandbox, path.join(workspaces.root, 'agents')),
     budgetExhausted: deps.candidateBudgetExhausted ?? (() => false),
     record: (candidateId, generation, kind, data) => {
       store.appendEvent({ runId: plan.runId, candidateId, kind, data });
       deps.observer?.event?.({ kind, candidateId, generation, data } satisfies RunEvent);
     },
   };
+  const executor = deps.executor?.(ctx);
   const stopReason = (): string | null =>
     deps.signal?.aborted ? 'interrupted' : deps.runBudgetExhausted?.() ? 'run budget exhausted' : null;
 
@@ -72,13 +79,14 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
   let reason: string | null = null;
   ctx.record(null, null, 'run_started', {
     population: config.population, generations: config.generations, strategy: config.strategy, survivors: config.survivors,
-    concurrency: config.concurrency, model: config.model, budget_usd: config.budgetUsd, candidate_budget_usd: config.candidateBudgetUsd,
+    concurrency: config.concurrency, judge_concurrency: config.judgeConcurrency, allow_failing_seed: config.allowFailingSeed, model: config.model, budget_usd: config.budgetUsd, candidate_budget_usd: config.candidateBudgetUsd,
     build: config.build.cmd, test: config.test.cmd, head: plan.head, sandbox: deps.sandbox.kind,
     sandbox_limits: deps.sandbox.limits, agent: config.agent ?? null,
   });
   try {
     const targetDeps = existsSync(path.join(plan.target, 'node_modules')) ? path.join(plan.target, 'node_modules') : null;
-    const seed = await ensureSeed(ctx, plan, targetDeps);
+    const { parent: seed, failure, output } = await ensureSeed(ctx, plan, targetDeps);
+    if (failure && !config.allowFailingSeed) throw new SeedFailed(failure, output);
     let survivors = [seed.id];
     let nextParents = Array.from({ length: config.population }, () => seed.id);
     let completed = 0;
@@ -96,7 +104,7 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
         plans = existing.filter((r) => !FINISHED_STATUSES.includes(r.status)).map((r) => resumePlan(ctx, rows, r, targetDeps));
         if (plans.length > 0) deps.observer?.log?.(`generation ${generation}: resuming ${plans.length} unfinished of ${existing.length}`);
       }
-      const results = await runGeneration(ctx, plans, () => !stopReason());
+      const results = await runGeneration(ctx, plans, () => !stopReason(), executor);
       // A generation cut short (Ctrl-C, run budget) is not selected from: its unfinished rows stay as they are.
       if (results.length < plans.length || results.some((r) => r.interrupted)) break;
       const all = store.candidates(plan.runId);
@@ -113,7 +121,12 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
     reason = completed < config.generations ? stopReason() ?? 'stopped' : null;
     if (reason) status = 'stopped';
   } catch (err) {
-    if (deps.signal?.aborted) {
+    if (err instanceof SeedFailed) {
+      // Nothing forked, nothing spent on children: the reason, the end of the output and how to go on anyway.
+      status = 'failed';
+      reason = err.message;
+      for (const line of seedFailureLines(err)) deps.observer?.log?.(line);
+    } else if (deps.signal?.aborted) {
       status = 'stopped';
       reason = 'interrupted';
     } else {
@@ -132,14 +145,34 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
   return summary;
 }
 
+/** A seed whose own build or tests fail, in a run without --allow-failing-seed: the run stops before any child. */
+class SeedFailed extends Error {
+  constructor(message: string, readonly output: string | null) {
+    super(message);
+  }
+}
+
+/** The console lines of a run stopped by its seed: the reason, the last lines of the output, what to do. */
+export function seedFailureLines(err: { message: string; output: string | null }, lines = 20): string[] {
+  const tail = withoutAnsi(err.output ?? '').replace(/\s+$/, '').split('\n').slice(-lines);
+  return [
+    `${err.message} — stopping before any child is forked`,
+    ...(tail.length > 0 && tail.some((l) => l.trim()) ? ['the end of its output (evolve show <seed id> has it all):', ...tail.map((l) => `  | ${safeLine(l)}`)] : []),
+    'fix the target (or its --build/--test) and run again, or pass --allow-failing-seed to make fixing it the first generation\'s goal',
+  ];
+}
+
+/** What the seed's judging says: its parent info, why it failed (null when it passed) and the failing output. */
+interface SeedOutcome { parent: ParentInfo; failure: string | null; output: string | null }
+
 /**
  * Generation 0: the target's HEAD as it is, built and tested once for the baseline (tests removed, new tests). It is
  * recorded with the status its evaluation earned — a seed whose tests fail is `failed`, with an `error` event that
- * says so — and it survives all the same: it is the only parent the first generation can have.
+ * says so. Such a seed stops the run, unless --allow-failing-seed makes it the first generation's parent.
  */
-async function ensureSeed(ctx: RunContext, plan: RunPlan, targetDeps: string | null): Promise<ParentInfo> {
+async function ensureSeed(ctx: RunContext, plan: RunPlan, targetDeps: string | null): Promise<SeedOutcome> {
   const existing = ctx.store.candidates(plan.runId).find((r) => r.generation === 0);
-  if (existing?.step === 'selected') return parentInfoOf(ctx, ctx.store.candidates(plan.runId), existing.id, targetDeps);
+  if (existing?.step === 'selected') return { parent: parentInfoOf(ctx, ctx.store.candidates(plan.runId), existing.id, targetDeps), failure: null, output: null };
   const id = existing?.id ?? newCandidateId((drawn) => !!ctx.store.getCandidate(drawn));
   if (!existing) {
     ctx.store.addCandidate({
@@ -147,11 +180,16 @@ async function ensureSeed(ctx: RunContext, plan: RunPlan, targetDeps: string | n
       status: 'evaluating', step: 'committed', goal: ctx.config.seedGoal || null,
     });
   }
-  const result = await ctx.evaluator.evaluate(id, plan.head, null, targetDeps, (kind, data) => ctx.record(id, 0, kind, data), ctx.signal);
+  let output: string | null = null;
+  const result = await ctx.evaluator.evaluate(id, plan.head, null, targetDeps, (kind, data) => {
+    if (typeof data.output_tail === 'string') output = data.output_tail;
+    ctx.record(id, 0, kind, data);
+  }, ctx.signal);
   if (ctx.signal?.aborted) throw new Error('stopped while measuring the seed');
   const passed = result.status === 'passed';
   const status = passed ? 'passed' : 'failed';
-  if (!passed) ctx.record(id, 0, 'error', { message: `the seed itself does not pass: ${result.reason}` });
+  const failure = passed ? null : `the seed itself does not pass: ${result.reason}`;
+  if (failure) ctx.record(id, 0, 'error', { message: failure, stops_run: !ctx.config.allowFailingSeed });
   ctx.store.transaction(() => {
     ctx.store.updateCandidate(id, {
       status, survived: 1, step: 'selected', finished_at: ctx.clock.now().toISOString(), score: result.score,
@@ -161,7 +199,7 @@ async function ensureSeed(ctx: RunContext, plan: RunPlan, targetDeps: string | n
     ctx.record(id, 0, 'scored', { status, score: result.score, reason: result.reason, seed: true });
     ctx.record(id, 0, 'selected', { generation: 0, rank: 1, seed: true });
   });
-  return parentInfoOf(ctx, ctx.store.candidates(plan.runId), id, targetDeps);
+  return { parent: parentInfoOf(ctx, ctx.store.candidates(plan.runId), id, targetDeps), failure, output };
 }
 
 function recordSelection(ctx: RunContext, generation: number, rows: CandidateRow[], kept: string[]): void {

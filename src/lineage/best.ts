@@ -1,18 +1,21 @@
 import type { CandidateRow } from './schema.ts';
 
+/** What the rule reads of a candidate: full rows and the views' outlines both have it. */
+type Ranked = Pick<CandidateRow, 'id' | 'generation' | 'status' | 'score'>;
+
 /**
  * The best candidate of a run, the one rule every reader uses (the run summary, `evolve lineage`, `show`, the TUI):
  * the highest-scoring child that passed, ties to the later generation, then the smaller id. The seed has no diff to
  * pay for and often scores highest, so it is the best only when no child passed, and only if it passed itself.
  */
-export function bestCandidate(rows: readonly CandidateRow[]): CandidateRow | null {
-  let best: CandidateRow | null = null;
+export function bestCandidate<T extends Ranked>(rows: readonly T[]): T | null {
+  let best: T | null = null;
   for (const c of rows) if (ranksAbove(c, best)) best = c;
   return best ?? seedStandIn(rows.find((c) => c.generation === 0) ?? null);
 }
 
 /** Whether `c` is a passed child that ranks above `best` (any passed child does when `best` is null). */
-export function ranksAbove(c: CandidateRow, best: CandidateRow | null): boolean {
+export function ranksAbove(c: Ranked, best: Ranked | null): boolean {
   if (c.generation === 0 || c.status !== 'passed') return false;
   if (!best) return true;
   const score = c.score ?? -Infinity;
@@ -23,6 +26,6 @@ export function ranksAbove(c: CandidateRow, best: CandidateRow | null): boolean 
 }
 
 /** The seed as the best when no child passed: only a seed that passed. */
-export function seedStandIn(seed: CandidateRow | null): CandidateRow | null {
+export function seedStandIn<T extends Ranked>(seed: T | null): T | null {
   return seed?.status === 'passed' ? seed : null;
 }

@@ -1,7 +1,7 @@
 import type { CandidateRow, EventRow, RunRow } from './schema.ts';
 import { excerpt, formatDiff, formatScore, formatUsd, thousands } from './render.ts';
 
-/** Pure text for `evolve show <candidate-id>`: every recorded field, then the events one per line. */
+/** Pure text for `evolve show <candidate-id>`: every recorded field, then every event with all its data. */
 
 export interface CandidateView {
   candidate: CandidateRow;
@@ -49,8 +49,46 @@ export function summarizeEventData(dataJson: string): string {
   return Object.entries(data as Record<string, unknown>).map(([k, v]) => `${k}=${shortValue(v)}`).join(' ');
 }
 
-export function eventLine(e: EventRow): string {
-  return `  ${e.at}  ${e.kind.padEnd(16)} ${summarizeEventData(e.data_json)}`.trimEnd();
+// Colour and cursor sequences in a recorded output (test runners colour it even when piped): shown as text they are
+// noise, and the terminal must not act on them.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007]*\u0007/g;
+
+/** Values up to this long (one line) go on the event's own line; longer ones follow it in full, wrapped. */
+const INLINE_MAX = 60;
+
+/** `text` cut into pieces of at most `width` characters (wrapped, never cut short). */
+function wrap(text: string, width: number): string[] {
+  const chars = [...text];
+  if (chars.length <= width) return [text];
+  const out: string[] = [];
+  for (let i = 0; i < chars.length; i += width) out.push(chars.slice(i, i + width).join(''));
+  return out;
+}
+
+/**
+ * One event for `evolve show`: its time, kind and short values on one line, then each long or multi-line value
+ * (an output tail, a summary, an error) whole, one line of it per line, wrapped at `width`.
+ */
+export function eventLines(e: EventRow, width = 100): string[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(e.data_json);
+  } catch {
+    data = e.data_json;
+  }
+  const entries = data !== null && typeof data === 'object' && !Array.isArray(data) ? Object.entries(data as Record<string, unknown>) : [['data', data] as const];
+  const text = (v: unknown) => (typeof v === 'string' ? v.replace(ANSI, '') : JSON.stringify(v) ?? 'undefined');
+  const isShort = (v: unknown) => !text(v).includes('\n') && text(v).length <= INLINE_MAX;
+  const inline = entries.filter(([, v]) => isShort(v)).map(([k, v]) => `${k}=${typeof v === 'string' && /[\s=]/.test(v) ? JSON.stringify(v) : text(v)}`);
+  const lines = [`  ${e.at}  ${e.kind.padEnd(16)} ${inline.join(' ')}`.trimEnd()];
+  for (const [k, v] of entries.filter(([, value]) => !isShort(value))) {
+    lines.push(`      ${k}:`);
+    for (const line of text(v).replace(/\s+$/, '').split('\n')) {
+      for (const piece of wrap(line, Math.max(20, width - 10))) lines.push(`        | ${piece}`.trimEnd());
+    }
+  }
+  return lines;
 }
 
 /** Seed → … → candidate; a long path keeps its two ends. */
@@ -77,7 +115,7 @@ export function describeCandidate(view: CandidateView): string {
     ...field('goal', c.goal),
     ...field('plan', c.plan),
     ...field('agent', c.agent_success === null && !c.agent_summary
-      ? null : `success ${yesNo(c.agent_success)} (its own claim)${c.agent_summary ? `\n${c.agent_summary}` : ''}`),
+      ? null : `${c.agent_success === null ? 'no claim (it sent no result line)' : `success ${yesNo(c.agent_success)} (its own claim)`}${c.agent_summary ? `\n${c.agent_summary}` : ''}`),
     ...field('build', c.build_ok === null ? '—' : c.build_ok ? 'ok' : 'failed'),
     ...field('tests', tests),
     ...field('diff', formatDiff(c)),
@@ -90,13 +128,14 @@ export function describeCandidate(view: CandidateView): string {
       `${thousands(c.cache_write_tokens)} cache writes), ` +
       formatUsd(c.cost_usd)),
     ...field('attempts', String(c.attempts)),
+    ...field('worker', c.worker ?? null),
     ...field('phase', c.phase),
     ...field('started', c.started_at),
     ...field('finished', c.finished_at ? c.finished_at + duration(c.started_at, c.finished_at) : null),
     ...field('error', c.error),
     '',
     `events (${view.events.length})`,
-    ...(view.events.length ? view.events.map(eventLine) : ['  none']),
+    ...(view.events.length ? view.events.flatMap((e) => eventLines(e)) : ['  none']),
     '',
   ];
   return lines.join('\n');

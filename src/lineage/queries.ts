@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import type Database from 'better-sqlite3';
 import type { CandidateRow, EventRow, RunRow } from './schema.ts';
-import type { EventQuery, GenerationStats, Transcript, TreeNode } from './types.ts';
+import { OUTLINE_COLUMNS, type CandidateOutline, type EventQuery, type GenerationStats, type Transcript, type TreeNode } from './types.ts';
 import { bestCandidate } from './best.ts';
 import { rowReader, type RowReader } from './rows.ts';
 
@@ -32,6 +32,8 @@ export class LineageQueries {
       getCandidate: p(`SELECT * FROM candidates WHERE id = ?`),
       candidatesByPrefix: p(`SELECT * FROM candidates WHERE id >= ? AND id < ? ORDER BY id LIMIT 2`),
       candidates: candidateRows(`SELECT * FROM candidates WHERE run_id = ? ORDER BY generation, rowid`),
+      outlines: rowReader<CandidateOutline>(db.prepare(
+        `SELECT ${OUTLINE_COLUMNS.join(', ')} FROM candidates WHERE run_id = ? ORDER BY generation, rowid`)),
       ancestry: candidateRows(`${ANCESTRY_CTE}
         SELECT c.* FROM chain JOIN candidates c ON c.id = chain.id ORDER BY chain.depth DESC`),
       ancestryIds: p(`${ANCESTRY_CTE} SELECT id FROM chain ORDER BY depth DESC`).pluck(),
@@ -120,6 +122,11 @@ export class LineageQueries {
     return this.stmts.candidates.all(runId);
   }
 
+  /** `candidates(runId)` with only the columns a tree view draws (OUTLINE_COLUMNS), in the same order. */
+  outlines(runId: string): CandidateOutline[] {
+    return this.stmts.outlines.all(runId);
+  }
+
   /** The candidate and its ancestors, root (the seed) first; empty for an unknown id. */
   ancestry(id: string): CandidateRow[] {
     return this.stmts.ancestry.all(id);
@@ -146,6 +153,11 @@ export class LineageQueries {
   /** The run's genealogy: its roots (normally the one seed), each with its children in insertion order. */
   tree(runId: string): TreeNode[] {
     return buildTree(this.candidates(runId));
+  }
+
+  /** `tree(runId)` of outlines: what `evolve lineage` draws. */
+  outlineTree(runId: string): TreeNode<CandidateOutline>[] {
+    return buildTree(this.outlines(runId));
   }
 
   generationStats(runId: string): GenerationStats[] {
@@ -196,10 +208,10 @@ export class LineageQueries {
 }
 
 /** Nests rows by parent_id. A row whose parent is not among them is a root. Iterative: chains may be very deep. */
-export function buildTree(rows: readonly CandidateRow[]): TreeNode[] {
-  const nodes = new Map<string, TreeNode>();
+export function buildTree<T extends CandidateOutline>(rows: readonly T[]): TreeNode<T>[] {
+  const nodes = new Map<string, TreeNode<T>>();
   for (const candidate of rows) nodes.set(candidate.id, { candidate, children: [] });
-  const roots: TreeNode[] = [];
+  const roots: TreeNode<T>[] = [];
   for (const node of nodes.values()) {
     const parent = node.candidate.parent_id === null ? undefined : nodes.get(node.candidate.parent_id);
     if (parent) parent.children.push(node);

@@ -1,5 +1,5 @@
 import type { CandidateRow, RunRow } from './schema.ts';
-import type { GenerationStats, TreeNode } from './types.ts';
+import type { CandidateOutline, GenerationStats, TreeNode } from './types.ts';
 
 /** Pure text formatting of the genealogy for `evolve lineage` and `evolve show`. */
 
@@ -40,7 +40,7 @@ export function formatUsd(usd: number): string {
 const FAILED = new Set(['failed', 'rejected', 'budget_exhausted', 'error']);
 
 /** One candidate on one line: id, generation, status, score, diff size, marks, goal excerpt (and why it failed). */
-export function candidateLine(c: CandidateRow, bestId: string | null): string {
+export function candidateLine(c: CandidateOutline, bestId: string | null): string {
   const marks = `${c.survived ? SURVIVOR_MARK : ' '}${c.id === bestId ? BEST_MARK : ' '}`;
   const goal = excerpt(c.goal, 60) || (c.parent_id === null ? '(seed)' : '(no goal yet)');
   const why = FAILED.has(c.status) && c.error ? `  ✗ ${excerpt(c.error, 50)}` : '';
@@ -57,9 +57,9 @@ export const MAX_GUIDE_LEVELS = 16;
  * The tree as indented lines with box-drawing guides. Iterative, so a chain thousands of generations deep
  * cannot overflow the stack; its guides are cut to MAX_GUIDE_LEVELS (a 1,000-deep campaign printed 26 MB of them).
  */
-export function renderTreeLines(roots: readonly TreeNode[], bestId: string | null): string[] {
+export function renderTreeLines(roots: readonly TreeNode<CandidateOutline>[], bestId: string | null): string[] {
   const lines: string[] = [];
-  const stack: { node: TreeNode; prefix: string; branch: string; cut: boolean }[] = [];
+  const stack: { node: TreeNode<CandidateOutline>; prefix: string; branch: string; cut: boolean }[] = [];
   for (let i = roots.length - 1; i >= 0; i--) stack.push({ node: roots[i], prefix: '', branch: '', cut: false });
   const keep = (MAX_GUIDE_LEVELS - 1) * 3;
   while (stack.length > 0) {
@@ -100,7 +100,7 @@ export function runHeader(run: RunRow, stats: readonly GenerationStats[], best: 
 
 /** The whole `evolve lineage` text: header, tree, legend. */
 export function renderLineage(
-  run: RunRow, roots: readonly TreeNode[], stats: readonly GenerationStats[], best: CandidateRow | undefined,
+  run: RunRow, roots: readonly TreeNode<CandidateOutline>[], stats: readonly GenerationStats[], best: CandidateRow | undefined,
 ): string {
   const tree = roots.length ? renderTreeLines(roots, best?.id ?? null) : ['(no candidates yet)'];
   return [...runHeader(run, stats, best), '', ...tree, '', `${SURVIVOR_MARK} survived  ${BEST_MARK} best`, ''].join('\n');

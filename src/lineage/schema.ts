@@ -97,6 +97,21 @@ export const MIGRATIONS: readonly string[] = [
   END;
   CREATE INDEX events_log ON events(run_id, id) WHERE kind IN (${LOG_KIND_LIST});
   `,
+  // 2 -> 3: an index of a rowid table keeps the rowid in every entry, and `id` is the rowid: (run_id, id) stored it
+  // twice. The same indexes on (run_id) and (candidate_id) are ordered by id all the same and serve the same reads
+  // (EXPLAIN: "run_id=? AND rowid>?"), ~9 MB smaller at a million events.
+  `
+  DROP INDEX events_run;
+  CREATE INDEX events_run ON events(run_id);
+  DROP INDEX events_candidate;
+  CREATE INDEX events_candidate ON events(candidate_id);
+  DROP INDEX events_log;
+  CREATE INDEX events_log ON events(run_id) WHERE kind IN (${LOG_KIND_LIST});
+  DROP INDEX transcripts_candidate;
+  CREATE INDEX transcripts_candidate ON transcripts(candidate_id);
+  `,
+  // 3 -> 4: the worker machine that ran a candidate (`evolve run --queue`); NULL when the runner ran it itself.
+  `ALTER TABLE candidates ADD COLUMN worker TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -160,6 +175,8 @@ export interface CandidateRow {
   model_calls: number;
   /** A database-wide counter, moved by triggers on every insert and update of the row (schema version 2). */
   rev?: number;
+  /** The `evolve worker` that ran the candidate's last attempt (`--queue` runs), else null (schema version 4). */
+  worker?: string | null;
 }
 
 export interface EventRow {

@@ -14,7 +14,7 @@ const PATCHABLE = new Set<string>([
   'generation', 'parent_id', 'branch', 'base_commit', 'commit_sha', 'goal', 'status', 'build_ok', 'tests_passed',
   'tests_failed', 'diff_added', 'diff_removed', 'score', 'survived', 'input_tokens', 'output_tokens', 'cost_usd',
   'started_at', 'finished_at', 'error', 'step', 'attempts', 'phase', 'plan', 'agent_summary', 'agent_success',
-  'cache_read_tokens', 'cache_write_tokens', 'model_calls',
+  'cache_read_tokens', 'cache_write_tokens', 'model_calls', 'worker',
 ] satisfies (keyof CandidatePatch)[]);
 
 const KNOWN_KINDS = new Set<string>(EVENT_KINDS);

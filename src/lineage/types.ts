@@ -92,9 +92,21 @@ export interface Transcript {
   response: unknown;
 }
 
-export interface TreeNode {
-  candidate: CandidateRow;
-  children: TreeNode[];
+/**
+ * The columns a tree view draws (the TUI's rows and header, `evolve lineage`'s lines): no branch or commits, no
+ * plan, agent summary or other long text. Reading 10,000 outlines costs a fraction of 10,000 full rows, most of
+ * whose cost is turning values into JavaScript.
+ */
+export const OUTLINE_COLUMNS = [
+  'id', 'generation', 'parent_id', 'goal', 'status', 'phase', 'score', 'survived', 'diff_added', 'diff_removed',
+  'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'cost_usd', 'started_at', 'finished_at',
+  'error',
+] as const satisfies readonly (keyof CandidateRow)[];
+export type CandidateOutline = Pick<CandidateRow, (typeof OUTLINE_COLUMNS)[number]>;
+
+export interface TreeNode<T extends CandidateOutline = CandidateRow> {
+  candidate: T;
+  children: TreeNode<T>[];
 }
 
 export interface GenerationStats {

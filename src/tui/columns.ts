@@ -1,4 +1,4 @@
-import type { CandidateRow } from '../lineage/schema.ts';
+import type { CandidateOutline } from '../lineage/types.ts';
 import { fit, formatCost, formatDiff, formatScore, shortId, truncate } from './format.ts';
 import type { FlatRow } from './tree.ts';
 
@@ -30,13 +30,16 @@ const OPTIONAL: Column[] = [
   { key: 'cost', width: 6, align: 'right' },
 ];
 
-export function layoutColumns(width: number, widestGuides: number): RowLayout {
+/** `lastGeneration`: the deepest generation shown, so that "g1000" of a long campaign is not cut to "g1…". */
+export function layoutColumns(width: number, widestGuides: number, lastGeneration = 0): RowLayout {
   const treeWidth = Math.min(widestGuides, Math.max(3, Math.floor(width / 5)));
   const fixed = MARK + treeWidth + FOLD + ID;
   const minGoal = Math.max(12, Math.floor(width / 4));
   const columns: Column[] = [];
   let used = fixed;
-  for (const col of OPTIONAL) {
+  const genWidth = Math.max(3, `g${lastGeneration}`.length);
+  for (const option of OPTIONAL) {
+    const col = option.key === 'gen' ? { ...option, width: genWidth } : option;
     if (col.key !== 'status' && used + col.width + 1 + 1 + minGoal > width) break;
     columns.push(col);
     used += col.width + 1;
@@ -46,7 +49,7 @@ export function layoutColumns(width: number, widestGuides: number): RowLayout {
 
 export const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
-export function statusText(c: CandidateRow, frame: number): string {
+export function statusText(c: CandidateOutline, frame: number): string {
   if (c.status === 'running') return `${SPINNER[frame % SPINNER.length]} ${c.phase || 'running'}`;
   if (c.status === 'evaluating') return `${SPINNER[frame % SPINNER.length]} evaluating`;
   if (c.status === 'budget_exhausted') return 'budget';
@@ -76,7 +79,7 @@ export function rowCells(row: FlatRow, layout: RowLayout, opts: { frame: number;
   return { mark, tree, cells, goal: truncate(goal, layout.goalWidth) };
 }
 
-function cellText(key: ColumnKey, c: CandidateRow, frame: number): string {
+function cellText(key: ColumnKey, c: CandidateOutline, frame: number): string {
   switch (key) {
     case 'status': return statusText(c, frame);
     case 'score': return formatScore(c.score);

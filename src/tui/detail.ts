@@ -20,7 +20,8 @@ export function detailLines(
   const cut = (t: string) => truncate(t, width);
   const isSeed = c.generation === 0 && c.parent_id == null;
   const tags = [c.id, `gen ${c.generation}`, c.status === 'running' && c.phase ? `running: ${c.phase}` : c.status, c.survived ? 'survivor' : '', c.id === opts.bestId ? 'best' : '',
-    c.score != null ? `score ${formatScore(c.score)}` : '', c.attempts > 1 ? `${c.attempts} attempts` : ''].filter(Boolean);
+    c.score != null ? `score ${formatScore(c.score)}` : '', c.attempts > 1 ? `${c.attempts} attempts` : '',
+    c.worker ? `on ${c.worker}` : ''].filter(Boolean);
   const lines: DetailLine[] = [{ label: '', text: cut(tags.join(' · ')), color: STATUS_COLOR[c.status], bold: true }];
   lines.push({ label: 'goal', text: cut(c.goal ?? (isSeed ? 'seed: the target HEAD' : '(not reported yet)')) });
   if (c.plan) lines.push({ label: 'plan', text: cut(c.plan) });

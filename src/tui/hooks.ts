@@ -19,7 +19,9 @@ export interface LineageFrame {
  */
 export function useLineage(source: LineageSource, runId: string, pollMs: number, clock: () => number): LineageFrame {
   const model = useRef<LineageModel | null>(null);
-  if (!model.current || model.current.runId !== runId) model.current = new LineageModel(source, runId);
+  if (!model.current || model.current.runId !== runId || model.current.source !== source) {
+    model.current = new LineageModel(source, runId);
+  }
   const [tick, setTick] = useState(() => ({ version: model.current!.version, frame: 0, now: clock() }));
   useEffect(() => {
     const m = model.current!;

@@ -1,4 +1,4 @@
-import type { CandidateRow } from '../lineage/schema.ts';
+import type { CandidateOutline } from '../lineage/types.ts';
 import { byBirth, guideWidth, type FlatRow } from './tree.ts';
 
 /**
@@ -10,7 +10,7 @@ import { byBirth, guideWidth, type FlatRow } from './tree.ts';
  * rows out again in one walk.
  */
 export interface LayoutNode {
-  candidate: CandidateRow;
+  candidate: CandidateOutline;
   parent: LayoutNode | null;
   children: LayoutNode[];
   depth: number;
@@ -28,8 +28,9 @@ export class TreeLayout {
   private folds: ReadonlySet<string> = new Set();
   private deepest = -1;
   private order: LayoutNode[] | null = null;
+  private highest = 0;
 
-  constructor(candidates: readonly CandidateRow[] = [], folded: ReadonlySet<string> = new Set(), readonly maxGuideDepth = 12) {
+  constructor(candidates: readonly CandidateOutline[] = [], folded: ReadonlySet<string> = new Set(), readonly maxGuideDepth = 12) {
     this.folds = new Set(folded);
     this.upsert(candidates);
   }
@@ -44,12 +45,8 @@ export class TreeLayout {
     return this.nodes.size;
   }
 
-  get folded(): ReadonlySet<string> {
-    return this.folds;
-  }
-
-  candidate(id: string | null): CandidateRow | undefined {
-    return id == null ? undefined : this.nodes.get(id)?.candidate;
+  candidate(id: string | null): CandidateOutline | undefined {
+    return this.node(id)?.candidate;
   }
 
   node(id: string | null): LayoutNode | undefined {
@@ -81,11 +78,9 @@ export class TreeLayout {
     if (!node) return undefined;
     let flat = this.flat.get(node);
     if (!flat) {
-      const isFolded = this.folds.has(node.candidate.id) && node.children.length > 0;
-      flat = {
-        id: node.candidate.id, candidate: node.candidate, depth: node.depth, guides: this.guides(node),
-        hasChildren: node.children.length > 0, folded: isFolded, parentId: node.parent?.candidate.id ?? null,
-      };
+      const { candidate, children, depth, parent } = node;
+      flat = { id: candidate.id, candidate, depth, guides: this.guides(node), hasChildren: children.length > 0,
+        folded: this.folds.has(candidate.id) && children.length > 0, parentId: parent?.candidate.id ?? null };
       this.flat.set(node, flat);
     }
     return flat;
@@ -121,6 +116,11 @@ export class TreeLayout {
     return path.reverse();
   }
 
+  /** The highest generation seen (the generation column's width; it never narrows while the view is open). */
+  lastGeneration(): number {
+    return this.highest;
+  }
+
   /** The widest tree guides among the visible rows. */
   widestGuides(): number {
     if (this.deepest < 0) {
@@ -132,7 +132,8 @@ export class TreeLayout {
   }
 
   /** Adds new candidates and replaces changed ones, patching the visible rows. */
-  upsert(candidates: readonly CandidateRow[]): void {
+  upsert(candidates: readonly CandidateOutline[]): void {
+    for (const c of candidates) if (c.generation > this.highest) this.highest = c.generation;
     const fresh = candidates.filter((c) => !this.nodes.has(c.id));
     let relayout = fresh.length > PATCH_LIMIT;
     for (const c of candidates) {
@@ -183,7 +184,7 @@ export class TreeLayout {
     }
   }
 
-  private insert(c: CandidateRow): void {
+  private insert(c: CandidateOutline): void {
     this.order = null;
     const node: LayoutNode = { candidate: c, parent: null, children: [], depth: 0 };
     this.nodes.set(c.id, node);

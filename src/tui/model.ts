@@ -1,4 +1,5 @@
 import type { CandidateRow, EventRow, RunRow } from '../lineage/schema.ts';
+import type { CandidateOutline } from '../lineage/types.ts';
 import { foldEvent, LOG_KINDS, logLineOf, type CandidateActivity, type LogLine } from './activity.ts';
 import { parseRunConfig, type RunConfigView } from './config.ts';
 import { TreeLayout } from './layout.ts';
@@ -31,7 +32,7 @@ export class LineageModel {
   /** Candidates whose activity holds all their events (the others hold only what polls brought, if anything). */
   private readonly complete = new Set<string>();
 
-  constructor(private readonly source: LineageSource, readonly runId: string) {
+  constructor(readonly source: LineageSource, readonly runId: string) {
     source.changed(); // note the version this first read starts from
     const opening = source.open(runId);
     this.run = opening.run;
@@ -67,7 +68,7 @@ export class LineageModel {
     return true;
   }
 
-  private apply(run: RunRow, candidates: readonly CandidateRow[], events: readonly EventRow[]): void {
+  private apply(run: RunRow, candidates: readonly CandidateOutline[], events: readonly EventRow[]): void {
     if (run.config_json !== this.run.config_json) this.config = parseRunConfig(run.config_json);
     this.run = run;
     if (candidates.length) {
@@ -106,7 +107,18 @@ export class LineageModel {
     return statsFrom(this.run, this.config, this.tally.totals(), now);
   }
 
-  best(): CandidateRow | null {
+  best(): CandidateOutline | null {
     return this.tally.best();
+  }
+
+  /** Every column of one candidate (the tree holds outlines), for its details: one read by primary key. */
+  candidateDetail(id: string | null): CandidateRow | undefined {
+    if (id == null || !this.layout.candidate(id)) return undefined;
+    try {
+      return this.source.candidate(id);
+    } catch (err) {
+      this.error = err instanceof Error ? err.message : String(err);
+      return undefined;
+    }
   }
 }

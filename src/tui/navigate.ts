@@ -1,4 +1,4 @@
-import type { CandidateRow } from '../lineage/schema.ts';
+import type { CandidateOutline } from '../lineage/types.ts';
 import type { TreeLayout } from './layout.ts';
 import { isActive } from './stats.ts';
 
@@ -11,7 +11,7 @@ export type Direction = 1 | -1;
 
 /** The first candidate after `fromId` (before it, going back) in tree order that `matches`, wrapping around. */
 export function findCandidate(
-  layout: TreeLayout, fromId: string | null, direction: Direction, matches: (c: CandidateRow) => boolean,
+  layout: TreeLayout, fromId: string | null, direction: Direction, matches: (c: CandidateOutline) => boolean,
 ): string | null {
   const order = layout.treeOrder();
   const n = order.length;

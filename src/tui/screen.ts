@@ -1,4 +1,4 @@
-import type { CandidateRow } from '../lineage/schema.ts';
+import type { CandidateOutline } from '../lineage/types.ts';
 import { layoutColumns, type RowLayout } from './columns.ts';
 import { detailLines, type DetailLine } from './detail.ts';
 import type { Segment } from './format.ts';
@@ -25,7 +25,7 @@ export interface ScreenModel {
 }
 
 export function screenModel(
-  model: LineageModel, view: ViewState, best: CandidateRow | null, size: { columns: number; rows: number },
+  model: LineageModel, view: ViewState, best: CandidateOutline | null, size: { columns: number; rows: number },
   previousTop: number, now: number,
 ): ScreenModel {
   const width = size.columns;
@@ -38,7 +38,7 @@ export function screenModel(
   const detailMax = Math.min(12, room - treeMin - 1);
   const tree = model.layout;
   tree.setFolded(view.folded);
-  const selected = view.detailOpen && detailMax >= 1 ? tree.candidate(view.selectedId) : undefined;
+  const selected = view.detailOpen && detailMax >= 1 ? model.candidateDetail(view.selectedId) : undefined;
   const detail = selected
     ? detailLines(selected, model.activityOf(selected.id), { width, maxLines: detailMax, bestId: best?.id ?? null })
     : null;
@@ -46,7 +46,7 @@ export function screenModel(
   const top = scrollTop(previousTop, tree.indexOf(view.selectedId), treeHeight, tree.length);
   const window = tree.window(top, treeHeight);
   return {
-    width, header, rows: window, top, treeHeight, layout: layoutColumns(width, tree.widestGuides()), detail,
+    width, header, rows: window, top, treeHeight, layout: layoutColumns(width, tree.widestGuides(), tree.lastGeneration()), detail,
     position: tree.length > treeHeight ? `${top + 1}-${top + window.length}/${tree.length}` : '',
   };
 }

@@ -14,7 +14,7 @@ export function snapshotText(source: LineageSource, runId: string, opts: { width
   const model = new LineageModel(source, runId);
   const best = model.best();
   const rows = model.layout.flatRows();
-  const layout = layoutColumns(width, model.layout.widestGuides());
+  const layout = layoutColumns(width, model.layout.widestGuides(), model.layout.lastGeneration());
   const out: string[] = [];
   for (const line of headerLines(model.run, model.config, model.stats(now), width)) out.push(line.map((s) => s.text).join('  '));
   out.push('', titleText(layout).trimEnd());
@@ -23,9 +23,10 @@ export function snapshotText(source: LineageSource, runId: string, opts: { width
     out.push('');
     for (const line of model.log) out.push(line.text);
   }
-  if (best) {
+  const bestRow = model.candidateDetail(best?.id ?? null);
+  if (bestRow) {
     out.push('', 'best:');
-    for (const l of detailLines(best, model.activityOf(best.id), { width, maxLines: 20, bestId: best.id })) {
+    for (const l of detailLines(bestRow, model.activityOf(bestRow.id), { width, maxLines: 20, bestId: bestRow.id })) {
       out.push(`${l.label.padEnd(7)}${l.text}`.trimEnd());
     }
   }

@@ -3,11 +3,13 @@ import { UsageError } from '../errors.ts';
 import { openDatabase } from '../lineage/open.ts';
 import { LineageQueries } from '../lineage/queries.ts';
 import { LOG_KIND_LIST, type CandidateRow, type EventRow, type RunRow } from '../lineage/schema.ts';
+import { OUTLINE_COLUMNS, type CandidateOutline } from '../lineage/types.ts';
 
 /** What a live view needs to open: no event is read but the run's log lines (selections, errors). */
 export interface RunOpening {
   run: RunRow;
-  candidates: CandidateRow[];
+  /** The tree's columns of every candidate (its details are read one candidate at a time). */
+  candidates: CandidateOutline[];
   /** The run's log events (LOG_KINDS), oldest first. */
   log: EventRow[];
   lastEventId: number;
@@ -20,7 +22,7 @@ export interface RunOpening {
 /** What changed since a poll: candidates whose rev moved past `sinceRev`, events after `afterEventId`. */
 export interface RunChanges {
   run: RunRow;
-  candidates: CandidateRow[];
+  candidates: CandidateOutline[];
   events: EventRow[];
   rev: number;
 }
@@ -41,6 +43,8 @@ export interface LineageSource {
   open(runId: string): RunOpening;
   /** Only what changed since the last poll (one consistent snapshot). */
   changes(runId: string, sinceRev: number, afterEventId: number): RunChanges;
+  /** Every column of one candidate (the detail pane). */
+  candidate(id: string): CandidateRow | undefined;
   /** One candidate's events (the detail pane's tool calls, build and tests). */
   candidateEvents(candidateId: string): EventRow[];
   /** True when some connection committed since the last call (the first call is always true). */
@@ -79,7 +83,7 @@ export class StoreSource implements LineageSource {
       newestCandidate: p(`SELECT candidate_id FROM events WHERE run_id = ? AND candidate_id IS NOT NULL ORDER BY id DESC LIMIT 1`).pluck(),
       maxRev: this.hasRev ? p(`SELECT max(rev) FROM candidates`).pluck() : null,
       // `+run_id`: the few rows past the rev through candidates_rev, not the run's ten thousand through its run index.
-      changed: this.hasRev ? p(`SELECT * FROM candidates WHERE rev > ? AND +run_id = ? ORDER BY rev`) : null,
+      changed: this.hasRev ? p(`SELECT ${OUTLINE_COLUMNS.join(', ')} FROM candidates WHERE rev > ? AND +run_id = ? ORDER BY rev`) : null,
     };
   }
 
@@ -87,10 +91,11 @@ export class StoreSource implements LineageSource {
     return this.db.transaction(() => {
       const run = this.getRun(runId);
       return {
-        run, candidates: this.queries.candidates(runId), log: this.stmts.log.all(runId) as EventRow[],
+        run, candidates: this.queries.outlines(runId), log: this.stmts.log.all(runId) as EventRow[],
         lastEventId: (this.stmts.lastEvent.get(runId) as number | null) ?? 0,
         newestCandidateId: (this.stmts.newestCandidate.get(runId) as string | undefined) ?? null,
-        rev: (this.stmts.maxRev?.get() as number | null | undefined) ?? -1,
+        // No candidate yet (a run that has just started) is rev 0: the first ones to come are past it.
+        rev: this.stmts.maxRev ? ((this.stmts.maxRev.get() as number | null) ?? 0) : -1,
       };
     })();
   }
@@ -99,11 +104,15 @@ export class StoreSource implements LineageSource {
     return this.db.transaction(() => {
       const run = this.getRun(runId);
       const events = this.queries.runEvents(runId, { afterId: afterEventId });
-      if (!this.stmts.changed || sinceRev < 0) return { run, candidates: this.queries.candidates(runId), events, rev: -1 };
-      const candidates = this.stmts.changed.all(sinceRev, runId) as CandidateRow[];
+      if (!this.stmts.changed) return { run, candidates: this.queries.outlines(runId), events, rev: -1 };
+      const candidates = this.stmts.changed.all(sinceRev, runId) as CandidateOutline[];
       // The counter is database-wide: another run's writes move it too, so the newest value is read, not derived.
       return { run, candidates, events, rev: (this.stmts.maxRev!.get() as number | null) ?? sinceRev };
     })();
+  }
+
+  candidate(id: string): CandidateRow | undefined {
+    return this.queries.getCandidate(id);
   }
 
   candidateEvents(candidateId: string): EventRow[] {

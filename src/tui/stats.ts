@@ -1,4 +1,5 @@
-import { FINISHED_STATUSES, type CandidateRow, type RunRow } from '../lineage/schema.ts';
+import { FINISHED_STATUSES, type RunRow } from '../lineage/schema.ts';
+import type { CandidateOutline } from '../lineage/types.ts';
 import type { RunConfigView } from './config.ts';
 import { msBetween } from './format.ts';
 
@@ -23,8 +24,8 @@ export interface RunStats {
 }
 
 const finished = new Set<string>(FINISHED_STATUSES);
-export const isFinished = (c: CandidateRow): boolean => finished.has(c.status);
-export const isActive = (c: CandidateRow): boolean => c.status === 'running' || c.status === 'evaluating';
+export const isFinished = (c: CandidateOutline): boolean => finished.has(c.status);
+export const isActive = (c: CandidateOutline): boolean => c.status === 'running' || c.status === 'evaluating';
 
 /** The sums behind RunStats: what a tally (tally.ts) keeps up to date row by row instead of recounting. */
 export interface RunTotals {
@@ -41,7 +42,7 @@ export interface RunTotals {
   meanMs: number | null;
 }
 
-export function summarize(run: RunRow, config: RunConfigView, rows: readonly CandidateRow[], now: number): RunStats {
+export function summarize(run: RunRow, config: RunConfigView, rows: readonly CandidateOutline[], now: number): RunStats {
   let children = 0, running = 0, pending = 0, done = 0, passed = 0, tokens = 0, costUsd = 0, generation = 0;
   let durations = 0, durationSum = 0;
   for (const c of rows) {
@@ -67,7 +68,7 @@ export function summarize(run: RunRow, config: RunConfigView, rows: readonly Can
 }
 
 /** A child of the run (DESIGN's semantics: the seed is not one). */
-export const isChild = (c: CandidateRow): boolean => c.generation > 0 || c.parent_id != null;
+export const isChild = (c: CandidateOutline): boolean => c.generation > 0 || c.parent_id != null;
 
 export function statsFrom(run: RunRow, config: RunConfigView, t: RunTotals, now: number): RunStats {
   const planned = config.population && config.generations ? config.population * config.generations : null;
@@ -86,7 +87,7 @@ export function statsFrom(run: RunRow, config: RunConfigView, t: RunTotals, now:
 }
 
 /** Survivors of the latest generation that has any (the seed's, before the first selection). */
-export function survivorsNow(rows: readonly CandidateRow[]): number {
+export function survivorsNow(rows: readonly CandidateOutline[]): number {
   let gen = -1;
   let count = 0;
   for (const c of rows) {
@@ -115,8 +116,8 @@ export function remainingFromMean(mean: number | null, remaining: number, concur
 }
 
 /** The candidate most recently started or finished, for `f` (follow) when no event says more. */
-export function newestActivity(rows: readonly CandidateRow[]): CandidateRow | null {
-  let newest: CandidateRow | null = null;
+export function newestActivity(rows: readonly CandidateOutline[]): CandidateOutline | null {
+  let newest: CandidateOutline | null = null;
   let at = '';
   for (const c of rows) {
     const t = isActive(c) ? (c.started_at ?? '') : (c.finished_at ?? c.started_at ?? '');

@@ -1,4 +1,4 @@
-import type { CandidateRow } from '../lineage/schema.ts';
+import type { CandidateOutline } from '../lineage/types.ts';
 import { msBetween } from './format.ts';
 import { ranksAbove, seedStandIn } from '../lineage/best.ts';
 import { isActive, isChild, isFinished, type RunTotals } from './stats.ts';
@@ -21,7 +21,7 @@ interface Share {
 }
 
 export class RunTally {
-  private readonly rows = new Map<string, CandidateRow>();
+  private readonly rows = new Map<string, CandidateOutline>();
   private readonly shares = new Map<string, Share>();
   private children = 0;
   private running = 0;
@@ -34,14 +34,14 @@ export class RunTally {
   private durationSum = 0;
   private readonly startedByGeneration = new Map<number, number>();
   private readonly survivorsByGeneration = new Map<number, number>();
-  private bestRow: CandidateRow | null = null;
-  private firstSeed: CandidateRow | null = null;
+  private bestRow: CandidateOutline | null = null;
+  private firstSeed: CandidateOutline | null = null;
 
-  constructor(rows: readonly CandidateRow[] = []) {
+  constructor(rows: readonly CandidateOutline[] = []) {
     this.update(rows);
   }
 
-  update(rows: readonly CandidateRow[]): void {
+  update(rows: readonly CandidateOutline[]): void {
     let recheckBest = false;
     for (const c of rows) {
       const old = this.shares.get(c.id);
@@ -64,7 +64,7 @@ export class RunTally {
   }
 
   /** The best candidate as `bestCandidate` (src/lineage/best.ts) names it. */
-  best(): CandidateRow | null {
+  best(): CandidateOutline | null {
     return this.bestRow ?? seedStandIn(this.firstSeed);
   }
 
@@ -78,9 +78,9 @@ export class RunTally {
   }
 
   /** Whether the best, having changed, may have lost its place to another row (then all rows are looked at). */
-  private outranked(c: CandidateRow): boolean {
+  private outranked(c: CandidateOutline): boolean {
     const before = this.bestRow!;
-    return (c.score ?? 0) < (before.score ?? 0);
+    return (c.score ?? -Infinity) < (before.score ?? -Infinity);
   }
 
   private apply(s: Share, sign: 1 | -1): void {
@@ -103,7 +103,7 @@ export class RunTally {
   }
 }
 
-function shareOf(c: CandidateRow): Share {
+function shareOf(c: CandidateOutline): Share {
   const child = isChild(c);
   const state = isActive(c) ? 'running' : c.status === 'pending' ? 'pending' : isFinished(c) ? 'done' : 'other';
   const ms = state === 'done' ? msBetween(c.started_at, c.finished_at) : null;

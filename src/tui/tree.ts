@@ -1,17 +1,19 @@
-import type { CandidateRow } from '../lineage/schema.ts';
+import type { CandidateOutline } from '../lineage/types.ts';
 
 /**
  * The lineage tree as plain data: built from candidate rows, flattened into screen rows with folding, and walked
- * by a selection. Nothing here knows about Ink, so all of it is tested on its own.
+ * by a selection. Nothing here knows about Ink, so all of it is tested on its own. The live view keeps its layout
+ * in TreeLayout (layout.ts) and patches it; the whole-forest flatten here is the definition that layout is tested
+ * against, and the row shape and guides both share.
  */
 export interface TreeNode {
-  candidate: CandidateRow;
+  candidate: CandidateOutline;
   children: TreeNode[];
 }
 
 export interface FlatRow {
   id: string;
-  candidate: CandidateRow;
+  candidate: CandidateOutline;
   depth: number;
   /** Tree guides drawn before the row, e.g. "│  ├─". Empty for a root. */
   guides: string;
@@ -21,14 +23,14 @@ export interface FlatRow {
 }
 
 /** Siblings in the order they were born: generation, start time (not started: last), id. */
-export function byBirth(a: { candidate: CandidateRow }, b: { candidate: CandidateRow }): number {
+export function byBirth(a: { candidate: CandidateOutline }, b: { candidate: CandidateOutline }): number {
   const x = a.candidate;
   const y = b.candidate;
   return x.generation - y.generation || (x.started_at ?? '~').localeCompare(y.started_at ?? '~') || x.id.localeCompare(y.id);
 }
 
 /** Roots are the seed and any candidate whose parent is not among the rows (so nothing is ever hidden). */
-export function buildForest(rows: readonly CandidateRow[]): TreeNode[] {
+export function buildForest(rows: readonly CandidateOutline[]): TreeNode[] {
   const nodes = new Map<string, TreeNode>();
   for (const candidate of rows) nodes.set(candidate.id, { candidate, children: [] });
   const roots: TreeNode[] = [];
@@ -111,7 +113,7 @@ export function scrollTop(previousTop: number, selected: number, height: number,
 }
 
 /** The ids from the root down to `id`'s parent, which must be unfolded for `id` to be visible. */
-export function ancestorIds(rows: readonly CandidateRow[], id: string): string[] {
+export function ancestorIds(rows: readonly CandidateOutline[], id: string): string[] {
   const byId = new Map(rows.map((r) => [r.id, r]));
   const path: string[] = [];
   const seen = new Set<string>([id]);
@@ -125,7 +127,7 @@ export function ancestorIds(rows: readonly CandidateRow[], id: string): string[]
 }
 
 /** A copy of `folded` with every ancestor of `id` unfolded. */
-export function reveal(folded: ReadonlySet<string>, rows: readonly CandidateRow[], id: string): Set<string> {
+export function reveal(folded: ReadonlySet<string>, rows: readonly CandidateOutline[], id: string): Set<string> {
   const next = new Set(folded);
   for (const a of ancestorIds(rows, id)) next.delete(a);
   return next;

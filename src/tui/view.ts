@@ -130,10 +130,12 @@ export function reduceKey(state: ViewState, press: KeyName | KeyPress, ctx: View
     if (key.name === 'yes') return { state: { ...state, confirmingStop: false }, effect: 'stop' };
     return none({ ...state, confirmingStop: false });
   }
-  if (state.prompt) return none(typing(state, state.prompt, key, ctx));
+  // Ctrl+C (`quit` with no character typed) still asks to leave while a prompt is open; q is typed into it.
+  const ctrlC = key.name === 'quit' && !key.char;
+  if (state.prompt && !ctrlC) return none(typing(state, state.prompt, key, ctx));
   const { layout } = ctx;
   layout.setFolded(state.folded);
-  const s = state.message ? { ...state, message: '' } : state;
+  const s = state.message || state.prompt ? { ...state, message: '', prompt: null } : state;
   const current = layout.row(layout.indexOf(s.selectedId));
   switch (key.name) {
     case 'up': return none(moveBy(s, layout, -1));

@@ -114,7 +114,8 @@ describe('what the demo leaves behind', () => {
 
   test('evolve adopt takes the best candidate as a branch, and clean removes the run\'s branches after listing them', () => {
     const evolve = (...args: string[]) => spawnSync(process.execPath, [path.join(clone, 'bin/evolve.mjs'), ...args], { cwd: demoRepo, encoding: 'utf8' });
-    const best = /evolve show (\w+) --diff/.exec(demoOutput)?.[1];
+    // The suggested command is `evolve show <id> --diff`, or `node <clone>/bin/evolve.mjs show …` with no evolve on PATH.
+    const best = /evolve(?:\.mjs)? show (\w+) --diff/.exec(demoOutput)?.[1];
     expect(best).toBeTruthy();
     const adopt = evolve('adopt', best!);
     expect(adopt.status, adopt.stderr).toBe(0);

@@ -35,6 +35,22 @@ describe('README.md', () => {
   });
 });
 
+describe('docs/cli.md', () => {
+  /** What `evolve --population 3 --generations 5 [--budget-usd <x>]` prints with no history, one string per line. */
+  const estimate = (budgetUsd?: string) => {
+    const flags = parseRunOptions({ population: '3', generations: '5', ...(budgetUsd ? { budgetUsd } : {}) }, {});
+    const config = freezeConfig({ ...flags, population: 3, generations: 5 }, JSON.stringify({ scripts: { test: 'node --test' } }), 1);
+    return estimateLines(join(tempDir(), 'lineage.db'), config, DEFAULT_PRICES);
+  };
+
+  it('shows estimate lines that evolve prints (the defaults, and the warning of a $5.00 budget)', () => {
+    const blocks = [...read('docs/cli.md').matchAll(/```\n((?:15 candidates|warning:)[^\n]*)\n```/g)].map((m) => m[1]);
+    expect(blocks).toHaveLength(2);
+    const printed = [...estimate(), ...estimate('5')];
+    for (const line of blocks) expect(printed).toContain(line);
+  });
+});
+
 describe('the docs pages', () => {
   const pages = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
   /** GitHub's anchor of a heading: lower case, punctuation dropped, spaces to hyphens. */

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRunOptions, readConfigFile, refuseFrozenFlags } from '../../src/cli/config.ts';
+import { defaultWorkdir } from '../../src/evolve/repo/workdir.ts';
 import { evolve, git, tempDir } from './helpers.ts';
 import { makeToyRepo } from './toy.ts';
 
@@ -44,6 +45,7 @@ describe('evolve run: bad input is refused with one line and exit 2, before anyt
     if (!dbExisted) expect(existsSync(db)).toBe(false);
     if (existsSync(path.join(target, '.git'))) {
       expect(existsSync(path.join(target, '.git', 'evolve'))).toBe(false);
+      expect(existsSync(defaultWorkdir(target))).toBe(false);
       expect(git(target, 'branch', '--list')).toBe(branchesBefore);
     }
   });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { defaultWorkdir } from '../../src/evolve/repo/workdir.ts';
 import { startStandin, type Standin } from '../../src/standin/index.ts';
 import { evolve, git, tempDir } from './helpers.ts';
 import { emptyPlan, failingPlan, makeToyRepo, passingPlan, planScript } from './toy.ts';
@@ -92,7 +93,8 @@ describe('evolve --population 3 --generations 2 (end to end)', () => {
     const pushed = git(remote, 'for-each-ref', '--format=%(refname:short) %(objectname)').split('\n').sort();
     expect(pushed).toEqual(rows.filter((r) => r.generation > 0 && r.survived).map((r) => `${r.branch} ${r.commit_sha}`).sort());
     // workspaces are gone, branches stay
-    expect(existsSync(path.join(repo, '.git', 'evolve', runRow.id))).toBe(false);
+    expect(existsSync(path.join(defaultWorkdir(repo), runRow.id))).toBe(false);
+    expect(existsSync(path.join(repo, '.git', 'evolve'))).toBe(false);
     expect(git(repo, 'branch', '--list', 'evolve/*').split('\n')).toHaveLength(6);
   });
 });

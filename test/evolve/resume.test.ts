@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { defaultWorkdir } from '../../src/evolve/repo/workdir.ts';
 import { startStandin, type Standin } from '../../src/standin/index.ts';
 import { evolve, git, startEvolve, tempDir, waitFor } from './helpers.ts';
 import { makeToyRepo, passingPlan, planScript, type Plan } from './toy.ts';
@@ -62,7 +63,8 @@ describe('evolve --resume after SIGKILL', () => {
 
     // 1. killed while a candidate is being judged and its sibling is judged but not yet selected (between commit
     //    and selection)
-    const first = startEvolve(['--population', '2', '--generations', '2', '--no-tui', '--target', repo, '--db', db], env);
+    // Two judged at once (whatever the cores): the kill must find one being judged while its sibling is judged.
+    const first = startEvolve(['--population', '2', '--generations', '2', '--judge-concurrency', '2', '--no-tui', '--target', repo, '--db', db], env);
     await waitFor(() => query<{ id: string }>("SELECT id FROM candidates WHERE generation = 1 AND status = 'evaluating' AND goal LIKE 'slow%'")[0]
       && query<{ id: string }>("SELECT id FROM candidates WHERE generation = 1 AND step = 'evaluated' AND survived = 0")[0], 60_000, 'an evaluation and a judged sibling');
     first.child.kill('SIGKILL');
@@ -70,7 +72,7 @@ describe('evolve --resume after SIGKILL', () => {
     const runId = query<{ id: string }>('SELECT id FROM runs')[0].id;
 
     // 2. resumed, then killed while generation 2's agent waits on the model
-    const runDir = path.join(repo, '.git', 'evolve', runId);
+    const runDir = path.join(defaultWorkdir(repo), runId);
     const release = setInterval(() => {
       if (!existsSync(runDir)) return;
       for (const d of readdirSync(runDir)) {

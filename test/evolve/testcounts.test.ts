@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseTestCounts } from '../../src/evolve/judge/testcounts.ts';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseTestCounts, type CountSource } from '../../src/evolve/judge/testcounts.ts';
 
 const cases: { name: string; output: string; exit: number | null; expected: [number, number, string] }[] = [
   { name: 'vitest all passing', exit: 0, expected: [7, 0, 'vitest'],
@@ -19,13 +21,52 @@ const cases: { name: string; output: string; exit: number | null; expected: [num
   { name: 'nothing recognised, exit 0', exit: 0, expected: [1, 0, 'exit-code'], output: 'all good\n' },
   { name: 'nothing recognised, exit 1', exit: 1, expected: [0, 1, 'exit-code'], output: 'boom\n' },
   { name: 'killed by a signal', exit: null, expected: [0, 1, 'exit-code'], output: '' },
-  { name: 'the last vitest summary wins', exit: 0, expected: [3, 0, 'vitest'],
+  { name: 'two vitest summaries add up', exit: 0, expected: [4, 0, 'vitest'],
     output: '      Tests  1 passed (1)\n      Tests  3 passed (3)\n' },
+  { name: 'two jest runs, one failing, add up', exit: 1, expected: [7, 1, 'jest'],
+    output: 'Tests:       2 passed, 2 total\nTests:       1 failed, 5 passed, 6 total\n' },
+  { name: 'tape (two spaces after pass)', exit: 1, expected: [11, 1, 'node-test'],
+    output: 'TAP version 13\nok 1 a\n\n1..12\n# tests 12\n# pass  11\n# fail  1\n' },
+  { name: 'uvu with a skip', exit: 1, expected: [5, 2, 'uvu'], output: '  Total:     8\n  Passed:    5\n  Skipped:   1\n  Duration:  1ms\n' },
+  { name: 'ava with skips and a known failure', exit: 0, expected: [12, 0, 'ava'],
+    output: '  ✔ a\n  ─\n\n  1 known failure\n  12 tests passed\n  2 tests skipped\n' },
+  { name: 'ava: an uncaught exception is a failure', exit: 1, expected: [3, 2, 'ava'],
+    output: '  ✔ a\n  ✔ b\n  ✔ c\n  ✘ d\n  ─\n\n  1 test failed\n  1 uncaught exception\n' },
+  { name: 'node-tap with skips', exit: 0, expected: [11, 0, 'node-tap'], output: '# { total: 12, pass: 11, skip: 1 }\n# time=4ms\n' },
+  { name: 'jasmine with pending specs', exit: 0, expected: [7, 0, 'jasmine'], output: '10 specs, 0 failures, 3 pending specs\nFinished in 0.1 seconds\n' },
+  { name: 'jasmine, one spec', exit: 3, expected: [0, 1, 'jasmine'], output: '1 spec, 1 failure\n' },
+  { name: 'playwright with flaky and skipped', exit: 1, expected: [6, 1, 'playwright'],
+    output: 'Running 9 tests using 2 workers\n  1 failed\n  2 skipped\n  1 flaky\n  5 passed (3.1s)\n' },
+  { name: 'a "N passed" line without playwright\'s header is not playwright', exit: 0, expected: [1, 0, 'exit-code'], output: '  5 passed (3.1s)\n' },
 ];
 
 describe('parseTestCounts', () => {
   it.each(cases)('$name', ({ output, exit, expected }) => {
     const counts = parseTestCounts(output, exit);
     expect([counts.passed, counts.failed, counts.source]).toEqual(expected);
+  });
+});
+
+/**
+ * Real output of each framework, captured from the fixture projects of test/fixtures (and, for Jasmine, Playwright
+ * test and Bun, from the same two tests under them): `pass` is the two tests, `fail` adds one failing test, `twice`
+ * runs the suite twice in one command (`a && a`). Files hold the stream the summary is on: Jest and Bun print it on
+ * stderr, the others on stdout.
+ */
+const SAMPLES = path.join(import.meta.dirname, 'fixtures', 'testcounts');
+const FRAMEWORKS: [string, CountSource][] = [
+  ['vitest', 'vitest'], ['jest', 'jest'], ['node-test', 'node-test'], ['mocha', 'mocha'], ['uvu', 'uvu'], ['ava', 'ava'],
+  ['tap', 'node-tap'], ['jasmine', 'jasmine'], ['playwright', 'playwright'], ['bun', 'bun'],
+];
+const sample = (fw: string, kind: string): string => {
+  const stream = fw === 'jest' || fw === 'bun' ? 'stderr' : 'stdout';
+  return readFileSync(path.join(SAMPLES, `${fw}.${kind}.${stream}.txt`), 'utf8');
+};
+
+describe('real framework output', () => {
+  it.each(FRAMEWORKS)('%s: two passing, then one failing more, then the suite twice', (fw, source) => {
+    expect(parseTestCounts(sample(fw, 'pass'), 0)).toEqual({ passed: 2, failed: 0, source });
+    expect(parseTestCounts(sample(fw, 'fail'), 1)).toEqual({ passed: 2, failed: 1, source });
+    expect(parseTestCounts(sample(fw, 'twice'), 0)).toEqual({ passed: 4, failed: 0, source });
   });
 });

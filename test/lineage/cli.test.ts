@@ -212,8 +212,9 @@ describe('bad input: one line, exit 2', () => {
     expectUsageError(await evolveInProcess(['export', '--db', db]), /required option '--format <format>' not specified/);
     expectUsageError(
       await evolveInProcess(['export', '--format', 'dot', '--db', db, '-o', join(dir, 'no', 'such', 'dir.dot')]),
-      /cannot write .*dir\.dot/,
+      new RegExp(`cannot write .*dir\\.dot: directory ${join(dir, 'no', 'such')} does not exist`),
     );
+    expectUsageError(await evolveInProcess(['export', '--format', 'dot', '--db', db, '-o', dir]), new RegExp(`${dir} is a directory: give -o a file name`));
     const newer = join(dir, 'newer.db');
     track(openStore(newer)).close();
     const raw = new Database(newer);

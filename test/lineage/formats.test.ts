@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatTranscripts } from '../../src/lineage/transcript-text.ts';
 import { toDot, toMermaid, type LineageView } from '../../src/lineage/export.ts';
-import { summarizeEventData } from '../../src/lineage/describe.ts';
+import { eventLines, summarizeEventData } from '../../src/lineage/describe.ts';
 import { buildTree } from '../../src/lineage/queries.ts';
 import type { CandidateRow, RunRow } from '../../src/lineage/schema.ts';
 import type { Transcript } from '../../src/lineage/types.ts';
@@ -56,6 +56,31 @@ describe('event summaries', () => {
   });
 });
 
+describe('evolve show prints each event whole', () => {
+  const event = (data: unknown) => ({ id: 1, run_id: 'r', candidate_id: 'c', at: '2026-12-02T10:00:00Z', kind: 'tested', data_json: JSON.stringify(data) });
+
+  it('keeps short values on the line and every line of a long one below it, wrapped, nothing cut', () => {
+    const long = 'x'.repeat(250);
+    const output = ['FAIL test/a.test.ts', `  ${long}`, 'No tests found, exiting with code 1', ...Array.from({ length: 50 }, (_, i) => `line ${i}`)].join('\n');
+    const lines = eventLines(event({ passed: 0, failed: 1, source: 'jest', output_tail: output }), 100);
+    expect(lines[0]).toBe('  2026-12-02T10:00:00Z  tested           passed=0 failed=1 source=jest');
+    expect(lines[1]).toBe('      output_tail:');
+    const body = lines.slice(2).map((l) => l.replace(/^ {8}\| ?/, ''));
+    expect(body.join('')).toBe(output.replaceAll('\n', ''));
+    expect(lines.every((l) => l.length <= 100)).toBe(true);
+    expect(body).toContain('No tests found, exiting with code 1');
+    expect(body).toContain('line 49');
+  });
+
+  it('prints a long reason whole, and data that is not an object', () => {
+    const reason = `tests failed (1 failed, exit 1): EROFS: read-only file system, open '/w/node_modules/.vite-temp/vitest.config.mts.timestamp-1.mjs'`;
+    expect(eventLines(event({ status: 'failed', reason })).join('\n').replace(/\n {8}\| /g, '')).toContain(reason);
+    expect(eventLines(event([1, 2]))[0]).toContain('data=[1,2]');
+    // A test runner's colours are not kept as text.
+    expect(eventLines(event({ output_tail: '\u001b[31mFAIL\u001b[39m test/a.test.ts\nnext line' }))).toContain('        | FAIL test/a.test.ts');
+  });
+});
+
 describe('graph exports escape what a goal may contain', () => {
   const run: RunRow = {
     id: 'r1', started_at: at, finished_at: null, status: 'running', target: '/t', config_json: '{}', stop_reason: null,
@@ -65,7 +90,7 @@ describe('graph exports escape what a goal may contain', () => {
     goal, status: 'passed', build_ok: 1, tests_passed: 1, tests_failed: 0, diff_added: 1, diff_removed: 0, score: 1,
     survived: 1, input_tokens: 0, output_tokens: 0, cost_usd: 0, started_at: at, finished_at: at, error: null,
     step: 'evaluated', attempts: 0, phase: null, plan: null, agent_summary: null, agent_success: null,
-    cache_read_tokens: 0, cache_write_tokens: 0, model_calls: 0,
+    cache_read_tokens: 0, cache_write_tokens: 0, model_calls: 0, worker: null,
   });
   const rows = [row('aaaaaaaa', null, 'seed'), row('bbbbbbbb', 'aaaaaaaa', 'Quote "this" \\ and <that> & more\nsecond line')];
   const view: LineageView = { run, roots: buildTree(rows), stats: [], best: rows[1] };

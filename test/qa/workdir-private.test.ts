@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { defaultWorkdir } from '../../src/evolve/repo/workdir.ts';
 import { startStandin, type Standin } from '../../src/standin/index.ts';
 import { startEvolve, tempDir, waitFor } from '../evolve/helpers.ts';
 import { passingPlan } from '../evolve/toy.ts';
@@ -21,7 +22,7 @@ it("keeps the run's workspaces closed to other users while candidates run", asyn
   const plan = { ...passingPlan(1), exec: 'sleep 2' }; // time to look from the host while the jail runs
   standin = await startStandin({ script: qaScript(() => plan), apiKey: KEY });
   const db = path.join(tempDir(), 'lineage.db');
-  const workdir = path.join(repo, '.git', 'evolve');
+  const workdir = defaultWorkdir(repo);
   const run = startEvolve(['--population', '1', '--generations', '1', '--no-tui', '--target', repo, '--db', db],
     { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: standin.url });
   const runRoot = await waitFor(() => {
@@ -33,4 +34,8 @@ it("keeps the run's workspaces closed to other users while candidates run", asyn
   const done = await run.done;
   expect(done.code, done.stderr).toBe(0);
   expect(mode.toString(8)).toBe('700');
+  // Beside the target, never in its .git directory; gone with the run.
+  expect(workdir).toBe(path.join(path.dirname(repo), '.evolve-work', path.basename(repo)));
+  expect(existsSync(path.join(repo, '.git', 'evolve'))).toBe(false);
+  expect(existsSync(workdir)).toBe(false);
 });

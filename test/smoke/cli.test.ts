@@ -19,6 +19,12 @@ test('the help says that run is the default command', () => {
   expect(help.replace(/\s+/g, ' ')).toContain('run [options] (the default command: `evolve --population …` is `evolve run --population …`)');
 });
 
+test("run's help gives --concurrency's real default: the population, capped (a population of 20 runs 8 at once)", async () => {
+  const { DEFAULT_MAX_CONCURRENCY } = await import('../../src/evolve/config.ts');
+  const help = execFileSync(process.execPath, ['bin/evolve.mjs', 'run', '--help'], { encoding: 'utf8' });
+  expect(help.replace(/\s+/g, ' ')).toContain(`--concurrency <n> children running at once (default: the population, at most ${DEFAULT_MAX_CONCURRENCY})`);
+});
+
 test('--version prints the version from package.json and exits 0', async () => {
   const { version } = (await import('../../package.json', { with: { type: 'json' } })).default as { version: string };
   const r = spawnSync(process.execPath, ['bin/evolve.mjs', '--version'], { encoding: 'utf8' });

@@ -91,6 +91,22 @@ describe('App', () => {
     expect(live().length).toBeLessThanOrEqual(9);
   });
 
+  it('searches with /, jumps to a generation with :, to the next running with r, and folds all but the best path with z', async () => {
+    const t = mount();
+    await t.until('q quit');
+    await t.type('/', 'search id or goal: ▏');
+    await t.type('zod', 'search id or goal: zod▏');
+    await t.type('\r', 'q quit');
+    await t.type('\r', /f1a2b3c4 · gen 2 · passed · survivor/);
+    await t.type(':3\r', /0a1b2c3d · gen 3 · running: modify/);
+    await t.type('r', /4e5f6a7b · gen 3 · evaluating/);
+    await t.type('\u001b/no such goal\r', 'no match for "no such goal"');
+    await t.type('z', /▸ a1b2c3d4|▸ b5e6f708/);
+    expect(t.frame()).toContain('d3e4f5a6');
+    expect(t.frame()).not.toContain('0a1b2c3d');
+    await t.type('Z', '0a1b2c3d');
+  });
+
   it('leaves at once on q when watching', async () => {
     const t = mount();
     await t.until('q quit');

@@ -99,6 +99,11 @@ describe('DetailPane', () => {
   const pane = (id: string, width = 100, maxLines = 12) =>
     show(<DetailPane width={width} lines={detailLines(byId(id), digest.byCandidate.get(id), { width, maxLines, bestId: 'd3e4f5a6' })} />);
 
+  it('says which worker ran a candidate of a --queue run, and how many tries it took', () => {
+    const lines = detailLines({ ...byId('c9d0e1f2'), worker: 'gpu-box-2', attempts: 2 }, undefined, { width: 100, maxLines: 12, bestId: null });
+    expect(lines[0].text).toContain('2 attempts · on gpu-box-2');
+  });
+
   it('shows goal, plan, branch, build and tests, diff, tokens, cost, latest tool calls and the error', () => {
     const frame = pane('c9d0e1f2');
     expect(frame).toContain('c9d0e1f2 · gen 1 · failed · score 0.10');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { layoutColumns, rowCells, rowText } from '../../src/tui/columns.ts';
 import { TreeLayout } from '../../src/tui/layout.ts';
 import { buildForest, flatten } from '../../src/tui/tree.ts';
 import type { CandidateRow } from '../../src/lineage/schema.ts';
@@ -94,5 +95,10 @@ describe('TreeLayout', () => {
     expect(layout.length).toBe(3000);
     expect(layout.row(2999)!.guides).toBe(flatten(buildForest(chain), new Set())[2999].guides);
     expect(layout.ancestorIds(chain[2999].id)).toHaveLength(2999);
+    // The generation column widens for a long campaign instead of cutting "g2999" to "g2…".
+    expect(layout.lastGeneration()).toBe(2999);
+    const columns = layoutColumns(120, layout.widestGuides(), layout.lastGeneration());
+    expect(rowText(rowCells(layout.row(2999)!, columns, { frame: 0, bestId: null }))).toMatch(/ g2999 /);
+    expect(layoutColumns(120, 9).columns.find((c) => c.key === 'gen')?.width).toBe(3);
   });
 });

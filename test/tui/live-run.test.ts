@@ -21,7 +21,8 @@ describe('liveRunView', () => {
       observer.log?.('WARNING: before the run exists');
       expect(stderr.output).toBe('evolve: WARNING: before the run exists\n');
       observer.log?.(`run ${db.runId}: 3 × 3 candidates from 9f1c2e7 in /home/dev/evolve`);
-      await waitFor(() => stdout.output.includes('q quit'), 'the live view');
+      // The first draw loads Ink, React and the view's modules through the test's transform: seconds on a loaded CI.
+      await waitFor(() => stdout.output.includes('q quit'), 'the live view', 20_000);
       observer.log?.('generation 3/3: 3 children of d3e4f5a6, f1a2b3c4');
       await waitFor(() => stdout.output.includes('generation 3/3: 3 children'), 'the runner line in the log');
       observer.event?.({ kind: 'tool_call', candidateId: '0a1b2c3d', generation: 3, data: {} });

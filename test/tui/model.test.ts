@@ -54,6 +54,35 @@ describe('RunTally', () => {
 });
 
 describe('LineageModel', () => {
+  it('opened before the run has a candidate, reads the first ones and then only what changes', () => {
+    const db = fixtureDb({ base });
+    const writer = new Database(db.path);
+    cleanups.push(db.cleanup, () => writer.close());
+    writer.exec(`DELETE FROM events; DELETE FROM candidates`);
+    const source = openSource(db.path);
+    cleanups.push(() => source.close());
+    const model = new LineageModel(source, db.runId);
+    expect(model.layout.size).toBe(0);
+    const { candidates } = fixtureRows(base);
+    const cols = Object.keys(candidates[0]);
+    const insert = writer.prepare(`INSERT INTO candidates (${cols.join(',')}) VALUES (${cols.map((c) => '@' + c).join(',')})`);
+    insert.run(candidates[0]);
+    expect(model.poll()).toBe(true);
+    expect(model.layout.flatRows().map((r) => r.id)).toEqual(['seed0000']);
+    const changes = source.changes.bind(source);
+    const read: number[] = [];
+    source.changes = (runId, sinceRev, afterEventId) => {
+      const c = changes(runId, sinceRev, afterEventId);
+      read.push(c.candidates.length);
+      return c;
+    };
+    insert.run(candidates[1]);
+    writer.prepare(`UPDATE candidates SET phase = 'plan' WHERE id = ?`).run(candidates[1].id);
+    expect(model.poll()).toBe(true);
+    expect(read).toEqual([1]);
+    expect(model.layout.candidate(candidates[1].id)?.phase).toBe('plan');
+  });
+
   it('patched by polls, shows exactly what a model opened afresh on the same database shows', () => {
     const db = fixtureDb({ base });
     const source = openSource(db.path);

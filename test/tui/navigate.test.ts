@@ -7,11 +7,13 @@ const { candidates } = fixtureRows();
 const ctx = (over: Partial<ViewContext> = {}): ViewContext => ({
   layout: new TreeLayout(candidates), bestId: 'd3e4f5a6', newestId: '0a1b2c3d', canStop: false, pageSize: 4, ...over,
 });
-/** Keys as Ink hands them over: names, or typed text (each character a key). */
+const NAMES = new Set(['up', 'down', 'left', 'right', 'pageDown', 'home', 'end', 'enter', 'escape', 'backspace', 'best',
+  'running', 'search', 'generation', 'next', 'previous', 'foldOthers', 'unfoldAll']);
+/** Keys by name, or typed text as Ink hands it over (each character a key). */
 const press = (keys: (KeyName | string)[], c = ctx(), start: ViewState = onData(initialView(), c)) => {
   let state = start;
   for (const k of keys) {
-    const presses: (KeyName | KeyPress)[] = k.length > 1 && !/^[a-z]+[A-Z]?[a-z]*$/.test(k) ? keyPresses(k, {}) : [k as KeyName];
+    const presses: (KeyName | KeyPress)[] = NAMES.has(k) ? [k as KeyName] : keyPresses(k, {});
     for (const p of presses) state = reduceKey(state, p, c).state;
   }
   return state;
@@ -50,6 +52,11 @@ describe('navigation that scales', () => {
     expect(press(['search', 'nothing like this\r'], c).message).toBe('no match for "nothing like this"');
     expect(press(['search', 'abc', 'backspace', 'escape'], c)).toMatchObject({ prompt: null, search: '' });
     expect(press(['next'], c).message).toMatch(/no search yet/);
+    // q is typed into the prompt; Ctrl+C (quit with no character) closes it and leaves.
+    expect(press(['search', 'q'], c).prompt?.text).toBe('q');
+    const open = press(['search', 'ab'], c);
+    const ctrlC = reduceKey(open, keyPresses('c', { ctrl: true })[0], c);
+    expect(ctrlC).toMatchObject({ effect: 'quit', state: { prompt: null } });
   });
 
   it(': goes to the first candidate of a generation, unfolding what hides it', () => {

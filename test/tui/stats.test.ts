@@ -71,7 +71,7 @@ describe('LineageModel.poll', () => {
       changed: () => { const moved = version !== seen; seen = version; return moved; },
       open: () => { reads++; return { run, candidates, log: [], lastEventId: 0, newestCandidateId: null, rev: 10 }; },
       changes: () => { reads++; if (fail) throw new Error('database is locked'); return { run, candidates: [], events: [], rev: 10 }; },
-      candidateEvents: () => [],
+      candidateEvents: () => [], candidate: (id: string) => candidates.find((c) => c.id === id),
     };
     const model = new LineageModel(source, run.id);
     expect(reads).toBe(1);

@@ -42,11 +42,11 @@ describe('buildForest and flatten', () => {
     expect(rows[4999].guides.startsWith('…')).toBe(true);
   });
 
-  it('orders 1,000 synthetic candidates quickly', () => {
-    const t = performance.now();
+  // Its speed is bench/tui's to measure (a timed test fails on a loaded machine); here only that it orders them all.
+  it('orders 1,000 synthetic candidates, each once', () => {
     const rows = flatten(buildForest(syntheticRows(1000)), new Set());
     expect(rows).toHaveLength(1000);
-    expect(performance.now() - t).toBeLessThan(100);
+    expect(new Set(rows.map((r) => r.candidate.id)).size).toBe(1000);
   });
 });
 

@@ -7,20 +7,32 @@ import path from 'node:path';
 import { UsageError } from '../../errors.ts';
 import type { RunRow } from '../../lineage/schema.ts';
 import { targetGit } from '../../evolve/repo/target-git.ts';
+import { defaultWorkdir, legacyWorkdir, WORK_FOLDER } from '../../evolve/repo/workdir.ts';
 
 export interface CleanPlan { workspaceDir: string | null; entries: string[]; branches: string[]; ownsWorkdir: boolean }
 
+/**
+ * Where the run's workspaces are: under the workdir its frozen config names, else (a config without one) under the
+ * defaults, the current one beside the target and the one inside its .git directory that earlier versions used.
+ */
+function workspaceDirOf(run: RunRow): string | null {
+  const config = JSON.parse(run.config_json) as { workdir?: string };
+  const workdirs = config.workdir ? [config.workdir] : [defaultWorkdir(run.target), legacyWorkdir(path.join(run.target, '.git'))];
+  return workdirs.map((w) => path.join(w, run.id)).find((dir) => existsSync(dir)) ?? null;
+}
+
 export function planClean(run: RunRow, withBranches: boolean): CleanPlan {
   const config = JSON.parse(run.config_json) as { workdir?: string; ownsWorkdir?: boolean };
-  const workspaceDir = config.workdir ? path.join(config.workdir, run.id) : null;
-  const entries = workspaceDir && existsSync(workspaceDir) ? readdirSync(workspaceDir).sort() : [];
+  const workspaceDir = workspaceDirOf(run);
+  const entries = workspaceDir ? readdirSync(workspaceDir).sort() : [];
   let branches: string[] = [];
   if (withBranches) {
     if (!existsSync(run.target)) throw new UsageError(`the run's target ${run.target} no longer exists, so its branches cannot be removed`);
     const out = targetGit(run.target).tryRun(['for-each-ref', '--format=%(refname:short)', `refs/heads/evolve/${run.id}/`]);
     branches = (out ?? '').split('\n').filter(Boolean);
   }
-  return { workspaceDir: entries.length > 0 ? workspaceDir : null, entries, branches, ownsWorkdir: config.ownsWorkdir === true };
+  // A config naming no workdir is a run of an early evolve, whose workspaces were in a default location: the runner's.
+  return { workspaceDir: entries.length > 0 ? workspaceDir : null, entries, branches, ownsWorkdir: config.ownsWorkdir === true || !config.workdir };
 }
 
 export function describeClean(run: RunRow, plan: CleanPlan): string[] {
@@ -33,12 +45,15 @@ export function describeClean(run: RunRow, plan: CleanPlan): string[] {
 export function applyClean(run: RunRow, plan: CleanPlan): void {
   if (plan.workspaceDir) {
     rmSync(plan.workspaceDir, { recursive: true, force: true });
-    // The work directory itself goes once no run uses it, unless it is a --workdir the user had before the run.
+    // The work directory itself goes once no run uses it, unless it is a --workdir the user had before the run; so
+    // does the `.evolve-work` folder above a default one.
     if (plan.ownsWorkdir) {
       try {
-        rmdirSync(path.dirname(plan.workspaceDir));
+        const workdir = path.dirname(plan.workspaceDir);
+        rmdirSync(workdir);
+        if (path.basename(path.dirname(workdir)) === WORK_FOLDER) rmdirSync(path.dirname(workdir));
       } catch {
-        // Other runs still have workspaces there.
+        // Other runs (or other targets' runs) still have workspaces there.
       }
     }
   }

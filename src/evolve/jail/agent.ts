@@ -5,6 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { EVOLVE_HOME } from '../../home.ts';
 import { parseProgressLine, PROGRESS_FD, type ProgressLine } from '../../agent/protocol.ts';
 import type { AgentContext } from '../../agent/protocol.ts';
@@ -15,6 +16,8 @@ import { candidateEnv, type Sandbox } from './sandbox.ts';
 
 export { EVOLVE_HOME };
 export const RELAY_SCRIPT = path.join(EVOLVE_HOME, 'src', 'evolve', 'jail', 'relay.mjs');
+/** The relay inside a Node agent's own process (relay-preload.mjs), for a bundled agent. */
+export const RELAY_PRELOAD = path.join(EVOLVE_HOME, 'src', 'evolve', 'jail', 'relay-preload.mjs');
 /** The port the relay listens on inside the jail (each jail has its own loopback). */
 export const JAIL_RELAY_PORT = 8765;
 
@@ -28,6 +31,8 @@ export interface AgentCommand {
   readOnly?: string[];
   /** The agent's version, when known (claude --version). */
   version?: string;
+  /** `argv` is one Node program (a bundled agent): the relay is loaded into it instead of started before it. */
+  nodeProgram?: boolean;
 }
 
 /** Which agent the run uses (`--agent`, config `agent`), resolved once when it starts. */
@@ -60,7 +65,7 @@ export async function resolveAgentCommand(packageJson: string | null, choice: Ag
     const prompt = agentPrompt(preset);
     return {
       argv: claudeArgv(choice.install, { model: preset.model, maxTurns: preset.maxTurns, prompt }), source: 'claude-code',
-      env: claudeEnv(preset.model), readOnly: [choice.install.mount], version: choice.install.version,
+      env: claudeEnv(preset.model), readOnly: choice.install.mounts, version: choice.install.version,
     };
   }
   if (choice.kind === 'auto') {
@@ -91,6 +96,8 @@ export interface AgentRunSpec {
   workspace: string;
   /** The workspace's hardlinked node_modules (read-only in the jail), if any. */
   nodeModules: string | null;
+  /** Its cache folders, the workspace's own, writable in the jail (repo/dependency-view.ts). */
+  depsWritable: readonly string[];
   command: AgentCommand;
   proxySocket: string;
   relayPort: number;
@@ -134,12 +141,17 @@ export async function runAgent(sandbox: Sandbox, spec: AgentRunSpec): Promise<Ag
     EVOLVE_DEADLINE: spec.deadline.toISOString(),
     EVOLVE_PROGRESS_FD: String(PROGRESS_FD),
   }, home);
-  const argv = [process.execPath, RELAY_SCRIPT, '--socket', spec.proxySocket, '--port', String(spec.relayPort), '--', ...spec.command.argv];
+  const [program, ...args] = spec.command.argv;
+  const argv = spec.command.nodeProgram
+    ? [program, '--import', pathToFileURL(RELAY_PRELOAD).href, ...args]
+    : [process.execPath, RELAY_SCRIPT, '--socket', spec.proxySocket, '--port', String(spec.relayPort), '--', ...spec.command.argv];
+  if (spec.command.nodeProgram) Object.assign(env, { EVOLVE_RELAY_SOCKET: spec.proxySocket, EVOLVE_RELAY_PORT: String(spec.relayPort) });
   const exit = await sandbox.run({
     command: argv,
     workspace: spec.workspace,
     env,
     readOnly: [EVOLVE_HOME, ...(spec.nodeModules ? [spec.nodeModules] : []), ...(spec.command.readOnly ?? [])],
+    writable: spec.nodeModules ? [...spec.depsWritable] : [],
     home,
     sockets: [spec.proxySocket],
     network: 'none',
@@ -157,9 +169,11 @@ export async function runAgent(sandbox: Sandbox, spec: AgentRunSpec): Promise<Ag
     },
   });
   const said = spec.command.source === 'claude-code' ? claudeSummary(exit.stdout) : null;
+  // Claude Code exits 1 when it reaches --max-turns; its work is judged, as the built-in agent's at its turn limit.
+  const finished = exit.exitCode === 0 || (exit.exitCode === 1 && said?.turnLimit === true);
   const reason = exit.timedOut ? 'agent: no result before the deadline'
     : garbage > 0 ? `agent: ${garbage} invalid progress line(s)`
-    : exit.exitCode !== 0 ? `agent: exited with ${exit.exitCode ?? exit.signal ?? 'no status'}${lastWords(said?.summary ?? combinedOutput(exit))}`
+    : !finished ? `agent: exited with ${exit.exitCode ?? exit.signal ?? 'no status'}${lastWords(said?.summary ?? combinedOutput(exit))}`
     : null;
   const described = result === null && said ? { goal: said.goal, summary: said.summary } : null;
   return { ok: reason === null, reason, result, described, garbageLines: garbage, exit };

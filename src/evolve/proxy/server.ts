@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import { chmod, lstat, unlink } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { requirePrices } from './prices.ts';
 import { BudgetLedger } from './budget.ts';
 import { sendError } from './errors.ts';
@@ -27,6 +28,11 @@ export interface Proxy extends EventEmitter {
    * directory into its jail instead of the shared one). Closed by `dismiss`.
    */
   openSocket(candidateId: string, socketPath: string): Promise<void>;
+  /**
+   * Also serves every candidate on a TCP port (`evolve run --queue`: workers' proxies forward their jails' calls here,
+   * each with its candidate's token). Returns the address bound (port 0 picks a free one). Closed by `close`.
+   */
+  listenTcp(host: string, port: number): Promise<{ host: string; port: number }>;
   /** Revokes the candidate's token (and closes its own socket); its calls in flight still finish and are billed. */
   dismiss(candidateId: string): void;
   /** Settled spend of the run, resumed spend included. */
@@ -108,8 +114,8 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
   };
   const derived = new Map<string, number>();
 
-  /** An HTTP server on a socket; when `only` is set, only that candidate's token is accepted there. */
-  async function serve(socketPath: string, only?: string): Promise<Server> {
+  /** An HTTP server on a socket (or a TCP address); when `only` is set, only that candidate's token is accepted there. */
+  async function serve(socketPath: string | { host: string; port: number }, only?: string): Promise<Server> {
     const server = createServer({
       headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS,
       // How often the two timeouts above are checked (Node's default, 30 s, would let a slow flood sit that long).
@@ -123,26 +129,28 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
       inFlight.add(tracked);
     });
     server.maxConnections = only === undefined ? SHARED_MAX_CONNECTIONS : MAX_CONNECTIONS_PER_CANDIDATE;
-    await removeStaleSocket(socketPath);
+    if (typeof socketPath === 'string') await removeStaleSocket(socketPath);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(socketPath, () => {
+      const bound = () => {
         server.off('error', reject);
         resolve();
-      });
+      };
+      if (typeof socketPath === 'string') server.listen(socketPath, bound);
+      else server.listen(socketPath.port, socketPath.host, bound);
     });
     // The jails run as the runner's own user, so its owner alone needs to connect.
-    await chmod(socketPath, 0o600);
+    if (typeof socketPath === 'string') await chmod(socketPath, 0o600);
     return server;
   }
 
-  async function shut(server: Server, socketPath: string): Promise<void> {
+  async function shut(server: Server, socketPath: string | null): Promise<void> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     await Promise.allSettled([...inFlight]);
     server.closeAllConnections();
     await closed;
-    await unlink(socketPath).catch(() => {});
+    if (socketPath) await unlink(socketPath).catch(() => {});
   }
 
   async function route(req: IncomingMessage, res: ServerResponse, only?: string): Promise<void> {
@@ -208,6 +216,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
 
   const server = await serve(options.socketPath);
   const ownSockets = new Map<string, { server: Server; path: string }>();
+  const tcpServers: { server: Server; path: null }[] = [];
   /** Candidate sockets being closed, by path: a socket reopened at the same path waits for its predecessor. */
   const shutting = new Map<string, Promise<void>>();
 
@@ -228,12 +237,20 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
       await shutting.get(socketPath);
       ownSockets.set(candidateId, { server: await serve(socketPath, candidateId), path: socketPath });
     },
+    async listenTcp(host: string, port: number): Promise<{ host: string; port: number }> {
+      const tcp = await serve({ host, port });
+      tcpServers.push({ server: tcp, path: null });
+      return { host, port: (tcp.address() as AddressInfo).port };
+    },
     dismiss(candidateId: string): void {
       const token = tokenOf.get(candidateId);
       if (token) tokens.delete(token);
       tokenOf.delete(candidateId);
       ledger.close(candidateId);
-      ctx.tools.forget(candidateId);
+      // Tools asked for in the last answers ran (or not) after the agent's last call: their outcome is unknown.
+      for (const use of ctx.tools.drain(candidateId)) {
+        void ctx.event(candidateId, 'tool_call', { tool: use.tool, ok: null, ms: null, summary: use.summary, source: 'proxy' });
+      }
       const own = ownSockets.get(candidateId);
       if (own) {
         ownSockets.delete(candidateId);
@@ -248,7 +265,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     inFlight: () => inFlight.size,
     waiting: () => ledger.waiting(),
     async close({ graceMs = 30_000 }: { graceMs?: number } = {}): Promise<void> {
-      const servers = [{ server, path: options.socketPath }, ...ownSockets.values()];
+      const servers = [{ server, path: options.socketPath }, ...ownSockets.values(), ...tcpServers.splice(0)];
       ownSockets.clear();
       for (const s of servers) {
         s.server.close();

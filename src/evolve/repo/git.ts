@@ -175,6 +175,38 @@ export class Git {
     });
   }
 
+  /**
+   * Pushes refspecs as given (`+src:dst` forces, `:dst` deletes) and fetches refspecs into this repository: how a
+   * queued run's parents reach its workers and their candidates come back (`--remote`). No tags, no hooks.
+   */
+  pushRefs(remote: string, refspecs: string[]): Promise<void> {
+    if (refspecs.length === 0) return Promise.resolve();
+    return this.writes.run(async () => {
+      await this.git(['push', '--no-verify', '--porcelain', '--end-of-options', remote, ...refspecs], { network: true });
+    });
+  }
+
+  fetch(remote: string, refspecs: string[]): Promise<void> {
+    if (refspecs.length === 0) return Promise.resolve();
+    return this.writes.run(async () => {
+      await this.git(['-c', 'fetch.recurseSubmodules=false', 'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--end-of-options', remote, ...refspecs], { network: true });
+    });
+  }
+
+  /** The names of the refs of `remote` that match `pattern` (e.g. `refs/evolve/<run>/*`). */
+  async remoteRefs(remote: string, pattern: string): Promise<string[]> {
+    const out = await this.git(['ls-remote', '--refs', remote, pattern], { network: true });
+    return out.split('\n').map((l) => l.split('\t')[1]).filter((r): r is string => !!r);
+  }
+
+  /** Creates an empty bare repository at `gitDir` unless one is there (a worker's own object store). */
+  static async initBare(gitDir: string): Promise<Git> {
+    await mkdir(gitDir, { recursive: true });
+    const out = await exec([...hardenedGitArgs(), 'init', '--quiet', '--bare', gitDir], { cwd: gitDir, env: hardenedGitEnv() });
+    if (out.code !== 0) throw new GitError(`git init failed: ${out.stderr.trim()}`, out.stderr, out.code);
+    return new Git(gitDir);
+  }
+
   /** Removes a candidate's index file (the workspace directory is removed by its owner). */
   async removeIndex(indexFile: string): Promise<void> {
     await rm(indexFile, { force: true });

@@ -10,8 +10,9 @@
  *  - no transport protocol is allowed, so nothing reaches the network (a partial clone's lazy fetch included);
  *  - the runner never lets git read or write a workspace's files at all (src/evolve/repo/git.ts hashes them with
  *    `hash-object --no-filters` and writes checkouts from `cat-file`), so in-tree attributes have nothing to act on.
- * A push is the one call that talks to a remote (`network: true`): it keeps the user's HOME and global config (their
- * credentials) and their protocols, and touches no working tree.
+ * The calls that talk to a remote the user named (`--push`, and a queued run's `--remote`: push, fetch, ls-remote)
+ * are the only ones with `network: true`: they keep the user's HOME and global config (their credentials) and their
+ * protocols, and touch no working tree.
  */
 
 /** Where HOME points for git: a path that does not exist, so no `~/.gitconfig`, `~/.config/git/*` is found. */

@@ -1,24 +1,32 @@
 /**
  * Workspaces of one run: `<workdir>/<run-id>/<candidate-id>/` for the agent, `<candidate-id>.eval/` for the fresh
  * checkout that is built and tested, each with its own index file beside it (outside anything a jail can write).
- * Dependencies are a hardlink copy (`cp -al`) of the parent's folder, bound read-only into the jail, so no
- * candidate can change another's copy. A workspace is removed when no longer needed; its branch stays.
+ * Dependencies are a per-workspace view of the parent's folder (dependency-view.ts): a hardlink copy bound read-only
+ * into the jail, with fresh, empty, writable folders where tools keep their caches, so no candidate can change the
+ * parent's copy or another's. A workspace is removed when no longer needed; its branch stays.
  */
 import { existsSync } from 'node:fs';
 import { chmod, lstat, mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
-import { runProcess } from '../../process/run.ts';
+import { dependencyView, writableDirs } from './dependency-view.ts';
+
+export { hardlinkCopy } from './dependency-view.ts';
 import type { Git } from './git.ts';
+import { WORK_FOLDER } from './workdir.ts';
 
 export interface Prepared {
   dir: string;
   indexFile: string;
   /** The workspace's dependency folder (hardlinked), or null when there is none. */
   nodeModules: string | null;
+  /** Folders inside it that tools may write (their caches), each the workspace's own; empty without nodeModules. */
+  depsWritable: string[];
 }
 
 export class Workspaces {
   readonly root: string;
+  /** Removals started by discard(), by directory. */
+  private readonly removing = new Map<string, Promise<void>>();
 
   /** `ownsWorkdir`: the work directory itself may be removed once no run uses it (never a user's own --workdir). */
   constructor(private readonly git: Git, workdir: string, runId: string, private readonly ownsWorkdir = false) {
@@ -37,18 +45,20 @@ export class Workspaces {
   /** Writes commit `sha` into a fresh workspace and hardlinks `depsFrom` (a node_modules folder) into it. */
   async prepare(candidateId: string, sha: string, depsFrom: string | null, kind: 'agent' | 'eval' = 'agent'): Promise<Prepared> {
     const dir = this.dir(candidateId, kind);
+    await this.removing.get(dir);
     const indexFile = `${dir}.index`;
     await rm(dir, { recursive: true, force: true, maxRetries: 5 });
     await rm(indexFile, { force: true });
     await this.git.materialise(sha, dir, indexFile);
     await mkdir(`${dir}.home`, { recursive: true });
     let nodeModules: string | null = null;
+    let depsWritable: string[] = [];
     if (depsFrom && existsSync(depsFrom)) {
       nodeModules = path.join(dir, 'node_modules');
       await rm(nodeModules, { recursive: true, force: true, maxRetries: 5 });
-      await hardlinkCopy(depsFrom, nodeModules);
+      depsWritable = await dependencyView(depsFrom, nodeModules);
     }
-    return { dir, indexFile, nodeModules };
+    return { dir, indexFile, nodeModules, depsWritable };
   }
 
   /** A workspace left on disk (by a stopped or crashed run). */
@@ -59,13 +69,27 @@ export class Workspaces {
   existing(candidateId: string): Prepared {
     const dir = this.dir(candidateId);
     const nodeModules = path.join(dir, 'node_modules');
-    return { dir, indexFile: `${dir}.index`, nodeModules: existsSync(nodeModules) ? nodeModules : null };
+    const present = existsSync(nodeModules);
+    return { dir, indexFile: `${dir}.index`, nodeModules: present ? nodeModules : null, depsWritable: present ? writableDirs(nodeModules) : [] };
   }
 
   /**
    * Removes a workspace. An agent's HOME (`<id>.home`: its own session files, e.g. Claude Code's transcripts) stays
    * until the run ends (removeAll), for a look during the run and for the next attempt of a resumed candidate.
    */
+  /**
+   * Starts removing a workspace and returns at once: a judged checkout's dependency view is thousands of hardlinks
+   * (a second or more to unlink on a busy machine), and neither the verdict nor the next judging slot waits for that.
+   * prepare() and removeAll() wait for it.
+   */
+  discard(candidateId: string, kind: 'agent' | 'eval' = 'agent'): void {
+    const dir = this.dir(candidateId, kind);
+    const done: Promise<void> = this.remove(candidateId, kind).catch(() => {}).finally(() => {
+      if (this.removing.get(dir) === done) this.removing.delete(dir);
+    });
+    this.removing.set(dir, done);
+  }
+
   async remove(candidateId: string, kind: 'agent' | 'eval' = 'agent'): Promise<void> {
     const dir = this.dir(candidateId, kind);
     await rm(dir, { recursive: true, force: true, maxRetries: 5 });
@@ -75,8 +99,15 @@ export class Workspaces {
 
   /** Removes everything of the run (workspaces, indexes, installed dependencies). */
   async removeAll(): Promise<void> {
+    await Promise.all(this.removing.values());
     await rm(this.root, { recursive: true, force: true, maxRetries: 5 });
-    if (this.ownsWorkdir) await rmdir(path.dirname(this.root)).catch(() => {}); // only when no other run is using it
+    // Only when no other run is using them: the workdir (never a user's own --workdir), and the shared
+    // `.evolve-work` folder above a default one.
+    if (!this.ownsWorkdir) return;
+    const workdir = path.dirname(this.root);
+    if (await rmdir(workdir).then(() => true, () => false) && path.basename(path.dirname(workdir)) === WORK_FOLDER) {
+      await rmdir(path.dirname(workdir)).catch(() => {});
+    }
   }
 
   /**
@@ -87,24 +118,6 @@ export class Workspaces {
     await mkdir(this.root, { recursive: true, mode: 0o700 });
     await chmod(this.root, 0o700);
   }
-}
-
-/**
- * `cp -al`: a hardlink copy, the fastest way to give a workspace its own dependency tree on one file system
- * (read-only in the jail, since a hardlink shares its bytes with the original). Across file systems: `cp -a`.
- */
-export async function hardlinkCopy(from: string, to: string): Promise<void> {
-  try {
-    await cp(['-al', '--', from, to]);
-  } catch {
-    await rm(to, { recursive: true, force: true, maxRetries: 5 });
-    await cp(['-a', '--', from, to]);
-  }
-}
-
-async function cp(args: string[]): Promise<void> {
-  const r = await runProcess('cp', args);
-  if (r.exitCode !== 0) throw new Error(`cp ${args.join(' ')} failed: ${(r.error ?? r.stderr).trim()}`);
 }
 
 /** The largest file a candidate may leave for the commit, and the most its files may hold together. */

@@ -10,10 +10,17 @@ import path from 'node:path';
 
 const SETID = 0o6000;
 
-/** Clears set-id bits under each root, never following symlinks. Returns the files it fixed. */
-export async function clearSetIdBits(roots: string[]): Promise<string[]> {
+/**
+ * Clears set-id bits under each root, never following symlinks. Returns the files it fixed. `skip`: folders under a
+ * root that the jail saw read-only (a workspace's node_modules): nothing in them could be chmod-ed, nor linked out
+ * (a hard link across mounts is EXDEV), so they are not walked — thousands of files, after every jail. A writable
+ * folder inside one of them is a root of its own.
+ */
+export async function clearSetIdBits(roots: string[], skip: readonly string[] = []): Promise<string[]> {
   const fixed: string[] = [];
+  const skipped = new Set(skip.map((p) => path.resolve(p)));
   const visit = async (p: string): Promise<void> => {
+    if (skipped.has(p)) return;
     let info;
     try {
       info = await lstat(p);
@@ -33,6 +40,6 @@ export async function clearSetIdBits(roots: string[]): Promise<string[]> {
       for (const name of names) await visit(path.join(p, name));
     }
   };
-  for (const root of roots) await visit(root);
+  for (const root of roots) await visit(path.resolve(root));
   return fixed;
 }

@@ -9,6 +9,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { DEFAULT_OUTPUT_CAP } from '../../process/collector.ts';
 import { startProcess, type ProcessResult } from '../../process/run.ts';
 import { buildJail } from './build.ts';
@@ -120,7 +121,8 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
   const done = child.done.then(async (result): Promise<JailedResult> => {
     disk?.stop();
     await destroyCgroup?.();
-    await clearSetIdBits(writableRoots); // only now: nothing is left in the jail to set them again
+    // Only now: nothing is left in the jail to set them again. Read-only binds inside a writable root are not walked.
+    await clearSetIdBits(writableRoots, spec.readOnly.filter((p) => !writableRoots.some((w) => path.resolve(w) === path.resolve(p))));
     const joinFailed = limits === 'cgroup' && result.exitCode === 125 && result.stderr.includes('cgroup.procs');
     return {
       ...result,
