@@ -16,3 +16,11 @@ export function safeText(text: string): string {
 export function safeLine(text: string): string {
   return safeText(text.replace(/[\r\n\t]+/g, ' '));
 }
+
+/**
+ * JSON for a terminal or a file one may `cat`: JSON.stringify escapes C0 controls but writes DEL, C1 and the line
+ * separators raw; here they are \u escapes too, so the text parses to the same value and shows no control character.
+ */
+export function safeJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

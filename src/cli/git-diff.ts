@@ -1,24 +1,20 @@
 import { statSync } from 'node:fs';
 import { UsageError } from '../errors.ts';
+import { hardenedGitArgs, hardenedGitEnv as gitEnv } from '../evolve/repo/hardening.ts';
 import { runProcessSync } from '../process/sync.ts';
 
 /** A commit as the store records it; anything else (say `--output=…` from a hand-edited row) never reaches git. */
 const COMMIT = /^[0-9a-f]{4,64}$/i;
 
-/**
- * The environment git runs with: the user's, minus every GIT_* variable (which could point git at another
- * repository, config or external diff program), with the system config ignored and prompts off.
- */
+/** The environment git runs with (src/evolve/repo/hardening.ts: the one definition). */
 export function hardenedGitEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const clean: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(env)) if (!key.startsWith('GIT_')) clean[key] = value;
-  return { ...clean, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' };
+  return gitEnv({}, env);
 }
 
-/** The arguments of the candidate diff: no hooks, no fsmonitor, no external diff or textconv programs. */
+/** The arguments of the candidate diff: hardened, and no external diff or textconv programs. */
 export function candidateDiffArgs(from: string, to: string): string[] {
   return [
-    '-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false',
+    ...hardenedGitArgs(),
     'diff', '--no-ext-diff', '--no-textconv', '--no-color', from, to, '--', '.', ':(exclude)agent_context.json',
   ];
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { lineageDocument } from '../lineage/export.ts';
+import { safeJson } from '../safe-text.ts';
 import { renderLineage } from '../lineage/render.ts';
 import {
   addDbOption, addRunOption, addVerboseOption, lineageView, parseOptions, resolveRun, withReader, writeOutput,
@@ -23,7 +24,7 @@ export function registerLineage(program: Command): void {
     const opts = parseOptions(Options, raw);
     const out = withReader(opts.db, (store) => {
       const run = resolveRun(store, opts.run);
-      if (opts.json) return JSON.stringify(lineageDocument(lineageView(store, run))) + '\n';
+      if (opts.json) return safeJson(lineageDocument(lineageView(store, run))) + '\n';
       // The text draws a few columns of each candidate: their outlines, not the full rows JSON prints.
       return renderLineage(run, store.outlineTree(run.id), store.generationStats(run.id), store.bestCandidate(run.id));
     });

@@ -3,6 +3,7 @@
  * agent run (the parent's code, jailed, behind the relay, with the candidate's own token). Each step is written to
  * the store before the next begins.
  */
+import path from 'node:path';
 import type { EventKind } from '../lineage/schema.ts';
 import { outputTail } from '../process/collector.ts';
 import { combinedOutput } from '../process/run.ts';
@@ -33,13 +34,19 @@ export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise
   store.updateCandidate(plan.id, { status: 'running', step: 'forked', started_at: clock.now().toISOString(), commit_sha: null });
   ev('forked', { parent_id: plan.parent.id, branch: plan.branch, base_commit: plan.parent.commit, lessons: plan.lessons.length });
 
-  const resolved = await resolveAgentCommand(ws.dir, ctx.agent, {
+  const resolved = await resolveAgentCommand(await ctx.git.readFile(plan.parent.commit, 'package.json'), ctx.agent, {
     model: config.model, maxTurns: config.maxTurns, seedGoal: config.seedGoal, buildCmd: config.build.cmd ?? '', testCmd: config.test.cmd ?? '', context: before,
   });
   // Before the agent touches the workspace, which is still exactly the parent's commit (see agent-bundle.ts).
   const { command, start, bundleMs } = await ctx.bundles.start(resolved, ws.dir, plan.parent.commit, ws.nodeModules, ctx.signal);
   const row = store.getCandidate(plan.id);
   const token = await ctx.proxy.admit(plan.id, { budgetUsd: config.candidateBudgetUsd, spentUsd: row?.cost_usd ?? 0 });
+  // A socket of its own, beside the shared one: its connections are bounded, and only its token is served there.
+  let proxySocket = ctx.proxySocket;
+  if (ctx.proxy.openSocket) {
+    proxySocket = path.join(path.dirname(ctx.proxySocket), `${plan.id}.sock`);
+    await ctx.proxy.openSocket(plan.id, proxySocket);
+  }
   const deadline = new Date(clock.now().getTime() + config.candidateTimeoutS * 1000);
   const attempts = (row?.attempts ?? 0) + 1;
   // A new attempt claims nothing until it says so (an earlier attempt's claim is not this one's).
@@ -52,7 +59,7 @@ export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise
     ...(command.version ? { version: command.version } : {}),
   });
   const outcome = await runAgent(ctx.sandbox, {
-    workspace: ws.dir, nodeModules: ws.nodeModules, depsWritable: ws.depsWritable, command, proxySocket: ctx.proxySocket,
+    workspace: ws.dir, nodeModules: ws.nodeModules, depsWritable: ws.depsWritable, command, proxySocket,
     // In the jail the relay has a private loopback; without it, any free port (the relay tells the agent which).
     relayPort: ctx.sandbox.kind === 'bwrap' ? JAIL_RELAY_PORT : 0, token,
     env: { model: config.model, seedGoal: config.seedGoal, buildCmd: config.build.cmd ?? '', testCmd: config.test.cmd ?? '', maxTurns: config.maxTurns },

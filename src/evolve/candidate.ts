@@ -12,6 +12,7 @@ export type { AgentReport, ChildPlan, ChildResult, ParentInfo, RunContext } from
 import { installDeps, lockfileChanged } from './repo/deps.ts';
 import { progressOf } from './judge/score.ts';
 import type { CandidatePatch } from './ports.ts';
+import { SKIP_CI } from './repo/git.ts';
 import { pruneOversized, type Prepared } from './repo/workspace.ts';
 
 
@@ -53,7 +54,7 @@ export async function runChild(ctx: RunContext, plan: ChildPlan): Promise<ChildR
       // commit: the branch is the record, passed or failed
       sha = await ctx.git.commitWorkspace({
         workTree: ws.dir, indexFile: ws.indexFile, parent: plan.parent.commit, branch: plan.branch,
-        message: commitMessage(plan, report.goal, report.reason), exclude: ['node_modules'],
+        message: commitMessage(plan, report.goal, report.reason, ctx.config.push !== null), exclude: ['node_modules'],
       });
       store.updateCandidate(plan.id, { commit_sha: sha, step: 'committed' });
       ev('committed', { sha, parent: plan.parent.commit, ...(pruned.length > 0 ? { pruned: pruned.map((p) => p.file) } : {}) });
@@ -119,9 +120,14 @@ function entryOf(ctx: RunContext, plan: ChildPlan): 'fork' | 'commit' | 'judge' 
   return 'fork';
 }
 
-function commitMessage(plan: ChildPlan, goal: string | null, failure: string | null): string {
-  const title = `evolve g${plan.generation} ${plan.id}: ${(goal ?? 'no goal recorded').split('\n')[0].slice(0, 100)}`;
-  const message = `${title}\n\nparent: ${plan.parent.id} (${plan.parent.commit})\n${failure ? `agent failed: ${failure}\n` : ''}`;
+/**
+ * The candidate commit's message. In a --push run it carries `[skip ci]` (after the candidate's text, so no goal can
+ * push it out of the title): the forges (GitHub, GitLab, Bitbucket, Azure) and most CI services skip a push whose tip
+ * says so, and a pushed branch's CI would otherwise run the candidate's code with the repository's secrets.
+ */
+function commitMessage(plan: ChildPlan, goal: string | null, failure: string | null, pushed: boolean): string {
   // The goal is the candidate's text: git refuses a NUL in a message, and control characters have no place there.
-  return safeText(message);
+  // The goal is the candidate's text: git refuses a NUL in a message, and control characters have no place there.
+  const title = `evolve g${plan.generation} ${plan.id}: ${safeText((goal ?? 'no goal recorded').split('\n')[0].slice(0, 100))}${pushed ? ` ${SKIP_CI}` : ''}`;
+  return safeText(`${title}\n\nparent: ${plan.parent.id} (${plan.parent.commit})\n${failure ? `agent failed: ${failure}\n` : ''}`);
 }

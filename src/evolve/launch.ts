@@ -23,7 +23,7 @@ import { liveProxySocket, removeStaleSocketDirs } from './proxy/socket-dirs.ts';
 import { estimateLines } from './preflight.ts';
 import { targetGit } from './repo/target-git.ts';
 import { defaultWorkdir, insideGitDir, isInside } from './repo/workdir.ts';
-import { runEvolution } from './run.ts';
+import { pushWarning, runEvolution } from './run.ts';
 import { checkFrozenJudge, freezeJudge } from './judge/user-judge.ts';
 import { seedOf } from './judge/select.ts';
 import { UnsafeSandbox, type Sandbox } from './jail/sandbox.ts';
@@ -157,6 +157,7 @@ async function startAndRun(a: {
   proxyUrl?: string;
 }): Promise<RunSummary> {
   const { store, runId, stored, env } = a;
+  if (stored.push) env.observer?.log?.(pushWarning(stored.push));
   // The proxy's socket lives in a fresh directory only this user can enter (mkdtemp makes it 0700), so no other
   // local user can connect to it or plant a file at its path first; the jails get the socket itself bound in.
   await removeStaleSocketDirs(runId);

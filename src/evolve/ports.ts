@@ -27,6 +27,8 @@ export interface RunnerStore {
 /** The metering proxy as the runner uses it: one token per candidate, revoked when the candidate ends. */
 export interface ModelProxy {
   admit(candidateId: string, opts: { budgetUsd: number; spentUsd?: number }): string | Promise<string>;
+  /** Serves an admitted candidate on a socket of its own (closed by dismiss); without it, the shared socket is used. */
+  openSocket?(candidateId: string, socketPath: string): Promise<void>;
   dismiss(candidateId: string): void | Promise<void>;
   spentUsd(): number;
   close(): Promise<void> | void;

@@ -12,9 +12,9 @@ import { FINISHED_STATUSES, type CandidateRow } from '../lineage/schema.ts';
 import type { ChildExecutor, ChildPlan, ParentInfo, RunContext } from './child.ts';
 import type { RunConfig } from './config.ts';
 import { Evaluator } from './judge/evaluate.ts';
-import { addChildren, contender, planChildren, runGeneration, select } from './generation.ts';
-import { rank, type Objective } from './judge/select.ts';
-import type { Git } from './repo/git.ts';
+import { addChildren, planChildren, runGeneration, select } from './generation.ts';
+import type { Objective } from './judge/select.ts';
+import { SKIP_CI, type Git } from './repo/git.ts';
 import type { RunEvent, RunObserver, RunSummary } from './observer.ts';
 import { safeLine } from '../safe-text.ts';
 import { withoutAnsi } from './judge/output.ts';
@@ -227,17 +227,24 @@ function recordSelection(ctx: RunContext, generation: number, rows: CandidateRow
   });
 }
 
+/** Said when a --push run starts: what a pushed branch can do, and what evolve does against it. */
+export function pushWarning(remote: string): string {
+  return `WARNING: --push ${remote}: survivors' branches (code a model wrote) are pushed there. Their commits say ${SKIP_CI} ` +
+    'and the push asks for ci.skip, which GitHub, GitLab, Bitbucket and most CI services honour; a CI that ignores both ' +
+    "runs the candidates' code with the repository's secrets (see docs/run.md)";
+}
+
 async function pushSurvivors(ctx: RunContext, generation: number, kept: string[], rows: CandidateRow[]): Promise<void> {
   const remote = ctx.config.push;
   if (!remote || kept.length === 0) return;
   const branches = kept.map((id) => rows.find((r) => r.id === id)!).filter((r) => r.branch);
   if (branches.every((r) => r.step === 'pushed')) return;
   try {
-    await ctx.git.push(remote, branches.map((r) => r.branch!));
+    const { ciSkipOption } = await ctx.git.push(remote, branches.map((r) => r.branch!));
     for (const r of branches) {
       if (r.step === 'pushed') continue;
       ctx.store.updateCandidate(r.id, { step: 'pushed' });
-      ctx.record(r.id, generation, 'pushed', { remote, branch: r.branch });
+      ctx.record(r.id, generation, 'pushed', { remote, branch: r.branch, ci_skip_option: ciSkipOption });
     }
   } catch (err) {
     ctx.record(null, generation, 'error', { message: `push to ${remote} failed: ${err instanceof Error ? err.message : String(err)}` });

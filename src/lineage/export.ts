@@ -1,6 +1,7 @@
 import type { CandidateRow, CandidateStatus, MetricRow, RunRow } from './schema.ts';
 import type { GenerationStats, TreeNode } from './types.ts';
 import { excerpt, formatDiff, formatScore } from './render.ts';
+import { safeJson, safeLine } from '../safe-text.ts';
 
 /** Everything `evolve lineage --json` and `evolve export --format json` print about one run. */
 export interface LineageDocument {
@@ -77,8 +78,9 @@ const FILL: Record<CandidateStatus, string> = {
   rejected: '#e6e6e6', budget_exhausted: '#f7e1c6', error: '#f7d4d4',
 };
 
+/** A node's label lines. The goal is the candidate's text: its control characters never reach the file. */
 function labelLines(c: CandidateRow): string[] {
-  const goal = excerpt(c.goal, 40) || (c.parent_id === null ? 'seed' : '');
+  const goal = safeLine(excerpt(c.goal, 40)) || (c.parent_id === null ? 'seed' : '');
   const objective = c.objective === null || c.objective === undefined ? '' : ` · objective ${formatScore(c.objective)}`;
   return [`${c.id} · g${c.generation}`, `${c.status} ${formatScore(c.score)} ${formatDiff(c)}${objective}`, goal].filter(Boolean);
 }
@@ -140,6 +142,6 @@ export function exportLineage(view: LineageView, format: ExportFormat): string {
       return toMermaid(view);
     case 'json':
       // Compact: indenting a tree 1,000 generations deep makes a string longer than V8 allows. Pipe it to jq.
-      return JSON.stringify(lineageDocument(view)) + '\n';
+      return safeJson(lineageDocument(view)) + '\n';
   }
 }

@@ -93,11 +93,19 @@ export function startProcess(file: string, args: readonly string[], options: Pro
     detached: true, // its own process group, which we kill whole
     stdio: [stdin, 'pipe', 'pipe', ...Array<'pipe'>(options.extraPipes ?? 0).fill('pipe')],
   });
+  // First, before any stream is touched: a spawn that fails (EMFILE, ENOMEM) has no streams, and an 'error' event
+  // with no listener yet would crash the runner. Recorded here; `done` below reports it.
+  let startError: string | undefined;
+  let onStartError: (() => void) | null = null;
+  child.on('error', (err) => {
+    startError = `could not start ${file}: ${err.message}`;
+    onStartError?.();
+  });
   const cap = options.maxOutputBytes ?? DEFAULT_OUTPUT_CAP;
   const stdout = cap > 0 ? new HeadTailCollector(cap) : null;
   const stderr = cap > 0 ? new HeadTailCollector(cap) : null;
-  child.stdout!.on('data', (chunk: Buffer) => { stdout?.push(chunk); options.onStdout?.(chunk); });
-  child.stderr!.on('data', (chunk: Buffer) => { stderr?.push(chunk); options.onStderr?.(chunk); });
+  child.stdout?.on('data', (chunk: Buffer) => { stdout?.push(chunk); options.onStdout?.(chunk); });
+  child.stderr?.on('data', (chunk: Buffer) => { stderr?.push(chunk); options.onStderr?.(chunk); });
   if (child.stdin) {
     child.stdin.on('error', () => {}); // the process may exit before reading it all: its exit status says how it went
     if (input !== 'pipe') child.stdin.end(input);
@@ -120,7 +128,6 @@ export function startProcess(file: string, args: readonly string[], options: Pro
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   const done = new Promise<ProcessResult>((resolve) => {
-    let startError: string | undefined;
     let finished = false;
     let grace: NodeJS.Timeout | null = null;
     const finish = async (exitCode: number | null, signal: NodeJS.Signals | null) => {
@@ -139,10 +146,8 @@ export function startProcess(file: string, args: readonly string[], options: Pro
         ms: Date.now() - started,
       });
     };
-    child.on('error', (err) => {
-      startError = `could not start ${file}: ${err.message}`;
-      if (child.pid === undefined) void finish(null, null);
-    });
+    onStartError = () => { if (child.pid === undefined) void finish(null, null); };
+    if (startError) onStartError();
     child.on('exit', (code, signal) => {
       void killAll();
       exited = true;

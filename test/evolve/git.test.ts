@@ -83,7 +83,7 @@ describe('Git', () => {
     expect(files.some((f) => f.split('/').includes('.git'))).toBe(false);
     expect(existsSync(marker)).toBe(false);
     // The workspace's .git file variant: a gitdir pointer somewhere else is ignored too.
-    rmSync(path.join(ws, '.git'), { recursive: true });
+    rmSync(path.join(ws, '.git'), { recursive: true, force: true });
     writeFileSync(path.join(ws, '.git'), `gitdir: ${path.join(ws, 'nested/.git')}\n`);
     writeFiles(ws, { 'more.txt': 'y\n' });
     const sha2 = await g.commitWorkspace({ workTree: ws, indexFile: ws + '.index', parent: sha, branch: 'evil', message: 'm2' });

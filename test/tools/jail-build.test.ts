@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildJail, type PathKind } from '../../src/tools/sandbox/build.ts';
+import { buildJail, EMPTY_FILE, type PathKind } from '../../src/tools/sandbox/build.ts';
 import { jailEnv, isSecretName, scrubEnv } from '../../src/tools/sandbox/env.ts';
 import { defaultHidden, type JailSpec } from '../../src/tools/sandbox/spec.ts';
 import { systemdScopeArgs } from '../../src/tools/sandbox/cgroup.ts';
@@ -63,7 +63,7 @@ describe('buildJail', () => {
     const home = at(args, '--tmpfs', '/home/dev');
     expect(home).toBeGreaterThan(0);
     expect(home).toBeLessThan(at(args, '--ro-bind', target, target));
-    expect(at(args, '--ro-bind', '/dev/null', `${target}/.env`)).toBeGreaterThan(at(args, '--ro-bind', target, target));
+    expect(at(args, '--ro-bind', EMPTY_FILE, `${target}/.env`)).toBeGreaterThan(at(args, '--ro-bind', target, target));
     expect(at(args, '--tmpfs', '/home/dev/.ssh')).toBeGreaterThan(home);
   });
 

@@ -3,7 +3,7 @@
  * proxy relay, with contract 4's inputs, and turns whatever happens into an AgentOutcome. Progress lines are
  * validated one by one; a crash, garbage or silence past the deadline is a failed attempt, never an exception.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EVOLVE_HOME } from '../../home.ts';
@@ -55,10 +55,10 @@ export function resolveAgentChoice(agent: string | null | undefined, target: str
 export interface PresetInputs { model: string; maxTurns: number; seedGoal: string; buildCmd: string; testCmd: string; context: AgentContext }
 
 /**
- * The command for one candidate. Without --agent: the workspace's `"evolve": { "agent": "<cmd>" }`, run like an npm
- * script, else the built-in agent.
+ * The command for one candidate. Without --agent: the parent commit's package.json `"evolve": { "agent": "<cmd>" }`
+ * (`packageJson`, read from git), run like an npm script, else the built-in agent.
  */
-export async function resolveAgentCommand(workspace: string, choice: AgentChoice = { kind: 'auto' }, preset?: PresetInputs): Promise<AgentCommand> {
+export async function resolveAgentCommand(packageJson: string | null, choice: AgentChoice = { kind: 'auto' }, preset?: PresetInputs): Promise<AgentCommand> {
   if (choice.kind === 'command') return { argv: ['sh', '-c', choice.command], source: 'flag' };
   if (choice.kind === 'claude-code') {
     if (!preset) throw new Error('resolveAgentCommand: the claude-code preset needs its inputs');
@@ -69,7 +69,7 @@ export async function resolveAgentCommand(workspace: string, choice: AgentChoice
     };
   }
   if (choice.kind === 'auto') {
-    const own = await packageAgent(workspace);
+    const own = packageAgent(packageJson);
     if (own) return { argv: ['sh', '-c', own], source: 'package.json' };
   }
   const tsx = import.meta.resolve('tsx');
@@ -78,8 +78,11 @@ export async function resolveAgentCommand(workspace: string, choice: AgentChoice
   return { argv: ['/usr/bin/env', tsconfig, process.execPath, '--import', tsx, path.join(EVOLVE_HOME, 'src', 'agent', 'main.ts')], source: 'built-in' };
 }
 
-async function packageAgent(workspace: string): Promise<string | null> {
-  const text = await readFile(path.join(workspace, 'package.json'), 'utf8').catch(() => null);
+/**
+ * `text` is the parent commit's package.json as committed (Git.readFile), never the workspace's file: a candidate may
+ * have left it a link to /dev/stdin or /dev/zero, which would hang or flood the runner.
+ */
+function packageAgent(text: string | null): string | null {
   if (text === null) return null;
   try {
     const cmd = (JSON.parse(text) as { evolve?: { agent?: unknown } }).evolve?.agent;

@@ -63,10 +63,34 @@ export class BudgetLedger {
     return this.candidates.has(candidateId);
   }
 
-  /** Takes `nanos` and `tokens` from both the candidate and the run, or refuses naming the cap that is short. */
-  reserve(candidateId: string, nanos: number, tokens: number): Hold | Refusal {
+  /**
+   * Takes `nanos` and `tokens` from both the candidate and the run, or refuses naming the cap that is short.
+   * `floor` is what the call would need with an empty prompt (its output reservation): see `refusal`.
+   */
+  reserve(candidateId: string, nanos: number, tokens: number, floor?: { nanos: number; tokens: number }): Hold | Refusal {
+    const refusal = this.refusal(candidateId, nanos, tokens, floor);
+    if (refusal) return refusal;
+    const candidate = this.candidates.get(candidateId)!;
+    for (const a of [this.run, candidate]) {
+      a.reservedNanos += nanos;
+      a.reservedTokens += tokens;
+    }
+    return { candidate, nanos, tokens, settled: false };
+  }
+
+  /**
+   * Why `reserve` would refuse this call now, or null when it would fit (nothing is taken). A call that could never
+   * fit, whatever was spent, is the candidate's own refusal, so that one absurd request does not stop the run: one
+   * larger than the candidate's whole cap, or one whose prompt alone makes it larger than the run's whole cap while
+   * its output reservation (`floor`) would fit there.
+   */
+  refusal(candidateId: string, nanos: number, tokens: number, floor = { nanos, tokens }): Refusal | null {
     const candidate = this.candidates.get(candidateId);
     if (!candidate) return { scope: 'candidate', neededUsd: nanosToUsd(nanos), remainingUsd: 0, unit: 'usd' };
+    const usd = (): Refusal => ({ scope: 'candidate', neededUsd: nanosToUsd(nanos), remainingUsd: nanosToUsd(Math.max(0, freeNanos(candidate))), unit: 'usd' });
+    const toks = (): Refusal => ({ scope: 'candidate', neededUsd: tokens, remainingUsd: Math.max(0, freeTokens(candidate)), unit: 'tokens' });
+    if (nanos > candidate.limitNanos || (nanos > this.run.limitNanos && floor.nanos <= this.run.limitNanos)) return usd();
+    if (tokens > candidate.limitTokens || (tokens > this.run.limitTokens && floor.tokens <= this.run.limitTokens)) return toks();
     const checks: [Account, 'run' | 'candidate'][] = [[this.run, 'run'], [candidate, 'candidate']];
     const held = checks.every(([a]) => fitsUnspent(a, nanos, tokens));
     for (const [a, scope] of checks) {
@@ -77,11 +101,7 @@ export class BudgetLedger {
         return { scope, neededUsd: tokens, remainingUsd: Math.max(0, freeTokens(a)), unit: 'tokens', held };
       }
     }
-    for (const [a] of checks) {
-      a.reservedNanos += nanos;
-      a.reservedTokens += tokens;
-    }
-    return { candidate, nanos, tokens, settled: false };
+    return null;
   }
 
   /** Replaces the hold by what the call actually cost. Idempotent. */

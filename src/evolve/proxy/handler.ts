@@ -1,10 +1,11 @@
 /** One candidate call through the proxy: check, reserve, forward, answer, settle, record. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { costNanos, nanosToUsd, priceFor, type Price } from './prices.ts';
+import { costNanos, maxOutputTokens, nanosToUsd, priceFor, type Price } from './prices.ts';
 import type { Hold } from './budget.ts';
 import { errorBody, sendError, type ApiErrorType } from './errors.ts';
 import { CountTokensBody, MessagesBody, forwardedBetas, parseBody, policyViolation } from './request.ts';
 import { reserveCall } from './reserve.ts';
+import { capTranscript, MAX_TRANSCRIPT_CHARS } from './transcript.ts';
 import { candidateHeaders, pipeStream, sendBuffered, type Answered } from './respond.ts';
 import { totalTokens, usageOf } from './stream.ts';
 import type { CallContext } from './call-context.ts';
@@ -49,12 +50,12 @@ export async function refuse(
 
 /** Checks shared by both endpoints: JSON, policy, the run's models. Answers (and records) and returns null when refused. */
 async function checkBody<T extends { model: string }>(
-  ctx: CallContext, res: ServerResponse, raw: Buffer, schema: Parameters<typeof parseBody<T>>[0], candidateId: string, path: string,
+  ctx: CallContext, res: ServerResponse, json: unknown, schema: Parameters<typeof parseBody<T>>[0], candidateId: string, path: string,
 ): Promise<T | null> {
-  const parsed = parseBody(schema, raw);
+  const parsed = parseBody(schema, json);
   const no = (model: string | null, reason: string) => refuse(ctx, res, candidateId, { path, model, status: 400, type: 'invalid_request_error', reason });
   if (!parsed.ok) {
-    await no(modelOf(raw), parsed.message);
+    await no(modelOf(json), parsed.message);
     return null;
   }
   const body = parsed.body;
@@ -71,20 +72,16 @@ async function checkBody<T extends { model: string }>(
 }
 
 /** The model a body names, when it is JSON enough to say (for the record of a refused call). */
-function modelOf(raw: Buffer): string | null {
-  try {
-    const model = (JSON.parse(raw.toString('utf8')) as { model?: unknown }).model;
-    return typeof model === 'string' ? model.slice(0, 200) : null;
-  } catch {
-    return null;
-  }
+function modelOf(json: unknown): string | null {
+  const model = json !== null && typeof json === 'object' ? (json as { model?: unknown }).model : undefined;
+  return typeof model === 'string' ? model.slice(0, 200) : null;
 }
 
 /** count_tokens is free: checked and forwarded, never billed. */
 export async function handleCountTokens(
-  ctx: CallContext, req: IncomingMessage, res: ServerResponse, raw: Buffer, beta: boolean, candidateId: string,
+  ctx: CallContext, req: IncomingMessage, res: ServerResponse, raw: Buffer, json: unknown, beta: boolean, candidateId: string,
 ): Promise<void> {
-  if (!(await checkBody(ctx, res, raw, CountTokensBody, candidateId, '/v1/messages/count_tokens'))) return;
+  if (!(await checkBody(ctx, res, json, CountTokensBody, candidateId, '/v1/messages/count_tokens'))) return;
   const { url, headers } = upstreamRequest(ctx, req, '/v1/messages/count_tokens', beta);
   const result = await callUpstream({ url, headers, body: raw, retry: ctx.retry, signal: ctx.signal, onRetry: () => {} });
   const scrub = (s: string) => ctx.redactor.string(s);
@@ -99,9 +96,9 @@ export async function handleCountTokens(
 }
 
 export async function handleMessages(
-  ctx: CallContext, req: IncomingMessage, res: ServerResponse, raw: Buffer, beta: boolean, candidateId: string,
+  ctx: CallContext, req: IncomingMessage, res: ServerResponse, raw: Buffer, json: unknown, beta: boolean, candidateId: string,
 ): Promise<void> {
-  const body = await checkBody(ctx, res, raw, MessagesBody, candidateId, '/v1/messages');
+  const body = await checkBody(ctx, res, json, MessagesBody, candidateId, '/v1/messages');
   if (!body) return;
   const { options } = ctx;
   // The results of the tools the model asked for in earlier answers: what the agent did, as `tool_call` events.
@@ -110,7 +107,13 @@ export async function handleMessages(
     if (call.denied) await ctx.event(candidateId, 'sandbox_denied', { tool: call.tool, what: call.denied.what, detail: call.denied.detail, source: 'proxy' });
   }
   const price = priceFor(options.prices, body.model)!;
-  const { hold, sizedBy, waitedMs } = await reserveCall(ctx, raw, body, price, candidateId, (path) => upstreamRequest(ctx, req, path, beta),
+  const ceiling = maxOutputTokens(price, body.model);
+  if (body.max_tokens > ceiling) {
+    // As the API answers it, before any budget is asked: no answer can be longer, so no reservation is sized by it.
+    return refuse(ctx, res, candidateId, { path: '/v1/messages', model: body.model, status: 400, type: 'invalid_request_error',
+      reason: `max_tokens: ${body.max_tokens} > ${ceiling}, which is the maximum allowed number of output tokens for ${body.model}` });
+  }
+  const { hold, sizedBy, waitedMs } = await reserveCall(ctx, raw, json, body, price, candidateId, (path) => upstreamRequest(ctx, req, path, beta),
     () => res.destroyed);
   if (!('candidate' in hold) && !ctx.ledger.has(candidateId)) {
     // Dismissed (its agent ended) while the call was being sized or waited: no budget of its own was short.
@@ -170,14 +173,14 @@ export async function handleMessages(
       sendError(res, 502, 'api_error', failure);
     }
   } finally {
-    await finishCall(ctx, { candidateId, model: body.model, raw, hold, price, started, result, answered, failure, clientClosed, waitedMs });
+    await finishCall(ctx, { candidateId, model: body.model, json, hold, price, started, result, answered, failure, clientClosed, waitedMs });
   }
 }
 
 interface Finished {
   candidateId: string;
   model: string;
-  raw: Buffer;
+  json: unknown;
   hold: Hold;
   price: Price;
   started: number;
@@ -217,15 +220,8 @@ async function finishCall(ctx: CallContext, f: Finished): Promise<void> {
   await ctx.record('model_call', () => options.recorder.recordModelCall(call));
   if (status < 300) ctx.tools.answered(f.candidateId, f.answered?.message ?? null);
   ctx.onCall(call);
-  const request = ctx.redactor.json(safeParse(f.raw));
-  const response = ctx.redactor.json(f.answered?.response ?? errorBody('api_error', f.failure ?? 'no answer'));
+  const budget = { chars: MAX_TRANSCRIPT_CHARS };
+  const request = ctx.redactor.json(capTranscript(f.json, budget));
+  const response = ctx.redactor.json(capTranscript(f.answered?.response ?? errorBody('api_error', f.failure ?? 'no answer'), budget));
   await ctx.record('transcript', () => options.recorder.addTranscript({ runId: options.runId, candidateId: f.candidateId, request, response }));
-}
-
-function safeParse(raw: Buffer): unknown {
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch {
-    return raw.toString('utf8');
-  }
 }

@@ -20,6 +20,8 @@ const Rates = z.object({
 export const Price = Rates.extend({
   /** Some models bill every token of a request at other rates once its prompt passes a threshold. */
   longPrompt: Rates.extend({ thresholdTokens: z.number().int().positive() }).optional(),
+  /** The most output tokens the model writes in one call (its `max_tokens` ceiling); see maxOutputTokens. */
+  maxOutput: z.number().int().positive().optional(),
 }).strict();
 export type Price = z.infer<typeof Price>;
 type Rates = z.infer<typeof Rates>;
@@ -81,6 +83,22 @@ export const DEFAULT_PRICES: PriceTable = Object.freeze({
   'claude-haiku-5-5': HAIKU_5_5,
   'claude-haiku-4-5': HAIKU_4_5,
 });
+
+/** The output ceiling of a model the table does not state: the largest any model the API serves allows. */
+export const DEFAULT_MAX_OUTPUT_TOKENS = 128_000;
+/** Models whose ceiling is lower than the default, by undated id (Anthropic's models overview). */
+const MAX_OUTPUT: Readonly<Record<string, number>> = Object.freeze({
+  'claude-opus-4-5': 64_000, 'claude-sonnet-4-6': 64_000, 'claude-sonnet-4-5': 64_000, 'claude-haiku-4-5': 64_000,
+});
+
+/**
+ * The most output tokens `model` writes in one call: the price entry's `maxOutput`, else the known ceiling, else
+ * DEFAULT_MAX_OUTPUT_TOKENS. The API refuses a larger `max_tokens`; the proxy refuses it first, so a call's
+ * reservation is never sized by a number no answer could reach.
+ */
+export function maxOutputTokens(price: Price, model: string): number {
+  return price.maxOutput ?? MAX_OUTPUT[model.replace(/-\d{8}$/, '')] ?? DEFAULT_MAX_OUTPUT_TOKENS;
+}
 
 /**
  * The run's table: the defaults with the config's `prices` on top (a configured model replaces the default entry).

@@ -22,13 +22,20 @@ export type CountTokensBody = z.infer<typeof CountTokensBody>;
 
 export type Parsed<T> = { ok: true; body: T } | { ok: false; message: string };
 
-export function parseBody<T>(schema: z.ZodType<T>, raw: Buffer): Parsed<T> {
-  let json: unknown;
+/** Marks a body that is not JSON (kept apart from any value a body can hold, `null` included). */
+export const NOT_JSON: unique symbol = Symbol('not JSON');
+
+/** The body parsed, once per call: everything downstream reads this value, never the bytes again. */
+export function parseJson(raw: Buffer): unknown {
   try {
-    json = JSON.parse(raw.toString('utf8'));
+    return JSON.parse(raw.toString('utf8'));
   } catch {
-    return { ok: false, message: 'request body is not valid JSON' };
+    return NOT_JSON;
   }
+}
+
+export function parseBody<T>(schema: z.ZodType<T>, json: unknown): Parsed<T> {
+  if (json === NOT_JSON) return { ok: false, message: 'request body is not valid JSON' };
   const parsed = schema.safeParse(json);
   if (parsed.success) return { ok: true, body: parsed.data };
   const issue = parsed.error.issues[0];
@@ -96,28 +103,22 @@ const PROMPT_OVERHEAD_TOKENS = 2_000;
  * An upper bound on the prompt's tokens. A token covers at least one byte of text and JSON escaping only adds
  * bytes, so body bytes × 1 bounds any text; `tokensPerByte` below 1 trades that guarantee for headroom.
  */
-export function promptTokenBound(raw: Buffer, tokensPerByte: number): number {
+export function promptTokenBound(raw: Buffer, tokensPerByte: number, json: unknown = parseJson(raw)): number {
   const text = raw.toString('latin1');
-  const images = Math.max((text.match(/"type"\s*:\s*"image"/g) ?? []).length, countObjects(raw, (o) => o.type === 'image'));
+  const images = Math.max((text.match(/"type"\s*:\s*"image"/g) ?? []).length, countObjects(json, (o) => o.type === 'image'));
   return Math.ceil(raw.length * tokensPerByte) + images * IMAGE_TOKENS + PROMPT_OVERHEAD_TOKENS;
 }
 
 /** True when the body asks for 1-hour cache writes (billed at 2 × input). */
-export function usesOneHourCache(raw: Buffer): boolean {
-  return /"ttl"\s*:\s*"1h"/.test(raw.toString('latin1')) || countObjects(raw, (o) => o.ttl === '1h') > 0;
+export function usesOneHourCache(raw: Buffer, json: unknown = parseJson(raw)): boolean {
+  return /"ttl"\s*:\s*"1h"/.test(raw.toString('latin1')) || countObjects(json, (o) => o.ttl === '1h') > 0;
 }
 
 /**
  * How many objects anywhere in the JSON body satisfy `test`. The API reads the parsed JSON, so a candidate can spell
  * a key or value with escapes (`"ttl":"\u0031h"`) that a pattern over the raw bytes would miss.
  */
-function countObjects(raw: Buffer, test: (o: Record<string, unknown>) => boolean): number {
-  let root: unknown;
-  try {
-    root = JSON.parse(raw.toString('utf8'));
-  } catch {
-    return 0;
-  }
+function countObjects(root: unknown, test: (o: Record<string, unknown>) => boolean): number {
   let n = 0;
   const stack: unknown[] = [root];
   while (stack.length > 0) {

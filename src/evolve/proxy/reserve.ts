@@ -27,19 +27,25 @@ export interface Reservation {
 }
 
 export async function reserveCall(
-  ctx: CallContext, raw: Buffer, body: MessagesBody, price: Price, candidateId: string,
+  ctx: CallContext, raw: Buffer, json: unknown, body: MessagesBody, price: Price, candidateId: string,
   upstreamRequest: (path: string) => { url: string; headers: Record<string, string> },
   gone: () => boolean = () => false,
 ): Promise<Reservation> {
-  const oneHour = usesOneHourCache(raw);
-  const reserve = (prompt: number) =>
-    ctx.ledger.reserve(candidateId, worstCaseNanos(prompt, body.max_tokens, price, oneHour), prompt + body.max_tokens);
-  let prompt = promptTokenBound(raw, ctx.options.inputTokensPerByte ?? 1);
+  const oneHour = usesOneHourCache(raw, json);
+  const need = (prompt: number) => [worstCaseNanos(prompt, body.max_tokens, price, oneHour), prompt + body.max_tokens] as const;
+  const [floorNanos, floorTokens] = need(0);
+  const floor = { nanos: floorNanos, tokens: floorTokens };
+  const reserve = (prompt: number) => ctx.ledger.reserve(candidateId, ...need(prompt), floor);
+  let prompt = promptTokenBound(raw, ctx.options.inputTokensPerByte ?? 1, json);
   let sizedBy: Reservation['sizedBy'] = 'bytes';
   let hold = reserve(prompt);
   if ('candidate' in hold) return { hold, sizedBy, waitedMs: 0 };
+  // When the output alone cannot fit (now or while calls in flight settle), no prompt size can help: the body is
+  // not sent to count_tokens at all.
+  const outputOnly = ctx.ledger.refusal(candidateId, floorNanos, floorTokens, floor);
+  if (outputOnly && !outputOnly.held) return { hold: outputOnly, sizedBy, waitedMs: 0 };
 
-  const counted = await countTokens(ctx, raw, upstreamRequest('/v1/messages/count_tokens'));
+  const counted = await countTokens(ctx, json, upstreamRequest('/v1/messages/count_tokens'));
   if (counted !== null) {
     prompt = Math.ceil(counted * (1 + COUNT_MARGIN)) + COUNT_SLACK_TOKENS;
     sizedBy = 'count_tokens';
@@ -54,13 +60,9 @@ export async function reserveCall(
 }
 
 /** The prompt's tokens by the API's count, or null when it cannot say (no endpoint, an error, an odd answer). */
-async function countTokens(ctx: CallContext, raw: Buffer, target: { url: string; headers: Record<string, string> }): Promise<number | null> {
-  let full: Record<string, unknown>;
-  try {
-    full = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
+async function countTokens(ctx: CallContext, json: unknown, target: { url: string; headers: Record<string, string> }): Promise<number | null> {
+  if (json === null || typeof json !== 'object') return null;
+  const full = json as Record<string, unknown>;
   const body: Record<string, unknown> = {};
   for (const field of COUNTED_FIELDS) if (full[field] !== undefined) body[field] = full[field];
   const result = await callUpstream({

@@ -12,7 +12,9 @@ import { requirePrices } from './prices.ts';
 import { BudgetLedger } from './budget.ts';
 import { sendError } from './errors.ts';
 import { handleCountTokens, handleMessages, refuse, type CallContext } from './handler.ts';
+import { BodyIntake, closeAfterAnswer } from './intake.ts';
 import { Redactor } from './redact.ts';
+import { parseJson } from './request.ts';
 import { ToolCallTracker } from './tool-calls.ts';
 import { DEFAULT_RETRY } from './upstream.ts';
 import type { AdmitOptions, BudgetExhausted, ModelCallRecord, ProxyOptions } from './types.ts';
@@ -47,12 +49,21 @@ export interface Proxy extends EventEmitter {
   close(options?: { graceMs?: number }): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 32 * 1024 * 1024;
 /**
  * Requests one candidate may have in the proxy at once. Each may buffer up to MAX_BODY_BYTES in the runner before
- * its reservation is known: without a bound, hundreds of slow uploads from one jail would exhaust the runner's memory.
+ * its reservation is known: without a bound, hundreds of slow uploads from one jail would exhaust the runner's memory
+ * (the bytes are bounded too: ./intake.ts).
  */
 export const MAX_CALLS_IN_FLIGHT = 16;
+/**
+ * Connections open at once on a candidate's own socket (on the shared one: SHARED_MAX_CONNECTIONS). Each is a file
+ * descriptor of the runner's: unbounded, a jail opening thousands would leave the runner unable to spawn anything.
+ */
+export const MAX_CONNECTIONS_PER_CANDIDATE = 64;
+const SHARED_MAX_CONNECTIONS = 512;
+/** A connection must have sent its request's headers within this long, and its whole request within REQUEST_TIMEOUT_MS. */
+export const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 120_000;
 /** Events the proxy derives for one candidate (refused calls, tool calls, denials), each kind; past it they are counted only. */
 export const MAX_DERIVED_EVENTS = 2000;
 
@@ -70,6 +81,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
   const tokenOf = new Map<string, string>();
   const inFlight = new Set<Promise<void>>();
   const busy = new Map<string, number>();
+  const intake = new BodyIntake();
   const abort = new AbortController();
   let runRefused = false;
   const log = options.log ?? (() => {});
@@ -104,7 +116,11 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
 
   /** An HTTP server on a socket (or a TCP address); when `only` is set, only that candidate's token is accepted there. */
   async function serve(socketPath: string | { host: string; port: number }, only?: string): Promise<Server> {
-    const server = createServer((req, res) => {
+    const server = createServer({
+      headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS,
+      // How often the two timeouts above are checked (Node's default, 30 s, would let a slow flood sit that long).
+      connectionsCheckingInterval: 1_000,
+    }, (req, res) => {
       const done = route(req, res, only).catch((err) => {
         log(`proxy: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
         sendError(res, 500, 'api_error', 'the evolve proxy failed on this call');
@@ -112,6 +128,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
       const tracked = done.finally(() => inFlight.delete(tracked));
       inFlight.add(tracked);
     });
+    server.maxConnections = only === undefined ? SHARED_MAX_CONNECTIONS : MAX_CONNECTIONS_PER_CANDIDATE;
     if (typeof socketPath === 'string') await removeStaleSocket(socketPath);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -151,6 +168,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     const active = busy.get(candidateId) ?? 0;
     if (active >= MAX_CALLS_IN_FLIGHT) {
       res.setHeader('retry-after', '1');
+      closeAfterAnswer(req, res);
       return refuse(ctx, res, candidateId, { path, model: null, status: 429, type: 'rate_limit_error', reason: `more than ${MAX_CALLS_IN_FLIGHT} calls in flight for this candidate` });
     }
     busy.set(candidateId, active + 1);
@@ -173,13 +191,20 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
     if (req.method !== 'POST') {
       return refuse(ctx, res, candidateId, { path, model: null, status: 405, type: 'invalid_request_error', reason: `${req.method} ${path}: use POST` });
     }
-    const raw = await readBody(req);
-    if (raw === null) {
-      return refuse(ctx, res, candidateId, { path, model: null, status: 413, type: 'request_too_large', reason: `request body larger than ${MAX_BODY_BYTES} bytes` });
+    const body = await intake.read(req, candidateId);
+    if (!body.ok) {
+      if (body.status === 429) res.setHeader('retry-after', '1');
+      closeAfterAnswer(req, res);
+      return refuse(ctx, res, candidateId, { path, model: null, status: body.status, type: body.type, reason: body.message });
     }
-    const beta = new URLSearchParams(query).get('beta') === 'true';
-    if (endpoint === 'count') return handleCountTokens(ctx, req, res, raw, beta, candidateId);
-    return handleMessages(ctx, req, res, raw, beta, candidateId);
+    try {
+      const json = parseJson(body.raw); // once: every check and record below reads this value
+      const beta = new URLSearchParams(query).get('beta') === 'true';
+      if (endpoint === 'count') return await handleCountTokens(ctx, req, res, body.raw, json, beta, candidateId);
+      return await handleMessages(ctx, req, res, body.raw, json, beta, candidateId);
+    } finally {
+      body.release();
+    }
   }
 
   function authenticate(req: IncomingMessage): string | undefined {
@@ -262,28 +287,6 @@ function notFound(res: ServerResponse, method: string | undefined): void {
   if (method !== 'HEAD') return sendError(res, 404, 'not_found_error', 'Not Found');
   res.writeHead(404, { 'content-type': 'application/json', 'x-should-retry': 'false' });
   res.end();
-}
-
-/** Reads the body, or null past the size limit (the rest is drained and dropped, so the answer still arrives). */
-function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (chunk: Buffer) => {
-      if (over) return;
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        over = true;
-        chunks.length = 0;
-        resolve(null);
-      } else {
-        chunks.push(chunk);
-      }
-    });
-    req.on('end', () => { if (!over) resolve(Buffer.concat(chunks)); });
-    req.on('error', reject);
-  });
 }
 
 /** A socket left by a crashed run is removed; any other file at that path is an error. */

@@ -7,6 +7,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Git } from './git.ts';
 import { refuseLockfile, refusePackageJson, trustedOrigins } from './lockfile.ts';
+import { MAX_FILE_BYTES } from './workspace.ts';
 import type { ProcessResult } from '../../process/run.ts';
 import { candidateEnv, type Sandbox } from '../jail/sandbox.ts';
 
@@ -63,7 +64,8 @@ export async function installDeps(
 async function readFiles(git: Git, commit: string, names: readonly string[]): Promise<{ file: string; text: string }[]> {
   const found: { file: string; text: string }[] = [];
   for (const file of names) {
-    const text = await git.readFile(commit, file);
+    // A lockfile may be large; it was committed, so it is at most what a commit may hold.
+    const text = await git.readFile(commit, file, MAX_FILE_BYTES);
     if (text !== null) found.push({ file, text });
   }
   return found;

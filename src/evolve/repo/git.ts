@@ -1,15 +1,18 @@
 /**
  * All git work on the target, through the runner's own git directory and a per-candidate index.
- * A workspace is candidate-controlled: any `.git` file or folder in it, and any config, hook or fsmonitor it names,
- * is ignored — GIT_DIR and GIT_WORK_TREE are always set by the runner, the system config is not read, hooks,
- * fsmonitor and external diff drivers are switched off, and a nested `.git` is excluded from every add.
+ * A workspace is candidate-controlled: any `.git` file or folder in it, and any config, hook, fsmonitor or
+ * attribute it names, is ignored — GIT_DIR and GIT_WORK_TREE are always set by the runner, git runs hardened
+ * (./hardening.ts: no global or system config, no hooks, drivers or network), git never reads or writes a
+ * workspace's files itself (./tree-io.ts), and a nested `.git` is removed before a commit, so no gitlink is made.
  * Writes to the target's refs (and pushes) are serialised by one mutex per Git instance; objects need no lock.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CONTEXT_FILE } from '../../agent/protocol.ts';
 import { runProcess } from '../../process/run.ts';
+import { hardenedGitArgs, hardenedGitEnv } from './hardening.ts';
 import { Mutex } from './mutex.ts';
+import { hashWorkspace, indexInfo, parseCatFileBatch, parseLsTree, removeNestedGit, writeCheckout, type IndexLine } from './tree-io.ts';
 
 export interface DiffStats { added: number; removed: number; files: number }
 
@@ -22,16 +25,14 @@ export class GitError extends Error {
   }
 }
 
-const HARDENING = [
-  '-c', 'core.hooksPath=/dev/null',
-  '-c', 'core.fsmonitor=false',
-  '-c', 'core.untrackedCache=false',
-  '-c', 'diff.external=',
-  '-c', 'core.quotePath=false',
-];
 
+interface GitCall { workTree?: string; indexFile?: string; input?: string | Buffer; allowFail?: boolean; network?: boolean }
 
-interface GitCall { workTree?: string; indexFile?: string; input?: string; allowFail?: boolean }
+/** What a candidate commit's title ends with in a --push run, so that the forges' CI skips the pushed branch. */
+export const SKIP_CI = '[skip ci]';
+
+/** The largest candidate file the runner reads into memory (package.json for the agent command, say). */
+export const MAX_READ_BYTES = 1024 * 1024;
 
 export class Git {
   private readonly writes = new Mutex();
@@ -41,10 +42,10 @@ export class Git {
 
   /** Finds the git directory of the repository that holds `dir`, or null when it is not a git work tree. */
   static async discover(dir: string): Promise<{ gitDir: string; topLevel: string } | null> {
-    const out = await exec(['rev-parse', '--absolute-git-dir', '--show-toplevel'], { cwd: dir, env: baseEnv() })
+    const out = await exec([...hardenedGitArgs(), 'rev-parse', '--absolute-git-dir', '--show-toplevel'], { cwd: dir, env: hardenedGitEnv() })
       .catch(() => null);
     if (!out || out.code !== 0) return null;
-    const [gitDir, topLevel] = out.stdout.trim().split('\n');
+    const [gitDir, topLevel] = out.stdout.toString('utf8').trim().split('\n');
     if (!gitDir || !topLevel) return null;
     return { gitDir, topLevel };
   }
@@ -76,19 +77,25 @@ export class Git {
   }
 
   /**
-   * Writes the tree of `sha` into the fresh directory `dir`, using `indexFile` as that directory's index.
-   * Unlike `git worktree add` nothing is written into the target's .git except the per-candidate index.
+   * Writes the tree of `sha` into the fresh directory `dir`, and `indexFile` as that directory's index (the tree's
+   * entries, which the commit uses to tell tracked files from ignored ones). Unlike `git worktree add` nothing is
+   * written into the target's .git except the per-candidate index; unlike `read-tree -u` no attribute or filter of
+   * the tree applies: the blobs are written as they are stored.
    */
   async materialise(sha: string, dir: string, indexFile: string): Promise<void> {
     await mkdir(dir, { recursive: true });
     await mkdir(path.dirname(indexFile), { recursive: true });
-    // One unpack: writes the files and records their stat data in the index, so the commit only re-reads changes.
-    await this.git(['read-tree', '-u', '--reset', sha], { workTree: dir, indexFile });
+    await this.git(['read-tree', '--reset', sha], { indexFile });
+    const entries = parseLsTree(await this.bytes(['ls-tree', '-r', '-z', '--full-tree', sha]));
+    await writeCheckout(dir, entries, async (shas) =>
+      parseCatFileBatch(await this.bytes(['cat-file', '--batch'], {}, shas.join('\n') + '\n'), shas.length));
   }
 
   /**
-   * Commits the full content of `workTree` (any nested `.git` excluded) as one commit whose only parent is
-   * `parent`, and points `refs/heads/<branch>` at it. Returns the new commit's sha.
+   * Commits the full content of `workTree` as one commit whose only parent is `parent`, and points
+   * `refs/heads/<branch>` at it. Returns the new commit's sha. Every `.git` in the workspace is removed first; the files are listed by `ls-files` (tracked ones and untracked ones not ignored,
+   * as `git add --all` would take them) and hashed without filters; the parent's own gitlinks (submodules) are kept
+   * as they were, and no other gitlink can arise.
    */
   async commitWorkspace(opts: {
     workTree: string; indexFile: string; parent: string; branch: string; message: string;
@@ -96,16 +103,20 @@ export class Git {
     exclude?: string[];
   }): Promise<string> {
     const { workTree, indexFile } = opts;
+    const exclude = opts.exclude ?? [];
     // The index is the candidate's own and objects are content-addressed files git writes atomically, so candidates
     // hash and write their trees in parallel; only the ref update, the shared state, waits its turn.
-    // An exclude pathspec naming an ignored path makes `git add` fail, and an ignored path needs none.
-    const excludes: string[] = [];
-    for (const p of opts.exclude ?? []) {
-      const ignored = await this.git(['check-ignore', '-q', '--no-index', '--', p], { workTree, indexFile, allowFail: true });
-      if (ignored === null) excludes.push(`:(exclude,top,literal)${p}`);
-    }
-    await this.git(['add', '--all', '--', '.', ':(exclude,glob)**/.git', ':(exclude,glob)**/.git/**', ...excludes], { workTree, indexFile });
-    const tree = (await this.git(['write-tree'], { workTree, indexFile })).trim();
+    await removeNestedGit(workTree, exclude);
+    const listed = await this.bytes(['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '.',
+      ...exclude.map((p) => `:(exclude,top,literal)${p}`)], { workTree, indexFile });
+    const paths = [...new Set(listed.toString('utf8').split('\0').filter(Boolean))];
+    const gitlinks: IndexLine[] = parseLsTree(await this.bytes(['ls-tree', '-r', '-z', '--full-tree', opts.parent]))
+      .filter((e) => e.mode === '160000').map((e) => ({ mode: '160000', sha: e.sha, path: e.path }));
+    const kept = new Set(gitlinks.map((g) => g.path));
+    const lines = [...await hashWorkspace(workTree, paths.filter((p) => !kept.has(p)), (args, input) => this.bytes(args, {}, input)), ...gitlinks];
+    await rm(indexFile, { force: true });
+    await this.git(['update-index', '-z', '--index-info'], { indexFile, input: indexInfo(lines) });
+    const tree = (await this.git(['write-tree'], { indexFile })).trim();
     const sha = (await this.git(['commit-tree', tree, '-p', opts.parent, '-F', '-'], { input: opts.message })).trim();
     await this.writes.run(() => this.git(['update-ref', '-m', 'evolve: commit candidate', `refs/heads/${opts.branch}`, sha]));
     return sha;
@@ -165,16 +176,37 @@ export class Git {
     return this.git(['diff', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', from, to, '--', '.', `:(exclude,top,literal)${CONTEXT_FILE}`]);
   }
 
-  /** A file's content at a commit, or null when the commit has no such file. */
-  async readFile(sha: string, file: string): Promise<string | null> {
-    return this.git(['cat-file', 'blob', `${sha}:${file}`], { allowFail: true });
+  /**
+   * A regular file's content at a commit, or null when the commit has no such file, has a link or a folder there, or
+   * holds more than `maxBytes` (MAX_READ_BYTES unless said): a candidate's file is read from its committed blob,
+   * never through the workspace, where a link to /dev/stdin or /dev/zero would hang or flood the runner.
+   */
+  async readFile(sha: string, file: string, maxBytes = MAX_READ_BYTES): Promise<string | null> {
+    const entry = parseLsTree(await this.bytes(['ls-tree', '-z', '--full-tree', sha, '--', file], {}).catch(() => Buffer.alloc(0)))[0];
+    if (!entry || entry.path !== file || entry.type !== 'blob' || entry.mode === '120000') return null;
+    const size = Number((await this.git(['cat-file', '-s', entry.sha], { allowFail: true }))?.trim());
+    if (!Number.isFinite(size) || size > maxBytes) return null;
+    return this.git(['cat-file', 'blob', entry.sha], { allowFail: true });
   }
 
-  /** Pushes branches to `remote` (a configured remote name, a path or a URL); the user's credentials apply. */
-  push(remote: string, branches: string[]): Promise<void> {
-    if (branches.length === 0) return Promise.resolve();
+  /**
+   * Pushes branches to `remote` (a configured remote name, a path or a URL); the user's credentials apply. Asks the
+   * remote to skip CI (`-o ci.skip`, GitLab's push option) where it takes push options, and pushes without it where
+   * it does not (the candidate commits say `[skip ci]` too). Returns whether the option went through.
+   */
+  push(remote: string, branches: string[]): Promise<{ ciSkipOption: boolean }> {
+    if (branches.length === 0) return Promise.resolve({ ciSkipOption: false });
     return this.writes.run(async () => {
-      await this.git(['push', '--no-verify', '--porcelain', '--end-of-options', remote, ...branches.map((b) => `refs/heads/${b}:refs/heads/${b}`)]);
+      const refs = branches.map((b) => `refs/heads/${b}:refs/heads/${b}`);
+      const push = (options: string[]) => this.call(['push', '--no-verify', '--porcelain', ...options, '--end-of-options', remote, ...refs], { network: true });
+      try {
+        await push(['--push-option=ci.skip']);
+        return { ciSkipOption: true };
+      } catch (err) {
+        if (!(err instanceof GitError) || !/does not support push options/.test(err.stderr)) throw err;
+      }
+      await push([]);
+      return { ciSkipOption: false };
     });
   }
 
@@ -185,27 +217,27 @@ export class Git {
   pushRefs(remote: string, refspecs: string[]): Promise<void> {
     if (refspecs.length === 0) return Promise.resolve();
     return this.writes.run(async () => {
-      await this.git(['push', '--no-verify', '--porcelain', '--end-of-options', remote, ...refspecs]);
+      await this.git(['push', '--no-verify', '--porcelain', '--end-of-options', remote, ...refspecs], { network: true });
     });
   }
 
   fetch(remote: string, refspecs: string[]): Promise<void> {
     if (refspecs.length === 0) return Promise.resolve();
     return this.writes.run(async () => {
-      await this.git(['-c', 'fetch.recurseSubmodules=false', 'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--end-of-options', remote, ...refspecs]);
+      await this.git(['-c', 'fetch.recurseSubmodules=false', 'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--end-of-options', remote, ...refspecs], { network: true });
     });
   }
 
   /** The names of the refs of `remote` that match `pattern` (e.g. `refs/evolve/<run>/*`). */
   async remoteRefs(remote: string, pattern: string): Promise<string[]> {
-    const out = await this.git(['ls-remote', '--refs', remote, pattern]);
+    const out = await this.git(['ls-remote', '--refs', remote, pattern], { network: true });
     return out.split('\n').map((l) => l.split('\t')[1]).filter((r): r is string => !!r);
   }
 
   /** Creates an empty bare repository at `gitDir` unless one is there (a worker's own object store). */
   static async initBare(gitDir: string): Promise<Git> {
     await mkdir(gitDir, { recursive: true });
-    const out = await exec([...HARDENING, 'init', '--quiet', '--bare', gitDir], { cwd: gitDir, env: baseEnv() });
+    const out = await exec([...hardenedGitArgs(), 'init', '--quiet', '--bare', gitDir], { cwd: gitDir, env: hardenedGitEnv() });
     if (out.code !== 0) throw new GitError(`git init failed: ${out.stderr.trim()}`, out.stderr, out.code);
     return new Git(gitDir);
   }
@@ -218,14 +250,24 @@ export class Git {
   private async git(args: string[], call: GitCall & { allowFail: true }): Promise<string | null>;
   private async git(args: string[], call?: GitCall): Promise<string>;
   private async git(args: string[], call: GitCall = {}): Promise<string | null> {
-    const env = baseEnv();
+    const out = await this.call(args, call);
+    return out === null ? null : out.toString('utf8');
+  }
+
+  /** A git call's raw stdout (blobs, NUL-separated lists); throws on failure. */
+  private async bytes(args: string[], call: GitCall = {}, input?: string | Buffer): Promise<Buffer> {
+    return (await this.call(args, { ...call, input: input ?? call.input }))!;
+  }
+
+  private async call(args: string[], call: GitCall): Promise<Buffer | null> {
+    const env = hardenedGitEnv({ network: call.network });
     env.GIT_DIR = this.gitDir;
-    // Calls without a work tree run in the git directory and only read or write objects and refs.
+    // Calls without a work tree run in the git directory and only read or write objects, refs and indexes.
     if (call.workTree) env.GIT_WORK_TREE = call.workTree;
     if (call.indexFile) env.GIT_INDEX_FILE = call.indexFile;
     env.GIT_AUTHOR_NAME = env.GIT_COMMITTER_NAME = this.identity.name;
     env.GIT_AUTHOR_EMAIL = env.GIT_COMMITTER_EMAIL = this.identity.email;
-    const out = await exec([...HARDENING, ...args], { cwd: call.workTree ?? this.gitDir, env, input: call.input });
+    const out = await exec([...hardenedGitArgs({ network: call.network }), ...args], { cwd: call.workTree ?? this.gitDir, env, input: call.input });
     if (out.code !== 0) {
       if (call.allowFail) return null;
       throw new GitError(`git ${args[0]} failed: ${out.stderr.trim().split('\n').pop() ?? ''}`, out.stderr, out.code);
@@ -234,23 +276,18 @@ export class Git {
   }
 }
 
-/** The environment every git call starts from: no system config, no prompts, no inherited GIT_* variables. */
-function baseEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GIT_')) env[k] = v;
-  env.GIT_CONFIG_NOSYSTEM = '1';
-  env.GIT_TERMINAL_PROMPT = '0';
-  env.GIT_OPTIONAL_LOCKS = '0';
-  env.LC_ALL = 'C';
-  return env;
-}
-
 /** Git's output is read whole (trees, file contents, diffs): past this it is refused rather than cut. */
 const MAX_GIT_OUTPUT_BYTES = 512 * 1024 * 1024;
 
-async function exec(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const r = await runProcess('git', args, { cwd: opts.cwd, env: opts.env, input: opts.input, maxOutputBytes: MAX_GIT_OUTPUT_BYTES });
+/** Runs git (src/process/run.ts); stdout is kept as bytes (blobs are not text), whole up to MAX_GIT_OUTPUT_BYTES. */
+async function exec(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string | Buffer }): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const r = await runProcess('git', args, {
+    cwd: opts.cwd, env: opts.env, input: opts.input, maxOutputBytes: 64 * 1024,
+    onStdout: (chunk) => { size += chunk.length; if (size <= MAX_GIT_OUTPUT_BYTES) chunks.push(chunk); },
+  });
   if (r.error) throw new GitError(r.error, r.stderr, null);
-  if (r.truncated) throw new GitError(`git ${args.find((a) => !a.startsWith('-') && !a.includes('=')) ?? ''} printed more than ${MAX_GIT_OUTPUT_BYTES} bytes`, '', r.exitCode);
-  return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+  if (size > MAX_GIT_OUTPUT_BYTES) throw new GitError(`git ${args.find((a) => !a.startsWith('-') && !a.includes('=')) ?? ''} printed more than ${MAX_GIT_OUTPUT_BYTES} bytes`, '', r.exitCode);
+  return { code: r.exitCode, stdout: Buffer.concat(chunks), stderr: r.stderr };
 }

@@ -1,12 +1,12 @@
 /**
  * Git in the user's own checkout, for the commands the user runs after a run (adopt, clean). The repository is
- * the user's, but the content written into it came from candidates, so the same hardening applies: no system
- * config, no hooks, no fsmonitor, no external diff drivers, no prompts.
+ * the user's, but the content written into it came from candidates, so the same hardening applies (./hardening.ts):
+ * no global or system config, no hooks, no fsmonitor, no drivers, no network, no prompts. The user's identity for
+ * the commits adopt makes is read from their config once (reading config runs nothing) and passed explicitly.
  */
 import { runProcessSync } from '../../process/sync.ts';
 import { GitError } from './git.ts';
-
-const HARDENING = ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false', '-c', 'diff.external=', '-c', 'core.quotePath=false'];
+import { hardenedGitArgs, hardenedGitEnv } from './hardening.ts';
 
 export interface TargetGit {
   (args: string[], opts?: { input?: string; env?: Record<string, string> }): string;
@@ -14,11 +14,11 @@ export interface TargetGit {
 }
 
 export function targetGit(topLevel: string): TargetGit {
+  let identity: Record<string, string> | undefined;
   const run = (args: string[], opts: { input?: string; env?: Record<string, string> } = {}): { code: number | null; stdout: string; stderr: string } => {
-    const env: NodeJS.ProcessEnv = {};
-    for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GIT_')) env[k] = v;
-    Object.assign(env, { GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' }, opts.env);
-    const out = runProcessSync('git', [...HARDENING, ...args], { cwd: topLevel, env, input: opts.input });
+    identity ??= userIdentity(topLevel);
+    const env = { ...hardenedGitEnv(), ...identity, ...opts.env };
+    const out = runProcessSync('git', [...hardenedGitArgs(), ...args], { cwd: topLevel, env, input: opts.input });
     return { code: out.truncated ? null : out.exitCode, stdout: out.stdout, stderr: out.error ?? (out.truncated ? 'output too large' : out.stderr) };
   };
   const git = ((args, opts) => {
@@ -31,6 +31,21 @@ export function targetGit(topLevel: string): TargetGit {
     return out.code === 0 ? out.stdout.trim() : null;
   };
   return git;
+}
+
+/** The user's name and e-mail as their own git config says (all of it: global included), for the commits made. */
+function userIdentity(topLevel: string): Record<string, string> {
+  const env = hardenedGitEnv({ network: true });
+  const read = (key: string) => {
+    const out = runProcessSync('git', [...hardenedGitArgs(), 'config', '--get', key], { cwd: topLevel, env });
+    return out.exitCode === 0 ? out.stdout.trim() : '';
+  };
+  const identity: Record<string, string> = {};
+  const name = read('user.name');
+  const email = read('user.email');
+  if (name) identity.GIT_AUTHOR_NAME = identity.GIT_COMMITTER_NAME = name;
+  if (email) identity.GIT_AUTHOR_EMAIL = identity.GIT_COMMITTER_EMAIL = email;
+  return identity;
 }
 
 /** True when tracked files differ from HEAD (staged or not); untracked files are the user's and do not count. */

@@ -9,7 +9,8 @@
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import type { JailSpec } from './spec.ts';
+import { EVOLVE_HOME } from '../../home.ts';
+import { JAIL_UID, type JailSpec } from './spec.ts';
 
 export interface JailCommand {
   file: 'bwrap';
@@ -18,6 +19,13 @@ export interface JailCommand {
 }
 
 export type PathKind = 'file' | 'dir' | 'missing';
+
+/**
+ * What a hidden file reads as: an empty file of evolve's installation (found from the sources and the dist/ bundle
+ * alike), not /dev/null — the jail's mounts are nodev, so a
+ * device bound over a file cannot even be opened, and git in the jail would stop at a hidden `.git/config`.
+ */
+export const EMPTY_FILE = path.join(EVOLVE_HOME, 'src', 'tools', 'sandbox', 'empty');
 
 export function hostPathKind(p: string): PathKind {
   try {
@@ -40,6 +48,10 @@ export function buildJail(spec: JailSpec, kindOf: (p: string) => PathKind = host
     // surface, and the jail never needs them.
     '--unshare-user',
     '--disable-userns',
+    // Not root inside either: root in a user namespace is still uid 0 to every check that looks (agent CLIs refuse to
+    // run unattended as root). The namespace maps this uid to the runner's, so what the jail writes is the runner's.
+    '--uid', String(JAIL_UID),
+    '--gid', String(JAIL_UID),
     ...(spec.network === 'host' ? ['--share-net'] : []),
     // Root in the jail keeps no capabilities: without this, root could remount the read-only binds writable.
     '--cap-drop', 'ALL',
@@ -59,7 +71,7 @@ export function buildJail(spec: JailSpec, kindOf: (p: string) => PathKind = host
   for (const p of spec.hide) {
     const kind = kindOf(p);
     if (kind === 'dir') add(p, 0, ['--tmpfs', path.resolve(p)]);
-    else if (kind === 'file') add(p, 3, ['--ro-bind', '/dev/null', path.resolve(p)]);
+    else if (kind === 'file') add(p, 3, ['--ro-bind', EMPTY_FILE, path.resolve(p)]);
   }
   for (const p of spec.readOnly) add(p, 1, ['--ro-bind', path.resolve(p), path.resolve(p)]);
   add(spec.workspace, 2, ['--bind', path.resolve(spec.workspace), path.resolve(spec.workspace)]);

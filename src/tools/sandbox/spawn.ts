@@ -18,7 +18,7 @@ import { findBwrap, probeLimits, type LimitsMode } from './probe.ts';
 import { watchDisk, type DiskGrowth } from './disk.ts';
 import { seccompProgram } from './seccomp.ts';
 import { clearSetIdBits } from './setid.ts';
-import type { JailSpec } from './spec.ts';
+import { JAIL_NOFILE, type JailSpec } from './spec.ts';
 
 export interface SpawnJailedOptions {
   /** Names the cgroup (a candidate id); random by default. */
@@ -56,14 +56,14 @@ export interface JailedProcess {
 /**
  * Runs outside the jail, as the runner's code: joins the jail's cgroups (so that nothing it starts can fork outside
  * them), closes every descriptor the runner did not mean to pass (a non-CLOEXEC fd inherited by the runner would
- * otherwise reach the jail), then becomes bwrap. Arguments: <file-size limit in KiB | unlimited> <fds to keep> <n>
+ * otherwise reach the jail), then becomes bwrap. Arguments: <file-size limit in KiB | unlimited> <open files> <fds to keep> <n>
  * <n cgroup.procs files> <command...>. The last fd kept is the seccomp filter's pipe, when there is one: bwrap reads
  * (and closes) it before the jail starts.
  */
 const WRAPPER =
   // The file-size limit (bash counts in KiB; 'unlimited' when the spec sets none) for soft and hard alike. It can
-  // fail only by asking more than an existing hard limit, which then holds instead.
-  'ulimit -f "$1" 2>/dev/null; shift; ' +
+  // fail only by asking more than an existing hard limit, which then holds instead. Then the open-files limit.
+  'ulimit -f "$1" 2>/dev/null; shift; ulimit -n "$1" 2>/dev/null; shift; ' +
   'keep=$1; n=$2; shift 2; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n-1)); done; ' +
   // No redirection on this loop: bash would save stderr in a high fd for it, which the loop would then close.
   'for fd in /proc/$$/fd/*; do fd=${fd##*/}; if [ "$fd" -ge "$keep" ] && [ -e "/proc/$$/fd/$fd" ]; then eval "exec $fd>&-"; fi; done; ' +
@@ -93,7 +93,7 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
   const writableRoots = [spec.workspace, ...spec.writable, ...spec.binds.filter((b) => !b.readOnly).map((b) => b.src)];
   const procsFiles = cgroup?.procsFiles ?? [];
   const fileLimit = spec.limits.fileBytes === undefined ? 'unlimited' : String(Math.max(1, Math.floor(spec.limits.fileBytes / 1024)));
-  const args = ['-c', WRAPPER, 'evolve-jail', fileLimit, String(keepFds + (filter ? 1 : 0)), String(procsFiles.length), ...procsFiles, ...command];
+  const args = ['-c', WRAPPER, 'evolve-jail', fileLimit, String(JAIL_NOFILE), String(keepFds + (filter ? 1 : 0)), String(procsFiles.length), ...procsFiles, ...command];
 
   let diskExceeded: JailedResult['diskExceeded'];
   // The process group is killed by src/process; the cgroup catches whatever left the group (setsid, double forks).
