@@ -15,6 +15,8 @@
  *
  *  - depsView, judge: what the writable dependency view costs per candidate, and the judge's time against a plain
  *    run of the same test command on the same commit, per framework fixture (bench/judge.ts); target ≤ 1.2.
+ *  - userJudge: the user judge stage's time against running the judge command by hand (bench/user-judge.ts);
+ *    target ≤ 1.1.
  *
  *   node --import tsx bench/runner.ts [--no-npm-ci]
  */
@@ -32,6 +34,7 @@ import { startStandin } from '../src/standin/index.ts';
 import { depsView, judge } from './judge.ts';
 import { evolve, makeRepo, ROOT, tempDir } from '../test/evolve/helpers.ts';
 import { makeToyRepo, passingPlan, planScript } from '../test/evolve/toy.ts';
+import { judgeOverhead } from './user-judge.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
@@ -195,7 +198,7 @@ function timeNpmCi(): number {
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const result = {
     overhead: await overhead(), generation: await generation(), agentStart: await agentStart(), deps: await deps(!process.argv.includes('--no-npm-ci')),
-    depsView: await depsView(), judge: await judge(),
+    depsView: await depsView(), judge: await judge(), userJudge: await judgeOverhead(),
   };
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 }

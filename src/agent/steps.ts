@@ -10,6 +10,7 @@ import type { Progress } from './progress.ts';
 import { prompt } from './prompts.ts';
 import type { CheckResult } from './selfcheck.ts';
 import { readOnly, type Toolbox } from './toolbox.ts';
+import { findStubMarkers, type StubMarker } from '../tools/stubs.ts';
 
 export interface StepDeps {
   conversation: Conversation;
@@ -45,6 +46,7 @@ export async function decideGoal(deps: StepDeps, inputs: GoalInputs, turns: Turn
     goalState: context.goalState || '(none yet)',
     direction: seedGoal ? `Direction given by whoever started the run: ${seedGoal}\n` : '',
     history: historyDigest(context),
+    stubs: stubList(await findStubMarkers(workspace)),
     turns: turns.left,
   }));
   const { value, turns: used } = await answerPhase(deps.conversation,
@@ -52,6 +54,13 @@ export async function decideGoal(deps: StepDeps, inputs: GoalInputs, turns: Turn
     'Call decide_goal now with your decision.');
   turns.spend(used);
   return value;
+}
+
+/** The stub markers in the code, for the goal step: unfinished work an earlier attempt left (empty when none). */
+export function stubList(markers: readonly StubMarker[]): string {
+  if (markers.length === 0) return '';
+  const lines = markers.map((m) => `- ${m.file}:${m.line}: ${m.text}`);
+  return `\nUnfinished work in the code (stub markers, the first ${markers.length}${markers.length >= 20 ? ' shown' : ''}):\n${lines.join('\n')}\n`;
 }
 
 export async function makePlan(deps: StepDeps, goal: string, turns: TurnBudget, cap: number): Promise<Plan> {

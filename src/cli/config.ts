@@ -47,6 +47,13 @@ export const RunFlags = z.object({
   testTimeout: seconds('testTimeout').default(600),
   build: z.string().optional(),
   test: z.string().min(1, '--test must not be empty').optional(),
+  judge: z.string({ message: '--judge must be a shell command' }).trim().min(1, '--judge must not be empty').optional(),
+  judgeRuns: count('--judge-runs').default(1),
+  judgeTimeout: seconds('judgeTimeout').default(300),
+  objective: z.object({
+    metric: z.string({ message: 'objective.metric must name a field of the judge\'s JSON' }).min(1, 'objective.metric must not be empty'),
+    goal: z.enum(['max', 'min'], { message: 'objective.goal must be "max" or "min"' }).default('max'),
+  }).strict().optional(),
   push: z.string({ message: '--push must be a remote name' }).min(1, '--push must not be empty').optional(),
   seedGoal: z.string().default(''),
   tui: z.boolean().default(true),
@@ -72,6 +79,7 @@ const FROZEN_ON_RESUME: Record<string, string> = {
   strategy: '--strategy', model: '--model', maxTurns: '--max-turns', candidateTimeout: '--candidate-timeout',
   build: '--build', test: '--test', push: '--push', seedGoal: '--seed-goal', workdir: '--workdir',
   unsafeNoSandbox: '--unsafe-no-sandbox', agent: '--agent', queue: '--queue', remote: '--remote',
+  judge: '--judge', judgeRuns: '--judge-runs',
 };
 
 /** Refuses, with --resume, a command-line flag of the frozen configuration (the config file is the run's, so not it). */

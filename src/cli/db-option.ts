@@ -89,5 +89,5 @@ export function resolveCandidate(store: LineageStore, given: string): CandidateR
 
 /** What `lineage` and `export` render: the run's tree, per-generation stats and best candidate. */
 export function lineageView(store: LineageStore, run: RunRow): LineageView {
-  return { run, roots: store.tree(run.id), stats: store.generationStats(run.id), best: store.bestCandidate(run.id) };
+  return { run, roots: store.tree(run.id), stats: store.generationStats(run.id), best: store.bestCandidate(run.id), metrics: store.metrics(run.id) };
 }

@@ -37,6 +37,8 @@ export function registerRun(program: Command): void {
     .option('--candidate-timeout <s>', 'seconds an agent may run (default: 1800)')
     .option('--build <cmd>', 'build command (default: the seed\'s package.json build script, if any)')
     .option('--test <cmd>', 'test command (default: the seed\'s package.json test script)')
+    .option('--judge <cmd>', 'a user judge run after the tests pass: its last stdout line is a JSON object of metrics (docs/judge.md)')
+    .option('--judge-runs <n>', 'run the judge n times and keep the median of each metric (default: 1)')
     .option('--push <remote>', 'push survivors\' branches to this remote')
     .option('--seed-goal <text>', 'the goal the first agents start from')
     .option('--agent <name|cmd>', 'the agent of every candidate: builtin, claude-code (Claude Code, found in the target\'s node_modules or on PATH) or a shell command (default: the target\'s package.json evolve.agent, else builtin)')

@@ -46,7 +46,7 @@ export function registerShow(program: Command): void {
       const parts = [describeCandidate({
         candidate, run, ancestry: store.ancestryIds(candidate.id),
         children: store.children(candidate.id),
-        events: store.events(candidate.id), isBest: store.bestCandidate(run.id)?.id === candidate.id,
+        events: store.events(candidate.id), isBest: store.bestCandidate(run.id)?.id === candidate.id, metrics: store.metricsOf(candidate.id),
       })];
       if (opts.diff) parts.push(`diff against the parent commit (agent_context.json excluded)\n${diffFor(store, candidate, run)}`);
       if (opts.transcript) parts.push(`transcripts\n${formatTranscripts(store.transcripts(candidate.id))}`);

@@ -1,13 +1,15 @@
 /**
  * The demo's scripted model: a stand-in for the Messages API (src/standin) that plays an agent making real,
  * varied edits. Each conversation (one candidate's attempt) gets a scenario in start order, three per generation:
- * one improves the code, one breaks the build or fails its tests (or, once, tries to escape its workspace and then
- * does real work), one improves the code. It only answers; everything it asks for is carried out by the real agent,
+ * one improves the code and makes wordCount faster, one breaks the build or fails its tests with a wrong wordCount
+ * (or, once, tries to escape its workspace and then does real work), one improves the code but makes wordCount
+ * slower — the demo's judge (bench/judge.mjs) measures it, so the objective climbs as selection keeps the fast. It only answers; everything it asks for is carried out by the real agent,
  * tools, jail, runner and git — an escape attempt fails because the jail refuses it, not because this script says so.
  */
 import { forcedTool, lastToolResults, lastUserText, reply, text, toolUse } from '../standin/script.ts';
 import type { MessagesRequest, Script, ScriptAnswer } from '../standin/types.ts';
 import { FEATURES, unbuildable, type Feature } from './features.ts';
+import { FASTER_WORD_COUNT, SLOWER_WORD_COUNT, textkitSource, WRONG_WORD_COUNT } from './wordcount.ts';
 
 export type Scenario = 'improve' | 'break_build' | 'fail_tests' | 'escape';
 
@@ -19,19 +21,38 @@ export function scenarioFor(index: number): Scenario {
   return SECOND_SLOT[Math.floor(index / 3) % SECOND_SLOT.length];
 }
 
+/** The wordCount a candidate writes (src/demo/wordcount.ts): the next faster level, a slower one, a wrong one, or none. */
+export function wordCountFor(index: number): string | null {
+  const scenario = scenarioFor(index);
+  if (scenario === 'fail_tests') return WRONG_WORD_COUNT;
+  if (scenario !== 'improve') return null;
+  if (index % 3 === 2) return SLOWER_WORD_COUNT;
+  return FASTER_WORD_COUNT[Math.min(Math.floor(index / 3), FASTER_WORD_COUNT.length - 1)];
+}
+
 const EDITOR = 'str_replace_based_edit_tool';
 
 type Action = (cwd: string) => ScriptAnswer;
 
 interface Conversation {
   scenario: Scenario;
+  wordCount: string | null;
   feature: Feature;
   actions: Action[];
   cwd: string;
   finished: boolean;
 }
 
-function actionsFor(scenario: Scenario, f: Feature): Action[] {
+function actionsFor(scenario: Scenario, f: Feature, wordCount: string | null): Action[] {
+  return [...(wordCount ? [rewrite(wordCount)] : []), ...featureActions(scenario, f)];
+}
+
+/** Rewrites src/textkit.js whole (the editor's create refuses a file that exists; the shell does not). */
+function rewrite(wordCount: string): Action {
+  return () => reply(text('Rewriting wordCount.'), toolUse('bash', { command: `cat > src/textkit.js <<'TEXTKIT'\n${textkitSource(wordCount)}TEXTKIT` }));
+}
+
+function featureActions(scenario: Scenario, f: Feature): Action[] {
   const file = (cwd: string, rel: string) => `${cwd}/${rel}`;
   const create = (rel: string, content: string): Action => (cwd) => reply(text(`Creating ${rel}.`), toolUse(EDITOR, { command: 'create', path: file(cwd, rel), file_text: content }));
   const documentIt: Action = (cwd) => reply(toolUse(EDITOR, {
@@ -58,7 +79,8 @@ function actionsFor(scenario: Scenario, f: Feature): Action[] {
 }
 
 function goalDecision(c: Conversation) {
-  return { previous_goal_achieved: true, goal: c.feature.goal, reason: `The library lacks ${c.feature.name}; small, testable and useful.` };
+  const also = c.wordCount === null ? '' : c.wordCount === SLOWER_WORD_COUNT ? '; and simplify wordCount' : c.wordCount === WRONG_WORD_COUNT ? '; and speed up wordCount' : '; and make wordCount faster';
+  return { previous_goal_achieved: true, goal: c.feature.goal + also, reason: `The library lacks ${c.feature.name}; small, testable and useful.` };
 }
 
 function plan(c: Conversation) {
@@ -97,7 +119,8 @@ export function demoModel(): Script {
       const index = started++;
       const scenario = scenarioFor(index);
       const feature = FEATURES[index % FEATURES.length];
-      c = { scenario, feature, actions: actionsFor(scenario, feature), cwd: '', finished: false };
+      const wordCount = wordCountFor(index);
+      c = { scenario, wordCount, feature, actions: actionsFor(scenario, feature, wordCount), cwd: '', finished: false };
       // The first answer is the goal decision; its tool_use id names the conversation from now on.
       const answer = toolUse('decide_goal', goalDecision(c));
       conversations.set(answer.id, c);

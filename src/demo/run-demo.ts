@@ -50,6 +50,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       strategy: 'top-k', model: DEFAULT_MODEL, budgetUsd: 10, candidateBudgetUsd: 2, maxTurns: 20,
       candidateTimeout: 300, buildTimeout: 120, testTimeout: 120, seedGoal: 'Grow textkit with small, tested text utilities.',
       protectedPaths: [], weights: {}, seed: 42, unsafeNoSandbox: false, standin: STANDIN_LABEL,
+      // The sample repository's benchmark (ops/sec of wordCount, median of 3): the objective selection climbs.
+      judge: 'node bench/judge.mjs', judgeRuns: 1, judgeTimeout: 60, objective: { metric: 'ops_per_sec', goal: 'max' },
     }, { apiKey: 'standin-demo-not-a-real-key', baseUrl: standin.url, observer: o.observer, signal: o.signal });
     return { repo, db, summary };
   } finally {

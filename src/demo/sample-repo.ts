@@ -1,9 +1,11 @@
 /**
  * The small repository `evolve demo` evolves: a tiny text utility library with a real build step (a syntax check
- * of every source file) and real tests (node:test). No dependencies, so candidates need no install.
+ * of every source file), real tests (node:test) and a benchmark judge (bench/judge.mjs, the demo's objective). No
+ * dependencies, so candidates need no install.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { BENCH_JUDGE, SEED_WORD_COUNT, textkitSource } from './wordcount.ts';
 import { runProcessSync } from '../process/sync.ts';
 
 const FILES: Record<string, string> = {
@@ -15,7 +17,8 @@ const FILES: Record<string, string> = {
     description: 'A tiny text utility library, evolved by the evolve demo.',
     scripts: { build: 'node scripts/build.mjs', test: 'node --test test/' },
   }, null, 2) + '\n',
-  'README.md': '# textkit-demo\n\nSmall text utilities. `npm run build` checks the syntax of every source file; `npm test` runs the tests.\n',
+  'README.md': '# textkit-demo\n\nSmall text utilities. `npm run build` checks the syntax of every source file; `npm test` runs the tests;\n' +
+    '`node bench/judge.mjs` prints how many word counts a second `wordCount` manages.\n',
   'scripts/build.mjs': `// The build: every file under src/ must parse.
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -24,16 +27,8 @@ const files = readdirSync('src').filter((f) => f.endsWith('.js'));
 for (const file of files) execFileSync(process.execPath, ['--check', 'src/' + file], { stdio: 'inherit' });
 console.log('build ok: ' + files.length + ' files');
 `,
-  'src/textkit.js': `/** Counts the words of a text (runs of non-space characters). */
-export function wordCount(text) {
-  return text.split(/\\s+/).filter(Boolean).length;
-}
-
-/** Upper-cases the first letter of every word. */
-export function titleCase(text) {
-  return text.replace(/\\b\\w/g, (c) => c.toUpperCase());
-}
-`,
+  'src/textkit.js': textkitSource(SEED_WORD_COUNT),
+  'bench/judge.mjs': BENCH_JUDGE,
   'test/textkit.test.js': `import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { wordCount, titleCase } from '../src/textkit.js';

@@ -10,6 +10,7 @@ import type { AgentReport, ChildPlan, ChildResult, RunContext } from './child.ts
 
 export type { AgentReport, ChildPlan, ChildResult, ParentInfo, RunContext } from './child.ts';
 import { installDeps, lockfileChanged } from './repo/deps.ts';
+import { progressOf } from './judge/score.ts';
 import type { CandidatePatch } from './ports.ts';
 import { SKIP_CI } from './repo/git.ts';
 import { pruneOversized, type Prepared } from './repo/workspace.ts';
@@ -43,7 +44,9 @@ export async function runChild(ctx: RunContext, plan: ChildPlan): Promise<ChildR
         if (attempt.interrupted) return { row: store.getCandidate(plan.id)!, measure: null, depsFrom, interrupted: true };
         ({ report, ws } = attempt);
       }
-      const pruned = await pruneOversized(ws.dir, ws.nodeModules ? ['node_modules'] : []);
+      // A top-level node_modules is never committed (the runner's copy, or one the candidate made: on the judging PATH
+      // it would come first), so it is neither measured here nor added below.
+      const pruned = await pruneOversized(ws.dir, ['node_modules']);
       if (pruned.length > 0) {
         const what = pruned.slice(0, 5).map((p) => `${p.file} (${Math.ceil(p.bytes / 1024 / 1024)} MiB)`).join(', ');
         report = { ...report, ok: false, reason: `agent: left files too big to commit (removed): ${what}` };
@@ -51,7 +54,7 @@ export async function runChild(ctx: RunContext, plan: ChildPlan): Promise<ChildR
       // commit: the branch is the record, passed or failed
       sha = await ctx.git.commitWorkspace({
         workTree: ws.dir, indexFile: ws.indexFile, parent: plan.parent.commit, branch: plan.branch,
-        message: commitMessage(plan, report.goal, report.reason, ctx.config.push !== null), exclude: ws.nodeModules ? ['node_modules'] : [],
+        message: commitMessage(plan, report.goal, report.reason, ctx.config.push !== null), exclude: ['node_modules'],
       });
       store.updateCandidate(plan.id, { commit_sha: sha, step: 'committed' });
       ev('committed', { sha, parent: plan.parent.commit, ...(pruned.length > 0 ? { pruned: pruned.map((p) => p.file) } : {}) });
@@ -93,9 +96,18 @@ async function judge(ctx: RunContext, plan: ChildPlan, sha: string, finish: Fini
     build_ok: result.buildOk === null ? null : result.buildOk ? 1 : 0,
     tests_passed: result.counts?.passed ?? null, tests_failed: result.counts?.failed ?? null,
     diff_added: result.diff.added, diff_removed: result.diff.removed, score: result.score,
+    stubs_added: result.stubsAdded, duplicate_of: result.duplicateOf, objective: result.objective ?? null,
   });
-  ev('scored', { status: result.status, score: result.score, reason: result.reason, diff_added: result.diff.added, diff_removed: result.diff.removed });
-  const measure = result.counts ? { commit: sha, tests: result.counts.passed + result.counts.failed, source: result.counts.source } : null;
+  if (result.metrics) ctx.store.setMetrics(ctx.runId, plan.id, result.metrics);
+  ev('scored', {
+    status: result.status, score: result.score, reason: result.reason, diff_added: result.diff.added, diff_removed: result.diff.removed,
+    stubs_added: result.stubsAdded, ...(result.duplicateOf ? { duplicate_of: result.duplicateOf } : {}),
+  });
+  const parent = plan.parent.measure;
+  const measure = result.counts ? {
+    commit: sha, tests: result.counts.passed + result.counts.failed, source: result.counts.source, via: result.via ?? 'stdout',
+    passed: result.counts.passed, progress: progressOf(parent?.progress ?? 0, parent?.passed ?? result.counts.passed, result.counts.passed, ctx.config.weights),
+  } : null;
   return { row, measure, depsFrom };
 }
 

@@ -6,7 +6,8 @@
 import { availableParallelism } from 'node:os';
 import { UsageError } from '../errors.ts';
 import { DEFAULT_WEIGHTS, type ScoreWeights } from './judge/score.ts';
-import type { Strategy } from './judge/select.ts';
+import type { Objective, Strategy } from './judge/select.ts';
+import type { FrozenJudge } from './judge/user-judge.ts';
 
 /**
  * Protected by default: the runner's own state, the config file (a candidate must not edit its judge), and every
@@ -37,6 +38,10 @@ export interface RunOptions {
   testTimeout: number;
   build?: string;
   test?: string;
+  judge?: string;
+  judgeRuns?: number;
+  judgeTimeout?: number;
+  objective?: Objective;
   push?: string;
   seedGoal: string;
   protectedPaths: string[];
@@ -69,7 +74,17 @@ export interface RunConfig {
   testTimeoutS: number;
   build: FrozenCommand;
   test: FrozenCommand;
+  /**
+   * The seed's package.json scripts: every judging checkout gets them back, so that a nested `npm run unit`,
+   * `npm test`, `pnpm x` or `yarn x` inside the frozen commands runs the seed's script (pre/post included).
+   * Null when the seed has no package.json (or a run frozen before this existed: its scripts are left alone).
+   */
+  seedScripts?: Record<string, string> | null;
   push: string | null;
+  /** The user judge (docs/judge.md), frozen at run start; null without --judge. */
+  judge?: FrozenJudge | null;
+  /** The metric that ranks passing candidates (default: the judge's first field, max), or null: the score ranks. */
+  objective?: Objective | null;
   seedGoal: string;
   protectedPaths: string[];
   weights: ScoreWeights;
@@ -124,7 +139,11 @@ export function freezeConfig(o: RunOptions, seedPackageJson: string | null, seed
     testTimeoutS: o.testTimeout,
     build,
     test,
+    seedScripts: seedPackageJson === null ? null : scripts,
     push: o.push ?? null,
+    // The judge's files are frozen by the launcher (user-judge.ts), which fills this in.
+    judge: null,
+    objective: o.objective ?? null,
     seedGoal: o.seedGoal,
     protectedPaths: [...DEFAULT_PROTECTED, ...o.protectedPaths],
     weights: { ...DEFAULT_WEIGHTS, ...o.weights },

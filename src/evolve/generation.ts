@@ -66,7 +66,7 @@ export async function runGeneration(ctx: RunContext, plans: ChildPlan[], shouldS
 
 export const contender = (row: CandidateRow, children = 0): Contender => ({
   id: row.id, score: row.score ?? 0, passed: row.status === 'passed',
-  diffLines: (row.diff_added ?? 0) + (row.diff_removed ?? 0), children,
+  diffLines: (row.diff_added ?? 0) + (row.diff_removed ?? 0), children, objective: row.objective,
 });
 
 export interface Selection {
@@ -82,17 +82,19 @@ export interface Selection {
  */
 export function select(ctx: RunContext, generation: number, children: CandidateRow[], previous: string[], allRows: CandidateRow[]): Selection {
   const { config } = ctx;
+  // With a user judge, its objective ranks (the configured one, else its first metric, max).
+  const goal = ctx.evaluator.objective ? config.objective?.goal ?? 'max' : null;
   if (config.strategy === 'top-k') {
-    const kept = topK(children.map((r) => contender(r)), config.survivors);
+    const kept = topK(children.map((r) => contender(r)), config.survivors, goal);
     return { kept, nextParents: roundRobin(kept.length > 0 ? kept : previous, config.population) };
   }
-  const kept = rank(children.filter((r) => r.status === 'passed').map((r) => contender(r))).map((c) => c.id);
+  const kept = rank(children.filter((r) => r.status === 'passed').map((r) => contender(r)), goal).map((c) => c.id);
   const childCount = new Map<string, number>();
   for (const r of allRows) if (r.parent_id) childCount.set(r.parent_id, (childCount.get(r.parent_id) ?? 0) + 1);
   const archive = allRows.filter((r) => r.survived === 1 || kept.includes(r.id)).map((r) => contender(r, childCount.get(r.id) ?? 0));
   // The seed is in the archive as passing even when it has no score of its own to compare.
   const seeded = archive.map((c) => (allRows.find((r) => r.id === c.id)?.generation === 0 ? { ...c, passed: true } : c));
-  return { kept, nextParents: dgmParents(seeded, config.population, seedOf(`${config.seed}/${ctx.runId}/${generation}`)) };
+  return { kept, nextParents: dgmParents(seeded, config.population, seedOf(`${config.seed}/${ctx.runId}/${generation}`), goal) };
 }
 
 export type { ChildResult, ParentInfo };

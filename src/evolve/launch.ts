@@ -5,8 +5,7 @@
  * `--resume` continues a stopped or crashed run with its frozen configuration (budgets may be raised).
  */
 import { accessSync, constants, existsSync, lstatSync, mkdirSync, statSync } from 'node:fs';
-import { lstat, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../errors.ts';
@@ -20,10 +19,12 @@ import { createJailSandbox, limitsWarning } from './jail/jail.ts';
 import type { RunObserver, RunSummary } from './observer.ts';
 import { requirePrices, resolvePrices, type PriceTable } from './proxy/prices.ts';
 import { startProxy } from './proxy/index.ts';
+import { liveProxySocket, removeStaleSocketDirs } from './proxy/socket-dirs.ts';
 import { estimateLines } from './preflight.ts';
 import { targetGit } from './repo/target-git.ts';
 import { defaultWorkdir, insideGitDir, isInside } from './repo/workdir.ts';
 import { pushWarning, runEvolution } from './run.ts';
+import { checkFrozenJudge, freezeJudge } from './judge/user-judge.ts';
 import { seedOf } from './judge/select.ts';
 import { UnsafeSandbox, type Sandbox } from './jail/sandbox.ts';
 import { checkQueue, checkQueueOptions, startQueue } from './queue/runner.ts';
@@ -90,11 +91,18 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
   const agent = resolveAgentChoice(config.agent, target);
   const createdWorkdir = makeWorkdir(workdir, o.workdir);
   if (o.queue) await checkQueue(o.queue);
+  const runId = newRunId();
+  if (o.objective && !o.judge) throw new UsageError('objective needs a judge that measures it: pass --judge <cmd> (or "judge" in the config file)');
+  if (o.judge) {
+    const seedFiles = new Set((await git.listTree(head)).map((e) => e.path));
+    config.judge = await freezeJudge({
+      cmd: o.judge, runs: o.judgeRuns ?? 1, timeoutS: o.judgeTimeout ?? 300, target, cwd: process.cwd(), dir: path.join(workdir, `${runId}.judge`), seedFiles,
+    });
+  }
   for (const line of estimateLines(o.db, config, prices, !!o.standin)) env.observer?.log?.(line);
 
   // Everything validated: from here on things are created.
   const store = openStore(o.db);
-  const runId = newRunId();
   const stored: StoredConfig = {
     ...config, prices, workdir, ownsWorkdir: !o.workdir || createdWorkdir, head, ...(o.standin ? { standin: true as const, standinLabel: o.standin } : {}),
     ...(o.queue ? { queue: o.queue, remote } : {}),
@@ -102,7 +110,8 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
   store.createRun({ id: runId, target, config: stored });
   if (o.standin) env.observer?.log?.(`MODEL: ${o.standin}`);
   env.observer?.log?.(`run ${runId}: ${config.population} × ${config.generations} candidates from ${head.slice(0, 10)} in ${target}; ` +
-    `budget $${config.budgetUsd} (candidate $${config.candidateBudgetUsd}); test: ${config.test.cmd}${config.build.cmd ? `; build: ${config.build.cmd}` : ''}; sandbox: ${sandbox.kind}${sandbox.kind === 'bwrap' ? ` (limits: ${sandbox.limits})` : ''}; ` +
+    `budget $${config.budgetUsd} (candidate $${config.candidateBudgetUsd}); test: ${config.test.cmd}${config.build.cmd ? `; build: ${config.build.cmd}` : ''}` +
+    `${config.judge ? `; judge: ${config.judge.given}${config.judge.runs > 1 ? ` ×${config.judge.runs}` : ''}${config.objective ? ` (${config.objective.goal} ${config.objective.metric})` : ''}` : ''}; sandbox: ${sandbox.kind}${sandbox.kind === 'bwrap' ? ` (limits: ${sandbox.limits})` : ''}; ` +
     `judging ${config.judgeConcurrency} at a time; ${config.allowFailingSeed ? 'a failing seed parents generation 1 (--allow-failing-seed)' : 'a failing seed stops the run'}`);
   if (agent.kind === 'claude-code') env.observer?.log?.(`agent: Claude Code ${agent.install.version} (${agent.install.found})`);
   return startAndRun({ store, git, sandbox, runId, target, stored, env, apiKey: env.apiKey, verbose: o.verbose, agent, listen: o.listen, proxyUrl: o.proxyUrl });
@@ -125,6 +134,7 @@ async function resumeRun(o: LaunchOptions, which: string | true, env: LaunchEnv)
       'stop that one (Ctrl-C) first; --resume is for a run that stopped or crashed');
   }
   const frozen = JSON.parse(run.config_json) as StoredConfig;
+  if (frozen.judge) await checkFrozenJudge(frozen.judge);
   const { git, target } = await openTarget(run.target);
   if (!env.apiKey) throw new UsageError('ANTHROPIC_API_KEY is not set (the runner needs it; candidates never see it)');
   const raised = (key: 'budgetUsd' | 'candidateBudgetUsd') => (o.explicit?.includes(key) ? o[key] : frozen[key]);
@@ -256,43 +266,4 @@ function refuseForeign(dir: string): void {
   if (!info.isDirectory() || (process.getuid && info.uid !== process.getuid())) {
     throw new UsageError(`the workspaces' directory ${dir} (the default, beside the target) is ${info.isDirectory() ? "another user's" : 'not a directory'}: pass --workdir <dir> of your own on the same file system`);
   }
-}
-
-/** This user's socket directories of the run (a runner's, alive or dead). */
-async function socketDirs(runId: string): Promise<string[]> {
-  const names = await readdir(tmpdir()).catch(() => [] as string[]);
-  const dirs: string[] = [];
-  for (const name of names.filter((n) => n.startsWith(`evolve-${runId}-`))) {
-    const dir = path.join(tmpdir(), name);
-    const info = await lstat(dir).catch(() => null);
-    if (info?.isDirectory() && info.uid === process.getuid?.()) dirs.push(dir);
-  }
-  return dirs;
-}
-
-/**
- * The socket of a runner of this run that still answers, or null. A run a runner is still running is marked
- * `running` just like a crashed one; resuming it would start a second writer, judge candidates twice and remove
- * the live runner's socket as stale.
- */
-async function liveProxySocket(runId: string): Promise<string | null> {
-  for (const dir of await socketDirs(runId)) {
-    const socket = path.join(dir, 'proxy.sock');
-    const answers = await new Promise<boolean>((resolve) => {
-      const conn = connect(socket);
-      conn.once('connect', () => {
-        conn.destroy();
-        resolve(true);
-      });
-      conn.once('error', () => resolve(false));
-    });
-    if (answers) return socket;
-  }
-  return null;
-}
-
-/** Socket directories of this run left by a runner that was killed (SIGKILL, a reboot is cleaned by the OS). Only
- *  directories this user owns are removed. */
-async function removeStaleSocketDirs(runId: string): Promise<void> {
-  for (const dir of await socketDirs(runId)) await rm(dir, { recursive: true, force: true });
 }

@@ -17,6 +17,8 @@ export interface RunSummary {
   best: CandidateRow | null;
   /** Ids from the seed to the best candidate. */
   lineage: string[];
+  /** With a user judge: the objective, its best value and the seed's (null: not measured). */
+  objective?: { metric: string; goal: 'max' | 'min'; best: number | null; seed: number | null } | null;
   /** Prompt tokens, cached ones included. */
   inputTokens: number;
   cacheReadTokens: number;
@@ -32,7 +34,14 @@ export interface RunObserver {
   settled?(): Promise<void>;
 }
 
-const SHOWN = new Set(['forked', 'agent_started', 'agent_finished', 'committed', 'deps_installed', 'built', 'tested', 'scored', 'rejected', 'selected', 'pushed', 'error']);
+const SHOWN = new Set(['forked', 'agent_started', 'agent_finished', 'committed', 'deps_installed', 'duplicate', 'built', 'tested', 'judged', 'scored', 'rejected', 'selected', 'pushed', 'error']);
+
+/** `objective: ops_per_sec (max) best 1520.3, seed 1210 (+25.6%)`: the summary's word on the user judge. */
+export function objectiveLine(o: NonNullable<RunSummary['objective']>): string {
+  const v = (x: number | null) => (x === null ? '-' : String(Math.round(x * 1000) / 1000));
+  const change = o.best !== null && o.seed !== null && o.seed !== 0 ? ` (${o.best >= o.seed ? '+' : ''}${(((o.best - o.seed) / Math.abs(o.seed)) * 100).toFixed(1)}%)` : '';
+  return `objective: ${o.metric} (${o.goal}) best ${v(o.best)}, seed ${v(o.seed)}${change}`;
+}
 
 /** Plain progress lines on a stream (stderr without a TTY, or with --no-tui). */
 export class PlainProgress implements RunObserver {
@@ -53,6 +62,7 @@ export class PlainProgress implements RunObserver {
     const lines = [
       `run ${s.runId} ${s.status}${s.stopReason ? ` (${s.stopReason})` : ''}: ${plural(s.candidates, 'candidate')}, ${s.passed} passed`,
       s.best ? `best: ${s.best.id} (generation ${s.best.generation}, score ${s.best.score ?? '-'}) on ${s.best.branch ?? 'the seed commit'}` : 'best: none',
+      ...(s.objective ? [objectiveLine(s.objective)] : []),
       `lineage: ${s.lineage.join(' → ') || '-'}`,
       `tokens: ${s.inputTokens} in (${s.cacheReadTokens} cache reads), ${s.outputTokens} out; cost $${s.costUsd.toFixed(4)}`,
     ];
@@ -73,6 +83,8 @@ function describe(e: RunEvent): string {
     case 'tested': return ` ${d.passed} passed, ${d.failed} failed`;
     case 'scored': return ` ${d.status} score ${d.score ?? '-'}${d.reason ? ` (${d.reason})` : ''}`;
     case 'rejected': return `: ${d.reason}`;
+    case 'duplicate': return ` of ${d.duplicate_of}: ${d.status}`;
+    case 'judged': return d.ok ? ` ${d.objective} ${d.value}` : ` FAILED: ${d.reason}`;
     case 'pushed': return ` ${d.branch} to ${d.remote}`;
     case 'error': return `: ${d.message}`;
     default: return '';

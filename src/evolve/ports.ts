@@ -20,6 +20,7 @@ export interface RunnerStore {
   getCandidate(id: string): CandidateRow | null | undefined;
   candidates(runId: string): CandidateRow[];
   events(candidateId: string): EventRow[];
+  setMetrics(runId: string, candidateId: string, metrics: readonly { name: string; value: number; spread: number; runs: number }[]): void;
   transaction<T>(fn: () => T): T;
 }
 

@@ -8,7 +8,9 @@ import type { CandidateRow } from '../lineage/schema.ts';
 import type { AgentReport } from './attempt.ts';
 import type { ChildPlan, ParentInfo, RunContext } from './candidate.ts';
 import type { CountSource } from './judge/testcounts.ts';
+import type { CountVia } from './judge/counts.ts';
 import { lessonsFor } from './generation.ts';
+import { progressOf, type ScoreWeights } from './judge/score.ts';
 
 function lastEvent(ctx: RunContext, candidateId: string, kind: string): Record<string, unknown> | null {
   const events = ctx.store.events(candidateId).filter((e) => e.kind === kind);
@@ -20,11 +22,23 @@ function lastEvent(ctx: RunContext, candidateId: string, kind: string): Record<s
 export function parentInfoOf(ctx: RunContext, rows: readonly CandidateRow[], id: string, targetDeps: string | null): ParentInfo {
   const row = rows.find((r) => r.id === id);
   if (!row || !row.commit_sha) throw new Error(`candidate ${id} has no commit to fork from`);
-  const tested = lastEvent(ctx, id, 'tested');
+  // How its counts were read: its own tests, or those of the candidate whose verdict it reused.
+  const tested = lastEvent(ctx, id, 'tested') ?? lastEvent(ctx, id, 'duplicate');
   const measure = row.tests_passed === null
     ? null
-    : { commit: row.commit_sha, tests: row.tests_passed + (row.tests_failed ?? 0), source: (tested?.source as CountSource | undefined) ?? 'exit-code' };
+    : {
+      commit: row.commit_sha, tests: row.tests_passed + (row.tests_failed ?? 0), source: (tested?.source as CountSource | undefined) ?? 'exit-code',
+      via: (tested?.via === 'report' || tested?.via === 'stderr' ? tested.via : 'stdout') as CountVia,
+      passed: row.tests_passed, progress: lineageProgress(rows, row, ctx.config.weights),
+    };
   return { id, commit: row.commit_sha, measure, depsFrom: depsOf(ctx, rows, row, targetDeps) };
+}
+
+/** The progress (score.ts) of a candidate: new passing tests credited along its lineage from the seed. */
+export function lineageProgress(rows: readonly CandidateRow[], row: CandidateRow, weights: ScoreWeights): number {
+  const parent = row.parent_id ? rows.find((r) => r.id === row.parent_id) : undefined;
+  if (!parent) return 0;
+  return progressOf(lineageProgress(rows, parent, weights), parent.tests_passed ?? 0, row.tests_passed ?? 0, weights);
 }
 
 /** The nearest dependency folder along the lineage: an ancestor's own install, else the target's node_modules. */

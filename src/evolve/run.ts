@@ -13,6 +13,7 @@ import type { ChildExecutor, ChildPlan, ParentInfo, RunContext } from './child.t
 import type { RunConfig } from './config.ts';
 import { Evaluator } from './judge/evaluate.ts';
 import { addChildren, planChildren, runGeneration, select } from './generation.ts';
+import type { Objective } from './judge/select.ts';
 import { SKIP_CI, type Git } from './repo/git.ts';
 import type { RunEvent, RunObserver, RunSummary } from './observer.ts';
 import { safeLine } from '../safe-text.ts';
@@ -20,7 +21,8 @@ import { withoutAnsi } from './judge/output.ts';
 import { systemClock, type Clock, type ModelProxy, type RunnerStore } from './ports.ts';
 import { parentInfoOf, resumePlan } from './recall.ts';
 import type { AgentChoice } from './jail/agent.ts';
-import type { Sandbox } from './jail/sandbox.ts';
+import { withHidden, type Sandbox } from './jail/sandbox.ts';
+import { removeFrozenJudge } from './judge/user-judge.ts';
 import { Workspaces } from './repo/workspace.ts';
 
 export interface RunnerDeps {
@@ -61,10 +63,13 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
   const clock = deps.clock ?? systemClock;
   const workspaces = new Workspaces(git, plan.workdir, plan.runId, plan.ownsWorkdir);
   await workspaces.ensureRoot();
+  // The user judge's files are in no jail but the judge's own (which binds its directory back, read-only).
+  const judge = config.judge ?? null;
+  const sandbox = judge ? withHidden(deps.sandbox, [judge.dir, ...judge.files.map((f) => f.source)]) : deps.sandbox;
   const ctx: RunContext = {
-    runId: plan.runId, config, git, store, sandbox: deps.sandbox, proxy: deps.proxy, proxySocket: deps.proxySocket,
-    workspaces, evaluator: new Evaluator(git, deps.sandbox, workspaces, config), clock, signal: deps.signal, agent: deps.agent,
-    bundles: new AgentBundles(deps.sandbox, path.join(workspaces.root, 'agents')),
+    runId: plan.runId, config, git, store, sandbox, proxy: deps.proxy, proxySocket: deps.proxySocket,
+    workspaces, evaluator: new Evaluator(git, sandbox, workspaces, config, plan.head), clock, signal: deps.signal, agent: deps.agent,
+    bundles: new AgentBundles(sandbox, path.join(workspaces.root, 'agents')),
     budgetExhausted: deps.candidateBudgetExhausted ?? (() => false),
     record: (candidateId, generation, kind, data) => {
       store.appendEvent({ runId: plan.runId, candidateId, kind, data });
@@ -139,8 +144,10 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
     ctx.record(null, null, 'run_finished', { status, reason });
     store.finishRun(plan.runId, status, reason ?? undefined);
     await workspaces.removeAll().catch(() => {});
+    // A stopped run keeps its frozen judge for --resume; a finished one needs it no more.
+    if (judge && status !== 'stopped') await removeFrozenJudge(judge.dir).catch(() => {});
   }
-  const summary = summarise(store, plan.runId, status, reason);
+  const summary = summarise(store, plan.runId, status, reason, ctx.evaluator.objective ? { metric: ctx.evaluator.objective, goal: config.objective?.goal ?? 'max' } : null);
   deps.observer?.runFinished?.(summary);
   return summary;
 }
@@ -172,7 +179,12 @@ interface SeedOutcome { parent: ParentInfo; failure: string | null; output: stri
  */
 async function ensureSeed(ctx: RunContext, plan: RunPlan, targetDeps: string | null): Promise<SeedOutcome> {
   const existing = ctx.store.candidates(plan.runId).find((r) => r.generation === 0);
-  if (existing?.step === 'selected') return { parent: parentInfoOf(ctx, ctx.store.candidates(plan.runId), existing.id, targetDeps), failure: null, output: null };
+  if (existing?.step === 'selected') {
+    // Resumed: the objective is the metric the seed was judged with.
+    const judged = ctx.store.events(existing.id).filter((e) => e.kind === 'judged').pop();
+    if (judged) ctx.evaluator.adoptObjective((JSON.parse(judged.data_json) as { objective?: string }).objective ?? null);
+    return { parent: parentInfoOf(ctx, ctx.store.candidates(plan.runId), existing.id, targetDeps), failure: null, output: null };
+  }
   const id = existing?.id ?? newCandidateId((drawn) => !!ctx.store.getCandidate(drawn));
   if (!existing) {
     ctx.store.addCandidate({
@@ -195,7 +207,9 @@ async function ensureSeed(ctx: RunContext, plan: RunPlan, targetDeps: string | n
       status, survived: 1, step: 'selected', finished_at: ctx.clock.now().toISOString(), score: result.score,
       build_ok: result.buildOk === null ? null : Number(result.buildOk), tests_passed: result.counts?.passed ?? null,
       tests_failed: result.counts?.failed ?? null, diff_added: 0, diff_removed: 0, error: passed ? null : result.reason,
+      objective: result.objective ?? null,
     });
+    if (result.metrics) ctx.store.setMetrics(plan.runId, id, result.metrics);
     ctx.record(id, 0, 'scored', { status, score: result.score, reason: result.reason, seed: true });
     ctx.record(id, 0, 'selected', { generation: 0, rank: 1, seed: true });
   });
@@ -237,15 +251,17 @@ async function pushSurvivors(ctx: RunContext, generation: number, kept: string[]
   }
 }
 
-function summarise(store: RunnerStore, runId: string, status: RunSummary['status'], reason: string | null): RunSummary {
+function summarise(store: RunnerStore, runId: string, status: RunSummary['status'], reason: string | null, objective: Objective | null): RunSummary {
   const rows = store.candidates(runId);
   const children = rows.filter((r) => r.generation > 0);
   const passing = children.filter((r) => r.status === 'passed');
-  const best = bestCandidate(rows);
+  const seed = rows.find((r) => r.generation === 0) ?? null;
+  const best = bestCandidate(rows, objective?.goal ?? null);
   const lineage: string[] = [];
   for (let at: CandidateRow | undefined = best ?? undefined; at; at = rows.find((r) => r.id === at!.parent_id)) lineage.unshift(at.id);
   return {
     runId, status, stopReason: reason, candidates: children.length, passed: passing.length, best, lineage,
+    objective: objective ? { ...objective, best: best?.objective ?? null, seed: seed?.objective ?? null } : null,
     // Prompt tokens in all (uncached, cache reads and cache writes): with caching most input is a cache read.
     inputTokens: rows.reduce((a, r) => a + r.input_tokens + r.cache_read_tokens + r.cache_write_tokens, 0),
     cacheReadTokens: rows.reduce((a, r) => a + r.cache_read_tokens, 0), outputTokens: rows.reduce((a, r) => a + r.output_tokens, 0),

@@ -1,4 +1,4 @@
-import type { CandidateRow, EventRow, RunRow } from './schema.ts';
+import type { CandidateRow, EventRow, MetricRow, RunRow } from './schema.ts';
 import { excerpt, formatDiff, formatScore, formatUsd, thousands } from './render.ts';
 
 /** Pure text for `evolve show <candidate-id>`: every recorded field, then every event with all its data. */
@@ -11,6 +11,8 @@ export interface CandidateView {
   children: CandidateRow[];
   events: EventRow[];
   isBest: boolean;
+  /** What the user judge measured (median of its runs, spread max − min). */
+  metrics?: MetricRow[];
 }
 
 const yesNo = (v: number | null) => (v === null ? '—' : v ? 'yes' : 'no');
@@ -99,6 +101,10 @@ export function lineagePath(ids: readonly string[], keep = 12): string {
   return [...head, `… ${ids.length - keep} more …`, ...tail].join(' → ') + ` (${ids.length - 1} generations)`;
 }
 
+function metricText(m: MetricRow): string {
+  return `${m.name} ${m.value}${m.runs > 1 ? ` (median of ${m.runs} runs, spread ${m.spread})` : ''}`;
+}
+
 export function describeCandidate(view: CandidateView): string {
   const { candidate: c, run } = view;
   const tests = c.tests_passed === null && c.tests_failed === null
@@ -120,6 +126,10 @@ export function describeCandidate(view: CandidateView): string {
     ...field('tests', tests),
     ...field('diff', formatDiff(c)),
     ...field('score', formatScore(c.score)),
+    ...field('stubs', c.stubs_added ? `${c.stubs_added} stub marker${c.stubs_added === 1 ? '' : 's'} added` : null),
+    ...field('verdict', c.duplicate_of ? `reused from ${c.duplicate_of} (the same tree)` : null),
+    ...field('objective', c.objective === null || c.objective === undefined ? null : String(c.objective)),
+    ...field('metrics', view.metrics?.length ? view.metrics.map(metricText).join('\n') : null),
     ...field('model', `${c.model_calls} call${c.model_calls === 1 ? '' : 's'}, ` +
       // Prompt tokens in all, as the run summary, `evolve lineage` and the TUI count them: with caching the
       // uncached input_tokens alone is often 0.

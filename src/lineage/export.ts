@@ -1,4 +1,4 @@
-import type { CandidateRow, CandidateStatus, RunRow } from './schema.ts';
+import type { CandidateRow, CandidateStatus, MetricRow, RunRow } from './schema.ts';
 import type { GenerationStats, TreeNode } from './types.ts';
 import { excerpt, formatDiff, formatScore } from './render.ts';
 import { safeJson, safeLine } from '../safe-text.ts';
@@ -11,7 +11,8 @@ export interface LineageDocument {
   tree: JsonNode[];
 }
 
-export type JsonNode = CandidateRow & { children: JsonNode[] };
+/** A candidate with its user-judge metrics (median, spread, runs; [] when it was not judged) and its children. */
+export type JsonNode = CandidateRow & { metrics: Omit<MetricRow, 'run_id' | 'candidate_id'>[]; children: JsonNode[] };
 
 export const EXPORT_FORMATS = ['dot', 'mermaid', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -21,6 +22,8 @@ export interface LineageView {
   roots: TreeNode[];
   stats: GenerationStats[];
   best: CandidateRow | undefined;
+  /** What the user judge measured, every candidate's metrics (empty without a judge). */
+  metrics?: MetricRow[];
 }
 
 function parseConfig(json: string): unknown {
@@ -32,12 +35,14 @@ function parseConfig(json: string): unknown {
 }
 
 /** Candidate fields plus nested children, built without recursion (chains may be very deep). */
-function toJsonNodes(roots: readonly TreeNode[]): JsonNode[] {
+function toJsonNodes(roots: readonly TreeNode[], metrics: readonly MetricRow[] = []): JsonNode[] {
+  const byCandidate = new Map<string, JsonNode['metrics']>();
+  for (const { run_id: _r, candidate_id, ...m } of metrics) byCandidate.set(candidate_id, [...(byCandidate.get(candidate_id) ?? []), m]);
   const out: JsonNode[] = [];
   const stack: { node: TreeNode; into: JsonNode[] }[] = roots.map((node) => ({ node, into: out })).reverse();
   while (stack.length > 0) {
     const { node, into } = stack.pop()!;
-    const json: JsonNode = { ...node.candidate, children: [] };
+    const json: JsonNode = { ...node.candidate, metrics: byCandidate.get(node.candidate.id) ?? [], children: [] };
     into.push(json);
     for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i], into: json.children });
   }
@@ -50,7 +55,7 @@ export function lineageDocument(view: LineageView): LineageDocument {
     run: { ...run, config: parseConfig(config_json) },
     best: view.best?.id ?? null,
     generations: view.stats,
-    tree: toJsonNodes(view.roots),
+    tree: toJsonNodes(view.roots, view.metrics),
   };
 }
 
@@ -76,7 +81,8 @@ const FILL: Record<CandidateStatus, string> = {
 /** A node's label lines. The goal is the candidate's text: its control characters never reach the file. */
 function labelLines(c: CandidateRow): string[] {
   const goal = safeLine(excerpt(c.goal, 40)) || (c.parent_id === null ? 'seed' : '');
-  return [`${c.id} · g${c.generation}`, `${c.status} ${formatScore(c.score)} ${formatDiff(c)}`, goal].filter(Boolean);
+  const objective = c.objective === null || c.objective === undefined ? '' : ` · objective ${formatScore(c.objective)}`;
+  return [`${c.id} · g${c.generation}`, `${c.status} ${formatScore(c.score)} ${formatDiff(c)}${objective}`, goal].filter(Boolean);
 }
 
 const dotEscape = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');

@@ -3,7 +3,7 @@ import { UsageError } from '../errors.ts';
 import { MIGRATIONS } from './schema.ts';
 
 /** The tables a lineage database may hold; a version-0 file with any other table belongs to someone else. */
-const LINEAGE_TABLES = new Set(['runs', 'candidates', 'events', 'transcripts']);
+const LINEAGE_TABLES = new Set(['runs', 'candidates', 'events', 'transcripts', 'metrics']);
 
 interface ColumnInfo {
   name: string;

@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import type Database from 'better-sqlite3';
-import type { CandidateRow, EventRow, RunRow } from './schema.ts';
+import type { CandidateRow, EventRow, MetricRow, RunRow } from './schema.ts';
 import { OUTLINE_COLUMNS, type CandidateOutline, type EventQuery, type GenerationStats, type Transcript, type TreeNode } from './types.ts';
 import { bestCandidate } from './best.ts';
 import { rowReader, type RowReader } from './rows.ts';
@@ -33,7 +33,7 @@ export class LineageQueries {
       candidatesByPrefix: p(`SELECT * FROM candidates WHERE id >= ? AND id < ? ORDER BY id LIMIT 2`),
       candidates: candidateRows(`SELECT * FROM candidates WHERE run_id = ? ORDER BY generation, rowid`),
       outlines: rowReader<CandidateOutline>(db.prepare(
-        `SELECT ${OUTLINE_COLUMNS.join(', ')} FROM candidates WHERE run_id = ? ORDER BY generation, rowid`)),
+        `SELECT ${outlineColumns(db).join(', ')} FROM candidates WHERE run_id = ? ORDER BY generation, rowid`)),
       ancestry: candidateRows(`${ANCESTRY_CTE}
         SELECT c.* FROM chain JOIN candidates c ON c.id = chain.id ORDER BY chain.depth DESC`),
       ancestryIds: p(`${ANCESTRY_CTE} SELECT id FROM chain ORDER BY depth DESC`).pluck(),
@@ -106,6 +106,30 @@ export class LineageQueries {
     return (runs.length > max ? '…, ' : '') + runs.slice(-max).map((r) => r.id).join(', ');
   }
 
+  /**
+   * What the user judge measured (docs/judge.md), per candidate of a run or of one candidate; none in a database
+   * written before the metrics table existed (a reader does not migrate).
+   */
+  metrics(runId: string): MetricRow[] {
+    return this.metricsStatement('run_id')?.all(runId) as MetricRow[] | undefined ?? [];
+  }
+
+  metricsOf(candidateId: string): MetricRow[] {
+    return this.metricsStatement('candidate_id')?.all(candidateId) as MetricRow[] | undefined ?? [];
+  }
+
+  private readonly metricStatements = new Map<string, Database.Statement>();
+
+  private metricsStatement(by: 'run_id' | 'candidate_id'): Database.Statement | null {
+    const known = this.metricStatements.get(by);
+    if (known) return known;
+    // Asked each time until it exists: a runner may migrate the file while this reader has it open.
+    if (!this.db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'metrics'`).get()) return null;
+    const stmt = this.db.prepare(`SELECT * FROM metrics WHERE ${by} = ? ORDER BY candidate_id, rowid`);
+    this.metricStatements.set(by, stmt);
+    return stmt;
+  }
+
   getCandidate(id: string): CandidateRow | undefined {
     return this.stmts.getCandidate.get(id) as CandidateRow | undefined;
   }
@@ -168,9 +192,9 @@ export class LineageQueries {
    * The run's result: the highest-scoring passed child (ties: the later generation, then the smaller id), as the
    * runner's summary and the TUI name it; the seed only when no child passed.
    */
-  /** The run's best candidate by the one rule (best.ts); undefined when nothing passed. */
+  /** The run's best candidate by the one rule (best.ts): by its objective when the run has a user judge. */
   bestCandidate(runId: string): CandidateRow | undefined {
-    return bestCandidate(this.candidates(runId)) ?? undefined;
+    return bestCandidate(this.candidates(runId), objectiveGoal(this.getRun(runId)?.config_json)) ?? undefined;
   }
 
   /** Seed → best candidate; empty when no candidate has passed. */
@@ -218,4 +242,21 @@ export function buildTree<T extends CandidateOutline>(rows: readonly T[]): TreeN
     else roots.push(node);
   }
   return roots;
+}
+
+/** The objective's goal of a run with a user judge (from its frozen config), or null. */
+function objectiveGoal(configJson: string | undefined): 'max' | 'min' | null {
+  try {
+    const c = JSON.parse(configJson ?? '{}') as { judge?: unknown; objective?: { goal?: unknown } | null };
+    if (!c.judge) return null;
+    return c.objective?.goal === 'min' ? 'min' : 'max';
+  } catch {
+    return null;
+  }
+}
+
+/** The outline's columns as this file has them: a reader of a file from before a column existed reads it as NULL. */
+export function outlineColumns(db: Database.Database): string[] {
+  const have = new Set(db.prepare(`SELECT name FROM pragma_table_info('candidates')`).pluck().all() as string[]);
+  return OUTLINE_COLUMNS.map((c) => (have.has(c) ? c : `NULL AS ${c}`));
 }

@@ -112,6 +112,23 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 3 -> 4: the worker machine that ran a candidate (`evolve run --queue`); NULL when the runner ran it itself.
   `ALTER TABLE candidates ADD COLUMN worker TEXT;`,
+  // 4 -> 5: the honest judge and objectives (docs/judge.md): stub markers a diff adds, the candidate whose verdict a
+  // duplicate tree reused, each candidate's value of the objective, and what the user judge measured.
+  `
+  ALTER TABLE candidates ADD COLUMN stubs_added INTEGER;
+  ALTER TABLE candidates ADD COLUMN duplicate_of TEXT REFERENCES candidates(id);
+  ALTER TABLE candidates ADD COLUMN objective REAL;
+  CREATE TABLE IF NOT EXISTS metrics (
+    run_id TEXT NOT NULL REFERENCES runs(id),
+    candidate_id TEXT NOT NULL REFERENCES candidates(id),
+    name TEXT NOT NULL,
+    value REAL NOT NULL,
+    spread REAL NOT NULL DEFAULT 0,
+    runs INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (candidate_id, name)
+  );
+  CREATE INDEX IF NOT EXISTS metrics_run ON metrics(run_id, name);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -173,10 +190,22 @@ export interface CandidateRow {
   cache_read_tokens: number;
   cache_write_tokens: number;
   model_calls: number;
+  stubs_added: number | null;
+  duplicate_of: string | null;
+  objective: number | null;
   /** A database-wide counter, moved by triggers on every insert and update of the row (schema version 2). */
   rev?: number;
   /** The `evolve worker` that ran the candidate's last attempt (`--queue` runs), else null (schema version 4). */
   worker?: string | null;
+}
+
+export interface MetricRow {
+  run_id: string;
+  candidate_id: string;
+  name: string;
+  value: number;
+  spread: number;
+  runs: number;
 }
 
 export interface EventRow {
@@ -191,7 +220,7 @@ export interface EventRow {
 /** Event kinds (documented with their data_json fields in docs/lineage.md). */
 export const EVENT_KINDS = [
   'run_started', 'run_finished', 'forked', 'agent_started', 'phase', 'model_call', 'model_retry', 'tool_call',
-  'sandbox_denied', 'agent_finished', 'committed', 'deps_installed', 'built', 'tested', 'scored', 'rejected',
+  'sandbox_denied', 'agent_finished', 'committed', 'deps_installed', 'checked', 'duplicate', 'built', 'tested', 'judged', 'scored', 'rejected',
   'selected', 'pushed', 'budget_exhausted', 'model_refused', 'resumed', 'error',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];

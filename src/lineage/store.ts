@@ -14,7 +14,7 @@ const PATCHABLE = new Set<string>([
   'generation', 'parent_id', 'branch', 'base_commit', 'commit_sha', 'goal', 'status', 'build_ok', 'tests_passed',
   'tests_failed', 'diff_added', 'diff_removed', 'score', 'survived', 'input_tokens', 'output_tokens', 'cost_usd',
   'started_at', 'finished_at', 'error', 'step', 'attempts', 'phase', 'plan', 'agent_summary', 'agent_success',
-  'cache_read_tokens', 'cache_write_tokens', 'model_calls', 'worker',
+  'cache_read_tokens', 'cache_write_tokens', 'model_calls', 'worker', 'stubs_added', 'duplicate_of', 'objective',
 ] satisfies (keyof CandidatePatch)[]);
 
 const KNOWN_KINDS = new Set<string>(EVENT_KINDS);
@@ -63,6 +63,8 @@ export class LineageStore extends LineageQueries {
       addUsage: p(`UPDATE candidates SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ?,
                      cache_read_tokens = cache_read_tokens + ?, cache_write_tokens = cache_write_tokens + ?,
                      cost_usd = cost_usd + ?, model_calls = model_calls + 1 WHERE id = ?`),
+      clearMetrics: p(`DELETE FROM metrics WHERE candidate_id = ?`),
+      metric: p(`INSERT INTO metrics (run_id, candidate_id, name, value, spread, runs) VALUES (?, ?, ?, ?, ?, ?)`),
       transcript: p(`INSERT INTO transcripts (run_id, candidate_id, at, request_gz, response_gz) VALUES (?, ?, ?, ?, ?)`),
     };
   }
@@ -185,6 +187,14 @@ export class LineageStore extends LineageQueries {
         if (info.changes === 0) throw new Error(`recordModelCall: no candidate ${call.candidateId}`);
       }
       return this.appendEvent({ runId: call.runId, candidateId: call.candidateId, kind: 'model_call', data, at: call.at });
+    });
+  }
+
+  /** Replaces what the user judge measured for a candidate (one row per metric: the median, its spread, the runs). */
+  setMetrics(runId: string, candidateId: string, metrics: readonly { name: string; value: number; spread: number; runs: number }[]): void {
+    this.transaction(() => {
+      this.ins.clearMetrics.run(candidateId);
+      for (const m of metrics) this.ins.metric.run(runId, candidateId, m.name, m.value, m.spread, m.runs);
     });
   }
 

@@ -100,7 +100,7 @@ export interface Transcript {
 export const OUTLINE_COLUMNS = [
   'id', 'generation', 'parent_id', 'goal', 'status', 'phase', 'score', 'survived', 'diff_added', 'diff_removed',
   'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'cost_usd', 'started_at', 'finished_at',
-  'error',
+  'error', 'objective',
 ] as const satisfies readonly (keyof CandidateRow)[];
 export type CandidateOutline = Pick<CandidateRow, (typeof OUTLINE_COLUMNS)[number]>;
 

@@ -1,12 +1,12 @@
 import type { CandidateOutline } from '../lineage/types.ts';
-import { fit, formatCost, formatDiff, formatScore, shortId, truncate } from './format.ts';
+import { fit, formatCost, formatDiff, formatObjective, formatScore, shortId, truncate } from './format.ts';
 import type { FlatRow } from './tree.ts';
 
 /**
  * One tree line: mark (best/survivor), tree guides, fold arrow, short id, optional columns, and the goal in
  * whatever is left. Columns drop out in a fixed order as the terminal narrows, so 60 columns stay readable.
  */
-export type ColumnKey = 'status' | 'score' | 'gen' | 'diff' | 'cost';
+export type ColumnKey = 'status' | 'score' | 'objective' | 'gen' | 'diff' | 'cost';
 export interface Column {
   key: ColumnKey;
   width: number;
@@ -16,7 +16,11 @@ export interface RowLayout {
   treeWidth: number;
   columns: Column[];
   goalWidth: number;
+  /** With a user judge: the parent's objective value, for the objective column's change (null: none). */
+  objective?: ObjectiveCells;
 }
+
+export interface ObjectiveCells { parentValue(c: CandidateOutline): number | null }
 
 const MARK = 2;
 const FOLD = 2;
@@ -30,21 +34,25 @@ const OPTIONAL: Column[] = [
   { key: 'cost', width: 6, align: 'right' },
 ];
 
+/** The objective column (value and change against the parent), right after the score, when the run has a judge. */
+const OBJECTIVE: Column = { key: 'objective', width: 14, align: 'right' };
+
 /** `lastGeneration`: the deepest generation shown, so that "g1000" of a long campaign is not cut to "g1…". */
-export function layoutColumns(width: number, widestGuides: number, lastGeneration = 0): RowLayout {
+export function layoutColumns(width: number, widestGuides: number, lastGeneration = 0, objective?: ObjectiveCells): RowLayout {
   const treeWidth = Math.min(widestGuides, Math.max(3, Math.floor(width / 5)));
   const fixed = MARK + treeWidth + FOLD + ID;
   const minGoal = Math.max(12, Math.floor(width / 4));
   const columns: Column[] = [];
   let used = fixed;
   const genWidth = Math.max(3, `g${lastGeneration}`.length);
-  for (const option of OPTIONAL) {
+  const optional = objective ? [...OPTIONAL.slice(0, 2), OBJECTIVE, ...OPTIONAL.slice(2)] : OPTIONAL;
+  for (const option of optional) {
     const col = option.key === 'gen' ? { ...option, width: genWidth } : option;
     if (col.key !== 'status' && used + col.width + 1 + 1 + minGoal > width) break;
     columns.push(col);
     used += col.width + 1;
   }
-  return { treeWidth, columns, goalWidth: Math.max(0, width - used - 1) };
+  return { treeWidth, columns, goalWidth: Math.max(0, width - used - 1), ...(objective ? { objective } : {}) };
 }
 
 export const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -74,15 +82,16 @@ export function rowCells(row: FlatRow, layout: RowLayout, opts: { frame: number;
   const fold = row.hasChildren ? (row.folded ? '▸ ' : '▾ ') : '';
   const tree = (guides + fold + shortId(c.id)).padEnd(layout.treeWidth + FOLD + ID);
   const isSeed = c.generation === 0 && c.parent_id == null;
-  const cells = layout.columns.map((col) => ({ key: col.key, text: fit(cellText(col.key, c, opts.frame), col.width, col.align) }));
+  const cells = layout.columns.map((col) => ({ key: col.key, text: fit(cellText(col.key, c, opts.frame, layout), col.width, col.align) }));
   const goal = isSeed ? (c.goal || 'seed (target HEAD)') : (c.goal || (c.status === 'pending' ? '(waiting)' : '(goal not reported yet)'));
   return { mark, tree, cells, goal: truncate(goal, layout.goalWidth) };
 }
 
-function cellText(key: ColumnKey, c: CandidateOutline, frame: number): string {
+function cellText(key: ColumnKey, c: CandidateOutline, frame: number, layout: RowLayout): string {
   switch (key) {
     case 'status': return statusText(c, frame);
     case 'score': return formatScore(c.score);
+    case 'objective': return formatObjective(c.objective, layout.objective?.parentValue(c) ?? null);
     case 'gen': return `g${c.generation}`;
     case 'diff': return formatDiff(c.diff_added, c.diff_removed);
     case 'cost': return c.cost_usd ? formatCost(c.cost_usd) : '';
@@ -94,7 +103,7 @@ export function rowText(cells: RowCells): string {
   return [cells.mark + cells.tree, ...cells.cells.map((c) => c.text), cells.goal].join(' ').trimEnd();
 }
 
-const TITLES: Record<ColumnKey, string> = { status: 'status', score: 'score', gen: 'gen', diff: 'diff', cost: 'cost' };
+const TITLES: Record<ColumnKey, string> = { status: 'status', score: 'score', objective: 'objective', gen: 'gen', diff: 'diff', cost: 'cost' };
 
 /** The column titles, aligned like `rowText` aligns a row. */
 export function titleText(layout: RowLayout): string {

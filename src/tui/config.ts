@@ -15,6 +15,9 @@ const RunConfigSchema = z.object({
   standin: z.boolean().optional().catch(undefined),
   standinLabel: z.string().min(1).optional().catch(undefined),
   unsafeNoSandbox: z.boolean().optional().catch(undefined),
+  /** A user judge (its command) and the objective that ranks by its metric. */
+  judge: z.object({ given: z.string() }).passthrough().nullable().optional().catch(undefined),
+  objective: z.object({ metric: z.string(), goal: z.enum(['max', 'min']) }).nullable().optional().catch(undefined),
   /** The runner freezes `sandbox: 'bwrap' | 'none'`; 'none' is --unsafe-no-sandbox. */
   sandbox: z.string().optional().catch(undefined),
 });
@@ -30,6 +33,8 @@ export interface RunConfigView {
   target?: string;
   standin: boolean;
   unsafeNoSandbox: boolean;
+  /** Set when the run has a user judge: the objective's metric (unknown until the seed is judged, when not configured). */
+  objective?: { metric: string | null; goal: 'max' | 'min' };
 }
 
 export function parseRunConfig(json: string | null | undefined): RunConfigView {
@@ -40,6 +45,9 @@ export function parseRunConfig(json: string | null | undefined): RunConfigView {
     raw = {};
   }
   const parsed = RunConfigSchema.safeParse(raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {});
-  const { sandbox, ...c } = parsed.success ? parsed.data : {};
-  return { ...c, standin: c.standin === true, unsafeNoSandbox: c.unsafeNoSandbox === true || sandbox === 'none' };
+  const { sandbox, judge, objective, ...c } = parsed.success ? parsed.data : {};
+  return {
+    ...c, standin: c.standin === true, unsafeNoSandbox: c.unsafeNoSandbox === true || sandbox === 'none',
+    ...(judge ? { objective: { metric: objective?.metric ?? null, goal: objective?.goal ?? 'max' } } : {}),
+  };
 }

@@ -41,6 +41,15 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
+/** An objective value with its change against the parent: `1520 +310`, `0.82 -0.03`, `–` when not measured. */
+export function formatObjective(value: number | null | undefined, parent: number | null): string {
+  if (value == null || !Number.isFinite(value)) return '–';
+  const v = (x: number) => (Number.isInteger(x) || Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(1) : x.toPrecision(2));
+  if (parent == null || !Number.isFinite(parent)) return v(value);
+  const d = value - parent;
+  return `${v(value)} ${d >= 0 ? '+' : '-'}${v(Math.abs(d))}`;
+}
+
 export function formatScore(score: number | null | undefined): string {
   if (score == null || !Number.isFinite(score)) return '–';
   return Math.abs(score) >= 100 ? score.toFixed(0) : score.toFixed(2);

@@ -1,13 +1,16 @@
 import type { RunRow } from '../lineage/schema.ts';
 import type { RunConfigView } from './config.ts';
-import { formatCost, formatDuration, formatTokens, packSegments, progressBar, type Segment } from './format.ts';
+import { formatCost, formatDuration, formatObjective, formatTokens, packSegments, progressBar, type Segment } from './format.ts';
 import type { RunStats } from './stats.ts';
 
 /**
  * The header as lines of segments for a given width: what to say (loud labels first), packed so that a narrow
  * terminal gets more lines instead of wrapped text. Missing config reads '?'.
  */
-export function headerLines(run: RunRow, config: RunConfigView, s: RunStats, width: number): Segment[][] {
+/** The objective's best value so far and the seed's (a run with a user judge). */
+export interface ObjectiveSummary { metric: string | null; goal: 'max' | 'min'; best: number | null; seed: number | null }
+
+export function headerLines(run: RunRow, config: RunConfigView, s: RunStats, width: number, objective?: ObjectiveSummary): Segment[][] {
   const q = (v: unknown) => (v == null ? '?' : String(v));
   const loud: Segment[] = [];
   if (config.standin) {
@@ -33,6 +36,10 @@ export function headerLines(run: RunRow, config: RunConfigView, s: RunStats, wid
     { text: `${formatTokens(s.tokens)} tok` },
     { text: `${formatCost(s.costUsd)}${budget}`, color: overBudget ? 'red' : undefined },
   ];
+  if (objective) {
+    const change = objective.best != null && objective.seed != null ? formatObjective(objective.best, objective.seed).split(' ')[1] ?? '' : '';
+    counts.push({ text: `best ${objective.metric ?? 'objective'} ${formatObjective(objective.best, null)}${change ? ` (${change} on the seed)` : ''}`, color: 'green', bold: true });
+  }
   const barWidth = Math.max(10, Math.min(40, width - 34));
   const timing: Segment[] = [
     { text: `${progressBar(s.progress, barWidth)} ${Math.round(s.progress * 100)}%`, color: 'cyan' },

@@ -1,4 +1,7 @@
 import type { CandidateRow, EventRow, RunRow } from '../lineage/schema.ts';
+import { ObjectiveTally } from './objective.ts';
+import type { ObjectiveCells } from './columns.ts';
+import type { ObjectiveSummary } from './header.ts';
 import type { CandidateOutline } from '../lineage/types.ts';
 import { foldEvent, LOG_KINDS, logLineOf, type CandidateActivity, type LogLine } from './activity.ts';
 import { parseRunConfig, type RunConfigView } from './config.ts';
@@ -19,6 +22,8 @@ export class LineageModel {
   config: RunConfigView;
   readonly layout: TreeLayout;
   readonly tally: RunTally;
+  /** Best objective value so far and the seed's (runs with a user judge). */
+  readonly objective = new ObjectiveTally();
   readonly log: LogLine[];
   lastEventId: number;
   /** The candidate of the newest event read (for `f`). */
@@ -38,7 +43,8 @@ export class LineageModel {
     this.run = opening.run;
     this.config = parseRunConfig(opening.run.config_json);
     this.layout = new TreeLayout(opening.candidates);
-    this.tally = new RunTally(opening.candidates);
+    this.tally = new RunTally(opening.candidates, this.config.objective?.goal ?? null);
+    if (this.config.objective) this.objective.update(opening.candidates, this.config.objective.goal);
     this.log = opening.log.map(logLineOf);
     this.lastEventId = opening.lastEventId;
     this.newestCandidateId = opening.newestCandidateId;
@@ -74,6 +80,7 @@ export class LineageModel {
     if (candidates.length) {
       this.layout.upsert(candidates);
       this.tally.update(candidates);
+      if (this.config.objective) this.objective.update(candidates, this.config.objective.goal);
     }
     for (const e of events) {
       if (e.id <= this.lastEventId) continue;
@@ -109,6 +116,18 @@ export class LineageModel {
 
   best(): CandidateOutline | null {
     return this.tally.best();
+  }
+
+  /** The objective column's cells (the parent's value for the change), or undefined without a user judge. */
+  objectiveCells(): ObjectiveCells | undefined {
+    if (!this.config.objective) return undefined;
+    return { parentValue: (c) => this.layout.candidate(c.parent_id)?.objective ?? null };
+  }
+
+  /** The header's objective figures, or undefined without a user judge. */
+  objectiveSummary(): ObjectiveSummary | undefined {
+    const o = this.config.objective;
+    return o ? { metric: o.metric, goal: o.goal, best: this.objective.best, seed: this.objective.seed } : undefined;
   }
 
   /** Every column of one candidate (the tree holds outlines), for its details: one read by primary key. */

@@ -30,7 +30,7 @@ export function screenModel(
 ): ScreenModel {
   const width = size.columns;
   const budget = Math.max(6, size.rows - 1);
-  const header = headerLines(model.run, model.config, model.stats(now), width);
+  const header = headerLines(model.run, model.config, model.stats(now), width, model.objectiveSummary());
   // Below the header: a rule and the column titles; at the bottom: the key hints.
   const room = budget - header.length - 3;
   // The detail pane takes what the tree can spare, at most 12 lines; the tree keeps a few rows in sight.
@@ -46,7 +46,7 @@ export function screenModel(
   const top = scrollTop(previousTop, tree.indexOf(view.selectedId), treeHeight, tree.length);
   const window = tree.window(top, treeHeight);
   return {
-    width, header, rows: window, top, treeHeight, layout: layoutColumns(width, tree.widestGuides(), tree.lastGeneration()), detail,
+    width, header, rows: window, top, treeHeight, layout: layoutColumns(width, tree.widestGuides(), tree.lastGeneration(), model.objectiveCells()), detail,
     position: tree.length > treeHeight ? `${top + 1}-${top + window.length}/${tree.length}` : '',
   };
 }

@@ -14,9 +14,9 @@ export function snapshotText(source: LineageSource, runId: string, opts: { width
   const model = new LineageModel(source, runId);
   const best = model.best();
   const rows = model.layout.flatRows();
-  const layout = layoutColumns(width, model.layout.widestGuides(), model.layout.lastGeneration());
+  const layout = layoutColumns(width, model.layout.widestGuides(), model.layout.lastGeneration(), model.objectiveCells());
   const out: string[] = [];
-  for (const line of headerLines(model.run, model.config, model.stats(now), width)) out.push(line.map((s) => s.text).join('  '));
+  for (const line of headerLines(model.run, model.config, model.stats(now), width, model.objectiveSummary())) out.push(line.map((s) => s.text).join('  '));
   out.push('', titleText(layout).trimEnd());
   for (const row of rows) out.push(rowText(rowCells(row, layout, { frame: 0, bestId: best?.id ?? null })));
   if (model.log.length) {

@@ -3,7 +3,8 @@ import { UsageError } from '../errors.ts';
 import { openDatabase } from '../lineage/open.ts';
 import { LineageQueries } from '../lineage/queries.ts';
 import { LOG_KIND_LIST, type CandidateRow, type EventRow, type RunRow } from '../lineage/schema.ts';
-import { OUTLINE_COLUMNS, type CandidateOutline } from '../lineage/types.ts';
+import type { CandidateOutline } from '../lineage/types.ts';
+import { outlineColumns } from '../lineage/queries.ts';
 
 /** What a live view needs to open: no event is read but the run's log lines (selections, errors). */
 export interface RunOpening {
@@ -83,7 +84,7 @@ export class StoreSource implements LineageSource {
       newestCandidate: p(`SELECT candidate_id FROM events WHERE run_id = ? AND candidate_id IS NOT NULL ORDER BY id DESC LIMIT 1`).pluck(),
       maxRev: this.hasRev ? p(`SELECT max(rev) FROM candidates`).pluck() : null,
       // `+run_id`: the few rows past the rev through candidates_rev, not the run's ten thousand through its run index.
-      changed: this.hasRev ? p(`SELECT ${OUTLINE_COLUMNS.join(', ')} FROM candidates WHERE rev > ? AND +run_id = ? ORDER BY rev`) : null,
+      changed: this.hasRev ? p(`SELECT ${outlineColumns(db).join(', ')} FROM candidates WHERE rev > ? AND +run_id = ? ORDER BY rev`) : null,
     };
   }
 

@@ -37,7 +37,8 @@ export class RunTally {
   private bestRow: CandidateOutline | null = null;
   private firstSeed: CandidateOutline | null = null;
 
-  constructor(rows: readonly CandidateOutline[] = []) {
+  /** `goal`: a run with a user judge ranks by its objective (best.ts). */
+  constructor(rows: readonly CandidateOutline[] = [], private readonly goal: 'max' | 'min' | null = null) {
     this.update(rows);
   }
 
@@ -52,13 +53,13 @@ export class RunTally {
       this.rows.set(c.id, c);
       if (this.firstSeed === null ? c.generation === 0 : this.firstSeed.id === c.id) this.firstSeed = c.generation === 0 ? c : null;
       if (this.bestRow?.id === c.id) {
-        if (ranksAbove(c, null) && !this.outranked(c)) this.bestRow = c;
+        if (ranksAbove(c, null, this.goal) && !this.outranked(c)) this.bestRow = c;
         else recheckBest = true;
-      } else if (ranksAbove(c, this.bestRow)) this.bestRow = c;
+      } else if (ranksAbove(c, this.bestRow, this.goal)) this.bestRow = c;
     }
     if (recheckBest) {
       this.bestRow = null;
-      for (const c of this.rows.values()) if (ranksAbove(c, this.bestRow)) this.bestRow = c;
+      for (const c of this.rows.values()) if (ranksAbove(c, this.bestRow, this.goal)) this.bestRow = c;
     }
     if (this.firstSeed === null) for (const c of this.rows.values()) if (c.generation === 0) { this.firstSeed = c; break; }
   }
@@ -80,7 +81,7 @@ export class RunTally {
   /** Whether the best, having changed, may have lost its place to another row (then all rows are looked at). */
   private outranked(c: CandidateOutline): boolean {
     const before = this.bestRow!;
-    return (c.score ?? -Infinity) < (before.score ?? -Infinity);
+    return ranksAbove(before, c, this.goal);
   }
 
   private apply(s: Share, sign: 1 | -1): void {

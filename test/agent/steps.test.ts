@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { entry } from '../../src/agent/context.ts';
 import { Conversation } from '../../src/agent/loop.ts';
@@ -47,6 +50,26 @@ describe('decide goal', () => {
     expect(calls).toEqual([{ name: 'bash', input: { command: 'cat src/parse.ts' } }]);
     expect(turns.left).toBe(18);
     expect(forcedTool(standin!.requests.at(-1)!.body as never)).toBe('decide_goal');
+  });
+
+  it('is shown the stub markers in the code (file:line, the first 20) and asked to finish them first', async () => {
+    const workspace = mkdtempSync(path.join(tmpdir(), 'evolve-stubs-'));
+    const tag = 'TO' + 'DO';
+    mkdirSync(path.join(workspace, 'src'));
+    writeFileSync(path.join(workspace, 'src', 'a.ts'), `export const a = 1;\n// ${tag}: handle the empty case\n`);
+    writeFileSync(path.join(workspace, 'src', 'b.ts'), Array.from({ length: 30 }, () => "throw new Error('not implemented');").join('\n'));
+    writeFileSync(path.join(workspace, 'README.md'), `${tag}: docs are no code\n`);
+    let seen = '';
+    const { steps } = await deps(answerForced({ decide_goal: decision }, (request) => {
+      seen = lastUserText(request);
+      return reply(text('ok'));
+    }));
+    await decideGoal(steps, { context: { goalState: '', history: [] }, seedGoal: '', workspace }, new TurnBudget(20), 2);
+    expect(seen).toContain(`- src/a.ts:2: // ${tag}: handle the empty case`);
+    expect(seen).toContain('- src/b.ts:19:');
+    expect(seen).not.toContain('src/b.ts:20:');
+    expect(seen).not.toContain('README');
+    expect(seen).toMatch(/finish it before you start anything new/);
   });
 
   it('is forced after its turn cap', async () => {

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { FEATURES, unbuildable } from '../../src/demo/features.ts';
-import { scenarioFor } from '../../src/demo/model.ts';
+import { scenarioFor, wordCountFor } from '../../src/demo/model.ts';
+import { BENCH_JUDGE, FASTER_WORD_COUNT, SEED_WORD_COUNT, SLOWER_WORD_COUNT, textkitSource, WRONG_WORD_COUNT } from '../../src/demo/wordcount.ts';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -41,4 +42,23 @@ test('every generation of three has two improving candidates and one that fails 
     expect(slots.filter((s) => s === 'improve')).toHaveLength(2);
   }
   expect(Array.from({ length: 15 }, (_, i) => scenarioFor(i))).toEqual(expect.arrayContaining(['break_build', 'fail_tests', 'escape']));
+});
+
+test("wordCount's variants: the faster and slower ones pass the seed's test, the wrong one fails it; the judge prints JSON", () => {
+  const seedTest = "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { wordCount } from '../src/textkit.js';\n" +
+    "test('wordCount counts words', () => {\n  assert.equal(wordCount('the quick  brown fox'), 4);\n  assert.equal(wordCount(''), 0);\n  assert.equal(wordCount(' a\\tb\\n'), 2);\n});\n";
+  const run = (body: string) => spawnSync(process.execPath, ['--test', 'test/'], { cwd: project({ 'src/textkit.js': textkitSource(body), 'test/textkit.test.js': seedTest }), encoding: 'utf8' }).status;
+  for (const body of [SEED_WORD_COUNT, ...FASTER_WORD_COUNT, SLOWER_WORD_COUNT]) expect(run(body), body).toBe(0);
+  expect(run(WRONG_WORD_COUNT)).not.toBe(0);
+  const dir = project({ 'src/textkit.js': textkitSource(FASTER_WORD_COUNT[3]) });
+  mkdirSync(path.join(dir, 'bench'));
+  writeFileSync(path.join(dir, 'bench', 'judge.mjs'), BENCH_JUDGE);
+  const judged = spawnSync(process.execPath, ['bench/judge.mjs'], { cwd: dir, encoding: 'utf8' });
+  expect(JSON.parse(judged.stdout.trim().split('\n').pop()!)).toEqual({ ops_per_sec: expect.any(Number) });
+});
+
+test('the faster candidate of each generation writes the next level, the slower one the slow version', () => {
+  expect([0, 3, 6, 9, 12].map(wordCountFor)).toEqual([...FASTER_WORD_COUNT, FASTER_WORD_COUNT[3]]);
+  expect([2, 5, 8].map(wordCountFor)).toEqual([SLOWER_WORD_COUNT, SLOWER_WORD_COUNT, SLOWER_WORD_COUNT]);
+  expect(wordCountFor(4)).toBe(WRONG_WORD_COUNT);
 });

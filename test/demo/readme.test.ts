@@ -10,7 +10,7 @@ import { parseRunOptions } from '../../src/cli/config.ts';
 import { freezeConfig } from '../../src/evolve/config.ts';
 import { estimateLines } from '../../src/evolve/preflight.ts';
 import { DEFAULT_PRICES } from '../../src/evolve/proxy/prices.ts';
-import { score } from '../../src/evolve/judge/score.ts';
+import { progressOf, score } from '../../src/evolve/judge/score.ts';
 import { openStore } from '../../src/lineage/store.ts';
 import type { CandidateStatus } from '../../src/lineage/schema.ts';
 import { openSource } from '../../src/tui/source.ts';
@@ -69,6 +69,18 @@ describe('the docs pages', () => {
   });
 });
 
+describe('docs/INTERNALS.md', () => {
+  it('walks one candidate from fork to score in at most 20 steps, each naming a file that exists', () => {
+    const text = read('docs/INTERNALS.md');
+    const walk = text.slice(text.indexOf('## One candidate, from fork to score')).split(/\n## /)[0];
+    const steps = [...walk.matchAll(/^(\d+)\. `([^`]+)`/gm)];
+    expect(steps.map((m) => Number(m[1]))).toEqual(steps.map((_, i) => i + 1));
+    expect(steps.length).toBeGreaterThanOrEqual(10);
+    expect(steps.length).toBeLessThanOrEqual(20);
+    for (const [, , file] of steps) expect(existsSync(join(ROOT, file)), file).toBe(true);
+  });
+});
+
 const RUN = '20261125-200501-ab12';
 const START = Date.parse('2026-11-25T20:05:01Z');
 const at = (s: number) => new Date(START + s * 1000).toISOString();
@@ -87,11 +99,12 @@ function viewStore(): string {
   store.createRun({ id: RUN, target: '/home/dev/evolve', config: { ...freezeConfig({ ...flags, population: 3, generations: 3 }, JSON.stringify({ scripts: { test: 'vitest run' } }), 7), target: '/home/dev/evolve' }, startedAt: at(0) });
   store.appendEvent({ runId: RUN, candidateId: null, kind: 'run_started', data: { population: 3, generations: 3 }, at: at(0) });
   store.addCandidate({ id: '5eed0c1e', runId: RUN, generation: 0, parentId: null, branch: null, baseCommit: null, commitSha: '9f1c2e7', status: 'passed', step: 'selected', startedAt: at(0) });
-  const seedScore = score({ buildOk: true, testsPassed: 40, testsFailed: 0, parentTests: 40, diffAdded: 0, diffRemoved: 0 });
+  const seedScore = score({ buildOk: true, testsPassed: 40, testsFailed: 0, parentPassed: 40, parentProgress: 0, diffAdded: 0, diffRemoved: 0 });
   store.updateCandidate('5eed0c1e', { diff_added: 0, diff_removed: 0, build_ok: 1, tests_passed: 40, tests_failed: 0, score: seedScore, survived: 1, finished_at: at(4) });
   store.appendEvent({ runId: RUN, candidateId: '5eed0c1e', kind: 'selected', data: { generation: 0, rank: 1, seed: true }, at: at(4) });
 
   const tests = new Map<string, number>([['5eed0c1e', 40]]);
+  const progress = new Map<string, number>([['5eed0c1e', 0]]);
   const children: Child[] = [
     { id: 'a1b2c3d4', gen: 1, parent: '5eed0c1e', status: 'passed', goal: 'Cache parsed configs between runs to cut start-up time', passed: 42, failed: 0, added: 58, removed: 12, tokens: [41200, 6100], cost: 0.21, survivorRank: 1 },
     { id: 'b5e6f708', gen: 1, parent: '5eed0c1e', status: 'passed', goal: 'Add retries with backoff to the HTTP client', passed: 41, failed: 0, added: 34, removed: 3, tokens: [38000, 5000], cost: 0.18, survivorRank: 2 },
@@ -113,9 +126,13 @@ function viewStore(): string {
         store.appendEvent({ runId: RUN, candidateId: c.id, kind: 'built', data: { ok: true, exit_code: 0, timed_out: false, ms: 3100, output_tail: '' }, at: at(s + 80) });
         store.appendEvent({ runId: RUN, candidateId: c.id, kind: 'tested', data: { passed: c.passed, failed: c.failed, source: 'vitest', exit_code: c.failed ? 1 : 0, timed_out: false, ms: 9800, output_tail: '' }, at: at(s + 90) });
       }
-      const parentTests = tests.get(c.parent)!;
-      const value = counted ? score({ buildOk: true, testsPassed: c.passed!, testsFailed: c.failed!, parentTests, diffAdded: c.added, diffRemoved: c.removed }) : null;
-      if (counted) tests.set(c.id, c.passed! + c.failed!);
+      const parentPassed = tests.get(c.parent)!;
+      const parentProgress = progress.get(c.parent)!;
+      const value = counted ? score({ buildOk: true, testsPassed: c.passed!, testsFailed: c.failed!, parentPassed, parentProgress, diffAdded: c.added, diffRemoved: c.removed }) : null;
+      if (counted) {
+        tests.set(c.id, c.passed!);
+        progress.set(c.id, progressOf(parentProgress, parentPassed, c.passed!));
+      }
       store.appendEvent({ runId: RUN, candidateId: c.id, kind: 'scored', data: { status: c.status, score: value, reason: c.error ?? null, diff_added: c.added, diff_removed: c.removed }, at: at(s + 95) });
       store.updateCandidate(c.id, {
         status: c.status, step: 'evaluated', build_ok: counted ? 1 : null, tests_passed: c.passed ?? null, tests_failed: c.failed ?? null,

@@ -49,18 +49,6 @@ export function evolve(args: string[], env: Record<string, string>): Promise<{ c
   });
 }
 
-
-/** Polls `check` until it returns a value (not a fixed sleep: it returns as soon as the condition holds). */
-export async function waitFor<T>(check: () => T | null | undefined | false, timeoutMs = 30_000, what = 'condition'): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 /** Starts the CLI and hands back the process, for tests that kill it. */
 export function startEvolve(args: string[], env: Record<string, string>) {
   const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'evolve.mjs'), ...args], {

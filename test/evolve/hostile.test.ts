@@ -62,8 +62,9 @@ describe('hostile candidates (jailed)', () => {
     expect(tree.some((f) => f.split('/').includes('.git'))).toBe(false);
 
     expect(by('make the test script pass'), by('make the test script pass').error ?? '').toMatchObject({ status: 'failed', tests_passed: 2, tests_failed: 1 });
-    expect(by('break add and delete its test')).toMatchObject({ status: 'rejected' });
-    expect(by('break add and delete its test').error).toMatch(/tests removed/);
+    // The deleted test is written back from the parent for judging, runs, and catches the broken add.
+    expect(by('break add and delete its test')).toMatchObject({ status: 'failed', tests_passed: 1, tests_failed: 1 });
+    expect(by('break add and delete its test').error).toMatch(/tests failed/);
 
     const patcher = by('patch a dependency');
     expect(patcher.status).toBe('failed');

@@ -9,7 +9,8 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultWorkdir } from '../../src/evolve/repo/workdir.ts';
 import { startStandin, type Standin } from '../../src/standin/index.ts';
-import { evolve, git, startEvolve, tempDir, waitFor } from './helpers.ts';
+import { evolve, git, startEvolve, tempDir } from './helpers.ts';
+import { waitFor } from '../wait.ts';
 import { makeToyRepo, passingPlan, planScript, type Plan } from './toy.ts';
 
 const KEY = 'sk-ant-resume-suite-key';
@@ -66,7 +67,7 @@ describe('evolve --resume after SIGKILL', () => {
     // Two judged at once (whatever the cores): the kill must find one being judged while its sibling is judged.
     const first = startEvolve(['--population', '2', '--generations', '2', '--judge-concurrency', '2', '--no-tui', '--target', repo, '--db', db], env);
     await waitFor(() => query<{ id: string }>("SELECT id FROM candidates WHERE generation = 1 AND status = 'evaluating' AND goal LIKE 'slow%'")[0]
-      && query<{ id: string }>("SELECT id FROM candidates WHERE generation = 1 AND step = 'evaluated' AND survived = 0")[0], 60_000, 'an evaluation and a judged sibling');
+      && query<{ id: string }>("SELECT id FROM candidates WHERE generation = 1 AND step = 'evaluated' AND survived = 0")[0], 'an evaluation and a judged sibling', 60_000);
     first.child.kill('SIGKILL');
     expect((await first.done).signal).toBe('SIGKILL');
     const runId = query<{ id: string }>('SELECT id FROM runs')[0].id;
@@ -82,7 +83,7 @@ describe('evolve --resume after SIGKILL', () => {
     }, 25);
     try {
       const second = startEvolve(['--resume', '--no-tui', '--db', db], env);
-      await waitFor(() => hung, 30_000, 'generation 2 to call the model');
+      await waitFor(() => hung, 'generation 2 to call the model', 30_000);
       second.child.kill('SIGKILL');
       await second.done;
 
@@ -142,7 +143,7 @@ describe('evolve --resume after SIGKILL', () => {
     });
     const env = { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: standin.url };
     const run = startEvolve(['--population', '2', '--generations', '1', '--no-tui', '--target', repo, '--db', db], env);
-    await waitFor(() => hung, 30_000, 'a model call');
+    await waitFor(() => hung, 'a model call', 30_000);
     run.child.kill('SIGINT');
     const stopped = await run.done;
     expect(stopped.code, stopped.stderr).toBe(0);

@@ -59,7 +59,7 @@ describe('docs/lineage.md', () => {
     const store = track(openStore(join(tempDir(), 'lineage.db')));
     store.close();
     const db = new Database(store.path, { readonly: true });
-    for (const table of ['runs', 'candidates', 'events', 'transcripts']) {
+    for (const table of ['runs', 'candidates', 'metrics', 'events', 'transcripts']) {
       const paragraph = DOC.slice(DOC.indexOf(`**${table}** —`)).split('\n\n')[0];
       const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[];
       for (const column of columns) expect(paragraph, `${table}.${column}`).toContain(`\`${column}\``);

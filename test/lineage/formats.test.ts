@@ -90,7 +90,7 @@ describe('graph exports escape what a goal may contain', () => {
     goal, status: 'passed', build_ok: 1, tests_passed: 1, tests_failed: 0, diff_added: 1, diff_removed: 0, score: 1,
     survived: 1, input_tokens: 0, output_tokens: 0, cost_usd: 0, started_at: at, finished_at: at, error: null,
     step: 'evaluated', attempts: 0, phase: null, plan: null, agent_summary: null, agent_success: null,
-    cache_read_tokens: 0, cache_write_tokens: 0, model_calls: 0, worker: null,
+    cache_read_tokens: 0, cache_write_tokens: 0, model_calls: 0, worker: null, stubs_added: null, duplicate_of: null, objective: null,
   });
   const rows = [row('aaaaaaaa', null, 'seed'), row('bbbbbbbb', 'aaaaaaaa', 'Quote "this" \\ and <that> & more\nsecond line')];
   const view: LineageView = { run, roots: buildTree(rows), stats: [], best: rows[1] };

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BudgetExhausted } from '../../src/evolve/proxy/types.ts';
 import { answerWith, message, type Script } from './fake-upstream.ts';
 import { body, call, MODEL, startRig, type Rig } from './helpers.ts';
-import { waitFor } from '../evolve/helpers.ts';
+import { waitFor } from '../wait.ts';
 
 let rig: Rig;
 afterEach(async () => rig?.close());
@@ -32,7 +32,7 @@ describe('run budget', () => {
     const calls = Promise.all(Array.from({ length: 30 }, (_, i) =>
       call(rig.socketPath, { body: body(), headers: { 'x-api-key': tokens[i % tokens.length] } })));
     // The upstream holds every answer until each call was forwarded, refused, or waits for the held ones to settle.
-    await waitFor(() => rig.upstream.requests.length + exhausted.length + rig.proxy.waiting() === 30, 30_000, 'every call placed');
+    await waitFor(() => rig.upstream.requests.length + exhausted.length + rig.proxy.waiting() === 30, 'every call placed', 30_000);
     expect(rig.proxy.waiting()).toBeGreaterThan(0);
     release();
     const first = await calls;

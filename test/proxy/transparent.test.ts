@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { answerWith, apiError, message, streamEvents, type Script } from './fake-upstream.ts';
 import { body, call, MODEL, openStream, startRig, type Rig } from './helpers.ts';
-import { waitFor } from '../evolve/helpers.ts';
+import { waitFor } from '../wait.ts';
 
 let rig: Rig;
 afterEach(async () => rig?.close());
@@ -104,9 +104,9 @@ describe('parallel calls of one candidate', () => {
     rig = await startRig(script);
     const token = rig.proxy.admit('a', { budgetUsd: 0.015 });
     const first = call(rig.socketPath, { body: body({ max_tokens: 600 }), headers: { 'x-api-key': token } });
-    await waitFor(() => rig.upstream.requests.length === 1, 10_000, 'the first call upstream');
+    await waitFor(() => rig.upstream.requests.length === 1, 'the first call upstream', 10_000);
     const second = call(rig.socketPath, { body: body({ max_tokens: 600 }), headers: { 'x-api-key': token } });
-    await waitFor(() => rig.proxy.waiting() === 1, 10_000, 'the second call waiting');
+    await waitFor(() => rig.proxy.waiting() === 1, 'the second call waiting', 10_000);
     expect(rig.upstream.requests).toHaveLength(1);
     release();
     expect((await first).status).toBe(200);
@@ -128,9 +128,9 @@ describe('parallel calls of one candidate', () => {
     });
     const token = rig.proxy.admit('a', { budgetUsd: 0.015 });
     const first = call(rig.socketPath, { body: body({ max_tokens: 600 }), headers: { 'x-api-key': token } });
-    await waitFor(() => rig.upstream.requests.length === 1, 10_000, 'the first call upstream');
+    await waitFor(() => rig.upstream.requests.length === 1, 'the first call upstream', 10_000);
     const second = call(rig.socketPath, { body: body({ max_tokens: 600 }), headers: { 'x-api-key': token } });
-    await waitFor(() => rig.proxy.waiting() === 1, 10_000, 'the second call waiting');
+    await waitFor(() => rig.proxy.waiting() === 1, 'the second call waiting', 10_000);
     rig.proxy.dismiss('a');
     release();
     expect((await first).status).toBe(200);

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { waitFor } from '../tui/helpers.ts';
+import { waitFor } from '../wait.ts';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const SOCKET = `evolve-qa-demo-${process.pid}`;

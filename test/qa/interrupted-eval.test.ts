@@ -3,10 +3,12 @@
  * resuming"). The killed test command used to be recorded anyway, as a `tested` event with 0 passed and 1 failed
  * (and a "tested 0 passed, 1 failed" progress line): a failure that never happened, in the record users query.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { startEvolve, tempDir, waitFor } from '../evolve/helpers.ts';
+import { startEvolve, tempDir } from '../evolve/helpers.ts';
+import { waitFor } from '../wait.ts';
 import { makeToyRepo } from '../evolve/toy.ts';
 
 describe('an evaluation cut short by Ctrl-C', () => {
@@ -14,7 +16,13 @@ describe('an evaluation cut short by Ctrl-C', () => {
     const repo = makeToyRepo();
     const db = path.join(tempDir(), 'lineage.db');
     const run = startEvolve(['--population', '1', '--generations', '1', '--no-tui', '--target', repo, '--db', db,
-      '--test', 'sleep 30; echo 1 passed'], { ANTHROPIC_API_KEY: 'sk-test', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' });
+      '--test', 'touch test-started; sleep 30; echo 1 passed'], { ANTHROPIC_API_KEY: 'sk-test', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' });
+    // The test command marks the checkout it is judging (<workdir>/<run>/<seed>.eval) as it starts.
+    const testRunning = () => {
+      const runs = path.join(repo, '.git', 'evolve');
+      return existsSync(runs) && readdirSync(runs).some((run) => existsSync(path.join(runs, run)) &&
+        readdirSync(path.join(runs, run)).some((d) => d.endsWith('.eval') && existsSync(path.join(runs, run, d, 'test-started'))));
+    };
     const kinds = () => {
       try {
         const sql = new Database(db, { readonly: true, fileMustExist: true });
@@ -27,9 +35,7 @@ describe('an evaluation cut short by Ctrl-C', () => {
         return [];
       }
     };
-    // The seed's test command is running once the seed row is evaluating (and its build, if any, is recorded).
-    await waitFor(() => kinds().includes('run_started'), 30_000, 'the run');
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitFor(testRunning, 'the seed\'s test command to be running', 30_000);
     run.child.kill('SIGINT');
     const done = await run.done;
     expect(done.stderr).not.toMatch(/tested 0 passed, 1 failed/);

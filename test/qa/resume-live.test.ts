@@ -9,7 +9,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startStandin, type Standin } from '../../src/standin/index.ts';
-import { evolve, startEvolve, tempDir, waitFor } from '../evolve/helpers.ts';
+import { evolve, startEvolve, tempDir } from '../evolve/helpers.ts';
+import { waitFor } from '../wait.ts';
 import { makeToyRepo, passingPlan, planScript } from '../evolve/toy.ts';
 
 const KEY = 'sk-ant-resume-live-key';
@@ -41,7 +42,7 @@ describe('--resume of a run that is still running', () => {
         return 0;
       }
     };
-    await waitFor(() => count('run_started') > 0, 30_000, 'the run');
+    await waitFor(() => count('run_started') > 0, 'the run', 30_000);
 
     const second = await evolve(['--resume', '--no-tui', '--db', db], env);
     expect(second.code, second.stderr).toBe(2);

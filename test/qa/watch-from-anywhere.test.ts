@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { fixtureDb, waitFor } from '../tui/helpers.ts';
+import { fixtureDb } from '../tui/helpers.ts';
+import { waitFor } from '../wait.ts';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const SOCKET = `evolve-qa-watch-${process.pid}`;

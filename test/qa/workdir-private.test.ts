@@ -9,7 +9,8 @@ import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { defaultWorkdir } from '../../src/evolve/repo/workdir.ts';
 import { startStandin, type Standin } from '../../src/standin/index.ts';
-import { startEvolve, tempDir, waitFor } from '../evolve/helpers.ts';
+import { startEvolve, tempDir } from '../evolve/helpers.ts';
+import { waitFor } from '../wait.ts';
 import { passingPlan } from '../evolve/toy.ts';
 import { makeQaRepo, qaScript } from './qa-toy.ts';
 
@@ -29,7 +30,7 @@ it("keeps the run's workspaces closed to other users while candidates run", asyn
     const runs = existsSync(workdir) ? readdirSync(workdir) : [];
     const root = runs.length === 1 ? path.join(workdir, runs[0]) : null;
     return root && existsSync(root) && readdirSync(root).some((n) => /^[0-9a-f]{8}$/.test(n)) ? root : null;
-  }, 30_000, 'the candidate workspace');
+  }, 'the candidate workspace', 30_000);
   const mode = statSync(runRoot).mode & 0o777;
   const done = await run.done;
   expect(done.code, done.stderr).toBe(0);

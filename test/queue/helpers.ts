@@ -2,7 +2,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { startEvolve, tempDir, waitFor } from '../evolve/helpers.ts';
+import { startEvolve, tempDir } from '../evolve/helpers.ts';
+import { waitFor } from '../wait.ts';
 
 export interface WorkerProcess {
   name: string;
@@ -80,7 +81,7 @@ export function readRows(db: string): CandidateRowLite[] {
 /** Waits until a candidate's agent is in `phase` on one of `workers`, and returns its row. */
 export function waitForPhaseOn(db: string, workers: string[], phase: string, timeoutMs = 60_000): Promise<CandidateRowLite> {
   return waitFor(() => readRows(db).find((r) => r.worker !== null && workers.includes(r.worker) && r.status === 'running' && r.phase === phase),
-    timeoutMs, `a candidate in phase ${phase} on a worker`);
+    `a candidate in phase ${phase} on a worker`, timeoutMs);
 }
 
 export const dbIn = (dir = tempDir()) => path.join(dir, 'lineage.db');

@@ -12,7 +12,8 @@ import { DEFAULT_PRICES, priceFor, worstCaseNanos } from '../../src/evolve/proxy
 import { countInputTokens } from '../../src/standin/cache.ts';
 import { startStandin, type Standin } from '../../src/standin/index.ts';
 import type { MessagesRequest } from '../../src/standin/types.ts';
-import { ROOT, git, startEvolve, tempDir, waitFor } from '../evolve/helpers.ts';
+import { ROOT, git, startEvolve, tempDir } from '../evolve/helpers.ts';
+import { waitFor } from '../wait.ts';
 import { makeToyRepo, passingPlan, planScript } from '../evolve/toy.ts';
 import { freePort, startRedis, type RedisServer } from './redis.ts';
 import { allReady, processesNaming, readRows, startWorker, stopWorkers, waitForPhaseOn, type WorkerProcess } from './helpers.ts';
@@ -130,7 +131,7 @@ describe('evolve run --queue with three workers', () => {
       script: async (request, ctx) => {
         if (ctx.index === 0) {
           await waitFor(() => readRows(db).filter((r) => r.generation === 1 && r.status === 'running' && r.phase === 'decide').length === 3,
-            120_000, 'three agents calling at once');
+            'three agents calling at once', 120_000);
         }
         return plans(request, ctx);
       },
@@ -170,7 +171,7 @@ describe('evolve run --queue with three workers', () => {
 
     await waitForPhaseOn(db, workers.map((w) => w.name), 'decide');
     await redis.stop();
-    await waitFor(() => stderr.includes('cannot be reached'), 30_000, "the runner's line about Redis");
+    await waitFor(() => stderr.includes('cannot be reached'), "the runner's line about Redis", 30_000);
     redis = await startRedis(port);
 
     const run = await runner.done;

@@ -161,10 +161,10 @@ describe('the page', () => {
     expect(nodes(long).map((m) => m[3])).toEqual(['pending']);
   });
 
-  it('charts the score when the database has no metrics table (a database from before judges)', async () => {
+  it('charts the score when the run has no metrics (a run without a judge)', async () => {
     const db = sampleDb();
     const { html } = await buildReport(db, (s) => s.getRun(RUN_A)!);
-    expect(new Database(db, { readonly: true }).prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'metrics'`).pluck().get()).toBe(0);
+    expect(new Database(db, { readonly: true }).prepare(`SELECT count(*) FROM metrics`).pluck().get()).toBe(0);
     expect(html).toContain('<h2>Score per generation</h2>');
     expect([...html.matchAll(/<circle class="dot /g)]).toHaveLength(RUN_A_SPECS.filter((s) => s.score !== undefined).length);
     // The fixture's commits are not commits: each candidate says why its diff is missing, the page is still whole.

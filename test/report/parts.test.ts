@@ -77,7 +77,7 @@ function candidate(id: string, generation: number, parent: string | null, status
     id, run_id: 'r', generation, parent_id: parent, branch: null, base_commit: null, commit_sha: null, goal: `goal ${id}`, status,
     build_ok: 1, tests_passed: 1, tests_failed: 0, diff_added: 1, diff_removed: 0, score: generation, survived: 0,
     input_tokens: 0, output_tokens: 0, cost_usd: 0, started_at: null, finished_at: null, error: null, step: 'evaluated',
-    attempts: 1, phase: null, plan: null, agent_summary: null, agent_success: 1, cache_read_tokens: 0, cache_write_tokens: 0, model_calls: 0,
+    attempts: 1, phase: null, plan: null, agent_summary: null, agent_success: 1, cache_read_tokens: 0, cache_write_tokens: 0, model_calls: 0, stubs_added: null, duplicate_of: null, objective: null,
   };
 }
 

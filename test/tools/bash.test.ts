@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BASH_TOOL, BashSession } from '../../src/tools/bash.ts';
+import { waitFor } from '../wait.ts';
 
 let dir: string;
 let session: BashSession;
@@ -22,14 +23,6 @@ function pidAlive(pid: number): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-async function waitFor(check: () => boolean, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
-    await new Promise((r) => setImmediate(r));
   }
 }
 

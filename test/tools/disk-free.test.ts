@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { watchDisk, type DiskGrowth } from '../../src/tools/sandbox/disk.ts';
+import { waitFor } from '../wait.ts';
 
 const MIB = 1024 * 1024;
 const mountPoint = mkdtempSync(path.join(tmpdir(), 'evolve-smallfs-'));
@@ -30,11 +31,11 @@ describe.skipIf(!mounted)('the disk watch keeps the file system from filling up'
     // Floor: min(48 MiB, 64 MiB / 2) = 32 MiB free.
     const watch = watchDisk([dir], { minFreeBytes: 48 * MIB }, (g) => (fired = g), 50);
     writeFileSync(path.join(dir, 'a'), Buffer.alloc(16 * MIB, 1)); // 48 MiB free: above the floor
-    await new Promise((r) => setTimeout(r, 400));
+    const before = watch.looks;
+    await waitFor(() => watch.looks >= before + 2, 'two looks at 48 MiB free');
     expect(fired).toBeNull();
     writeFileSync(path.join(dir, 'b'), Buffer.alloc(24 * MIB, 1)); // 24 MiB free: under it
-    const deadline = Date.now() + 10_000;
-    while (!fired && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => fired, 'the watch to fire');
     watch.stop();
     expect(fired).not.toBeNull();
     expect(fired!.minFreeBytes).toBe(32 * MIB);

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildJail, spawnJailed } from '../../src/tools/sandbox/index.ts';
-import { hostProcesses, jailed, makeWorld, probe, sandboxMissing, specFor, toolsInJail, waitFor, type World } from './hostile-setup.ts';
+import { hostProcesses, jailed, makeWorld, probe, sandboxMissing, specFor, toolsInJail, type World } from './hostile-setup.ts';
+import { waitFor } from '../wait.ts';
 
 let world: World;
 const here = path.dirname(fileURLToPath(import.meta.url));

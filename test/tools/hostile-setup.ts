@@ -127,12 +127,3 @@ export function hostProcesses(needle: string): number[] {
   }
   return found;
 }
-
-/** Polls until `check` holds, or fails at the deadline. Never a fixed sleep. */
-export async function waitFor(check: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -3,7 +3,8 @@ import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../src/tui/App.tsx';
 import { openSource } from '../../src/tui/source.ts';
-import { fixtureDb, waitFor } from './helpers.ts';
+import { fixtureDb } from './helpers.ts';
+import { waitFor } from '../wait.ts';
 
 const UP = '\u001b[A';
 const LEFT = '\u001b[D';

@@ -13,7 +13,7 @@ export function candidate(p: Partial<CandidateRow> & { id: string }): CandidateR
     status: 'pending', build_ok: null, tests_passed: null, tests_failed: null, diff_added: null, diff_removed: null,
     score: null, survived: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0, started_at: null, finished_at: null,
     error: null, step: 'pending', attempts: 0, phase: null, plan: null, agent_summary: null, agent_success: null,
-    cache_read_tokens: 0, cache_write_tokens: 0, model_calls: 0, worker: null, ...p,
+    cache_read_tokens: 0, cache_write_tokens: 0, model_calls: 0, worker: null, stubs_added: null, duplicate_of: null, objective: null, ...p,
   };
 }
 

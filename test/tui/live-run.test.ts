@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { liveRunView, type WatchIo } from '../../src/cli/watch.ts';
 import type { RunSummary } from '../../src/evolve/observer.ts';
-import { FakeStdin, FakeStdout, fixtureDb, waitFor } from './helpers.ts';
+import { FakeStdin, FakeStdout, fixtureDb } from './helpers.ts';
+import { waitFor } from '../wait.ts';
 
 /** The live view during `evolve run`, driven the way src/evolve/launch.ts and run.ts call a RunObserver. */
 afterEach(() => {

@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../../src/errors.ts';
 import { startTui } from '../../src/tui/start.tsx';
-import { FakeStdin, FakeStdout, fixtureDb, waitFor } from './helpers.ts';
+import { FakeStdin, FakeStdout, fixtureDb } from './helpers.ts';
+import { waitFor } from '../wait.ts';
 
 describe('startTui (what the runner calls during a run)', () => {
   it('asks before stopping: y calls onStopRequest once and the view exits', async () => {

@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureDb, waitFor } from './helpers.ts';
+import { fixtureDb } from './helpers.ts';
+import { waitFor } from '../wait.ts';
 
 /**
  * `evolve watch` in a real terminal: tmux runs it on a private server, the test sends keys and reads the screen
@@ -56,7 +57,9 @@ describe.skipIf(!hasTmux)('evolve watch in tmux', () => {
     tmux('resize-window', '-t', 'main', '-x', '120', '-y', '40');
     const once = (s: string) => (s.match(/^evolve \d{8}-\d{6}-[0-9a-f]{4}/gm) ?? []).length === 1 && (s.match(/q quit/g) ?? []).length === 1;
     await t.until((s) => /^ {2}lineage\s+status\s+score gen\s+diff\s+cost goal$/m.test(s) && once(s), 'one clean 120-column frame');
-    await new Promise((r) => setTimeout(r, 500)); // and it stays so
+    // And it stays so: the next frames (the header's clock moves every second) draw no second copy either.
+    const frame = t.screen();
+    await t.until((s) => s !== frame, 'the next frame');
     expect(once(t.screen())).toBe(true);
     t.keys('q');
     await t.until((s) => s.includes('EXITED 0'), 'exit code 0 after q');

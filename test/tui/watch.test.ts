@@ -58,3 +58,26 @@ describe('evolve watch', () => {
     }
   });
 });
+
+describe('evolve watch on a run with a user judge', () => {
+  it("shows each candidate's objective with its change against the parent, and the best so far in the header", () => {
+    const judged = fixtureDb({ finished: true, config: { population: 3, generations: 3, model: 'm', budgetUsd: 5, judge: { given: 'node bench.mjs' }, objective: { metric: 'ops_per_sec', goal: 'max' } } });
+    try {
+      const sql = new Database(judged.path);
+      const set = sql.prepare('UPDATE candidates SET objective = ? WHERE id = ?');
+      const seed = (sql.prepare('SELECT id FROM candidates WHERE generation = 0').get() as { id: string }).id;
+      set.run(1200, seed);
+      set.run(1500, 'a1b2c3d4');
+      set.run(1450, 'd3e4f5a6');
+      sql.close();
+      const r = evolve('watch', '--db', judged.path);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/best ops_per_sec 1500 \(\+300 on the seed\)/);
+      expect(r.stdout).toMatch(/objective/);
+      expect(r.stdout).toMatch(/a1b2c3d4\s+passed\s+\S+\s+1500 \+300/);
+      expect(r.stdout).toMatch(/d3e4f5a6\s+passed\s+\S+\s+1450 -50/);
+    } finally {
+      judged.cleanup();
+    }
+  });
+});

@@ -18,7 +18,7 @@ export class JailSandbox implements Sandbox {
     // HOME is the jail's private /tmp/home unless the caller gives a folder of its own to keep (an agent's home).
     const jailed = spawnJailed({
       workspace: spec.workspace, cwd: spec.workspace, command: spec.command, env: jailEnv(spec.home ? { ...extra, HOME: spec.home } : extra),
-      readOnly: spec.readOnly, writable: [...(spec.writable ?? []), ...(spec.home ? [spec.home] : [])], hide: this.hidden,
+      readOnly: spec.readOnly, writable: [...(spec.writable ?? []), ...(spec.home ? [spec.home] : [])], hide: [...this.hidden, ...(spec.hide ?? [])],
       binds: (spec.sockets ?? []).map((s) => ({ src: s, dest: s, readOnly: false })),
       network: spec.network, limits: DEFAULT_LIMITS,
     }, {

@@ -19,6 +19,8 @@ export interface ProcessSpec {
   writable?: string[];
   /** A host folder that is the process's HOME, writable and kept between its runs (an agent's session files). */
   home?: string;
+  /** Host paths hidden in the jail, on top of the sandbox's own list (a later readOnly entry shows one again). */
+  hide?: string[];
   /** Unix sockets bound into the jail at the same path (the proxy). */
   sockets?: string[];
   network: 'none' | 'host';
@@ -37,6 +39,16 @@ export interface Sandbox {
   /** How process and memory limits are enforced in the jail ('none': they are not; the runner says so loudly). */
   readonly limits: 'cgroup' | 'systemd' | 'systemd-system' | 'none';
   run(spec: ProcessSpec): Promise<ProcessResult>;
+}
+
+/** `sandbox`, with `paths` hidden in every jail it draws (the user judge's files: run.ts). */
+export function withHidden(sandbox: Sandbox, paths: readonly string[]): Sandbox {
+  if (paths.length === 0) return sandbox;
+  return {
+    kind: sandbox.kind,
+    limits: sandbox.limits,
+    run: (spec) => sandbox.run({ ...spec, hide: [...paths, ...(spec.hide ?? [])] }),
+  };
 }
 
 /** The longest progress line kept (a valid one is far shorter: contract 4's fields are capped well below this). */

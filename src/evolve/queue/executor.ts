@@ -148,6 +148,7 @@ export class QueuedExecutor implements ChildExecutor {
     const patch = Object.fromEntries(Object.entries(result.patch).filter(([k]) => !RUNNER_ONLY_COLUMNS.has(k)));
     const row = ctx.store.transaction(() => {
       for (const e of result.events) ctx.store.appendEvent({ runId: ctx.runId, candidateId: plan.id, kind: e.kind, data: e.data, at: e.at });
+      if (result.metrics.length) ctx.store.setMetrics(ctx.runId, plan.id, result.metrics);
       return ctx.store.updateCandidate(plan.id, { ...patch, worker: result.worker, step: 'evaluated' });
     });
     for (const e of result.events) this.link.observer?.event?.({ kind: e.kind, candidateId: plan.id, generation: plan.generation, data: e.data } satisfies RunEvent);

@@ -11,6 +11,7 @@ export class JobStore implements RunnerStore {
   row: CandidateRow;
   private readonly patch: Record<string, string | number | null> = {};
   readonly recorded: JobResult['events'] = [];
+  metrics: JobResult['metrics'] = [];
 
   constructor(data: JobData, attempts: number, private readonly onChange: (row: CandidateRow) => void) {
     this.row = {
@@ -19,6 +20,7 @@ export class JobStore implements RunnerStore {
       tests_failed: null, diff_added: null, diff_removed: null, score: null, survived: 0, input_tokens: 0, output_tokens: 0,
       cost_usd: 0, started_at: null, finished_at: null, error: null, step: 'pending', attempts, phase: null, plan: null,
       agent_summary: null, agent_success: null, cache_read_tokens: 0, cache_write_tokens: 0, model_calls: 0, worker: null,
+      stubs_added: null, duplicate_of: null, objective: null,
     };
   }
 
@@ -38,6 +40,11 @@ export class JobStore implements RunnerStore {
   appendEvent(e: { runId: string; candidateId: string | null; kind: EventKind; data?: Record<string, unknown> }): number {
     this.recorded.push({ kind: e.kind, data: e.data ?? {}, at: new Date().toISOString() });
     return this.recorded.length;
+  }
+
+  setMetrics(_runId: string, candidateId: string, metrics: JobResult['metrics']): void {
+    this.own(candidateId);
+    this.metrics = [...metrics];
   }
 
   getCandidate(id: string): CandidateRow | undefined {

@@ -102,5 +102,5 @@ export async function runJob(input: JobInput, signal: AbortSignal, progress: (p:
 }
 
 function resultOf(data: JobData, worker: string, store: JobStore, measure: ParentMeasure | null, ref: string | null): JobResult {
-  return { v: 1, admission: data.admission, worker, patch: store.changes(), events: store.recorded, measure, ref };
+  return { v: 1, admission: data.admission, worker, patch: store.changes(), events: store.recorded, metrics: store.metrics, measure, ref };
 }

@@ -24,6 +24,12 @@ export const JOB_ATTEMPTS = 3;
 
 const Nullable = <T extends z.ZodType>(t: T) => t.nullable();
 
+/** A judged candidate's measure (judge/evaluate.ts ParentMeasure): what its children's counts and progress start from. */
+const Measure = z.object({
+  commit: z.string(), tests: z.number(), source: z.string(), via: z.enum(['report', 'stdout', 'stderr']).optional(),
+  passed: z.number(), progress: z.number(),
+});
+
 export const JobData = z.object({
   v: z.literal(1),
   runId: z.string().min(1),
@@ -33,7 +39,7 @@ export const JobData = z.object({
   parent: z.object({
     id: z.string().min(1),
     commit: z.string().regex(/^[0-9a-f]{40,64}$/),
-    measure: Nullable(z.object({ commit: z.string(), tests: z.number(), source: z.string() })),
+    measure: Nullable(Measure),
     // Hardlinked into the workspace: only ever a dependency folder, whatever a writer to Redis names.
     depsFrom: Nullable(z.string().refine((p) => p.startsWith('/') && /\/node_modules$/.test(p) && !p.split('/').includes('..'), 'depsFrom must be an absolute path to a node_modules folder')),
   }),
@@ -73,7 +79,9 @@ export const JobResult = z.object({
   patch: z.record(z.string(), Value),
   /** The candidate's events in order, each with the time the worker recorded it. */
   events: z.array(z.object({ kind: z.enum(EVENT_KINDS), data: z.record(z.string(), z.unknown()), at: z.string() })),
-  measure: Nullable(z.object({ commit: z.string(), tests: z.number(), source: z.string() })),
+  measure: Nullable(Measure),
+  /** What the user judge measured (median, spread, runs), for the runner's metrics table. */
+  metrics: z.array(z.object({ name: z.string().min(1), value: z.number(), spread: z.number(), runs: z.number().int().min(1) })).default([]),
   /**
    * Where this attempt pushed the candidate's commit in the remote: a ref of its own, so that an attempt that lost its
    * job and pushes late never moves the branch; the runner points the branch at the commit of the result it takes.

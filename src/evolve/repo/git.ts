@@ -16,6 +16,8 @@ import { hashWorkspace, indexInfo, parseCatFileBatch, parseLsTree, removeNestedG
 
 export interface DiffStats { added: number; removed: number; files: number }
 
+export interface TreeEntry { path: string; mode: string; blob: string }
+
 export class GitError extends Error {
   constructor(message: string, readonly stderr: string, readonly exitCode: number | null) {
     super(message);
@@ -140,6 +142,39 @@ export class Git {
       stats.removed += Number(r) || 0;
     }
     return { stats, paths };
+  }
+
+  /** Every file of a commit's tree (recursively): its path, mode and blob id. */
+  async listTree(sha: string): Promise<TreeEntry[]> {
+    const out = await this.git(['ls-tree', '-r', '-z', '--full-tree', sha]);
+    const entries: TreeEntry[] = [];
+    for (const record of out.split('\0')) {
+      const tab = record.indexOf('\t');
+      if (tab < 0) continue;
+      const [mode, type, blob] = record.slice(0, tab).split(' ');
+      if (type === 'blob') entries.push({ path: record.slice(tab + 1), mode, blob });
+    }
+    return entries;
+  }
+
+  /**
+   * Writes `paths` as they are in commit `sha` into the work tree `dir`, overwriting what is there, through a
+   * scratch index of its own (`indexFile`, removed afterwards). Git replaces a symlink met on the way rather than
+   * writing through it, so a candidate's link cannot send the write outside `dir`.
+   */
+  async restorePaths(sha: string, dir: string, paths: readonly string[], indexFile: string): Promise<void> {
+    if (paths.length === 0) return;
+    try {
+      await this.git(['read-tree', sha], { workTree: dir, indexFile });
+      await this.git(['checkout-index', '-f', '-z', '--stdin'], { workTree: dir, indexFile, input: paths.join('\0') + '\0' });
+    } finally {
+      await rm(indexFile, { force: true });
+    }
+  }
+
+  /** The lines the diff between two commits adds, as a unified diff without context (for counting stub markers). */
+  async addedLines(from: string, to: string): Promise<string> {
+    return this.git(['diff', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', from, to, '--', '.', `:(exclude,top,literal)${CONTEXT_FILE}`]);
   }
 
   /**

@@ -53,9 +53,10 @@ export class Workspaces {
     await mkdir(`${dir}.home`, { recursive: true });
     let nodeModules: string | null = null;
     let depsWritable: string[] = [];
+    // Whatever a commit holds at node_modules goes: the only dependencies a jail sees are the runner's copy.
+    await rm(path.join(dir, 'node_modules'), { recursive: true, force: true, maxRetries: 5 });
     if (depsFrom && existsSync(depsFrom)) {
       nodeModules = path.join(dir, 'node_modules');
-      await rm(nodeModules, { recursive: true, force: true, maxRetries: 5 });
       depsWritable = await dependencyView(depsFrom, nodeModules);
     }
     return { dir, indexFile, nodeModules, depsWritable };

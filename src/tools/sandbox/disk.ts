@@ -36,6 +36,8 @@ async function diskUse(paths: string[]): Promise<DiskUse> {
 
 export interface DiskWatch {
   stop(): void;
+  /** How many looks have finished without the caps being passed (a test waits for one rather than for a time). */
+  readonly looks: number;
 }
 
 export interface DiskCaps {
@@ -72,6 +74,7 @@ async function freeBytes(path: string): Promise<number | null> {
  */
 export function watchDisk(paths: string[], caps: DiskCaps, onExceeded: (grown: DiskGrowth) => void, intervalMs = DISK_CHECK_MS): DiskWatch {
   let stopped = false;
+  let looks = 0;
   let timer: NodeJS.Timeout | null = null;
   const baseline = diskUse(paths);
   // A disk that is nearly full already is not the jail's doing: the floor is at most half of what was free at start.
@@ -97,6 +100,7 @@ export function watchDisk(paths: string[], caps: DiskCaps, onExceeded: (grown: D
       onExceeded(exceeded);
       return;
     }
+    looks++;
     timer = setTimeout(() => void look(), intervalMs);
     timer.unref();
   };
@@ -106,6 +110,9 @@ export function watchDisk(paths: string[], caps: DiskCaps, onExceeded: (grown: D
     stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+    },
+    get looks() {
+      return looks;
     },
   };
 }
