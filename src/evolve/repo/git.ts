@@ -85,7 +85,8 @@ export class Git {
   async materialise(sha: string, dir: string, indexFile: string): Promise<void> {
     await mkdir(dir, { recursive: true });
     await mkdir(path.dirname(indexFile), { recursive: true });
-    await this.git(['read-tree', '--reset', sha], { indexFile });
+    // A work tree is named (a bare repository, a worker's, refuses read-tree without one); without -u nothing is written there.
+    await this.git(['read-tree', '--reset', sha], { workTree: dir, indexFile });
     const entries = parseLsTree(await this.bytes(['ls-tree', '-r', '-z', '--full-tree', sha]));
     await writeCheckout(dir, entries, async (shas) =>
       parseCatFileBatch(await this.bytes(['cat-file', '--batch'], {}, shas.join('\n') + '\n'), shas.length));
@@ -115,8 +116,8 @@ export class Git {
     const kept = new Set(gitlinks.map((g) => g.path));
     const lines = [...await hashWorkspace(workTree, paths.filter((p) => !kept.has(p)), (args, input) => this.bytes(args, {}, input)), ...gitlinks];
     await rm(indexFile, { force: true });
-    await this.git(['update-index', '-z', '--index-info'], { indexFile, input: indexInfo(lines) });
-    const tree = (await this.git(['write-tree'], { indexFile })).trim();
+    await this.git(['update-index', '-z', '--index-info'], { workTree, indexFile, input: indexInfo(lines) });
+    const tree = (await this.git(['write-tree'], { workTree, indexFile })).trim();
     const sha = (await this.git(['commit-tree', tree, '-p', opts.parent, '-F', '-'], { input: opts.message })).trim();
     await this.writes.run(() => this.git(['update-ref', '-m', 'evolve: commit candidate', `refs/heads/${opts.branch}`, sha]));
     return sha;
