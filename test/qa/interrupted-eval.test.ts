@@ -7,6 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { defaultWorkdir } from '../../src/evolve/repo/workdir.ts';
 import { startEvolve, tempDir } from '../evolve/helpers.ts';
 import { waitFor } from '../wait.ts';
 import { makeToyRepo } from '../evolve/toy.ts';
@@ -19,7 +20,7 @@ describe('an evaluation cut short by Ctrl-C', () => {
       '--test', 'touch test-started; sleep 30; echo 1 passed'], { ANTHROPIC_API_KEY: 'sk-test', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' });
     // The test command marks the checkout it is judging (<workdir>/<run>/<seed>.eval) as it starts.
     const testRunning = () => {
-      const runs = path.join(repo, '.git', 'evolve');
+      const runs = defaultWorkdir(repo);
       return existsSync(runs) && readdirSync(runs).some((run) => existsSync(path.join(runs, run)) &&
         readdirSync(path.join(runs, run)).some((d) => d.endsWith('.eval') && existsSync(path.join(runs, run, d, 'test-started'))));
     };
