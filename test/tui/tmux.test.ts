@@ -58,9 +58,12 @@ describe.skipIf(!hasTmux)('evolve watch in tmux', () => {
     const once = (s: string) => (s.match(/^evolve \d{8}-\d{6}-[0-9a-f]{4}/gm) ?? []).length === 1 && (s.match(/q quit/g) ?? []).length === 1;
     await t.until((s) => /^ {2}lineage\s+status\s+score gen\s+diff\s+cost goal$/m.test(s) && once(s), 'one clean 120-column frame');
     // And it stays so: the next frames (the header's clock moves every second) draw no second copy either.
+    // (A capture may land while the settled resize clears and redraws, with no header yet: never more than one.)
+    const atMostOnce = (s: string) => (s.match(/^evolve \d{8}-\d{6}-[0-9a-f]{4}/gm) ?? []).length <= 1 && (s.match(/q quit/g) ?? []).length <= 1;
     const frame = t.screen();
     await t.until((s) => s !== frame, 'the next frame');
-    expect(once(t.screen())).toBe(true);
+    expect(atMostOnce(t.screen())).toBe(true);
+    await t.until((s) => once(s), 'the view drawn once');
     t.keys('q');
     await t.until((s) => s.includes('EXITED 0'), 'exit code 0 after q');
   });
