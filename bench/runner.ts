@@ -5,6 +5,9 @@
  *    `git diff --numstat`); target ≤ 1.2.
  *  - generation: wall time of a generation of 3 children that mostly wait on the model (the stand-in delays each
  *    answer), as a ratio to one such child alone; target ≤ 1.1.
+ *  - agentStart: how long the built-in agent takes from its launch (`agent_started`) to its first phase, in the
+ *    demo (3 × 2, the stand-in model, three jails at once); target < 1 s. The agent runs from a bundle made once per
+ *    parent commit (src/evolve/jail/agent-bundle.ts); `bundleMs` is what making it cost, once.
  *  - deps: dependency readiness for this project by hardlink copy (what the runner does when the lockfile is
  *    unchanged) against a real `npm ci` of the same package-lock.json in a temporary directory (its dependencies'
  *    install scripts included: better-sqlite3 builds its addon). That takes a minute or two and needs the registry;
@@ -132,6 +135,25 @@ export async function generation(delayMs = 3000, samples = 3) {
   };
 }
 
+/** Launch to first phase of every child's agent in a demo run, from its events. */
+export async function agentStart(population = 3, generations = 2) {
+  const dir = path.join(tempDir('agent-start-'), 'textkit');
+  execFileSync(process.execPath, [path.join(ROOT, 'bin', 'evolve.mjs'), 'demo', '--no-tui', '--dir', dir,
+    '--population', String(population), '--generations', String(generations)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const sql = new Database(path.join(dir, 'lineage.db'), { readonly: true });
+  const rows = sql.prepare(`SELECT s.at AS started, s.data_json AS data,
+      (SELECT min(p.at) FROM events p WHERE p.candidate_id = s.candidate_id AND p.kind = 'phase' AND p.id > s.id) AS phase
+    FROM events s WHERE s.kind = 'agent_started'`).all() as { started: string; data: string; phase: string | null }[];
+  sql.close();
+  rmSync(path.dirname(dir), { recursive: true, force: true });
+  const launchToPhase = rows.filter((r) => r.phase).map((r) => Date.parse(r.phase!) - Date.parse(r.started));
+  const started = rows.map((r) => JSON.parse(r.data) as { start?: string; bundle_ms?: number });
+  return {
+    agents: rows.length, medianMs: median(launchToPhase), maxMs: Math.max(...launchToPhase), target: 1000, launchToPhaseMs: launchToPhase,
+    starts: started.map((d) => d.start ?? 'tsx'), bundleMs: started.reduce((sum, d) => sum + (d.bundle_ms ?? 0), 0),
+  };
+}
+
 export async function deps(withNpmCi = true) {
   const from = path.join(ROOT, 'node_modules');
   const to = path.join(tempDir('deps-'), 'node_modules');
@@ -165,6 +187,8 @@ function timeNpmCi(): number {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const result = { overhead: await overhead(), generation: await generation(), deps: await deps(!process.argv.includes('--no-npm-ci')) };
+  const result = {
+    overhead: await overhead(), generation: await generation(), agentStart: await agentStart(), deps: await deps(!process.argv.includes('--no-npm-ci')),
+  };
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 }

@@ -32,9 +32,11 @@ export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise
   store.updateCandidate(plan.id, { status: 'running', step: 'forked', started_at: clock.now().toISOString(), commit_sha: null });
   ev('forked', { parent_id: plan.parent.id, branch: plan.branch, base_commit: plan.parent.commit, lessons: plan.lessons.length });
 
-  const command = await resolveAgentCommand(ws.dir, ctx.agent, {
+  const resolved = await resolveAgentCommand(ws.dir, ctx.agent, {
     model: config.model, maxTurns: config.maxTurns, seedGoal: config.seedGoal, buildCmd: config.build.cmd ?? '', testCmd: config.test.cmd ?? '', context: before,
   });
+  // Before the agent touches the workspace, which is still exactly the parent's commit (see agent-bundle.ts).
+  const { command, start, bundleMs } = await ctx.bundles.start(resolved, ws.dir, plan.parent.commit, ws.nodeModules, ctx.signal);
   const row = store.getCandidate(plan.id);
   const token = await ctx.proxy.admit(plan.id, { budgetUsd: config.candidateBudgetUsd, spentUsd: row?.cost_usd ?? 0 });
   const deadline = new Date(clock.now().getTime() + config.candidateTimeoutS * 1000);
@@ -45,7 +47,7 @@ export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise
   let dropped = 0;
   const keep = () => (recorded < MAX_PROGRESS_EVENTS ? (recorded++, true) : (dropped++, false));
   ev('agent_started', {
-    agent: command.source, command: command.argv.join(' ').slice(0, 300), deadline: deadline.toISOString(), attempt: attempts, sandbox: ctx.sandbox.kind,
+    agent: command.source, command: command.argv.join(' ').slice(0, 300), start, bundle_ms: bundleMs, deadline: deadline.toISOString(), attempt: attempts, sandbox: ctx.sandbox.kind,
     ...(command.version ? { version: command.version } : {}),
   });
   const outcome = await runAgent(ctx.sandbox, {

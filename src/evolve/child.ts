@@ -9,6 +9,7 @@ import type { Evaluator, ParentMeasure } from './judge/evaluate.ts';
 import type { Git } from './repo/git.ts';
 import type { ModelProxy, RunnerStore, Clock } from './ports.ts';
 import type { AgentChoice } from './jail/agent.ts';
+import type { AgentBundles } from './jail/agent-bundle.ts';
 import type { Sandbox } from './jail/sandbox.ts';
 import type { Workspaces } from './repo/workspace.ts';
 
@@ -28,6 +29,8 @@ export interface RunContext {
   clock: Clock;
   /** The agent every candidate runs (--agent); default: the workspace's own, else the built-in one. */
   agent?: AgentChoice;
+  /** The parents' agents, bundled once per parent commit for a fast start (jail/agent-bundle.ts). */
+  bundles: AgentBundles;
   /** Appends an event to the store and tells the observer. */
   record(candidateId: string | null, generation: number | null, kind: EventKind, data: Record<string, unknown>): void;
   signal?: AbortSignal;

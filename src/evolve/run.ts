@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { bestCandidate } from '../lineage/best.ts';
+import { AgentBundles } from './jail/agent-bundle.ts';
 import { newCandidateId } from '../lineage/ids.ts';
 import { FINISHED_STATUSES, type CandidateRow } from '../lineage/schema.ts';
 import type { ChildPlan, ParentInfo, RunContext } from './candidate.ts';
@@ -59,6 +60,7 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
   const ctx: RunContext = {
     runId: plan.runId, config, git, store, sandbox: deps.sandbox, proxy: deps.proxy, proxySocket: deps.proxySocket,
     workspaces, evaluator: new Evaluator(git, deps.sandbox, workspaces, config), clock, signal: deps.signal, agent: deps.agent,
+    bundles: new AgentBundles(deps.sandbox, path.join(workspaces.root, 'agents')),
     budgetExhausted: deps.candidateBudgetExhausted ?? (() => false),
     record: (candidateId, generation, kind, data) => {
       store.appendEvent({ runId: plan.runId, candidateId, kind, data });

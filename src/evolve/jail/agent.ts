@@ -5,6 +5,7 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { EVOLVE_HOME } from '../../home.ts';
 import { parseProgressLine, PROGRESS_FD, type ProgressLine } from '../../agent/protocol.ts';
 import type { AgentContext } from '../../agent/protocol.ts';
@@ -15,6 +16,8 @@ import { candidateEnv, type Sandbox } from './sandbox.ts';
 
 export { EVOLVE_HOME };
 export const RELAY_SCRIPT = path.join(EVOLVE_HOME, 'src', 'evolve', 'jail', 'relay.mjs');
+/** The relay inside a Node agent's own process (relay-preload.mjs), for a bundled agent. */
+export const RELAY_PRELOAD = path.join(EVOLVE_HOME, 'src', 'evolve', 'jail', 'relay-preload.mjs');
 /** The port the relay listens on inside the jail (each jail has its own loopback). */
 export const JAIL_RELAY_PORT = 8765;
 
@@ -28,6 +31,8 @@ export interface AgentCommand {
   readOnly?: string[];
   /** The agent's version, when known (claude --version). */
   version?: string;
+  /** `argv` is one Node program (a bundled agent): the relay is loaded into it instead of started before it. */
+  nodeProgram?: boolean;
 }
 
 /** Which agent the run uses (`--agent`, config `agent`), resolved once when it starts. */
@@ -131,7 +136,11 @@ export async function runAgent(sandbox: Sandbox, spec: AgentRunSpec): Promise<Ag
     EVOLVE_DEADLINE: spec.deadline.toISOString(),
     EVOLVE_PROGRESS_FD: String(PROGRESS_FD),
   }, home);
-  const argv = [process.execPath, RELAY_SCRIPT, '--socket', spec.proxySocket, '--port', String(spec.relayPort), '--', ...spec.command.argv];
+  const [program, ...args] = spec.command.argv;
+  const argv = spec.command.nodeProgram
+    ? [program, '--import', pathToFileURL(RELAY_PRELOAD).href, ...args]
+    : [process.execPath, RELAY_SCRIPT, '--socket', spec.proxySocket, '--port', String(spec.relayPort), '--', ...spec.command.argv];
+  if (spec.command.nodeProgram) Object.assign(env, { EVOLVE_RELAY_SOCKET: spec.proxySocket, EVOLVE_RELAY_PORT: String(spec.relayPort) });
   const exit = await sandbox.run({
     command: argv,
     workspace: spec.workspace,
