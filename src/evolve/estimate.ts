@@ -76,7 +76,7 @@ export function candidateCount(population: number, generations: number): string 
 export function formatEstimate(e: Estimate, input: Pick<EstimateInput, 'population' | 'generations' | 'typicalFrom'>): string[] {
   const bound = Number.isFinite(e.upperBoundUsd) ? `at most ${usd(e.upperBoundUsd)}` : 'no upper bound (no budget set)';
   const source = e.typicalSource === 'history'
-    ? `from ${input.typicalFrom ?? 'earlier'} earlier candidates in lineage.db`
+    ? `from ${input.typicalFrom ? plural(input.typicalFrom, 'earlier candidate') : 'earlier candidates'} in lineage.db`
     : 'a default guess: no earlier runs in lineage.db';
   const lines = [
     `${candidateCount(input.population, input.generations)}; cost ${bound}, ` +

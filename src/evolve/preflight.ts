@@ -19,22 +19,31 @@ export function estimateLines(db: string, config: RunConfig, prices: PriceTable,
   }
   const price = priceFor(prices, config.model);
   if (!price) return [];
-  const history = earlierCandidates(db, config.model);
+  const agent = config.agent ?? null;
+  const history = earlierCandidates(db, config.model, agent);
   const typical = typicalCandidate(history, price);
   const input = {
     population: config.population, generations: config.generations, runBudgetUsd: config.budgetUsd,
     candidateBudgetUsd: config.candidateBudgetUsd, price, typical, typicalFrom: typical ? history.length : 0,
   };
-  return formatEstimate(estimateRun(input), input);
+  const lines = formatEstimate(estimateRun(input), input);
+  if (agent === 'claude-code' && !typical) {
+    lines.push('the default guess is the built-in agent\'s: Claude Code sends about 29K tokens of (cached) system prompt ' +
+      'and tools with every call, so expect more per candidate (docs/claude-code.md)');
+  }
+  return lines;
 }
 
-/** Finished children of earlier runs with the same model that called it at least once. */
-function earlierCandidates(db: string, model: string) {
+/** Finished children of earlier runs with the same model and agent (--agent) that called the model at least once. */
+function earlierCandidates(db: string, model: string, agent: string | null) {
   if (!existsSync(db) || statSync(db).size === 0) return [];
   const store = openStore(db, { readonly: true });
   try {
     return store.listRuns()
-      .filter((run) => (JSON.parse(run.config_json) as { model?: string }).model === model)
+      .filter((run) => {
+        const c = JSON.parse(run.config_json) as { model?: string; agent?: string | null };
+        return c.model === model && (c.agent ?? null) === agent;
+      })
       .flatMap((run) => store.candidates(run.id))
       .filter((c) => c.generation > 0 && c.model_calls > 0 && c.finished_at !== null);
   } finally {

@@ -38,3 +38,22 @@ test('with earlier runs of the same model, the typical candidate comes from them
   expect(lines[0]).toMatch(/from 4 earlier candidates in lineage\.db/);
   expect(lines.join('\n')).toMatch(/runs out during generation \d of 5/);
 });
+
+test('an estimate for --agent claude-code learns only from earlier Claude Code runs, and says its default guess is low', () => {
+  const db = path.join(dir, 'history.db');
+  const claude = { ...config(10), agent: 'claude-code' };
+  const lines = estimateLines(db, claude, resolvePrices());
+  expect(lines[0]).toMatch(/default guess/);
+  expect(lines.at(-1)).toMatch(/^the default guess is the built-in agent's: Claude Code sends about 29K tokens/);
+  const store = openStore(db);
+  store.createRun({ id: '20260102-000000-cccc', target: '/repo', config: { model: 'claude-sonnet-5', agent: 'claude-code' } });
+  store.addCandidate({ id: 'cccc0000', runId: '20260102-000000-cccc', generation: 0, parentId: null, branch: null, baseCommit: 'x' });
+  store.addCandidate({ id: 'cccc0001', runId: '20260102-000000-cccc', generation: 1, parentId: 'cccc0000', branch: 'c1', baseCommit: 'x' });
+  store.recordModelCall({ runId: '20260102-000000-cccc', candidateId: 'cccc0001', model: 'claude-sonnet-5', inputTokens: 0,
+    outputTokens: 2_000, cacheReadTokens: 600_000, cacheWriteTokens: 30_000, costUsd: 0.3 });
+  store.updateCandidate('cccc0001', { finished_at: '2026-01-02T00:01:00.000Z', status: 'passed' });
+  store.close();
+  const learned = estimateLines(db, claude, resolvePrices());
+  expect(learned[0]).toMatch(/from 1 earlier candidate in lineage\.db/);
+  expect(learned.join('\n')).not.toMatch(/default guess/);
+});
