@@ -2,10 +2,12 @@
  * The runner's costs, measured. Prints JSON:
  *  - overhead: per-candidate runner work (workspace + commit + diff stats + changed paths + db writes) on a
  *    1,000-file repository, as a ratio to the plain git CLI doing the same (`git worktree add`, `git commit -a`,
- *    `git diff --numstat`); target ≤ 1.2. For the record, isomorphic-git's status + add + commit of the same change
- *    (it runs no hooks or filters, but walks and hashes in JavaScript) is timed too: it is why git.ts uses the CLI.
+ *    `git diff --numstat`); target ≤ 1.2.
  *  - generation: wall time of a generation of 3 children that mostly wait on the model (the stand-in delays each
  *    answer), as a ratio to one such child alone; target ≤ 1.1.
+ *  - agentStart: how long the built-in agent takes from its launch (`agent_started`) to its first phase, in the
+ *    demo (3 × 2, the stand-in model, three jails at once); target < 1 s. The agent runs from a bundle made once per
+ *    parent commit (src/evolve/jail/agent-bundle.ts); `bundleMs` is what making it cost, once.
  *  - deps: dependency readiness for this project by hardlink copy (what the runner does when the lockfile is
  *    unchanged) against a real `npm ci` of the same package-lock.json in a temporary directory (its dependencies'
  *    install scripts included: better-sqlite3 builds its addon). That takes a minute or two and needs the registry;
@@ -18,7 +20,6 @@ import fs, { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
-import iso from 'isomorphic-git';
 import { openStore } from '../src/lineage/store.ts';
 import { Git } from '../src/evolve/repo/git.ts';
 import { hardlinkCopy, Workspaces } from '../src/evolve/repo/workspace.ts';
@@ -78,20 +79,6 @@ function plainCandidate(repo: string, round: number): number {
   return t;
 }
 
-/** The same commit with isomorphic-git (no hooks or filters by design) in a plain clone: status + add + commit. */
-async function isoGitCandidate(round: number, seedRepo: string): Promise<number> {
-  const dir = path.join(tempDir('iso-'), 'wt');
-  execFileSync('git', ['clone', '-q', seedRepo, dir]);
-  const t0 = process.hrtime.bigint();
-  edit(dir, round);
-  const matrix = await iso.statusMatrix({ fs, dir });
-  for (const [filepath, head, workdir] of matrix) if (head !== workdir) await iso.add({ fs, dir, filepath });
-  await iso.commit({ fs, dir, message: 'bench', author: { name: 'bench', email: 'bench@localhost' } });
-  const t = ms(t0);
-  rmSync(path.dirname(dir), { recursive: true, force: true });
-  return t;
-}
-
 export async function overhead(rounds = 9) {
   const repo = bigRepo();
   const found = (await Git.discover(repo))!;
@@ -103,16 +90,14 @@ export async function overhead(rounds = 9) {
   store.addCandidate({ id: 'seed0000', runId, generation: 0, parentId: null, branch: null, baseCommit: head, commitSha: head, status: 'passed', step: 'selected' });
   const runner: number[] = [];
   const plain: number[] = [];
-  const isoCommit: number[] = [];
   for (let i = 1; i <= rounds; i++) {
     runner.push(await runnerCandidate(repo, g, store, runId, head, i));
     plain.push(plainCandidate(repo, i));
-    if (i <= 3) isoCommit.push(await isoGitCandidate(i, repo));
   }
   store.close();
   return {
     files: 1000, rounds, runnerMs: median(runner), plainGitMs: median(plain), ratio: +(median(runner) / median(plain)).toFixed(3), target: 1.2,
-    runnerCommitOnlyMs: median(commitTimes), isomorphicGitStatusAddCommitMs: median(isoCommit),
+    runnerCommitOnlyMs: median(commitTimes),
   };
 }
 
@@ -150,6 +135,25 @@ export async function generation(delayMs = 3000, samples = 3) {
   };
 }
 
+/** Launch to first phase of every child's agent in a demo run, from its events. */
+export async function agentStart(population = 3, generations = 2) {
+  const dir = path.join(tempDir('agent-start-'), 'textkit');
+  execFileSync(process.execPath, [path.join(ROOT, 'bin', 'evolve.mjs'), 'demo', '--no-tui', '--dir', dir,
+    '--population', String(population), '--generations', String(generations)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const sql = new Database(path.join(dir, 'lineage.db'), { readonly: true });
+  const rows = sql.prepare(`SELECT s.at AS started, s.data_json AS data,
+      (SELECT min(p.at) FROM events p WHERE p.candidate_id = s.candidate_id AND p.kind = 'phase' AND p.id > s.id) AS phase
+    FROM events s WHERE s.kind = 'agent_started'`).all() as { started: string; data: string; phase: string | null }[];
+  sql.close();
+  rmSync(path.dirname(dir), { recursive: true, force: true });
+  const launchToPhase = rows.filter((r) => r.phase).map((r) => Date.parse(r.phase!) - Date.parse(r.started));
+  const started = rows.map((r) => JSON.parse(r.data) as { start?: string; bundle_ms?: number });
+  return {
+    agents: rows.length, medianMs: median(launchToPhase), maxMs: Math.max(...launchToPhase), target: 1000, launchToPhaseMs: launchToPhase,
+    starts: started.map((d) => d.start ?? 'tsx'), bundleMs: started.reduce((sum, d) => sum + (d.bundle_ms ?? 0), 0),
+  };
+}
+
 export async function deps(withNpmCi = true) {
   const from = path.join(ROOT, 'node_modules');
   const to = path.join(tempDir('deps-'), 'node_modules');
@@ -183,6 +187,8 @@ function timeNpmCi(): number {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const result = { overhead: await overhead(), generation: await generation(), deps: await deps(!process.argv.includes('--no-npm-ci')) };
+  const result = {
+    overhead: await overhead(), generation: await generation(), agentStart: await agentStart(), deps: await deps(!process.argv.includes('--no-npm-ci')),
+  };
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Bundles the CLI into dist/cli.mjs (dependencies stay external) so that `evolve` starts without the tsx loader:
 // a fraction of the start-up time and ~60 MB less memory per process. Runs on `npm ci`/`npm install` (prepare).
-// The agent is not bundled: candidates run it from source (it is the code that evolves).
+// The agent is not bundled here: it is the code that evolves, so the runner bundles each parent's own agent for its
+// children (src/evolve/jail/agent-bundle.ts).
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';

@@ -4,23 +4,7 @@
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
-
-export const CONTEXT_FILE = 'agent_context.json';
-
-export const HistoryEntry = z.looseObject({
-  timestamp: z.string(),
-  action: z.string(),
-  result: z.enum(['success', 'failure']),
-  details: z.string(),
-});
-export type HistoryEntry = z.infer<typeof HistoryEntry>;
-
-export const AgentContext = z.looseObject({
-  goalState: z.string(),
-  history: z.array(HistoryEntry),
-});
-export type AgentContext = z.infer<typeof AgentContext>;
+import { AgentContext, CONTEXT_FILE, type HistoryEntry } from './protocol.ts';
 
 export class ContextCorrupt extends Error {}
 

@@ -1,9 +1,29 @@
 /**
- * Contract 4: the progress protocol (v1) between an agent process and the runner.
- * The agent writes one JSON object per line on file descriptor EVOLVE_PROGRESS_FD (3); the runner parses each line
- * with `parseProgressLine`. This module is shared by both sides and must stay dependency-free apart from zod.
+ * What the agent and the runner share, defined once for both sides (dependency-free apart from zod):
+ *  - contract 3: agent_context.json, the memory a lineage carries (the agent reads it strictly, the runner
+ *    tolerantly, and only appends);
+ *  - contract 4: the progress protocol (v1). The agent writes one JSON object per line on file descriptor
+ *    EVOLVE_PROGRESS_FD (3); the runner parses each line with `parseProgressLine`.
  */
 import { z } from 'zod';
+
+/** The memory file in every workspace; never counted in a diff, never adopted. */
+export const CONTEXT_FILE = 'agent_context.json';
+
+/** One entry of agent_context.json's history; entries may carry more fields (the runner's `recordedBy`, ...). */
+export const HistoryEntry = z.looseObject({
+  timestamp: z.string(),
+  action: z.string(),
+  result: z.enum(['success', 'failure']),
+  details: z.string(),
+});
+export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
+export const AgentContext = z.looseObject({
+  goalState: z.string(),
+  history: z.array(HistoryEntry),
+});
+export type AgentContext = z.infer<typeof AgentContext>;
 
 const usage = z.object({
   input_tokens: z.number().int().nonnegative(),

@@ -2,7 +2,8 @@
  * The agent's own diligence: run the target's build and test commands and report what failed. The runner checks
  * again on a fresh checkout; this is only so the agent can fix what it broke while it still has turns.
  */
-import { spawn } from 'node:child_process';
+import { outputTail } from '../process/collector.ts';
+import { runProcess } from '../process/run.ts';
 
 export interface CheckResult {
   ok: boolean;
@@ -20,34 +21,13 @@ export interface CommandOutcome {
 const TAIL_CHARS = 3000;
 const MAX_COLLECT = 1_000_000;
 
-/** Runs a shell command in its own process group; on timeout the whole group is killed. Never rejects. */
-export function runCommand(command: string, cwd: string, timeoutMs: number): Promise<CommandOutcome> {
-  return new Promise((resolve) => {
-    const child = spawn('/bin/sh', ['-c', command], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const collect = (chunk: Buffer): void => {
-      output = (output + chunk.toString('utf8')).slice(-MAX_COLLECT);
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-    }, timeoutMs);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      resolve({ ok: false, exitCode: null, timedOut, output: String(err) });
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ ok: code === 0 && !timedOut, exitCode: code, timedOut, output });
-    });
-  });
+/**
+ * Runs a shell command in its own process group; on timeout the whole group is killed. Never rejects. Its stderr
+ * is sent to its stdout by the shell (`exec 2>&1`), so the model reads a failure's lines in the order they came.
+ */
+export async function runCommand(command: string, cwd: string, timeoutMs: number): Promise<CommandOutcome> {
+  const r = await runProcess('/bin/sh', ['-c', `exec 2>&1\n${command}`], { cwd, timeoutMs, maxOutputBytes: MAX_COLLECT });
+  return { ok: r.exitCode === 0 && !r.timedOut, exitCode: r.exitCode, timedOut: r.timedOut, output: r.error ?? r.stdout };
 }
 
 export interface CheckOptions {
@@ -70,7 +50,7 @@ export async function selfCheck(options: CheckOptions): Promise<CheckResult> {
       continue;
     }
     const why = outcome.timedOut ? `timed out after ${Math.round(options.timeoutMs / 1000)}s` : `exit code ${outcome.exitCode}`;
-    parts.push(`${name} (\`${command}\`): FAILED (${why}). Last output:\n${outcome.output.slice(-TAIL_CHARS)}`);
+    parts.push(`${name} (\`${command}\`): FAILED (${why}). Last output:\n${outputTail(outcome.output, TAIL_CHARS)}`);
     return { ok: false, report: parts.join('\n\n') };
   }
   return { ok: true, report: parts.length > 0 ? parts.join('\n') : 'no build or test command configured' };

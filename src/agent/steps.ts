@@ -3,7 +3,8 @@
  * self-check and fixes), report. They ask the model and return what it answered; recording is the workflow's job.
  */
 import { DECIDE_GOAL, FINISH, WRITE_PLAN, type Finish, type GoalDecision, type Plan } from './answers.ts';
-import { historyDigest, type AgentContext } from './context.ts';
+import { historyDigest } from './context.ts';
+import type { AgentContext } from './protocol.ts';
 import { answerPhase, forceAnswer, runPhase, type Conversation } from './loop.ts';
 import type { Progress } from './progress.ts';
 import { prompt } from './prompts.ts';

@@ -4,7 +4,8 @@
  * attempt that ends early (budget, deadline, API failure) still leaves its record.
  */
 import { planText, type Plan } from './answers.ts';
-import { ContextCorrupt, entry, loadContext, saveContext, type AgentContext, type HistoryEntry } from './context.ts';
+import { ContextCorrupt, entry, loadContext, saveContext } from './context.ts';
+import type { AgentContext, HistoryEntry } from './protocol.ts';
 import type { TrimOptions } from './economy.ts';
 import { Conversation } from './loop.ts';
 import type { Model } from './model.ts';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { z } from 'zod';
 import { UsageError } from '../errors.ts';
+import { safeText } from '../safe-text.ts';
 import { openStore, type LineageStore } from '../lineage/store.ts';
 import type { CandidateRow, RunRow } from '../lineage/schema.ts';
 import type { LineageView } from '../lineage/export.ts';
@@ -35,19 +36,9 @@ export function parseOptions<T extends z.ZodType>(schema: T, raw: unknown): z.in
  * output has no one to go to, so EPIPE ends the command quietly instead of with a stack trace.
  */
 let guarded = false;
-/**
- * Text recorded from candidates (goals, summaries, errors, transcripts, diffs) made safe for a terminal: control
- * characters other than newline and tab become U+FFFD, so no escape sequence a model wrote can clear the screen,
- * fake a line or set the clipboard (OSC 52).
- */
-export function terminalSafe(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd');
-}
-
-/** Writes to stdout; `candidateText` output is made terminalSafe when stdout is a terminal (piped output is exact). */
+/** Writes to stdout; `candidateText` output is made safe (safeText) when stdout is a terminal (piped output is exact). */
 export function writeOutput(text: string, options: { candidateText?: boolean } = {}): void {
-  if (options.candidateText && process.stdout.isTTY) text = terminalSafe(text);
+  if (options.candidateText && process.stdout.isTTY) text = safeText(text);
   if (!guarded) {
     guarded = true;
     process.stdout.on('error', (err: NodeJS.ErrnoException) => {

@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { UsageError } from '../errors.ts';
+import { runProcessSync } from '../process/sync.ts';
 
 /** A commit as the store records it; anything else (say `--output=…` from a hand-edited row) never reaches git. */
 const COMMIT = /^[0-9a-f]{4,64}$/i;
@@ -35,12 +35,11 @@ export function candidateDiff(target: string, from: string, to: string): string 
     isDir = false;
   }
   if (!isDir) throw new UsageError(`the run's target ${target} is not a directory any more: cannot diff`);
-  const result = spawnSync('git', candidateDiffArgs(from, to), {
-    cwd: target, env: hardenedGitEnv(), encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  if (result.error) throw new UsageError(`cannot run git: ${result.error.message}`, { cause: result.error });
-  if (result.status !== 0) {
-    const reason = result.stderr.trim().split('\n')[0] || `exit code ${String(result.status)}`;
+  const result = runProcessSync('git', candidateDiffArgs(from, to), { cwd: target, env: hardenedGitEnv(), maxOutputBytes: 512 * 1024 * 1024 });
+  if (result.error) throw new UsageError(`cannot run git: ${result.error}`);
+  if (result.truncated) throw new UsageError(`git diff ${from.slice(0, 12)} ${to.slice(0, 12)} is over 512 MiB: read it with git itself`);
+  if (result.exitCode !== 0) {
+    const reason = result.stderr.trim().split('\n')[0] || `exit code ${String(result.exitCode)}`;
     throw new UsageError(`git diff ${from.slice(0, 12)} ${to.slice(0, 12)} failed in ${target}: ${reason}`);
   }
   return result.stdout;

@@ -2,9 +2,9 @@
  * The small repository `evolve demo` evolves: a tiny text utility library with a real build step (a syntax check
  * of every source file) and real tests (node:test). No dependencies, so candidates need no install.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { runProcessSync } from '../process/sync.ts';
 
 const FILES: Record<string, string> = {
   'package.json': JSON.stringify({
@@ -57,12 +57,14 @@ export function createSampleRepo(dir: string): void {
     mkdirSync(path.dirname(full), { recursive: true });
     writeFileSync(full, content);
   }
-  const git = (...args: string[]) => execFileSync('git', args, {
-    cwd: dir,
-    stdio: 'ignore',
-    env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'evolve demo', GIT_AUTHOR_EMAIL: 'demo@localhost',
-      GIT_COMMITTER_NAME: 'evolve demo', GIT_COMMITTER_EMAIL: 'demo@localhost' },
-  });
+  const git = (...args: string[]) => {
+    const r = runProcessSync('git', args, {
+      cwd: dir,
+      env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'evolve demo', GIT_AUTHOR_EMAIL: 'demo@localhost',
+        GIT_COMMITTER_NAME: 'evolve demo', GIT_COMMITTER_EMAIL: 'demo@localhost' },
+    });
+    if (r.exitCode !== 0) throw new Error(`could not create the demo repository: git ${args[0]} failed: ${(r.error ?? r.stderr).trim()}`);
+  };
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-q', '-m', 'textkit: word count and title case');

@@ -4,6 +4,8 @@
  * the store before the next begins.
  */
 import type { EventKind } from '../lineage/schema.ts';
+import { outputTail } from '../process/collector.ts';
+import { combinedOutput } from '../process/run.ts';
 import { sandboxDenial } from './jail/denial.ts';
 import { resolveAgentCommand, runAgent, JAIL_RELAY_PORT } from './jail/agent.ts';
 import type { AgentReport, ChildPlan, RunContext } from './child.ts';
@@ -30,9 +32,11 @@ export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise
   store.updateCandidate(plan.id, { status: 'running', step: 'forked', started_at: clock.now().toISOString(), commit_sha: null });
   ev('forked', { parent_id: plan.parent.id, branch: plan.branch, base_commit: plan.parent.commit, lessons: plan.lessons.length });
 
-  const command = await resolveAgentCommand(ws.dir, ctx.agent, {
+  const resolved = await resolveAgentCommand(ws.dir, ctx.agent, {
     model: config.model, maxTurns: config.maxTurns, seedGoal: config.seedGoal, buildCmd: config.build.cmd ?? '', testCmd: config.test.cmd ?? '', context: before,
   });
+  // Before the agent touches the workspace, which is still exactly the parent's commit (see agent-bundle.ts).
+  const { command, start, bundleMs } = await ctx.bundles.start(resolved, ws.dir, plan.parent.commit, ws.nodeModules, ctx.signal);
   const row = store.getCandidate(plan.id);
   const token = await ctx.proxy.admit(plan.id, { budgetUsd: config.candidateBudgetUsd, spentUsd: row?.cost_usd ?? 0 });
   const deadline = new Date(clock.now().getTime() + config.candidateTimeoutS * 1000);
@@ -43,7 +47,7 @@ export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise
   let dropped = 0;
   const keep = () => (recorded < MAX_PROGRESS_EVENTS ? (recorded++, true) : (dropped++, false));
   ev('agent_started', {
-    agent: command.source, command: command.argv.join(' ').slice(0, 300), deadline: deadline.toISOString(), attempt: attempts, sandbox: ctx.sandbox.kind,
+    agent: command.source, command: command.argv.join(' ').slice(0, 300), start, bundle_ms: bundleMs, deadline: deadline.toISOString(), attempt: attempts, sandbox: ctx.sandbox.kind,
     ...(command.version ? { version: command.version } : {}),
   });
   const outcome = await runAgent(ctx.sandbox, {
@@ -78,15 +82,15 @@ export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise
   // judge then finds reaches its children's context (generation.ts).
   const wroteContext = await ensureAttemptRecorded(ws.dir, before, {
     success: claim ? outcome.ok && claim.success : outcome.ok, goal: goal ?? 'agent attempt',
-    details: outcome.reason ?? claim?.summary ?? `finished with no claim (exit 0)${said ? `: ${said.summary}` : ''}; the runner judges the commit`,
+    details: outcome.reason ?? claim?.summary ?? `finished with no claim (exit ${outcome.exit.exitCode})${said ? `: ${said.summary}` : ''}; the runner judges the commit`,
   }, clock.now());
   const report: AgentReport = { ok: outcome.ok, reason: outcome.reason, goal };
   store.updateCandidate(plan.id, { step: 'agent_done' });
   ev('agent_finished', {
-    ...report, exit_code: outcome.exit.code, ms: outcome.exit.ms, claimed: claim !== null, success: claim?.success ?? null,
+    ...report, exit_code: outcome.exit.exitCode, ms: outcome.exit.ms, claimed: claim !== null, success: claim?.success ?? null,
     summary: (claim?.summary ?? said?.summary)?.slice(0, 500) ?? null, garbage_lines: outcome.garbageLines,
     ...(dropped > 0 ? { progress_dropped: dropped } : {}), context_by_runner: wroteContext,
-    output_tail: outcome.ok ? undefined : outcome.exit.output.slice(-1500),
+    output_tail: outcome.ok ? undefined : outputTail(combinedOutput(outcome.exit), 1500),
   });
   return { interrupted: false, report, ws };
 }

@@ -4,6 +4,7 @@
  * Nothing a candidate does can throw out of here: the runner's own failures end the candidate as `error`.
  */
 import type { CandidateRow, CandidateStatus, EventKind } from '../lineage/schema.ts';
+import { safeText } from '../safe-text.ts';
 import { forkAndRunAgent } from './attempt.ts';
 import type { AgentReport, ChildPlan, ChildResult, RunContext } from './child.ts';
 
@@ -78,7 +79,7 @@ async function judge(ctx: RunContext, plan: ChildPlan, sha: string, finish: Fini
   if (lockfileChanged((await ctx.git.diff(plan.parent.commit, sha)).paths)) {
     const installed = await installDeps(ctx.git, ctx.sandbox, sha, plan.parent.commit, ctx.workspaces.depsDir(plan.id), ctx.config.buildTimeoutS * 1000, ctx.signal);
     ev('deps_installed', {
-      ok: installed.nodeModules !== null, exit_code: installed.exit?.code ?? null, ms: installed.exit?.ms ?? 0, node_modules: installed.nodeModules,
+      ok: installed.nodeModules !== null, exit_code: installed.exit?.exitCode ?? null, ms: installed.exit?.ms ?? 0, node_modules: installed.nodeModules,
       ...(installed.refused ? { refused: installed.refused } : {}),
     });
     if (installed.refused) return { row: finish('rejected', installed.refused), measure: null, depsFrom };
@@ -110,6 +111,5 @@ function commitMessage(plan: ChildPlan, goal: string | null, failure: string | n
   const title = `evolve g${plan.generation} ${plan.id}: ${(goal ?? 'no goal recorded').split('\n')[0].slice(0, 100)}`;
   const message = `${title}\n\nparent: ${plan.parent.id} (${plan.parent.commit})\n${failure ? `agent failed: ${failure}\n` : ''}`;
   // The goal is the candidate's text: git refuses a NUL in a message, and control characters have no place there.
-  // eslint-disable-next-line no-control-regex
-  return message.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '\ufffd');
+  return safeText(message);
 }

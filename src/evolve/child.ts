@@ -4,11 +4,12 @@
  */
 import type { CandidateRow, CandidateStep, EventKind } from '../lineage/schema.ts';
 import type { RunConfig } from './config.ts';
-import type { ContextEntry } from './repo/context.ts';
+import type { HistoryEntry } from '../agent/protocol.ts';
 import type { Evaluator, ParentMeasure } from './judge/evaluate.ts';
 import type { Git } from './repo/git.ts';
 import type { ModelProxy, RunnerStore, Clock } from './ports.ts';
 import type { AgentChoice } from './jail/agent.ts';
+import type { AgentBundles } from './jail/agent-bundle.ts';
 import type { Sandbox } from './jail/sandbox.ts';
 import type { Workspaces } from './repo/workspace.ts';
 
@@ -28,6 +29,8 @@ export interface RunContext {
   clock: Clock;
   /** The agent every candidate runs (--agent); default: the workspace's own, else the built-in one. */
   agent?: AgentChoice;
+  /** The parents' agents, bundled once per parent commit for a fast start (jail/agent-bundle.ts). */
+  bundles: AgentBundles;
   /** Appends an event to the store and tells the observer. */
   record(candidateId: string | null, generation: number | null, kind: EventKind, data: Record<string, unknown>): void;
   signal?: AbortSignal;
@@ -49,7 +52,7 @@ export interface ChildPlan {
   generation: number;
   branch: string;
   parent: ParentInfo;
-  lessons: ContextEntry[];
+  lessons: HistoryEntry[];
   /** Set when --resume picks the candidate up: the step it had reached and its agent's report, if it finished. */
   resume?: { step: CandidateStep; commitSha: string | null; agent: AgentReport | null };
 }

@@ -14,7 +14,7 @@ import { dgmParents, rank, roundRobin, seedOf, topK, type Contender } from './ju
  * Lessons for a child of `parentId`: one entry per failed sibling of that parent (contract 3), and, when the
  * parent's agent made no claim of its own, what the judge found of it.
  */
-export function lessonsFor(ctx: RunContext, parentId: string, rows: readonly CandidateRow[]) {
+export function lessonsFor(ctx: Pick<RunContext, 'clock'>, parentId: string, rows: readonly CandidateRow[]) {
   const parentRow = rows.find((r) => r.id === parentId);
   const failedSiblings = parentRow?.parent_id
     ? rows.filter((r) => r.parent_id === parentRow.parent_id && r.id !== parentId && r.generation === parentRow.generation && r.status !== 'passed')
@@ -31,9 +31,13 @@ export function lessonsFor(ctx: RunContext, parentId: string, rows: readonly Can
 }
 
 /** Children of `generation`, one per entry of `parents` (already spread over the survivors). */
-export function planChildren(ctx: RunContext, generation: number, parents: ParentInfo[], rows: readonly CandidateRow[]): ChildPlan[] {
+export function planChildren(ctx: Pick<RunContext, 'runId' | 'store' | 'clock'>, generation: number, parents: ParentInfo[], rows: readonly CandidateRow[]): ChildPlan[] {
+  // An id is new when no run in lineage.db has it and no sibling drew it (their rows are written after this).
+  const drawn = new Set<string>();
+  const taken = (id: string) => drawn.has(id) || !!ctx.store.getCandidate(id);
   return parents.map((parent) => {
-    const id = newCandidateId();
+    const id = newCandidateId(taken);
+    drawn.add(id);
     return { id, generation, branch: candidateBranch(ctx.runId, generation, id), parent, lessons: lessonsFor(ctx, parent.id, rows) };
   });
 }

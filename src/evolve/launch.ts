@@ -50,8 +50,12 @@ export interface LaunchEnv {
   signal?: AbortSignal;
 }
 
-/** What runs.config_json holds: the frozen config plus what a resume needs. */
-type StoredConfig = RunConfig & { prices: PriceTable; workdir: string; head: string; standin?: true; standinLabel?: string };
+/**
+ * What runs.config_json holds: the frozen config plus what a resume needs. `ownsWorkdir`: the work directory is
+ * evolve's (the default, or one this run created), so it may be removed once no run uses it; a --workdir that
+ * existed before the run is the user's and only its run folder is ever removed (absent in older runs: not owned).
+ */
+type StoredConfig = RunConfig & { prices: PriceTable; workdir: string; ownsWorkdir?: boolean; head: string; standin?: true; standinLabel?: string };
 
 export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSummary> {
   if (o.resume !== undefined && o.resume !== false) return resumeRun(o, o.resume, env);
@@ -73,13 +77,13 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
   }
   const sandbox = await makeSandbox(o.unsafeNoSandbox, target, env);
   const agent = resolveAgentChoice(config.agent, target);
-  makeWorkdir(workdir, o.workdir);
+  const createdWorkdir = makeWorkdir(workdir, o.workdir);
   for (const line of estimateLines(o.db, config, prices, !!o.standin)) env.observer?.log?.(line);
 
   // Everything validated: from here on things are created.
   const store = openStore(o.db);
   const runId = newRunId();
-  const stored: StoredConfig = { ...config, prices, workdir, head, ...(o.standin ? { standin: true as const, standinLabel: o.standin } : {}) };
+  const stored: StoredConfig = { ...config, prices, workdir, ownsWorkdir: !o.workdir || createdWorkdir, head, ...(o.standin ? { standin: true as const, standinLabel: o.standin } : {}) };
   store.createRun({ id: runId, target, config: stored });
   if (o.standin) env.observer?.log?.(`MODEL: ${o.standin}`);
   env.observer?.log?.(`run ${runId}: ${config.population} × ${config.generations} candidates from ${head.slice(0, 10)} in ${target}; ` +
@@ -149,7 +153,7 @@ async function startAndRun(a: {
     return await runEvolution({
       git: a.git, store, sandbox: a.sandbox, proxy, proxySocket: socketPath, observer: env.observer, signal: env.signal, agent: a.agent,
       runBudgetExhausted: () => proxy.runBudgetExhausted(), candidateBudgetExhausted: (id) => exhausted.get(id) ?? false,
-    }, { runId, target: a.target, workdir: stored.workdir, config: stored, head: stored.head });
+    }, { runId, target: a.target, workdir: stored.workdir, ownsWorkdir: stored.ownsWorkdir ?? false, config: stored, head: stored.head });
   } finally {
     await proxy.close({ graceMs: 5000 });
     await rm(socketDir, { recursive: true, force: true });
@@ -208,9 +212,9 @@ function checkPushRemote(target: string, remote: string): void {
 /**
  * Creates the workspaces' directory now, so that one that cannot exist is bad input rather than a run that dies
  * on its first workspace after it was recorded. One level at a time: Node's recursive mkdir spins forever under
- * /proc instead of failing.
+ * /proc instead of failing. True when it did not exist before.
  */
-function makeWorkdir(workdir: string, given: string | undefined): void {
+function makeWorkdir(workdir: string, given: string | undefined): boolean {
   const missing: string[] = [];
   for (let dir = workdir; !existsSync(dir) && path.dirname(dir) !== dir; dir = path.dirname(dir)) missing.unshift(dir);
   try {
@@ -220,6 +224,7 @@ function makeWorkdir(workdir: string, given: string | undefined): void {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new UsageError(`${given ? `--workdir ${given}` : `the workspaces' directory ${workdir}`}: cannot create it (${code})`, { cause: err });
   }
+  return missing.length > 0;
 }
 
 /** This user's socket directories of the run (a runner's, alive or dead). */

@@ -4,6 +4,7 @@
  */
 import type { CandidateRow } from '../lineage/schema.ts';
 import { plural } from '../plural.ts';
+import { safeLine } from '../safe-text.ts';
 
 export interface RunEvent { kind: string; candidateId: string | null; generation: number | null; data: Record<string, unknown> }
 
@@ -45,7 +46,7 @@ export class PlainProgress implements RunObserver {
     if (!this.verbose && !SHOWN.has(e.kind)) return;
     const who = e.candidateId ? `g${e.generation ?? '?'} ${e.candidateId}` : 'run';
     // One event, one line (an agent's summary or an error may span several), and no control characters from a candidate.
-    this.write(`evolve: ${who} ${e.kind}${printable(describe(e).replace(/\s*\n\s*/g, ' ').trimEnd())}\n`);
+    this.write(`evolve: ${who} ${e.kind}${safeLine(describe(e).replace(/\s*\n\s*/g, ' ')).trimEnd()}\n`);
   }
 
   runFinished(s: RunSummary): void {
@@ -59,21 +60,13 @@ export class PlainProgress implements RunObserver {
   }
 }
 
-/**
- * A candidate's text (its summary, goal, output tail) made safe for a terminal: C0 and C1 control characters —
- * escape sequences that could clear the screen, rewrite a line with a fake verdict or set the clipboard (OSC 52) —
- * become U+FFFD.
- */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
-}
-
 function describe(e: RunEvent): string {
   const d = e.data;
   switch (e.kind) {
     case 'forked': return ` from ${d.parent_id} on ${d.branch}`;
-    case 'agent_finished': return d.ok ? `: ${String(d.summary ?? '').slice(0, 100)}` : `: ${d.reason}`;
+    case 'agent_finished':
+      if (!d.ok) return `: ${d.reason}`;
+      return `${d.claimed === false ? ' (no claim)' : ''}${d.summary ? `: ${String(d.summary).slice(0, 100)}` : ''}`;
     case 'committed': return ` ${String(d.sha).slice(0, 10)}`;
     case 'built': return d.ok ? ' ok' : ' FAILED';
     case 'tested': return ` ${d.passed} passed, ${d.failed} failed`;

@@ -5,6 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { bestCandidate } from '../lineage/best.ts';
+import { AgentBundles } from './jail/agent-bundle.ts';
 import { newCandidateId } from '../lineage/ids.ts';
 import { FINISHED_STATUSES, type CandidateRow } from '../lineage/schema.ts';
 import type { ChildPlan, ParentInfo, RunContext } from './candidate.ts';
@@ -43,6 +45,8 @@ export interface RunPlan {
   target: string;
   /** Where run folders go (default `<target>/.git/evolve`). */
   workdir: string;
+  /** The work directory is evolve's own and may go once empty; false for a --workdir the user already had. */
+  ownsWorkdir: boolean;
   config: RunConfig;
   /** The seed commit (the target's HEAD when the run started). */
   head: string;
@@ -51,11 +55,12 @@ export interface RunPlan {
 export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<RunSummary> {
   const { store, git, config } = { ...deps, config: plan.config };
   const clock = deps.clock ?? systemClock;
-  const workspaces = new Workspaces(git, plan.workdir, plan.runId);
+  const workspaces = new Workspaces(git, plan.workdir, plan.runId, plan.ownsWorkdir);
   await workspaces.ensureRoot();
   const ctx: RunContext = {
     runId: plan.runId, config, git, store, sandbox: deps.sandbox, proxy: deps.proxy, proxySocket: deps.proxySocket,
     workspaces, evaluator: new Evaluator(git, deps.sandbox, workspaces, config), clock, signal: deps.signal, agent: deps.agent,
+    bundles: new AgentBundles(deps.sandbox, path.join(workspaces.root, 'agents')),
     budgetExhausted: deps.candidateBudgetExhausted ?? (() => false),
     record: (candidateId, generation, kind, data) => {
       store.appendEvent({ runId: plan.runId, candidateId, kind, data });
@@ -137,7 +142,7 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
 async function ensureSeed(ctx: RunContext, plan: RunPlan, targetDeps: string | null): Promise<ParentInfo> {
   const existing = ctx.store.candidates(plan.runId).find((r) => r.generation === 0);
   if (existing?.step === 'selected') return parentInfoOf(ctx, ctx.store.candidates(plan.runId), existing.id, targetDeps);
-  const id = existing?.id ?? newCandidateId();
+  const id = existing?.id ?? newCandidateId((drawn) => !!ctx.store.getCandidate(drawn));
   if (!existing) {
     ctx.store.addCandidate({
       id, runId: plan.runId, generation: 0, parentId: null, branch: null, baseCommit: plan.head, commitSha: plan.head,
@@ -193,8 +198,7 @@ function summarise(store: RunnerStore, runId: string, status: RunSummary['status
   const rows = store.candidates(runId);
   const children = rows.filter((r) => r.generation > 0);
   const passing = children.filter((r) => r.status === 'passed');
-  const best = [...passing].sort((a, b) => (b.score ?? 0) - (a.score ?? 0) || b.generation - a.generation || (a.id < b.id ? -1 : 1))[0]
-    ?? rows.find((r) => r.generation === 0) ?? null;
+  const best = bestCandidate(rows);
   const lineage: string[] = [];
   for (let at: CandidateRow | undefined = best ?? undefined; at; at = rows.find((r) => r.id === at!.parent_id)) lineage.unshift(at.id);
   return {

@@ -77,7 +77,7 @@ export function describeCandidate(view: CandidateView): string {
     ...field('goal', c.goal),
     ...field('plan', c.plan),
     ...field('agent', c.agent_success === null && !c.agent_summary
-      ? null : `success ${yesNo(c.agent_success)} (its own claim)${c.agent_summary ? `\n${c.agent_summary}` : ''}`),
+      ? null : `${c.agent_success === null ? 'no claim (it sent no result line)' : `success ${yesNo(c.agent_success)} (its own claim)`}${c.agent_summary ? `\n${c.agent_summary}` : ''}`),
     ...field('build', c.build_ok === null ? '—' : c.build_ok ? 'ok' : 'failed'),
     ...field('tests', tests),
     ...field('diff', formatDiff(c)),

@@ -10,10 +10,11 @@ export function newRunId(now: Date = new Date()): string {
 }
 
 /**
- * A candidate id: 8 random hex digits (what users type). Unique across runs: pass `taken` (e.g.
- * `(id) => store.getCandidate(id) !== undefined`), since at 10,000 candidates a random id collides about 1% of the time.
+ * A candidate id: 8 random hex digits (what users type). Unique across runs because the caller says which ids are
+ * `taken` (the store's, and any drawn but not yet written): at 10,000 candidates a random id collides about 1% of
+ * the time, and a collision would be a primary-key error that fails the run.
  */
-export function newCandidateId(taken: (id: string) => boolean = () => false): string {
+export function newCandidateId(taken: (id: string) => boolean): string {
   for (;;) {
     const id = randomBytes(4).toString('hex');
     if (!taken(id)) return id;

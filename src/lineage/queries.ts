@@ -2,6 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import type Database from 'better-sqlite3';
 import type { CandidateRow, EventRow, RunRow } from './schema.ts';
 import type { EventQuery, GenerationStats, Transcript, TreeNode } from './types.ts';
+import { bestCandidate } from './best.ts';
 import { rowReader, type RowReader } from './rows.ts';
 
 /** The chain from a candidate up to its root, by parent_id. */
@@ -56,9 +57,6 @@ export class LineageQueries {
                sum(cache_write_tokens) AS cacheWriteTokens,
                sum(cost_usd) AS costUsd
         FROM candidates WHERE run_id = ? GROUP BY generation ORDER BY generation`),
-      best: p(`
-        SELECT * FROM candidates WHERE run_id = ? AND status = 'passed'
-        ORDER BY generation = 0, score IS NULL, score DESC, generation DESC, id LIMIT 1`),
       events: eventRows(`SELECT * FROM events WHERE candidate_id = ? AND id > ? ORDER BY id`),
       latestEvents: eventRows(`
         SELECT * FROM (SELECT * FROM events WHERE candidate_id = ? AND id > ? ORDER BY id DESC LIMIT ?) ORDER BY id`),
@@ -158,8 +156,9 @@ export class LineageQueries {
    * The run's result: the highest-scoring passed child (ties: the later generation, then the smaller id), as the
    * runner's summary and the TUI name it; the seed only when no child passed.
    */
+  /** The run's best candidate by the one rule (best.ts); undefined when nothing passed. */
   bestCandidate(runId: string): CandidateRow | undefined {
-    return this.stmts.best.get(runId) as CandidateRow | undefined;
+    return bestCandidate(this.candidates(runId)) ?? undefined;
   }
 
   /** Seed → best candidate; empty when no candidate has passed. */

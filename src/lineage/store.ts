@@ -4,7 +4,7 @@ import { openDatabase } from './open.ts';
 import { LineageQueries } from './queries.ts';
 import { EVENT_KINDS, type CandidateRow, type RunRow, type RunStatus } from './schema.ts';
 import type {
-  CandidatePatch, ModelCall, NewCandidate, NewEvent, NewRun, NewTranscript, OpenStoreOptions,
+  CandidatePatch, ModelCallRecord, NewCandidate, NewEvent, NewRun, NewTranscript, OpenStoreOptions,
 } from './types.ts';
 
 export type * from './types.ts';
@@ -156,7 +156,7 @@ export class LineageStore extends LineageQueries {
   }
 
   /** Records one metered model call: a model_call event and the candidate's running totals, atomically. */
-  recordModelCall(call: ModelCall): number {
+  recordModelCall(call: ModelCallRecord): number {
     for (const key of ['inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'costUsd'] as const) {
       const value = call[key];
       if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {

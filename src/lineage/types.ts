@@ -41,7 +41,11 @@ export interface NewEvent {
 }
 
 /** One metered model call, as the proxy records it. Extra fields land in the event's data_json as given. */
-export interface ModelCall {
+/**
+ * One metered model call, the one shape for the proxy that measures it and the store that records it (as a
+ * `model_call` event, its fields in snake_case, and in the candidate's totals).
+ */
+export interface ModelCallRecord {
   runId: string;
   candidateId: string | null;
   model: string;
@@ -50,8 +54,24 @@ export interface ModelCall {
   cacheReadTokens: number;
   cacheWriteTokens: number;
   costUsd: number;
+  ms?: number;
+  /** The HTTP status the candidate got (the upstream's, or 502 when the upstream never answered). */
+  status?: number;
+  stream?: boolean;
+  /** Upstream attempts made (1 when the first one answered). */
+  attempts?: number;
+  stopReason?: string | null;
+  /** The candidate hung up before the end; the proxy read on until the usage arrived. */
+  clientClosed?: boolean;
+  /** How long the call waited for the candidate's (or the run's) calls in flight to settle before it could reserve. */
+  waitedMs?: number;
+  /**
+   * The final usage never arrived (a stream that broke, a timeout): `costUsd` is then the call's reserved worst
+   * case, so the totals never fall short of what the API may bill.
+   */
+  usageUnknown?: boolean;
+  error?: string;
   at?: string;
-  [extra: string]: unknown;
 }
 
 export interface NewTranscript {

@@ -7,11 +7,12 @@
  * /dev/null, so it cannot read (or eat) the protocol; `eval` keeps a syntax error from ending the shell.
  * On timeout the shell's whole process group is killed (bash runs `detached`, so it leads its own group) and the
  * next call starts a fresh shell and says so. Inside a jail, the cgroup also catches anything that left the group.
+ * The shell is run by src/process like every other process (group kill, killed when this process exits).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { HeadTailCollector, DEFAULT_OUTPUT_CAP } from './output.ts';
+import { HeadTailCollector, DEFAULT_OUTPUT_CAP } from '../process/collector.ts';
+import { startProcess, type RunningProcess } from '../process/run.ts';
 import { scrubEnv } from './sandbox/env.ts';
 import { describeInputError, fail, ok, type ToolResult } from './types.ts';
 
@@ -43,45 +44,13 @@ interface Outcome {
   spawnError?: string;
 }
 
-/** Shells still running when this process exits are killed with it (a model may have left jobs behind). */
-const liveGroups = new Set<number>();
-let exitHookInstalled = false;
-function track(pid: number): void {
-  liveGroups.add(pid);
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const group of liveGroups) killGroup(group);
-  });
-}
-
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
-  liveGroups.delete(pid);
-}
-
-/**
- * Lets go of a dead shell's pipes. A process that escaped the group (setsid) may still hold their other ends, and
- * open pipes would keep this process alive after close().
- */
-function release(shell: ChildProcess): void {
-  shell.stdin?.destroy();
-  shell.stdout?.destroy();
-  shell.stderr?.destroy();
-  shell.unref();
-}
-
 const shellQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
 export class BashSession {
   private readonly options: Required<Omit<BashSessionOptions, 'env'>> & { env: Record<string, string> };
-  private shell: ChildProcess | null = null;
+  private shell: RunningProcess | null = null;
   /** The running command's handlers, bound to the shell it runs in (a dead shell's late output goes nowhere). */
-  private listener: { shell: ChildProcess; output(chunk: Buffer, fromStderr: boolean): void; ended(how: string): void } | null =
+  private listener: { shell: RunningProcess; output(chunk: Buffer, fromStderr: boolean): void; ended(how: string): void } | null =
     null;
   /** Why the previous shell is gone, told to the model on the next call. */
   private lostNotice: string | null = null;
@@ -133,41 +102,26 @@ export class BashSession {
   }
 
   private start(): void {
-    const shell = spawn('bash', ['--noprofile', '--norc'], {
-      cwd: this.options.cwd,
-      env: this.options.env,
-      detached: true,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    this.shell = shell;
-    if (shell.pid !== undefined) track(shell.pid);
-    shell.stdin!.on('error', () => {}); // EPIPE when the shell died; reported through 'exit'.
     const deliver = (chunk: Buffer, fromStderr: boolean) => {
       if (this.listener?.shell === shell) this.listener.output(chunk, fromStderr);
     };
-    shell.stdout!.on('data', (chunk: Buffer) => deliver(chunk, false));
-    shell.stderr!.on('data', (chunk: Buffer) => deliver(chunk, true));
-    const lost = (how: string) => {
-      if (this.shell !== shell) return;
-      this.shell = null;
-      if (shell.pid !== undefined) killGroup(shell.pid);
-      this.lostNotice ??= how;
-      // 'exit' can come before the last output: wait for the pipe to close (or a moment, if an escaped
-      // process still holds it) so that what the command printed before `exit` is not lost.
-      const report = () => {
-        if (this.listener?.shell === shell) this.listener.ended(how);
-        release(shell);
-      };
-      const grace = setTimeout(report, 250);
-      shell.stdout!.once('close', () => {
-        clearTimeout(grace);
-        report();
-      });
-    };
-    shell.on('error', (err) => lost(`bash could not be started: ${err.message}`));
-    shell.on('exit', (code, signal) =>
-      lost(signal ? `the previous shell was killed by ${signal}` : `the previous shell exited with code ${code}`),
-    );
+    // Output goes to the running command's collector, not the process's (maxOutputBytes 0). When the shell dies,
+    // its group is killed, and `done` comes once the pipes closed (or a moment after, if an escaped process holds
+    // them), so that what the command printed before `exit` is not lost.
+    const shell = startProcess('bash', ['--noprofile', '--norc'], {
+      cwd: this.options.cwd, env: this.options.env, input: 'pipe', maxOutputBytes: 0, closeGraceMs: 250,
+      onStdout: (chunk) => deliver(chunk, false), onStderr: (chunk) => deliver(chunk, true),
+    });
+    this.shell = shell;
+    void shell.done.then((r) => {
+      const how = r.error ? `bash could not be started: ${r.error}`
+        : r.signal ? `the previous shell was killed by ${r.signal}` : `the previous shell exited with code ${r.exitCode}`;
+      if (this.shell === shell) {
+        this.shell = null;
+        this.lostNotice ??= how;
+      }
+      if (this.listener?.shell === shell) this.listener.ended(how);
+    });
   }
 
   private stop(reason: string | null): void {
@@ -175,8 +129,7 @@ export class BashSession {
     if (!shell) return;
     this.shell = null;
     if (reason) this.lostNotice = reason;
-    if (shell.pid !== undefined) killGroup(shell.pid);
-    release(shell);
+    void shell.kill();
   }
 
   private exec(command: string): Promise<{ text: string; outcome: Outcome }> {
@@ -221,7 +174,7 @@ export class BashSession {
         this.stop(`the previous command timed out after ${this.timeoutSeconds()} s and its shell was killed`);
         finish({ timedOut: true });
       }, this.options.timeoutMs);
-      shell.stdin!.write(`eval ${shellQuote(command)} </dev/null 2>&1\nprintf '\\n%s %d\\n' ${sentinel} "$?"\n`);
+      shell.stdio[0]!.write(`eval ${shellQuote(command)} </dev/null 2>&1\nprintf '\\n%s %d\\n' ${sentinel} "$?"\n`);
     });
   }
 

@@ -2,5 +2,4 @@
 export type { ToolResult } from './types.ts';
 export { BashSession, BASH_TOOL, DEFAULT_BASH_TIMEOUT_MS, type BashSessionOptions } from './bash.ts';
 export { TextEditor, editorTool, EDITOR_TOOL_NAME, type TextEditorOptions } from './editor.ts';
-export { HeadTailCollector, DEFAULT_OUTPUT_CAP } from './output.ts';
 export * from './sandbox/index.ts';

@@ -1,5 +1,6 @@
 import { LOG_KINDS as LOG_KIND_NAMES, type EventRow } from '../lineage/schema.ts';
-import { formatDuration, formatScore, shortId, terminalText } from './format.ts';
+import { safeLine } from '../safe-text.ts';
+import { formatDuration, formatScore, shortId } from './format.ts';
 
 /**
  * What the events add to the candidate rows: each candidate's latest tool calls and validation results, the newest
@@ -48,7 +49,7 @@ export function emptyDigest(): ActivityDigest {
 type Data = Record<string, unknown>;
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : typeof v === 'number' ? v !== 0 : null);
-const str = (v: unknown): string => (typeof v === 'string' ? terminalText(v) : '');
+const str = (v: unknown): string => (typeof v === 'string' ? safeLine(v) : '');
 
 function parseData(json: string): Data {
   try {

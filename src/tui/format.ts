@@ -1,17 +1,9 @@
 /** Small pure formatters shared by the components and the plain-text snapshot. Everything is one cell per char. */
+import { safeLine } from '../safe-text.ts';
 
-/**
- * One line of text a model may have written, safe to draw: line breaks and tabs become spaces, every other C0 or C1
- * control character (escape sequences: screen clears, cursor moves, OSC 52 clipboard writes) becomes U+FFFD.
- */
-export function terminalText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\r\n\t]+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
-}
-
-/** Cuts `text` to `width` columns, ending with '…' when something was cut. Control characters are made safe (terminalText). */
+/** Cuts `text` to `width` columns, ending with '…' when something was cut. Control characters are made safe (safeLine). */
 export function truncate(text: string, width: number): string {
-  const flat = terminalText(text).trim();
+  const flat = safeLine(text).trim();
   if (width <= 0) return '';
   if (flat.length <= width) return flat;
   return width === 1 ? '…' : flat.slice(0, width - 1) + '…';

@@ -114,26 +114,6 @@ export function remainingFromMean(mean: number | null, remaining: number, concur
   return Math.ceil(remaining / lanes) * mean;
 }
 
-/** Whether `c` ranks above `best` by the rule of `bestCandidate` (passed children only). */
-export function ranksAbove(c: CandidateRow, best: CandidateRow | null): boolean {
-  if (c.generation === 0 || c.status !== 'passed') return false;
-  if (!best) return true;
-  const score = c.score ?? 0;
-  const bestScore = best.score ?? 0;
-  return score > bestScore || (score === bestScore && (c.generation > best.generation
-    || (c.generation === best.generation && c.id < best.id)));
-}
-
-/**
- * The best candidate as the runner's summary names it: the highest-scoring passed child; ties go to the later
- * generation (it builds on more), then the smaller id; with no passed child, the seed.
- */
-export function bestCandidate(rows: readonly CandidateRow[]): CandidateRow | null {
-  let best: CandidateRow | null = null;
-  for (const c of rows) if (ranksAbove(c, best)) best = c;
-  return best ?? rows.find((c) => c.generation === 0) ?? null;
-}
-
 /** The candidate most recently started or finished, for `f` (follow) when no event says more. */
 export function newestActivity(rows: readonly CandidateRow[]): CandidateRow | null {
   let newest: CandidateRow | null = null;

@@ -1,6 +1,7 @@
 import type { CandidateRow } from '../lineage/schema.ts';
 import { msBetween } from './format.ts';
-import { isActive, isChild, isFinished, ranksAbove, type RunTotals } from './stats.ts';
+import { ranksAbove, seedStandIn } from '../lineage/best.ts';
+import { isActive, isChild, isFinished, type RunTotals } from './stats.ts';
 
 /**
  * The header's numbers and the best candidate, kept up to date one changed row at a time: each row's share is
@@ -62,9 +63,9 @@ export class RunTally {
     if (this.firstSeed === null) for (const c of this.rows.values()) if (c.generation === 0) { this.firstSeed = c; break; }
   }
 
-  /** The best candidate as `bestCandidate` names it (the seed when no child passed). */
+  /** The best candidate as `bestCandidate` (src/lineage/best.ts) names it. */
   best(): CandidateRow | null {
-    return this.bestRow ?? this.firstSeed;
+    return this.bestRow ?? seedStandIn(this.firstSeed);
   }
 
   totals(): RunTotals {

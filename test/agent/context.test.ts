@@ -2,7 +2,8 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ContextCorrupt, CONTEXT_FILE, entry, historyDigest, loadContext, saveContext } from '../../src/agent/context.ts';
+import { ContextCorrupt, entry, historyDigest, loadContext, saveContext } from '../../src/agent/context.ts';
+import { CONTEXT_FILE } from '../../src/agent/protocol.ts';
 
 const dir = () => mkdtemp(join(tmpdir(), 'evolve-context-'));
 

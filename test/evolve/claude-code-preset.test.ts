@@ -1,10 +1,13 @@
 /** The claude-code preset's parts: its prompt (what the built-in agent knows), its command line and environment, its final words. */
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { claudeArgv, claudeEnv, claudeSummary, type ClaudeInstall } from '../../src/evolve/jail/claude-code.ts';
+import { claudeArgv, claudeEnv, claudeSummary, findClaudeCode, type ClaudeInstall } from '../../src/evolve/jail/claude-code.ts';
 import { agentPrompt } from '../../src/evolve/jail/prompt.ts';
 import { siblingLessons } from '../../src/evolve/repo/context.ts';
 
-const install: ClaudeInstall = { executable: '/opt/cc/bin/claude.exe', mount: '/opt/cc', found: '/usr/local/bin/claude', version: '2.1.197 (Claude Code)' };
+const install: ClaudeInstall = { executable: '/opt/cc/bin/claude.exe', mounts: ['/opt/cc'], found: '/usr/local/bin/claude', version: '2.1.197 (Claude Code)' };
 
 describe('the prompt', () => {
   it('carries the direction, the goal state, the history with failed siblings, the commands and the rules', () => {
@@ -56,9 +59,34 @@ describe('its final words', () => {
       '{"type":"result","subtype":"success","is_error":false,"num_turns":7,"result":"Goal: cache parsed configs\\nCached them; tests pass."}',
       'some stderr line',
     ].join('\n');
-    expect(claudeSummary(out)).toEqual({ goal: 'cache parsed configs', summary: 'Goal: cache parsed configs\nCached them; tests pass.', turns: 7, error: false });
+    expect(claudeSummary(out)).toEqual({ goal: 'cache parsed configs', summary: 'Goal: cache parsed configs\nCached them; tests pass.', turns: 7, error: false, turnLimit: false });
+    expect(claudeSummary('{"type":"result","subtype":"error_max_turns","is_error":true,"num_turns":3,"errors":["Reached maximum number of turns (2)"]}'))
+      .toEqual({ goal: null, summary: 'Reached maximum number of turns (2)', turns: 3, error: true, turnLimit: true });
     expect(claudeSummary('{"type":"result","result":"**Goal:** tidy up"}')?.goal).toBe('tidy up');
     expect(claudeSummary('no json at all')).toBeNull();
     expect(claudeSummary('{"type":"result", broken')).toBeNull();
+  });
+});
+
+describe('finding the installation', () => {
+  it('follows node_modules/.bin/claude to its npm package, and binds node too for a JavaScript CLI', () => {
+    const target = mkdtempSync(path.join(tmpdir(), 'evolve-find-claude-'));
+    try {
+      const pkg = path.join(target, 'node_modules', '@anthropic-ai', 'claude-code');
+      mkdirSync(path.join(pkg, 'bin'), { recursive: true });
+      writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: '@anthropic-ai/claude-code', version: '1.0.0' }));
+      writeFileSync(path.join(pkg, 'bin', 'cli.js'), "#!/usr/bin/env node\nconsole.log('1.0.0 (Claude Code)');\n", { mode: 0o755 });
+      mkdirSync(path.join(target, 'node_modules', '.bin'));
+      symlinkSync('../@anthropic-ai/claude-code/bin/cli.js', path.join(target, 'node_modules', '.bin', 'claude'));
+      const found = findClaudeCode(target, `${path.dirname(process.execPath)}:/usr/bin:/bin`);
+      expect(found).toEqual({
+        executable: path.join(realpathSync(pkg), 'bin', 'cli.js'), mounts: [realpathSync(pkg), path.dirname(process.execPath)],
+        found: path.join(target, 'node_modules', '.bin', 'claude'), version: '1.0.0 (Claude Code)',
+      });
+      writeFileSync(path.join(pkg, 'bin', 'cli.js'), '#!/usr/bin/env node\nprocess.exit(3);\n', { mode: 0o755 });
+      expect(() => findClaudeCode(target, '/usr/bin:/bin')).toThrow(/^--agent claude-code: .*claude does not run here/);
+    } finally {
+      rmSync(target, { recursive: true, force: true });
+    }
   });
 });

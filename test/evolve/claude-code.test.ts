@@ -11,6 +11,7 @@ import { startStandin, type Standin } from '../../src/standin/index.ts';
 import { hardlinkCopy } from '../../src/evolve/repo/workspace.ts';
 import { CLAUDE_BIN_DIR, claudeScript, FIXTURE, installClaudeCode } from './claude-code-fixture.ts';
 import { evolve, git, tempDir } from './helpers.ts';
+import { evolveInProcess } from '../lineage/cli-helpers.ts';
 import { makeToyRepo, passingPlan } from './toy.ts';
 
 const KEY = 'sk-ant-upstream-key-for-claude-code-tests';
@@ -32,7 +33,7 @@ interface Event { kind: string; data: Record<string, any> }
  * fixture's) lies under /tmp, which the jail hides: it runs only because the runner binds its package folder in.
  * `from: 'path'`: it is on the runner's PATH as a user's npm install puts it, a symlink in node_modules/.bin.
  */
-async function runClaude(model: string, delayMs: number, subagents: number, from: 'target' | 'path') {
+async function runClaude(model: string, delayMs: number, subagents: number, from: 'target' | 'path', extra: string[] = []) {
   const repo = makeToyRepo();
   if (from === 'target') await hardlinkCopy(path.join(FIXTURE, 'node_modules'), path.join(repo, 'node_modules'));
   const db = path.join(tempDir(), 'lineage.db');
@@ -40,14 +41,14 @@ async function runClaude(model: string, delayMs: number, subagents: number, from
   const play = { files: feature.files!, commands: ['node run-tests.mjs', 'touch /etc/evolve-probe'], goal: feature.goal, subagents, delayMs };
   standin = await startStandin({ script: claudeScript(play), apiKey: KEY });
   const run = await evolve(['--population', '1', '--generations', '1', '--agent', 'claude-code', '--model', model, '--no-tui',
-    '--target', repo, '--db', db, ...(process.env.EVOLVE_TEST_UNSAFE ? ['--unsafe-no-sandbox'] : [])],
+    '--target', repo, '--db', db, ...extra, ...(process.env.EVOLVE_TEST_UNSAFE ? ['--unsafe-no-sandbox'] : [])],
   { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: standin.url, PATH: from === 'path' ? `${CLAUDE_BIN_DIR}:${process.env.PATH}` : process.env.PATH! });
   const sql = new Database(db, { readonly: true });
   const child = sql.prepare('SELECT * FROM candidates WHERE generation = 1').get() as Record<string, any>;
   const events = (sql.prepare('SELECT kind, data_json FROM events WHERE candidate_id = ? ORDER BY id').all(child.id) as { kind: string; data_json: string }[])
     .map((e) => ({ kind: e.kind, data: JSON.parse(e.data_json) })) as Event[];
   sql.close();
-  return { repo, run, child, events, feature };
+  return { repo, db, run, child, events, feature };
 }
 
 function expectMetered(child: Record<string, any>, events: Event[], requests: Standin['requests']) {
@@ -68,7 +69,7 @@ function expectMetered(child: Record<string, any>, events: Event[], requests: St
 
 describe('--agent claude-code (the real CLI, jailed)', () => {
   it('writes the feature with its own tools; the candidate is judged, metered, and its tools are events', async () => {
-    const { repo, run, child, events, feature } = await runClaude('claude-sonnet-4-5', 0, 0, 'target');
+    const { repo, db, run, child, events, feature } = await runClaude('claude-sonnet-4-5', 0, 0, 'target');
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain(`agent: Claude Code ${version} (${path.join(repo, 'node_modules', '.bin', 'claude')})`);
     expect(child).toMatchObject({ status: 'passed', tests_passed: 2, tests_failed: 0, agent_success: null, goal: feature.goal });
@@ -96,6 +97,10 @@ describe('--agent claude-code (the real CLI, jailed)', () => {
         expect.objectContaining({ tool: 'Bash', what: 'write to a read-only file system', source: 'proxy' }),
       ]);
     }
+    // `evolve show` says it made no claim, and what it said at the end.
+    const shown = await evolveInProcess(['show', child.id, '--db', db]);
+    expect(shown.stdout).toContain('no claim (it sent no result line)');
+    expect(shown.stdout).toContain(`Goal: ${feature.goal}`);
     // The runner recorded the attempt in the context, as Claude Code wrote none.
     const history = JSON.parse(git(repo, 'show', `${child.commit_sha}:agent_context.json`)).history;
     expect(history.at(-1)).toMatchObject({ recordedBy: 'runner', result: 'success', action: feature.goal });
@@ -114,4 +119,23 @@ describe('--agent claude-code (the real CLI, jailed)', () => {
     expect(events.filter((e) => e.kind === 'tool_call' && e.data.tool === 'Agent')).toHaveLength(3);
     expect(child.cost_usd).toBeLessThan(2);
   }, 240_000);
+
+  it('that cannot afford a call ends budget_exhausted, its error quoting what Claude Code printed last', async () => {
+    const { run, child, events } = await runClaude('claude-sonnet-4-5', 0, 0, 'path', ['--candidate-budget-usd', '0.05']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(child.status).toBe('budget_exhausted');
+    expect(child.error).toMatch(/^agent: exited with 1 \(API Error: 402 the candidate's budget is exhausted: this call needs up to \$[\d.]+ \(max_tokens 32000\), \$0\.0500 left\)$/);
+    expect(events.filter((e) => e.kind === 'model_refused').map((e) => e.data.status)).toEqual([402]);
+    expect(child.cost_usd).toBe(0);
+  }, 120_000);
+
+  it('stopped at --max-turns (Claude Code then exits 1) is judged on what it wrote, as the built-in agent is', async () => {
+    const { run, child, events } = await runClaude('claude-sonnet-4-5', 0, 0, 'path', ['--max-turns', '2']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(events.find((e) => e.kind === 'agent_finished')!.data).toMatchObject({ ok: true, claimed: false, exit_code: 1 });
+    expect(child).toMatchObject({ status: 'passed', tests_passed: 2, agent_success: null, error: null });
+    expect(child.agent_summary).toContain('maximum number of turns');
+    // The last Write's result was never sent (no call came after it): recorded when the agent ended, outcome unknown.
+    expect(events.filter((e) => e.kind === 'tool_call').map((e) => [e.data.tool, e.data.ok])).toEqual([['Write', true], ['Write', null]]);
+  }, 120_000);
 });

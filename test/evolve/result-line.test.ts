@@ -37,6 +37,7 @@ describe('an agent without a result line', () => {
     const run = await evolve(['--population', '1', '--generations', '2', '--agent', 'node plain-agent.mjs', '--no-tui', '--target', repo, '--db', db, ...unsafe()],
       { ANTHROPIC_API_KEY: KEY });
     expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/agent_finished \(no claim\)\n/);
     const sql = new Database(db, { readonly: true });
     const rows = sql.prepare('SELECT * FROM candidates WHERE generation > 0 ORDER BY generation').all() as Row[];
     const started = sql.prepare("SELECT data_json FROM events WHERE kind = 'agent_started'").pluck().all() as string[];

@@ -54,6 +54,11 @@ describe('self-evolution', () => {
     // generation 1 ran the seed's agent: no marker; generation 2 ran generation 1's agent: the marker, first thing
     expect(phases(first.id)).not.toContain(MARKER);
     expect(phases(second.id)[0]).toBe(MARKER);
+    // Each ran a bundle made for its own parent's commit (agent-bundle.ts), not a copy of another generation's.
+    const starts = (sql.prepare("SELECT data_json FROM events WHERE kind = 'agent_started' ORDER BY id").all() as { data_json: string }[])
+      .map((e) => JSON.parse(e.data_json) as { agent: string; start: string; command: string });
+    expect(starts.map((s) => [s.agent, s.start])).toEqual([['package.json', 'bundled'], ['package.json', 'bundled']]);
+    expect(starts[0].command).not.toBe(starts[1].command);
     sql.close();
   });
 });

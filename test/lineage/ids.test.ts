@@ -11,7 +11,7 @@ describe('ids', () => {
   });
 
   it('makes 8-hex candidate ids that do not repeat', () => {
-    const ids = new Set(Array.from({ length: 1000 }, () => newCandidateId()));
+    const ids = new Set(Array.from({ length: 1000 }, () => newCandidateId(() => false)));
     for (const id of ids) expect(id).toMatch(CANDIDATE_ID_PATTERN);
     expect(ids.size).toBe(1000);
   });

@@ -217,7 +217,7 @@ describe.skipIf(sandboxMissing)('hostile: processes and limits', () => {
 
   it('passes the progress pipe as fd 3, and nothing else of the runner', async () => {
     const jail = spawnJailed(specFor(world, ['bash', '-c', 'echo \'{"v":1,"type":"phase","name":"plan"}\' >&3; ls -v /proc/self/fd']), {
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      extraPipes: 1,
     });
     let progress = '';
     jail.stdio[3]!.on('data', (d: Buffer) => (progress += d.toString()));

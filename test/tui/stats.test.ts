@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../../src/tui/config.ts';
-import { bestCandidate, estimateRemaining, newestActivity, summarize, survivorsNow } from '../../src/tui/stats.ts';
+import { estimateRemaining, newestActivity, summarize, survivorsNow } from '../../src/tui/stats.ts';
 import { candidate, fixtureRows, runRow } from './fixture.ts';
 
 const base = Date.parse('2026-11-25T20:05:01Z');
@@ -43,16 +43,6 @@ describe('helpers', () => {
   it('counts the survivors of the latest generation that has any', () => {
     expect(survivorsNow(candidates)).toBe(2);
     expect(survivorsNow([candidate({ id: 's', generation: 0, survived: 1 })])).toBe(1);
-  });
-
-  it('picks the best like the runner: top score among passed children, ties to the later generation, then the smaller id', () => {
-    expect(bestCandidate(candidates)?.id).toBe('d3e4f5a6');
-    const tie = [candidate({ id: 's', generation: 0, status: 'passed', score: 1 }), candidate({ id: 'b', generation: 1, status: 'passed', score: 1 }),
-      candidate({ id: 'c', generation: 2, status: 'passed', score: 1 }), candidate({ id: 'a', generation: 2, status: 'passed', score: 1 }),
-      candidate({ id: 'z', status: 'failed', score: 9 })];
-    expect(bestCandidate(tie)?.id).toBe('a');
-    expect(bestCandidate([candidate({ id: 's', generation: 0, status: 'passed', score: 5 }), candidate({ id: 'x', status: 'failed' })])?.id).toBe('s');
-    expect(bestCandidate([])).toBeNull();
   });
 
   it('finds the newest activity', () => {

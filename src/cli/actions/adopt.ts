@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../../errors.ts';
 import type { CandidateRow, RunRow } from '../../lineage/schema.ts';
-import { CONTEXT_FILE } from '../../evolve/repo/git.ts';
+import { CONTEXT_FILE } from '../../agent/protocol.ts';
 import { isDirty, targetGit, type TargetGit } from '../../evolve/repo/target-git.ts';
 
 export interface AdoptResult { mode: 'branch' | 'here' | 'unchanged'; branch: string; commit: string; files: number }

@@ -8,10 +8,10 @@ import { UsageError } from '../../errors.ts';
 import type { RunRow } from '../../lineage/schema.ts';
 import { targetGit } from '../../evolve/repo/target-git.ts';
 
-export interface CleanPlan { workspaceDir: string | null; entries: string[]; branches: string[] }
+export interface CleanPlan { workspaceDir: string | null; entries: string[]; branches: string[]; ownsWorkdir: boolean }
 
 export function planClean(run: RunRow, withBranches: boolean): CleanPlan {
-  const config = JSON.parse(run.config_json) as { workdir?: string };
+  const config = JSON.parse(run.config_json) as { workdir?: string; ownsWorkdir?: boolean };
   const workspaceDir = config.workdir ? path.join(config.workdir, run.id) : null;
   const entries = workspaceDir && existsSync(workspaceDir) ? readdirSync(workspaceDir).sort() : [];
   let branches: string[] = [];
@@ -20,7 +20,7 @@ export function planClean(run: RunRow, withBranches: boolean): CleanPlan {
     const out = targetGit(run.target).tryRun(['for-each-ref', '--format=%(refname:short)', `refs/heads/evolve/${run.id}/`]);
     branches = (out ?? '').split('\n').filter(Boolean);
   }
-  return { workspaceDir: entries.length > 0 ? workspaceDir : null, entries, branches };
+  return { workspaceDir: entries.length > 0 ? workspaceDir : null, entries, branches, ownsWorkdir: config.ownsWorkdir === true };
 }
 
 export function describeClean(run: RunRow, plan: CleanPlan): string[] {
@@ -33,10 +33,13 @@ export function describeClean(run: RunRow, plan: CleanPlan): string[] {
 export function applyClean(run: RunRow, plan: CleanPlan): void {
   if (plan.workspaceDir) {
     rmSync(plan.workspaceDir, { recursive: true, force: true });
-    try {
-      rmdirSync(path.dirname(plan.workspaceDir)); // the work directory itself, once no run uses it
-    } catch {
-      // Other runs still have workspaces there.
+    // The work directory itself goes once no run uses it, unless it is a --workdir the user had before the run.
+    if (plan.ownsWorkdir) {
+      try {
+        rmdirSync(path.dirname(plan.workspaceDir));
+      } catch {
+        // Other runs still have workspaces there.
+      }
     }
   }
   if (plan.branches.length > 0) {

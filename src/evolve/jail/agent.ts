@@ -5,15 +5,19 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { EVOLVE_HOME } from '../../home.ts';
 import { parseProgressLine, PROGRESS_FD, type ProgressLine } from '../../agent/protocol.ts';
-import type { AgentContext } from '../repo/context.ts';
+import type { AgentContext } from '../../agent/protocol.ts';
+import { combinedOutput, type ProcessResult } from '../../process/run.ts';
 import { claudeArgv, claudeEnv, claudeSummary, findClaudeCode, type ClaudeInstall } from './claude-code.ts';
 import { agentPrompt } from './prompt.ts';
-import { candidateEnv, type ProcessExit, type Sandbox } from './sandbox.ts';
+import { candidateEnv, type Sandbox } from './sandbox.ts';
 
 export { EVOLVE_HOME };
 export const RELAY_SCRIPT = path.join(EVOLVE_HOME, 'src', 'evolve', 'jail', 'relay.mjs');
+/** The relay inside a Node agent's own process (relay-preload.mjs), for a bundled agent. */
+export const RELAY_PRELOAD = path.join(EVOLVE_HOME, 'src', 'evolve', 'jail', 'relay-preload.mjs');
 /** The port the relay listens on inside the jail (each jail has its own loopback). */
 export const JAIL_RELAY_PORT = 8765;
 
@@ -27,6 +31,8 @@ export interface AgentCommand {
   readOnly?: string[];
   /** The agent's version, when known (claude --version). */
   version?: string;
+  /** `argv` is one Node program (a bundled agent): the relay is loaded into it instead of started before it. */
+  nodeProgram?: boolean;
 }
 
 /** Which agent the run uses (`--agent`, config `agent`), resolved once when it starts. */
@@ -59,7 +65,7 @@ export async function resolveAgentCommand(workspace: string, choice: AgentChoice
     const prompt = agentPrompt(preset);
     return {
       argv: claudeArgv(choice.install, { model: preset.model, maxTurns: preset.maxTurns, prompt }), source: 'claude-code',
-      env: claudeEnv(preset.model), readOnly: [choice.install.mount], version: choice.install.version,
+      env: claudeEnv(preset.model), readOnly: choice.install.mounts, version: choice.install.version,
     };
   }
   if (choice.kind === 'auto') {
@@ -109,7 +115,7 @@ export interface AgentOutcome {
   /** What an agent without a result line said at the end (Claude Code's final message): a description, no claim. */
   described: { goal: string | null; summary: string } | null;
   garbageLines: number;
-  exit: ProcessExit;
+  exit: ProcessResult;
 }
 
 export async function runAgent(sandbox: Sandbox, spec: AgentRunSpec): Promise<AgentOutcome> {
@@ -130,7 +136,11 @@ export async function runAgent(sandbox: Sandbox, spec: AgentRunSpec): Promise<Ag
     EVOLVE_DEADLINE: spec.deadline.toISOString(),
     EVOLVE_PROGRESS_FD: String(PROGRESS_FD),
   }, home);
-  const argv = [process.execPath, RELAY_SCRIPT, '--socket', spec.proxySocket, '--port', String(spec.relayPort), '--', ...spec.command.argv];
+  const [program, ...args] = spec.command.argv;
+  const argv = spec.command.nodeProgram
+    ? [program, '--import', pathToFileURL(RELAY_PRELOAD).href, ...args]
+    : [process.execPath, RELAY_SCRIPT, '--socket', spec.proxySocket, '--port', String(spec.relayPort), '--', ...spec.command.argv];
+  if (spec.command.nodeProgram) Object.assign(env, { EVOLVE_RELAY_SOCKET: spec.proxySocket, EVOLVE_RELAY_PORT: String(spec.relayPort) });
   const exit = await sandbox.run({
     command: argv,
     workspace: spec.workspace,
@@ -152,10 +162,12 @@ export async function runAgent(sandbox: Sandbox, spec: AgentRunSpec): Promise<Ag
       spec.onProgress(parsed);
     },
   });
-  const said = spec.command.source === 'claude-code' ? claudeSummary(exit.output) : null;
+  const said = spec.command.source === 'claude-code' ? claudeSummary(exit.stdout) : null;
+  // Claude Code exits 1 when it reaches --max-turns; its work is judged, as the built-in agent's at its turn limit.
+  const finished = exit.exitCode === 0 || (exit.exitCode === 1 && said?.turnLimit === true);
   const reason = exit.timedOut ? 'agent: no result before the deadline'
     : garbage > 0 ? `agent: ${garbage} invalid progress line(s)`
-    : exit.code !== 0 ? `agent: exited with ${exit.code ?? exit.signal ?? 'no status'}${lastWords(said?.summary ?? exit.output)}`
+    : !finished ? `agent: exited with ${exit.exitCode ?? exit.signal ?? 'no status'}${lastWords(said?.summary ?? combinedOutput(exit))}`
     : null;
   const described = result === null && said ? { goal: said.goal, summary: said.summary } : null;
   return { ok: reason === null, reason, result, described, garbageLines: garbage, exit };

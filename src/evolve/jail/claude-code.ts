@@ -5,7 +5,7 @@
  * headless and unattended with the settings it needs there. See docs/agents.md.
  */
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../../errors.ts';
@@ -13,8 +13,11 @@ import { UsageError } from '../../errors.ts';
 export interface ClaudeInstall {
   /** The executable's real path (symlinks resolved): what runs in the jail. */
   executable: string;
-  /** What is bound read-only into the jail: the npm package's folder, or the executable alone. */
-  mount: string;
+  /**
+   * What is bound read-only into the jail: the npm package's folder (or the executable alone), and for a JavaScript
+   * CLI (`#!/usr/bin/env node`, older releases) the folder of the runner's node, which may live in a hidden HOME (nvm).
+   */
+  mounts: string[];
   /** Where it was found (the `claude` on PATH or in node_modules/.bin, before resolving links). */
   found: string;
   /** What `claude --version` printed. */
@@ -44,7 +47,22 @@ export function findClaudeCode(target: string, pathEnv = process.env.PATH ?? '')
     const why = (err as { stderr?: string }).stderr?.trim().split('\n').pop() || (err as Error).message;
     throw new UsageError(`--agent claude-code: ${found} does not run here (${why.slice(0, 200)})`);
   }
-  return { executable, mount: packageDir(executable) ?? executable, found, version };
+  const mounts = [packageDir(executable) ?? executable, ...(isScript(executable) ? [path.dirname(process.execPath)] : [])];
+  return { executable, mounts, found, version };
+}
+
+function isScript(file: string): boolean {
+  const head = Buffer.alloc(2);
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    readSync(fd, head, 0, 2, 0);
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  return head.toString('latin1') === '#!';
 }
 
 function isExecutable(file: string): boolean {
@@ -120,9 +138,17 @@ const ResultLine = z.looseObject({
   is_error: z.boolean().optional(),
   num_turns: z.number().optional(),
   result: z.string().optional(),
+  errors: z.array(z.string()).optional(),
 });
 
-export interface ClaudeSummary { goal: string | null; summary: string; turns: number | null; error: boolean }
+export interface ClaudeSummary {
+  goal: string | null;
+  summary: string;
+  turns: number | null;
+  error: boolean;
+  /** It stopped at --max-turns (`error_max_turns`, exit 1): a normal end, as the built-in agent's turn limit is. */
+  turnLimit: boolean;
+}
 
 /**
  * What Claude Code said at the end (its stream-json `result` line, read from the output tail): the final message,
@@ -141,9 +167,12 @@ export function claudeSummary(output: string): ClaudeSummary | null {
     }
     const r = ResultLine.safeParse(parsed);
     if (!r.success) return null;
-    const text = (r.data.result ?? '').trim();
+    const text = (r.data.result ?? r.data.errors?.join('; ') ?? '').trim();
     const goal = /^\s*(?:\*\*)?goal:?(?:\*\*)?:?\s*(.+)$/im.exec(text)?.[1]?.trim() ?? null;
-    return { goal: goal ? goal.slice(0, 300) : null, summary: text.slice(0, 2000), turns: r.data.num_turns ?? null, error: r.data.is_error === true };
+    return {
+      goal: goal ? goal.slice(0, 300) : null, summary: text.slice(0, 2000), turns: r.data.num_turns ?? null,
+      error: r.data.is_error === true, turnLimit: r.data.subtype === 'error_max_turns',
+    };
   }
   return null;
 }

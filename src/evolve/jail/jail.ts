@@ -5,15 +5,15 @@
  */
 import { UsageError } from '../../errors.ts';
 import { DEFAULT_LIMITS, defaultHidden, jailEnv, probeSandbox, spawnJailed, type LimitsMode } from '../../tools/sandbox/index.ts';
-import { readProgressLines, TailBuffer, type ProcessExit, type ProcessSpec, type Sandbox } from './sandbox.ts';
+import type { ProcessResult } from '../../process/run.ts';
+import { DEFAULT_CANDIDATE_OUTPUT_BYTES, readProgressLines, type ProcessSpec, type Sandbox } from './sandbox.ts';
 
 export class JailSandbox implements Sandbox {
   readonly kind = 'bwrap' as const;
 
   constructor(private readonly hidden: string[], readonly limits: LimitsMode) {}
 
-  async run(spec: ProcessSpec): Promise<ProcessExit> {
-    const started = Date.now();
+  async run(spec: ProcessSpec): Promise<ProcessResult> {
     const { HOME: _home, ...extra } = spec.env;
     // HOME is the jail's private /tmp/home unless the caller gives a folder of its own to keep (an agent's home).
     const jailed = spawnJailed({
@@ -22,18 +22,20 @@ export class JailSandbox implements Sandbox {
       binds: (spec.sockets ?? []).map((s) => ({ src: s, dest: s, readOnly: false })),
       network: spec.network, limits: DEFAULT_LIMITS,
     }, {
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe'], timeoutMs: spec.timeoutMs, signal: spec.signal,
-      maxOutputBytes: spec.maxOutputBytes ?? 256 * 1024,
+      extraPipes: 1, timeoutMs: spec.timeoutMs, signal: spec.signal,
+      maxOutputBytes: spec.maxOutputBytes ?? DEFAULT_CANDIDATE_OUTPUT_BYTES,
     });
     const progress = jailed.stdio[3] as NodeJS.ReadableStream | null | undefined;
     if (progress) readProgressLines(progress, (line) => spec.onProgress?.(line));
-    const result = await jailed.done;
-    const tail = new TailBuffer(spec.maxOutputBytes ?? 256 * 1024);
-    tail.push(Buffer.from(result.stdout));
-    tail.push(Buffer.from(result.stderr));
-    if (result.error) tail.push(Buffer.from(`\n[evolve] the jail could not start: ${result.error}\n`));
-    if (result.diskExceeded) tail.push(Buffer.from(`\n[evolve] stopped: the jail ${result.diskExceeded.reason}\n`));
-    return { code: result.exitCode, signal: result.signal, timedOut: result.timedOut, output: tail.toString(), ms: Date.now() - started };
+    const { diskExceeded, ...result } = await jailed.done;
+    // What the runner has to say about the jail goes after the candidate's own stderr.
+    const notes = [
+      result.error ? `[evolve] the jail could not start: ${result.error}` : '',
+      diskExceeded ? `[evolve] stopped: the jail ${diskExceeded.reason}` : '',
+    ].filter(Boolean);
+    if (!notes.length) return result;
+    const sep = result.stderr && !result.stderr.endsWith('\n') ? '\n' : '';
+    return { ...result, stderr: `${result.stderr}${sep}${notes.map((n) => `${n}\n`).join('')}` };
   }
 }
 

@@ -3,7 +3,7 @@
  * inputs — the run's direction, agent_context.json's goal state and history (failed siblings included), the build
  * and test commands — and the rules it is judged by, in plain words.
  */
-import type { AgentContext } from '../repo/context.ts';
+import type { AgentContext } from '../../agent/protocol.ts';
 
 export interface PromptInputs {
   seedGoal: string;

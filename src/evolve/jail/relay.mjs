@@ -12,8 +12,8 @@
  */
 import { spawn } from 'node:child_process';
 import { fstatSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { constants } from 'node:os';
+import { relayServer } from './relay-pipe.mjs';
 
 const USAGE = 'usage: node relay.mjs --socket <path> --port <n> -- <command...>';
 
@@ -53,19 +53,7 @@ function fdIsOpen(fd) {
 
 const { socket, port, command } = parseArgs(process.argv.slice(2));
 
-const server = createServer({ allowHalfOpen: true }, (client) => {
-  const upstream = connect({ path: socket, allowHalfOpen: true });
-  client.pipe(upstream);
-  upstream.pipe(client);
-  const drop = () => {
-    client.destroy();
-    upstream.destroy();
-  };
-  client.on('error', drop);
-  upstream.on('error', drop);
-  client.on('close', () => upstream.destroy());
-  upstream.on('close', () => client.end());
-});
+const server = relayServer(socket);
 
 server.on('error', (err) => fail(`cannot listen on 127.0.0.1:${port}: ${err.message}`));
 

@@ -6,7 +6,9 @@
 import path from 'node:path';
 import { isProtected, type RunConfig } from '../config.ts';
 import type { DiffStats, Git } from '../repo/git.ts';
-import type { ProcessExit, Sandbox } from '../jail/sandbox.ts';
+import type { Sandbox } from '../jail/sandbox.ts';
+import { outputTail } from '../../process/collector.ts';
+import { combinedOutput, type ProcessResult } from '../../process/run.ts';
 import { candidateEnv } from '../jail/sandbox.ts';
 import { score } from './score.ts';
 import { parseTestCounts, type TestCounts } from './testcounts.ts';
@@ -51,17 +53,17 @@ export class Evaluator {
       if (this.config.build.cmd) {
         const build = await this.exec(this.config.build.cmd, ws.dir, ws.nodeModules, this.config.buildTimeoutS, signal);
         if (signal?.aborted) return interrupted(diff);
-        buildOk = build.code === 0 && !build.timedOut;
-        emit('built', { ok: buildOk, exit_code: build.code, timed_out: build.timedOut, ms: build.ms, output_tail: tail(build.output) });
+        buildOk = build.exitCode === 0 && !build.timedOut;
+        emit('built', { ok: buildOk, exit_code: build.exitCode, timed_out: build.timedOut, ms: build.ms, output_tail: tail(combinedOutput(build)) });
         if (!buildOk) {
-          const reason = build.timedOut ? 'build timed out' : `build failed (exit ${build.code ?? build.signal})`;
+          const reason = build.timedOut ? 'build timed out' : `build failed (exit ${build.exitCode ?? build.signal})`;
           return { status: 'failed', reason, buildOk, counts: null, diff, score: 0 };
         }
       }
       const test = await this.exec(this.config.test.cmd!, ws.dir, ws.nodeModules, this.config.testTimeoutS, signal);
       if (signal?.aborted) return interrupted(diff);
-      const counts = test.timedOut ? { passed: 0, failed: 1, source: 'exit-code' as const } : parseTestCounts(test.output, test.code);
-      emit('tested', { passed: counts.passed, failed: counts.failed, source: counts.source, exit_code: test.code, timed_out: test.timedOut, ms: test.ms, output_tail: tail(test.output) });
+      const counts = test.timedOut ? { passed: 0, failed: 1, source: 'exit-code' as const } : parseTestCounts(combinedOutput(test), test.exitCode);
+      emit('tested', { passed: counts.passed, failed: counts.failed, source: counts.source, exit_code: test.exitCode, timed_out: test.timedOut, ms: test.ms, output_tail: tail(combinedOutput(test)) });
       const total = counts.passed + counts.failed;
       const measured = score({ buildOk, testsPassed: counts.passed, testsFailed: counts.failed, parentTests: parent?.tests ?? total, diffAdded: diff.added, diffRemoved: diff.removed }, this.config.weights);
       const comparable = parent && counts.source !== 'exit-code' && parent.source !== 'exit-code';
@@ -70,8 +72,8 @@ export class Evaluator {
         emit('rejected', { reason });
         return { status: 'rejected', reason, buildOk, counts, diff, score: measured };
       }
-      if (test.code !== 0 || counts.failed > 0 || test.timedOut) {
-        const reason = test.timedOut ? 'tests timed out' : `tests failed (${counts.failed} failed, exit ${test.code ?? test.signal})`;
+      if (test.exitCode !== 0 || counts.failed > 0 || test.timedOut) {
+        const reason = test.timedOut ? 'tests timed out' : `tests failed (${counts.failed} failed, exit ${test.exitCode ?? test.signal})`;
         return { status: 'failed', reason, buildOk, counts, diff, score: measured };
       }
       return { status: 'passed', reason: null, buildOk, counts, diff, score: measured };
@@ -80,7 +82,7 @@ export class Evaluator {
     }
   }
 
-  private exec(cmd: string, dir: string, nodeModules: string | null, timeoutS: number, signal?: AbortSignal): Promise<ProcessExit> {
+  private exec(cmd: string, dir: string, nodeModules: string | null, timeoutS: number, signal?: AbortSignal): Promise<ProcessResult> {
     const env = candidateEnv({ PATH: [path.join(dir, 'node_modules', '.bin'), process.env.PATH ?? '/usr/bin:/bin'].join(':') }, `${dir}.home`);
     return this.sandbox.run({
       command: ['sh', '-c', cmd], workspace: dir, env, readOnly: nodeModules ? [nodeModules] : [],
@@ -97,6 +99,4 @@ function interrupted(diff: DiffStats): Evaluation {
   return { status: 'failed', reason: 'interrupted', buildOk: null, counts: null, diff, score: null };
 }
 
-function tail(output: string): string {
-  return output.length > 2000 ? output.slice(-2000) : output;
-}
+const tail = (output: string): string => outputTail(output, 2000);

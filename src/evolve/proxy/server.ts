@@ -208,7 +208,10 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
       if (token) tokens.delete(token);
       tokenOf.delete(candidateId);
       ledger.close(candidateId);
-      ctx.tools.forget(candidateId);
+      // Tools asked for in the last answers ran (or not) after the agent's last call: their outcome is unknown.
+      for (const use of ctx.tools.drain(candidateId)) {
+        void ctx.event(candidateId, 'tool_call', { tool: use.tool, ok: null, ms: null, summary: use.summary, source: 'proxy' });
+      }
       const own = ownSockets.get(candidateId);
       if (own) {
         ownSockets.delete(candidateId);

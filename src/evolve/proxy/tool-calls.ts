@@ -59,8 +59,11 @@ export class ToolCallTracker {
     return seen;
   }
 
-  forget(candidateId: string): void {
+  /** Forgets the candidate, returning the tool uses whose results never came back (its agent ended first). */
+  drain(candidateId: string): { tool: string; summary: string }[] {
+    const uses = [...(this.pending.get(candidateId)?.values() ?? [])];
     this.pending.delete(candidateId);
+    return uses.map(({ tool, summary }) => ({ tool, summary }));
   }
 }
 

@@ -1,35 +1,9 @@
 /** The proxy's public shapes: what the runner passes in, what the store receives. */
+import type { ModelCallRecord } from '../../lineage/types.ts';
 import type { PriceTable } from './prices.ts';
 
-/** One forwarded call, recorded when it ends (the store adds it as a `model_call` event and to the totals). */
-/* A type, not an interface, so that it is assignable to the store's open-ended ModelCall. */
-export type ModelCallRecord = {
-  runId: string;
-  candidateId: string;
-  model: string;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  costUsd: number;
-  ms: number;
-  /** The HTTP status the candidate got (the upstream's, or 502 when the upstream never answered). */
-  status: number;
-  stream: boolean;
-  /** Upstream attempts made (1 when the first one answered). */
-  attempts: number;
-  stopReason?: string | null;
-  /** The candidate hung up before the end; the proxy read on until the usage arrived. */
-  clientClosed?: boolean;
-  /** How long the call waited for the candidate's (or the run's) calls in flight to settle before it could reserve. */
-  waitedMs?: number;
-  /**
-   * The final usage never arrived (a stream that broke, a timeout): `costUsd` is then the call's reserved worst
-   * case, so the totals never fall short of what the API may bill.
-   */
-  usageUnknown?: boolean;
-  error?: string;
-};
+/** One forwarded call, recorded when it ends: the store's own record type (the proxy fills every field but `at`). */
+export type { ModelCallRecord } from '../../lineage/types.ts';
 
 export type ProxyEventKind = 'model_retry' | 'budget_exhausted' | 'model_refused' | 'tool_call' | 'sandbox_denied';
 

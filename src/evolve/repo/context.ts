@@ -6,40 +6,30 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CONTEXT_FILE } from './git.ts';
+import { AgentContext, CONTEXT_FILE, type HistoryEntry } from '../../agent/protocol.ts';
 
-export interface ContextEntry {
-  timestamp: string;
-  action: string;
-  result: 'success' | 'failure';
-  details: string;
-  [extra: string]: unknown;
-}
-
-export interface AgentContext {
-  goalState: string;
-  history: ContextEntry[];
-  [extra: string]: unknown;
-}
-
-/** Parses the file's text; anything unreadable becomes an empty context (with the seed goal, if any). */
+/**
+ * Parses the file's text by contract 3's schema (shared with the agent). The runner is tolerant where the agent is
+ * strict: a file that does not match keeps what it has — its other fields, and its history entries as found (it
+ * only ever appends) — with a goal or history of the wrong type replaced; anything unreadable is empty memory.
+ */
 export function parseContext(text: string | null, seedGoal = ''): AgentContext {
-  if (text !== null) {
-    try {
-      const raw = JSON.parse(text) as unknown;
-      if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
-        const obj = raw as Record<string, unknown>;
-        return {
-          ...obj,
-          goalState: typeof obj.goalState === 'string' ? obj.goalState : seedGoal,
-          history: Array.isArray(obj.history) ? (obj.history as ContextEntry[]) : [],
-        };
-      }
-    } catch {
-      // fall through: an unreadable file is treated as empty memory
-    }
+  if (text === null) return { goalState: seedGoal, history: [] };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { goalState: seedGoal, history: [] };
   }
-  return { goalState: seedGoal, history: [] };
+  const strict = AgentContext.safeParse(raw);
+  if (strict.success) return strict.data;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { goalState: seedGoal, history: [] };
+  const obj = raw as Record<string, unknown>;
+  return {
+    ...obj,
+    goalState: typeof obj.goalState === 'string' ? obj.goalState : seedGoal,
+    history: Array.isArray(obj.history) ? (obj.history as HistoryEntry[]) : [],
+  };
 }
 
 export function formatContext(ctx: AgentContext): string {
@@ -49,7 +39,7 @@ export function formatContext(ctx: AgentContext): string {
 export interface FailedSibling { id: string; goal: string | null; error: string | null; status: string }
 
 /** One short entry per failed sibling of the parent, so the next agents see what was tried. */
-export function siblingLessons(siblings: readonly FailedSibling[], now: Date): ContextEntry[] {
+export function siblingLessons(siblings: readonly FailedSibling[], now: Date): HistoryEntry[] {
   return siblings.map((s) => ({
     timestamp: now.toISOString(),
     action: `sibling ${s.id} tried: ${short(s.goal ?? '(no goal recorded)', 300)}`,
@@ -68,7 +58,7 @@ export interface JudgedParent {
  * For a parent whose agent made no claim (an agent CLI without a result line): what the judge found, so that its
  * children know whether the attempt they build on worked. The parent's own entry was written before it was judged.
  */
-export function judgedLesson(parent: JudgedParent, now: Date): ContextEntry {
+export function judgedLesson(parent: JudgedParent, now: Date): HistoryEntry {
   const tests = parent.testsPassed === null ? 'tests not run' : `${parent.testsPassed} tests passed, ${parent.testsFailed ?? 0} failed`;
   return {
     timestamp: now.toISOString(),
@@ -120,7 +110,7 @@ export async function writeWorkspaceContext(workspace: string, ctx: AgentContext
 }
 
 /** Prepares a fresh child workspace's context: the parent's memory plus lessons from the parent's failed siblings. */
-export async function seedChildContext(workspace: string, seedGoal: string, lessons: ContextEntry[]): Promise<AgentContext> {
+export async function seedChildContext(workspace: string, seedGoal: string, lessons: HistoryEntry[]): Promise<AgentContext> {
   const { ctx } = await readWorkspaceContext(workspace, seedGoal);
   if (!ctx.goalState && seedGoal) ctx.goalState = seedGoal;
   ctx.history.push(...lessons);

@@ -7,7 +7,8 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Git } from './git.ts';
 import { refuseLockfile, refusePackageJson, trustedOrigins } from './lockfile.ts';
-import { candidateEnv, type ProcessExit, type Sandbox } from '../jail/sandbox.ts';
+import type { ProcessResult } from '../../process/run.ts';
+import { candidateEnv, type Sandbox } from '../jail/sandbox.ts';
 
 export const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json'];
 
@@ -24,7 +25,7 @@ export function lockfileChanged(changedPaths: readonly string[]): boolean {
  */
 export async function installDeps(
   git: Git, sandbox: Sandbox, commit: string, parentCommit: string, dir: string, timeoutMs: number, signal?: AbortSignal,
-): Promise<{ nodeModules: string | null; exit: ProcessExit | null; refused?: string }> {
+): Promise<{ nodeModules: string | null; exit: ProcessResult | null; refused?: string }> {
   const trusted = trustedOrigins(...(await readFiles(git, parentCommit, LOCKFILES)).map((f) => f.text));
   // Read once, checked, then written as read: npm ci prefers npm-shrinkwrap.json to package-lock.json, so both count.
   const files = await readFiles(git, commit, ['package.json', ...LOCKFILES]);
@@ -48,9 +49,9 @@ export async function installDeps(
   });
   try {
     const fetched = await step(['ci', '--ignore-scripts'], 'host');
-    if (fetched.code !== 0 || fetched.timedOut) return { nodeModules: null, exit: fetched };
+    if (fetched.exitCode !== 0 || fetched.timedOut) return { nodeModules: null, exit: fetched };
     const built = await step(['rebuild'], 'none');
-    const ok = built.code === 0 && !built.timedOut;
+    const ok = built.exitCode === 0 && !built.timedOut;
     const exit = { ...built, ms: fetched.ms + built.ms };
     return { nodeModules: ok ? path.join(dir, 'node_modules') : null, exit };
   } finally {

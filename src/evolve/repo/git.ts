@@ -5,9 +5,10 @@
  * fsmonitor and external diff drivers are switched off, and a nested `.git` is excluded from every add.
  * Writes to the target's refs (and pushes) are serialised by one mutex per Git instance; objects need no lock.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { CONTEXT_FILE } from '../../agent/protocol.ts';
+import { runProcess } from '../../process/run.ts';
 import { Mutex } from './mutex.ts';
 
 export interface DiffStats { added: number; removed: number; files: number }
@@ -27,8 +28,6 @@ const HARDENING = [
   '-c', 'core.quotePath=false',
 ];
 
-/** The file the diff excludes (contract 2): memory, not code. */
-export const CONTEXT_FILE = 'agent_context.json';
 
 interface GitCall { workTree?: string; indexFile?: string; input?: string; allowFail?: boolean }
 
@@ -179,18 +178,12 @@ function baseEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function exec(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd: opts.cwd, env: opts.env, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout!.on('data', (d: Buffer) => out.push(d));
-    child.stderr!.on('data', (d: Buffer) => err.push(d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
-    if (child.stdin) {
-      child.stdin.on('error', () => {}); // git may exit before reading all of it; its exit code tells.
-      child.stdin.end(opts.input);
-    }
-  });
+/** Git's output is read whole (trees, file contents, diffs): past this it is refused rather than cut. */
+const MAX_GIT_OUTPUT_BYTES = 512 * 1024 * 1024;
+
+async function exec(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const r = await runProcess('git', args, { cwd: opts.cwd, env: opts.env, input: opts.input, maxOutputBytes: MAX_GIT_OUTPUT_BYTES });
+  if (r.error) throw new GitError(r.error, r.stderr, null);
+  if (r.truncated) throw new GitError(`git ${args.find((a) => !a.startsWith('-') && !a.includes('=')) ?? ''} printed more than ${MAX_GIT_OUTPUT_BYTES} bytes`, '', r.exitCode);
+  return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
 }

@@ -3,7 +3,7 @@
  * the user's, but the content written into it came from candidates, so the same hardening applies: no system
  * config, no hooks, no fsmonitor, no external diff drivers, no prompts.
  */
-import { spawnSync } from 'node:child_process';
+import { runProcessSync } from '../../process/sync.ts';
 import { GitError } from './git.ts';
 
 const HARDENING = ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false', '-c', 'diff.external=', '-c', 'core.quotePath=false'];
@@ -18,8 +18,8 @@ export function targetGit(topLevel: string): TargetGit {
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GIT_')) env[k] = v;
     Object.assign(env, { GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' }, opts.env);
-    const out = spawnSync('git', [...HARDENING, ...args], { cwd: topLevel, env, input: opts.input, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-    return { code: out.status, stdout: out.stdout ?? '', stderr: out.stderr ?? String(out.error ?? '') };
+    const out = runProcessSync('git', [...HARDENING, ...args], { cwd: topLevel, env, input: opts.input });
+    return { code: out.truncated ? null : out.exitCode, stdout: out.stdout, stderr: out.error ?? (out.truncated ? 'output too large' : out.stderr) };
   };
   const git = ((args, opts) => {
     const out = run(args, opts);

@@ -4,10 +4,10 @@
  * Dependencies are a hardlink copy (`cp -al`) of the parent's folder, bound read-only into the jail, so no
  * candidate can change another's copy. A workspace is removed when no longer needed; its branch stays.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, lstat, mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
+import { runProcess } from '../../process/run.ts';
 import type { Git } from './git.ts';
 
 export interface Prepared {
@@ -20,7 +20,8 @@ export interface Prepared {
 export class Workspaces {
   readonly root: string;
 
-  constructor(private readonly git: Git, workdir: string, runId: string) {
+  /** `ownsWorkdir`: the work directory itself may be removed once no run uses it (never a user's own --workdir). */
+  constructor(private readonly git: Git, workdir: string, runId: string, private readonly ownsWorkdir = false) {
     this.root = path.join(workdir, runId);
   }
 
@@ -75,7 +76,7 @@ export class Workspaces {
   /** Removes everything of the run (workspaces, indexes, installed dependencies). */
   async removeAll(): Promise<void> {
     await rm(this.root, { recursive: true, force: true, maxRetries: 5 });
-    await rmdir(path.dirname(this.root)).catch(() => {}); // only when no other run is using it
+    if (this.ownsWorkdir) await rmdir(path.dirname(this.root)).catch(() => {}); // only when no other run is using it
   }
 
   /**
@@ -101,14 +102,9 @@ export async function hardlinkCopy(from: string, to: string): Promise<void> {
   }
 }
 
-function cp(args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('cp', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`cp ${args.join(' ')} failed: ${err.trim()}`))));
-  });
+async function cp(args: string[]): Promise<void> {
+  const r = await runProcess('cp', args);
+  if (r.exitCode !== 0) throw new Error(`cp ${args.join(' ')} failed: ${(r.error ?? r.stderr).trim()}`);
 }
 
 /** The largest file a candidate may leave for the commit, and the most its files may hold together. */

@@ -9,8 +9,8 @@
  *    `chmod 000`), the free space of the file system the workspace is on: when it falls below a floor, the jail is
  *    killed, so a run left alone never fills the user's disk.
  */
-import { spawn } from 'node:child_process';
 import { statfs } from 'node:fs/promises';
+import { runProcess } from '../../process/run.ts';
 
 /** How often the watch measures. At a disk's full speed a jail can write a few GB between two looks. */
 export const DISK_CHECK_MS = 2_000;
@@ -18,18 +18,11 @@ export const DISK_CHECK_MS = 2_000;
 /** What the paths take: bytes allocated on disk and inodes (hardlinks counted once); a field is null when `du` cannot say. */
 export interface DiskUse { bytes: number | null; files: number | null }
 
-function du(paths: string[], unit: string[]): Promise<number | null> {
-  return new Promise((resolve) => {
-    const child = spawn('du', ['-s', '-x', ...unit, '-c', '--', ...paths], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', () => resolve(null));
-    // du exits 1 when a file vanished while it walked; the total it printed still counts what was there.
-    child.on('close', () => {
-      const total = /^(\d+)\s+total$/m.exec(out);
-      resolve(total ? Number(total[1]) : null);
-    });
-  });
+async function du(paths: string[], unit: string[]): Promise<number | null> {
+  const r = await runProcess('du', ['-s', '-x', ...unit, '-c', '--', ...paths], { maxOutputBytes: 64 * 1024 });
+  // du exits 1 when a file vanished while it walked; the total it printed still counts what was there.
+  const total = /^(\d+)\s+total$/m.exec(r.stdout);
+  return total ? Number(total[1]) : null;
 }
 
 /**

@@ -2,9 +2,9 @@
  * Can candidates be jailed here? Checked once at start-up: the runner refuses to run candidates when the answer is
  * no (unless --unsafe-no-sandbox), and prints `reason` and `fix`.
  */
-import { spawnSync } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { runProcessSync } from '../../process/sync.ts';
 import { createCgroup } from './cgroup.ts';
 
 /** Our own cgroup v1 groups; a systemd scope of the user's manager, or of the system's (root without a user manager). */
@@ -40,10 +40,8 @@ export function probeLimits(): LimitsMode {
     void group.destroy();
     cachedLimits = 'cgroup';
   } else {
-    const trial = (manager: '--user' | '--system') => spawnSync('systemd-run', [manager, '--scope', '--quiet', '-p', 'TasksMax=64', '--', 'true'], {
-      stdio: 'ignore',
-      timeout: 5_000,
-    }).status === 0;
+    const trial = (manager: '--user' | '--system') =>
+      runProcessSync('systemd-run', [manager, '--scope', '--quiet', '-p', 'TasksMax=64', '--', 'true'], { timeoutMs: 5_000 }).exitCode === 0;
     // cgroup v2 hosts: a desktop session has a user manager; root on a server usually only the system's.
     if (trial('--user')) cachedLimits = 'systemd';
     else if (process.getuid?.() === 0 && trial('--system')) cachedLimits = 'systemd-system';
@@ -74,8 +72,8 @@ const realHost: ProbeHost = {
   platform: process.platform,
   findBwrap,
   run: (bwrap, args) => {
-    const r = spawnSync(bwrap, args, { encoding: 'utf8', timeout: 10_000, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
-    return { status: r.status, stdout: r.stdout ?? '', stderr: (r.stderr ?? '').trim() || r.error?.message || '' };
+    const r = runProcessSync(bwrap, args, { timeoutMs: 10_000, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+    return { status: r.exitCode, stdout: r.stdout, stderr: r.stderr.trim() || r.error || '' };
   },
   readSysctl,
   limits: probeLimits,

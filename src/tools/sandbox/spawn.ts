@@ -1,15 +1,16 @@
 /**
- * spawnJailed: runs a JailSpec under bwrap, inside a per-jail cgroup joined before anything can fork, with capped
- * output capture, a timeout, an AbortSignal, and a kill() that leaves nothing behind. Never rejects: failures to
- * start are reported in the result.
+ * spawnJailed: runs a JailSpec under bwrap, inside a per-jail cgroup joined before anything can fork, through
+ * src/process (capped stdout and stderr kept apart, a timeout, an AbortSignal, the process group killed) with the
+ * cgroup's kill added, and a kill() that leaves nothing behind. Never rejects: failures to start are in the result.
  *
  * Nothing outlives the jail, by three independent means: the PID namespace (when its first process dies the kernel
  * kills the rest), --die-with-parent (the jail dies with bwrap), and the cgroup kill (every process in the group,
  * whatever its session or process group).
  */
-import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { HeadTailCollector, DEFAULT_OUTPUT_CAP } from '../output.ts';
+import { DEFAULT_OUTPUT_CAP } from '../../process/collector.ts';
+import { startProcess, type ProcessResult } from '../../process/run.ts';
 import { buildJail } from './build.ts';
 import { createCgroup, SYSTEMD_ENV, systemdScopeArgs, type Cgroup } from './cgroup.ts';
 import { findBwrap, probeLimits, type LimitsMode } from './probe.ts';
@@ -21,8 +22,8 @@ import type { JailSpec } from './spec.ts';
 export interface SpawnJailedOptions {
   /** Names the cgroup (a candidate id); random by default. */
   id?: string;
-  /** Default ['ignore', 'pipe', 'pipe']; the runner adds 'pipe' as fd 3 for agent progress. */
-  stdio?: StdioOptions;
+  /** Pipes passed after stdin (ignored), stdout and stderr: the runner passes 1, fd 3, for agent progress. */
+  extraPipes?: number;
   timeoutMs?: number;
   signal?: AbortSignal;
   /** Captured stdout and stderr keep the first and last half of this many bytes each. */
@@ -31,15 +32,8 @@ export interface SpawnJailedOptions {
   diskCheckMs?: number;
 }
 
-export interface JailedResult {
-  exitCode: number | null;
-  signal: NodeJS.Signals | null;
-  timedOut: boolean;
-  aborted: boolean;
-  stdout: string;
-  stderr: string;
-  /** Set when the jail could not be started at all. */
-  error?: string;
+/** A process's result (`error` set when the jail could not be started at all), and what the disk watch saw. */
+export interface JailedResult extends ProcessResult {
   /** Set when the disk watch killed the jail (limits.diskGrowthBytes, diskGrowthFiles, minFreeBytes); `reason` says which. */
   diskExceeded?: DiskGrowth & { limitBytes?: number; limitFiles?: number };
 }
@@ -81,9 +75,8 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
 
   let cgroup: Cgroup | null = null;
   let limits: LimitsMode = 'none';
-  const stdio: StdioOptions = options.stdio ?? ['ignore', 'pipe', 'pipe'];
-  const keepFds = Array.isArray(stdio) ? stdio.length : 3;
-  const filter = Array.isArray(stdio) ? seccompProgram() : null;
+  const keepFds = 3 + (options.extraPipes ?? 0);
+  const filter = seccompProgram();
   // The filter travels on one more pipe, right after the fds the caller asked for (see WRAPPER).
   let command: string[] = [bwrap, ...(filter ? ['--seccomp', String(keepFds)] : []), ...jail.args];
   const env = { ...jail.env };
@@ -101,95 +94,39 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
   const fileLimit = spec.limits.fileBytes === undefined ? 'unlimited' : String(Math.max(1, Math.floor(spec.limits.fileBytes / 1024)));
   const args = ['-c', WRAPPER, 'evolve-jail', fileLimit, String(keepFds + (filter ? 1 : 0)), String(procsFiles.length), ...procsFiles, ...command];
 
-  const child = spawn('bash', args, {
+  let diskExceeded: JailedResult['diskExceeded'];
+  // The process group is killed by src/process; the cgroup catches whatever left the group (setsid, double forks).
+  const destroyCgroup = cgroup ? once(() => cgroup!.destroy()) : undefined;
+  const child = startProcess('bash', args, {
     env,
     cwd: '/', // the runner's own working directory is none of the jail's business (sh would export it as PWD)
-    stdio: filter && Array.isArray(stdio) ? [...stdio, 'pipe'] : stdio,
-    detached: true,
+    extraPipes: keepFds - 3 + (filter ? 1 : 0),
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+    maxOutputBytes: options.maxOutputBytes ?? DEFAULT_OUTPUT_CAP,
+    alsoKill: destroyCgroup,
   });
   if (filter) {
     const pipe = child.stdio[keepFds] as NodeJS.WritableStream | null;
-    pipe?.on('error', () => {}); // bwrap failed before reading it: its exit says so
-    pipe?.end(filter);
+    pipe?.end(filter); // bwrap may fail before reading it: its exit says so
   }
-  const cap = options.maxOutputBytes ?? DEFAULT_OUTPUT_CAP;
-  const stdout = new HeadTailCollector(cap);
-  const stderr = new HeadTailCollector(cap);
-  child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
-  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
-
-  let timedOut = false;
-  let aborted = false;
-  let diskExceeded: JailedResult['diskExceeded'];
-  let teardown: Promise<void> | null = null;
-  let exited = false;
-  const killAll = (): Promise<void> => {
-    // Once bwrap has exited and been reaped its pid (our process group id) may be reused: only the cgroup then.
-    if (child.pid !== undefined && !exited) {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // The group is gone already.
-      }
-    }
-    teardown ??= cgroup ? cgroup.destroy() : Promise.resolve();
-    return teardown;
-  };
-
-  const timer = options.timeoutMs !== undefined
-    ? setTimeout(() => {
-        timedOut = true;
-        void killAll();
-      }, options.timeoutMs)
-    : null;
-  const onAbort = () => {
-    aborted = true;
-    void killAll();
-  };
-  if (options.signal?.aborted) onAbort();
-  else options.signal?.addEventListener('abort', onAbort, { once: true });
   const { diskGrowthBytes: limitBytes, diskGrowthFiles: limitFiles, minFreeBytes } = spec.limits;
   const watched = limitBytes !== undefined || limitFiles !== undefined || minFreeBytes !== undefined;
   const disk = !watched ? null : watchDisk(writableRoots, { bytes: limitBytes, files: limitFiles, minFreeBytes }, (grown) => {
     diskExceeded = { ...grown, limitBytes, limitFiles };
-    void killAll();
+    void child.kill();
   }, options.diskCheckMs);
 
-  const done = new Promise<JailedResult>((resolve) => {
-    let startError: string | undefined;
-    let finished = false;
-    const finish = async (code: number | null, signal: NodeJS.Signals | null) => {
-      if (finished) return;
-      finished = true;
-      if (timer) clearTimeout(timer);
-      disk?.stop();
-      options.signal?.removeEventListener('abort', onAbort);
-      await killAll();
-      await clearSetIdBits(writableRoots); // only now: nothing is left in the jail to set them again
-      const stderrText = stderr.text();
-      const joinFailed = limits === 'cgroup' && code === 125 && stderrText.includes('cgroup.procs');
-      resolve({
-        exitCode: code,
-        signal,
-        timedOut,
-        aborted,
-        stdout: stdout.text(),
-        stderr: stderrText,
-        ...(startError ? { error: startError } : joinFailed ? { error: 'could not join the jail cgroup' } : {}),
-        ...(diskExceeded ? { diskExceeded } : {}),
-      });
+  const done = child.done.then(async (result): Promise<JailedResult> => {
+    disk?.stop();
+    await destroyCgroup?.();
+    await clearSetIdBits(writableRoots); // only now: nothing is left in the jail to set them again
+    const joinFailed = limits === 'cgroup' && result.exitCode === 125 && result.stderr.includes('cgroup.procs');
+    return {
+      ...result,
+      ...(!result.error && joinFailed ? { error: 'could not join the jail cgroup' } : {}),
+      ...(diskExceeded ? { diskExceeded } : {}),
     };
-    child.on('error', (err) => {
-      startError = `could not start the jail: ${err.message}`;
-      if (child.pid === undefined) void finish(null, null);
-    });
-    // When the jail's first process ends, whatever it left (it cannot be much: the PID namespace is gone with it)
-    // is killed and the cgroup removed, so the pipes close and 'close' follows.
-    child.on('exit', () => {
-      exited = true;
-      void killAll();
-    });
-    child.on('close', (code, signal) => void finish(code, signal));
   });
 
   return {
@@ -199,8 +136,14 @@ export function spawnJailed(spec: JailSpec, options: SpawnJailedOptions = {}): J
     stdio: child.stdio,
     done,
     kill: async () => {
-      await killAll();
+      await child.kill();
       await done;
     },
   };
+}
+
+/** `fn` run once; later calls get the first call's promise. */
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  return () => (running ??= fn());
 }

@@ -1,7 +1,7 @@
 /**
  * Caps captured output without buffering it whole: keeps the first and last `half` bytes of a stream and counts
- * what falls between. A 30 MB flood costs the model (and our memory) about 2 × half bytes. Shared by the bash tool
- * and the jail's stdio capture so that output is truncated in one place, one way.
+ * what falls between. A 30 MB flood costs the model (and our memory) about 2 × half bytes. Every process evolve
+ * runs is captured through this (src/process/run.ts), so that output is truncated in one place, one way.
  */
 export const DEFAULT_OUTPUT_CAP = 16 * 1024;
 
@@ -19,6 +19,11 @@ export class HeadTailCollector {
 
   get totalBytes(): number {
     return this.total;
+  }
+
+  /** True once more arrived than is kept. */
+  get truncated(): boolean {
+    return this.total > this.headLength + Math.min(this.tailLength, this.half);
   }
 
   push(chunk: Buffer): void {
@@ -50,4 +55,12 @@ export class HeadTailCollector {
     return `${head.toString('utf8')}\n\n[... ${cut} bytes of output cut: ${this.total} in all, showing the first ` +
       `${head.length} and the last ${tail.length} ...]\n\n${tail.toString('utf8')}`;
   }
+}
+
+/**
+ * The end of an output already captured, for a record that has room for only so much (an event's `output_tail`,
+ * the report a self-check hands the model): the last `maxChars` characters, where failures are printed.
+ */
+export function outputTail(text: string, maxChars: number): string {
+  return text.length > maxChars ? text.slice(-maxChars) : text;
 }

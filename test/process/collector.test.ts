@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HeadTailCollector } from '../../src/tools/output.ts';
+import { HeadTailCollector } from '../../src/process/collector.ts';
 
 describe('HeadTailCollector', () => {
   it('keeps everything under the cap', () => {
