@@ -138,13 +138,23 @@ export default async function bench(args: string[]): Promise<Record<string, unkn
   // The command runs from dist/ as installed (`npm ci` builds it), not through the tsx loader.
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')]);
   try {
+    mkdirSync(dir, { recursive: true });
+    // What any evolve command costs before it does anything (Node and the bundle starting), for comparison.
+    const startup = process.hrtime.bigint();
+    const version = spawnSync(process.execPath, ['--require', cpuProbe(dir), join(ROOT, 'bin', 'evolve.mjs'), '--version'], { encoding: 'utf8' });
+    const startupS = Number(process.hrtime.bigint() - startup) / 1e9;
+    const startupCpu = JSON.parse(/cpu-usage (\{.*\})/.exec(version.stderr)?.[1] ?? '{"user":0,"system":0}') as { user: number; system: number };
+    const startupFigures = {
+      evolve_version_command_s: Math.round(startupS * 1000) / 1000,
+      evolve_version_command_cpu_s: Math.round((startupCpu.user + startupCpu.system) / 1000) / 1000,
+    };
     const results = [];
     for (const n of sizes) {
       const r = await measure(n, join(dir, String(n)));
       const t = targets[n];
       results.push(t ? { ...r, target: { s: t.s, mb: t.mb, met: r.evolve_report_command_s < t.s && r.mb < t.mb } } : r);
     }
-    return { runs: results, machine: { node: process.version, cpus: availableParallelism(), load_average_1m: Math.round(loadavg()[0] * 100) / 100 } };
+    return { runs: results, startup: startupFigures, machine: { node: process.version, cpus: availableParallelism(), load_average_1m: Math.round(loadavg()[0] * 100) / 100 } };
   } finally {
     if (!keep) rmSync(dir, { recursive: true, force: true });
   }

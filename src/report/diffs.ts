@@ -38,28 +38,42 @@ const GIT_CONFIG = ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=fals
 interface Git {
   code: number | null;
   stderr: string;
+  /** `onLine` asked for no more: git was stopped. */
+  stopped: boolean;
 }
 
-/** Runs git with `input` on stdin, handing each stdout line (without its newline) to `onLine`. */
-function runGit(cwd: string, args: string[], input: string, onLine: (line: string) => void): Promise<Git> {
+/**
+ * Runs git with `input` on stdin, handing each stdout line (without its newline) to `onLine`; when that returns
+ * false, git is stopped (the rest of its output is not needed).
+ */
+function runGit(cwd: string, args: string[], input: string, onLine: (line: string) => boolean | void): Promise<Git> {
   return new Promise((resolve) => {
     const child = spawn('git', [...GIT_CONFIG, ...args], { cwd, env: hardenedGitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
     let rest = '';
     let stderr = '';
+    let stopped = false;
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
+      if (stopped) return;
       const lines = (rest + chunk).split('\n');
       rest = lines.pop() ?? '';
-      for (const line of lines) onLine(line);
+      for (const line of lines) {
+        if (onLine(line) === false) {
+          stopped = true;
+          rest = '';
+          child.kill('SIGTERM');
+          return;
+        }
+      }
     });
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {
       if (stderr.length < 4096) stderr += chunk;
     });
-    child.on('error', (err) => resolve({ code: null, stderr: err.message }));
+    child.on('error', (err) => resolve({ code: null, stderr: err.message, stopped }));
     child.on('close', (code) => {
-      if (rest !== '') onLine(rest);
-      resolve({ code, stderr });
+      if (rest !== '' && !stopped) onLine(rest);
+      resolve({ code, stderr, stopped });
     });
     child.stdin.on('error', () => {}); // git that exits early closes its stdin; its exit status says why
     child.stdin.end(input);
@@ -128,11 +142,11 @@ export async function readDiffs(target: string, requests: readonly DiffRequest[]
   // of a patch starts with a marker (diff, index, ---, +, -, space, @@, \).
   let budget = limits.total;
   let index = -1;
-  let current: { text: string; chars: number; truncated: boolean; omitted: boolean } | null = null;
+  let current: { text: string; chars: number; truncated: boolean } | null = null;
   const finish = () => {
     if (!current) return;
     const request = readable[index];
-    if (current.omitted || (current.truncated && current.text === '')) {
+    if (current.truncated && current.text === '') {
       out.set(request.candidateId, { kind: 'left_out' });
     } else {
       out.set(request.candidateId, { kind: 'diff', text: current.text, truncated: current.truncated, chars: current.chars });
@@ -147,13 +161,18 @@ export async function readDiffs(target: string, requests: readonly DiffRequest[]
     if (next && (line === next.commit || line.startsWith(`${next.commit} `))) {
       finish();
       index++;
-      // Less budget left than a small diff needs: leave the rest out rather than show each a line or none.
-      current = { text: '', chars: 0, truncated: false, omitted: budget < Math.min(1024, limits.perCandidate) };
+      // Less budget left than a small diff needs: this one and every later one are left out (rather than shown as
+      // a line or none), so git can stop here — at 10,000 candidates most of its work.
+      if (budget < Math.min(1024, limits.perCandidate)) {
+        for (const r of readable.slice(index)) out.set(r.candidateId, { kind: 'left_out' });
+        return false;
+      }
+      current = { text: '', chars: 0, truncated: false };
       return;
     }
     if (!current) return;
     current.chars += line.length + 1;
-    if (current.omitted || current.truncated) return;
+    if (current.truncated) return;
     const room = Math.min(limits.perCandidate, budget + current.text.length) - current.text.length;
     if (line.length + 1 <= room) {
       current.text += line + '\n';
@@ -162,6 +181,7 @@ export async function readDiffs(target: string, requests: readonly DiffRequest[]
       current.truncated = true;
     }
   });
+  if (result.stopped) return out;
   finish();
   if (result.code !== 0) return unavailable(`git diff-tree failed: ${firstLine(result.stderr, `exit code ${String(result.code)}`)}`);
   return unavailable('git printed no diff for it');

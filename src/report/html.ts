@@ -6,10 +6,17 @@
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Text made safe for an HTML (or inline SVG) text node or a quoted attribute value. */
+// eslint-disable-next-line no-control-regex
+const SPECIAL = /[&<>"'\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+// eslint-disable-next-line no-control-regex
+const SPECIALS = /[&<>"'\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
 export function esc(text: string | number | null | undefined): string {
   if (text === null || text === undefined) return '';
-  // eslint-disable-next-line no-control-regex
-  return String(text).replace(/[&<>"']/g, (c) => ENTITIES[c]).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd');
+  const s = String(text);
+  // Most texts need nothing: one test instead of a replace keeps a 10,000-candidate page quick to build.
+  if (!SPECIAL.test(s)) return s;
+  return s.replace(SPECIALS, (c) => ENTITIES[c] ?? '\ufffd');
 }
 
 /** ` name="value"` for each defined entry (true → the bare name, false/undefined → nothing). */

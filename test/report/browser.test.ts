@@ -5,7 +5,7 @@
  * from the DOM the browser built, and the browser's own request log must hold the page and nothing else.
  * A missing Chromium fails these tests (no skip): the launch throws.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
@@ -13,6 +13,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL } from '../../src/agent/protocol.ts';
 import { launchRun } from '../../src/evolve/launch.ts';
+import { openStore } from '../../src/lineage/store.ts';
+import { buildReport } from '../../src/report/report.ts';
 import { startStandin } from '../../src/standin/index.ts';
 import { evolve, ROOT } from '../lineage/cli-helpers.ts';
 import { tempDir } from '../evolve/helpers.ts';
@@ -191,5 +193,43 @@ describe('evolve report of a real run, in headless Chromium', () => {
     if (process.env.EVOLVE_UPDATE_DOCS === '1') await page.screenshot({ path: path.join(ROOT, 'docs', 'report.png') });
     expect([...new Set(requests)]).toEqual([fileUrl]);
     expect(problems).toEqual([]);
+  });
+});
+
+describe('a 1,000-candidate report in the same browser', () => {
+  it('draws every node at full size, each on its own spot, scrolling instead of shrinking', async () => {
+    const dir = tempDir('evolve-report-big-');
+    const db = path.join(dir, 'lineage.db');
+    const store = openStore(db);
+    store.createRun({ id: '20260101-000000-b1g0', target: dir, config: {} });
+    const statuses = ['passed', 'failed', 'passed', 'rejected', 'passed'] as const;
+    store.transaction(() => {
+      for (let n = 0; n < 1000; n++) {
+        const generation = Math.ceil(n / 10);
+        const parent = n === 0 ? null : generation === 1 ? 0 : (generation - 2) * 10 + 1 + (n % 3);
+        const id = (0x10000000 + n).toString(16);
+        store.addCandidate({ id, runId: '20260101-000000-b1g0', generation, parentId: parent === null ? null : (0x10000000 + parent).toString(16), branch: null, baseCommit: null, goal: `goal ${n}` });
+        store.updateCandidate(id, { status: statuses[n % 5], score: n / 10, survived: n === 0 || (n - 1) % 10 < 3 ? 1 : 0 });
+      }
+    });
+    store.close();
+    const out = path.join(dir, 'big.html');
+    writeFileSync(out, (await buildReport(db, (s) => s.getRun('20260101-000000-b1g0')!)).html);
+    const big = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      await big.goto(pathToFileURL(out).href, { waitUntil: 'load' });
+      const boxes = await big.$$eval('svg.lineage a.node > circle:not(.best-ring)', (els) => els.map((e) => {
+        const r = e.getBoundingClientRect();
+        return { x: Math.round(r.x + r.width / 2), y: Math.round(r.y + r.height / 2), w: r.width };
+      }));
+      expect(boxes).toHaveLength(1000);
+      expect(Math.min(...boxes.map((b) => b.w))).toBeGreaterThanOrEqual(9);
+      expect(new Set(boxes.map((b) => `${b.x},${b.y}`)).size).toBe(1000);
+      // The tree keeps its size: its frame scrolls sideways.
+      const frame = await big.$eval('#lineage .scroll', (e) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
+      expect(frame.scroll).toBeGreaterThan(frame.client);
+    } finally {
+      await big.close();
+    }
   });
 });
