@@ -75,10 +75,16 @@ describe('evolve --resume after SIGKILL', () => {
     // 2. resumed, then killed while generation 2's agent waits on the model
     const runDir = path.join(defaultWorkdir(repo), runId);
     const release = setInterval(() => {
-      if (!existsSync(runDir)) return;
-      for (const d of readdirSync(runDir)) {
-        const file = path.join(runDir, d, 'release');
-        if (d.endsWith('.eval') && existsSync(path.join(runDir, d, 'tests')) && !existsSync(file)) writeFileSync(file, '');
+      // A judged checkout is removed when its verdict is in, maybe between these checks and the write: that one
+      // needs no release any more.
+      try {
+        if (!existsSync(runDir)) return;
+        for (const d of readdirSync(runDir)) {
+          const file = path.join(runDir, d, 'release');
+          if (d.endsWith('.eval') && existsSync(path.join(runDir, d, 'tests')) && !existsSync(file)) writeFileSync(file, '');
+        }
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       }
     }, 25);
     try {
