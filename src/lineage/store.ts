@@ -24,6 +24,22 @@ const MODEL_CALL_FIELDS = new Set([
 
 const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
+/** A metered call as its model_call event's data: the usage first, then every other field given, in snake_case. */
+export function modelCallData(call: ModelCallRecord): Record<string, unknown> {
+  const data: Record<string, unknown> = {
+    model: call.model,
+    input_tokens: call.inputTokens,
+    output_tokens: call.outputTokens,
+    cache_read_tokens: call.cacheReadTokens,
+    cache_write_tokens: call.cacheWriteTokens,
+    cost_usd: call.costUsd,
+  };
+  for (const [key, value] of Object.entries(call)) {
+    if (!MODEL_CALL_FIELDS.has(key) && value !== undefined) data[snake(key)] = value;
+  }
+  return data;
+}
+
 /** What the metering proxy records through (docs/INTERNALS.md: its `recorder`); the store satisfies it. */
 export type LineageRecorder = Pick<LineageStore, 'recordModelCall' | 'appendEvent' | 'addTranscript'>;
 
@@ -174,17 +190,7 @@ export class LineageStore extends LineageQueries {
         throw new Error(`recordModelCall: ${key} must be a finite number ≥ 0, got ${String(value)}`);
       }
     }
-    const data: Record<string, unknown> = {
-      model: call.model,
-      input_tokens: call.inputTokens,
-      output_tokens: call.outputTokens,
-      cache_read_tokens: call.cacheReadTokens,
-      cache_write_tokens: call.cacheWriteTokens,
-      cost_usd: call.costUsd,
-    };
-    for (const [key, value] of Object.entries(call)) {
-      if (!MODEL_CALL_FIELDS.has(key) && value !== undefined) data[snake(key)] = value;
-    }
+    const data = modelCallData(call);
     checkEventData('model_call', data);
     // The totals first: an unknown candidate fails before anything is written. Inside a caller's transaction this
     // joins it without a savepoint of its own (the proxy and the bench record many calls per transaction).

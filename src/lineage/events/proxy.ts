@@ -40,7 +40,8 @@ export const BudgetExhausted = z.strictObject({
   scope: z.enum(['run', 'candidate']),
   unit: z.enum(['usd', 'tokens']),
   needed: z.number(),
-  remaining: z.number(),
+  /** Null: that unit has no cap in this scope (JSON has no Infinity). */
+  remaining: z.number().nullable(),
   model: z.string(),
   /** How the prompt was sized: bytes, or count_tokens when the API counted it. */
   sized_by: z.enum(['bytes', 'count_tokens']),
