@@ -25,6 +25,8 @@ describe('evolve run: bad input is refused with one line and exit 2, before anyt
     { name: 'zero population', args: [...base(repo), '--population', '0'], env: KEY, says: '--population must be at least 1' },
     { name: 'negative generations', args: [...base(repo), '--generations', '-2'], env: KEY, says: '--generations must be at least 1' },
     { name: 'non-numeric population', args: [...base(repo), '--population', 'many'], env: KEY, says: '--population must be a number' },
+    { name: 'hexadecimal population', args: [...base(repo), '--population', '0x2'], env: KEY, says: '--population must be a number' },
+    { name: 'exponent generations', args: [...base(repo), '--generations', '1e1'], env: KEY, says: '--generations must be a number' },
     { name: 'fractional survivors', args: [...base(repo), '--survivors', '1.5'], env: KEY, says: '--survivors must be a whole number' },
     { name: 'missing generations', args: ['--population', '2', '--target', repo, '--db', path.join(tempDir(), 'x.db')], env: KEY, says: '--generations is required' },
     { name: 'unknown strategy', args: [...base(repo), '--strategy', 'random'], env: KEY, says: 'random' },
