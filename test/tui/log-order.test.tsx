@@ -4,7 +4,7 @@ import { liveRunView, type WatchIo } from '../../src/cli/watch.ts';
 import { App } from '../../src/tui/App.tsx';
 import { LogFeed } from '../../src/tui/feed.ts';
 import { openSource } from '../../src/tui/source.ts';
-import { FakeStdin, FakeStdout, fixtureDb } from '../tui/helpers.ts';
+import { FakeStdin, FakeStdout, fixtureDb } from './helpers.ts';
 import { waitFor } from '../wait.ts';
 import { openStore } from '../../src/lineage/store.ts';
 
