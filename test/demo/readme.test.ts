@@ -17,6 +17,7 @@ import { openSource } from '../../src/tui/source.ts';
 import { snapshotText } from '../../src/tui/snapshot.ts';
 import { hintsLine } from '../../src/tui/format.ts';
 import { ROOT, tempDir } from '../evolve/helpers.ts';
+import { sampleEvent } from '../lineage/event-samples.ts';
 
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 const README = read('README.md');
@@ -97,7 +98,7 @@ function viewStore(): string {
   const store = openStore(path, { now: () => new Date(clock) });
   const flags = parseRunOptions({ population: '3', generations: '3', budgetUsd: '5' }, {});
   store.createRun({ id: RUN, target: '/home/dev/evolve', config: { ...freezeConfig({ ...flags, population: 3, generations: 3 }, JSON.stringify({ scripts: { test: 'vitest run' } }), 7), target: '/home/dev/evolve' }, startedAt: at(0) });
-  store.appendEvent({ runId: RUN, candidateId: null, kind: 'run_started', data: { population: 3, generations: 3 }, at: at(0) });
+  store.appendEvent({ runId: RUN, candidateId: null, kind: 'run_started', data: sampleEvent('run_started', { population: 3, generations: 3, test: 'vitest run' }), at: at(0) });
   store.addCandidate({ id: '5eed0c1e', runId: RUN, generation: 0, parentId: null, branch: null, baseCommit: null, commitSha: '9f1c2e7', status: 'passed', step: 'selected', startedAt: at(0) });
   const seedScore = score({ buildOk: true, testsPassed: 40, testsFailed: 0, parentPassed: 40, parentProgress: 0, diffAdded: 0, diffRemoved: 0 });
   store.updateCandidate('5eed0c1e', { diff_added: 0, diff_removed: 0, build_ok: 1, tests_passed: 40, tests_failed: 0, score: seedScore, survived: 1, finished_at: at(4) });
@@ -118,13 +119,13 @@ function viewStore(): string {
     for (const c of children.filter((x) => x.gen === gen)) {
       s += 1;
       store.addCandidate({ id: c.id, runId: RUN, generation: gen, parentId: c.parent, branch: `evolve/${RUN}/g${gen}-${c.id}`, baseCommit: '9f1c2e7', goal: c.goal, status: 'running', step: 'forked', startedAt: at(s) });
-      store.appendEvent({ runId: RUN, candidateId: c.id, kind: 'tool_call', data: { tool: 'bash', ok: true, ms: 840, summary: 'rg -n "loadConfig" src' }, at: at(s + 30) });
-      store.appendEvent({ runId: RUN, candidateId: c.id, kind: 'tool_call', data: { tool: 'str_replace_based_edit_tool', ok: true, ms: 12, summary: 'str_replace src/config.ts' }, at: at(s + 40) });
-      store.appendEvent({ runId: RUN, candidateId: c.id, kind: 'tool_call', data: { tool: 'bash', ok: c.status === 'passed', ms: 5100, summary: 'npm test' }, at: at(s + 60) });
+      store.appendEvent({ runId: RUN, candidateId: c.id, kind: 'tool_call', data: { tool: 'bash', ok: true, ms: 840, summary: 'rg -n "loadConfig" src', source: 'agent' }, at: at(s + 30) });
+      store.appendEvent({ runId: RUN, candidateId: c.id, kind: 'tool_call', data: { tool: 'str_replace_based_edit_tool', ok: true, ms: 12, summary: 'str_replace src/config.ts', source: 'agent' }, at: at(s + 40) });
+      store.appendEvent({ runId: RUN, candidateId: c.id, kind: 'tool_call', data: { tool: 'bash', ok: c.status === 'passed', ms: 5100, summary: 'npm test', source: 'agent' }, at: at(s + 60) });
       const counted = c.passed !== undefined;
       if (counted) {
         store.appendEvent({ runId: RUN, candidateId: c.id, kind: 'built', data: { ok: true, exit_code: 0, timed_out: false, ms: 3100, output_tail: '' }, at: at(s + 80) });
-        store.appendEvent({ runId: RUN, candidateId: c.id, kind: 'tested', data: { passed: c.passed, failed: c.failed, source: 'vitest', exit_code: c.failed ? 1 : 0, timed_out: false, ms: 9800, output_tail: '' }, at: at(s + 90) });
+        store.appendEvent({ runId: RUN, candidateId: c.id, kind: 'tested', data: { passed: c.passed, failed: c.failed, source: 'vitest', via: 'stdout', exit_code: c.failed ? 1 : 0, timed_out: false, ms: 9800, output_tail: '' }, at: at(s + 90) });
       }
       const parentPassed = tests.get(c.parent)!;
       const parentProgress = progress.get(c.parent)!;
