@@ -74,7 +74,7 @@ async function judgeFixture(framework: string, rounds: number) {
     const evaluator = new Evaluator(git, sandbox, workspaces, config);
     const t0 = process.hrtime.bigint();
     const result = await evaluator.evaluate(`c${i}`, head, null, deps, (kind, data) => {
-      if (kind === 'tested') jailedRuns.push(Number(data.ms));
+      if (kind === 'tested' && 'ms' in data) jailedRuns.push(Number(data.ms));
     });
     judgeRuns.push(since(t0));
     if (result.status !== 'passed') throw new Error(`${framework}: the judge says ${result.status}: ${result.reason}`);

@@ -4,6 +4,7 @@
  * the store before the next begins.
  */
 import path from 'node:path';
+import type { EventInput } from '../lineage/events/index.ts';
 import type { EventKind } from '../lineage/schema.ts';
 import { outputTail } from '../process/collector.ts';
 import { combinedOutput } from '../process/run.ts';
@@ -26,7 +27,7 @@ export type AttemptOutcome = { interrupted: true } | { interrupted: false; repor
 
 export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise<AttemptOutcome> {
   const { store, clock, config } = ctx;
-  const ev = (kind: EventKind, data: Record<string, unknown>) => ctx.record(plan.id, plan.generation, kind, data);
+  const ev = <K extends EventKind>(kind: K, data: EventInput<K>) => ctx.record(plan.id, plan.generation, kind, data);
 
   await ctx.git.createBranch(plan.branch, plan.parent.commit);
   const ws = await ctx.workspaces.prepare(plan.id, plan.parent.commit, plan.parent.depsFrom);

@@ -3,6 +3,7 @@
  * (forked → agent_running → agent_done → committed → evaluated), so a resumed run knows where every candidate was.
  * Nothing a candidate does can throw out of here: the runner's own failures end the candidate as `error`.
  */
+import type { EventInput } from '../lineage/events/index.ts';
 import type { CandidateRow, CandidateStatus, EventKind } from '../lineage/schema.ts';
 import { safeText } from '../safe-text.ts';
 import { forkAndRunAgent } from './attempt.ts';
@@ -22,7 +23,7 @@ import { pruneOversized, type Prepared } from './repo/workspace.ts';
  */
 export async function runChild(ctx: RunContext, plan: ChildPlan): Promise<ChildResult> {
   const { store, clock } = ctx;
-  const ev = (kind: EventKind, data: Record<string, unknown>) => ctx.record(plan.id, plan.generation, kind, data);
+  const ev = <K extends EventKind>(kind: K, data: EventInput<K>) => ctx.record(plan.id, plan.generation, kind, data);
   const finish = (status: CandidateStatus, error: string | null, patch: CandidatePatch = {}) =>
     store.updateCandidate(plan.id, { ...patch, status, error, finished_at: clock.now().toISOString(), step: 'evaluated' });
   const depsFrom = plan.parent.depsFrom;
@@ -77,7 +78,7 @@ type Finish = (status: CandidateStatus, error: string | null, patch?: CandidateP
 
 /** Contract 5 for one committed child: its own dependencies if it changed the lockfile, then the evaluation. */
 async function judge(ctx: RunContext, plan: ChildPlan, sha: string, finish: Finish): Promise<ChildResult> {
-  const ev = (kind: EventKind, data: Record<string, unknown>) => ctx.record(plan.id, plan.generation, kind, data);
+  const ev = <K extends EventKind>(kind: K, data: EventInput<K>) => ctx.record(plan.id, plan.generation, kind, data);
   let depsFrom = plan.parent.depsFrom;
   ctx.store.updateCandidate(plan.id, { status: 'evaluating' });
   if (lockfileChanged((await ctx.git.diff(plan.parent.commit, sha)).paths)) {

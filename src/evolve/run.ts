@@ -205,7 +205,7 @@ async function ensureSeed(ctx: RunContext, plan: RunPlan, targetDeps: string | n
   }
   let output: string | null = null;
   const result = await ctx.evaluator.evaluate(id, plan.head, null, targetDeps, (kind, data) => {
-    if (typeof data.output_tail === 'string') output = data.output_tail;
+    if ('output_tail' in data && typeof data.output_tail === 'string') output = data.output_tail;
     ctx.record(id, 0, kind, data);
   }, ctx.signal);
   if (ctx.signal?.aborted) throw new Error('stopped while measuring the seed');

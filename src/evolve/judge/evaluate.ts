@@ -11,6 +11,7 @@
  */
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import type { EventInput } from '../../lineage/events/index.ts';
 import { stubsAdded } from '../../tools/stubs.ts';
 import { defaultJudgeConcurrency, isProtected, type RunConfig } from '../config.ts';
 import { Slots } from '../repo/mutex.ts';
@@ -45,7 +46,8 @@ export interface ParentMeasure extends CountBaseline {
   progress: number;
 }
 
-export type EvalEvent = (kind: 'checked' | 'duplicate' | 'built' | 'tested' | 'judged' | 'rejected', data: Record<string, unknown>) => void;
+export type EvalEventKind = 'checked' | 'duplicate' | 'built' | 'tested' | 'judged' | 'rejected';
+export type EvalEvent = <K extends EvalEventKind>(kind: K, data: EventInput<K>) => void;
 
 export class Evaluator {
   private readonly duplicates = new Duplicates();
@@ -150,7 +152,7 @@ export class Evaluator {
         passed: judged.counts.passed, failed: judged.counts.failed, source: judged.counts.source, via: judged.via, exit_code: test.exitCode, timed_out: test.timedOut, ms: test.ms,
         ...(restored ? { restored_files: restored.restored, removed_configs: restored.removed } : {}), output_tail: tail(combinedOutput(test)),
       });
-      if (judged.status === 'rejected') emit('rejected', { reason: judged.reason });
+      if (judged.status === 'rejected') emit('rejected', { reason: judged.reason ?? 'rejected by its test counts' });
       const verdict: Verdict = { status: judged.status, reason: judged.reason, buildOk, counts: judged.counts, via: judged.via };
       if (verdict.status !== 'passed' || !this.config.judge) return verdict;
       const measured = await this.userJudge(this.config.judge, ws, emit, signal);

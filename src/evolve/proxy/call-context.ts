@@ -1,4 +1,5 @@
 /** What one proxied call is handled with: the proxy's options, ledger and recorders (shared by handler and reserve). */
+import type { EventInput } from '../../lineage/events/index.ts';
 import type { BudgetLedger } from './budget.ts';
 import type { Redactor } from './redact.ts';
 import type { ToolCallTracker } from './tool-calls.ts';
@@ -22,5 +23,5 @@ export interface CallContext {
    * Records an event the proxy derived for a candidate (a refused call, a tool call it saw); past a bound per
    * candidate they are counted and dropped, so a candidate cannot flood lineage.db with refused calls.
    */
-  event: (candidateId: string, kind: ProxyEventKind, data: Record<string, unknown>) => Promise<void>;
+  event: <K extends ProxyEventKind>(candidateId: string, kind: K, data: EventInput<K>) => Promise<void>;
 }

@@ -20,6 +20,8 @@ export const EVENT_SCHEMAS = {
   resumed: Resumed, error: RunnerError,
 } as const satisfies Record<EventKind, z.ZodObject>;
 
+/** What a writer passes for an event of kind K (checked by the store against the same schema at run time). */
+export type EventInput<K extends EventKind> = z.input<(typeof EVENT_SCHEMAS)[K]>;
 /** The data of an event of kind K, as written. */
 export type EventData<K extends EventKind> = z.output<(typeof EVENT_SCHEMAS)[K]>;
 /**
