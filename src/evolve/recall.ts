@@ -5,21 +5,29 @@
  */
 import { existsSync } from 'node:fs';
 import type { CandidateRow } from '../lineage/schema.ts';
-import type { AgentReport } from './attempt.ts';
-import type { ChildPlan, ParentInfo, RunContext } from './candidate.ts';
+import type { AgentReport } from './child.ts';
+import type { ChildPlan, ParentInfo, RunJournal } from './child.ts';
+import type { RunConfig } from './config.ts';
 import type { CountSource } from './judge/testcounts.ts';
 import type { CountVia } from './judge/counts.ts';
 import { lessonsFor } from './generation.ts';
 import { progressOf, type ScoreWeights } from './judge/score.ts';
 
-function lastEvent(ctx: RunContext, candidateId: string, kind: string): Record<string, unknown> | null {
+/** What reading earlier candidates back uses: their events, the score's weights, and the clock for lessons. */
+export interface RecallDeps {
+  store: Pick<RunJournal['store'], 'events'>;
+  clock: RunJournal['clock'];
+  config: Pick<RunConfig, 'weights'>;
+}
+
+function lastEvent(ctx: Pick<RecallDeps, 'store'>, candidateId: string, kind: string): Record<string, unknown> | null {
   const events = ctx.store.events(candidateId).filter((e) => e.kind === kind);
   const last = events[events.length - 1];
   return last ? (JSON.parse(last.data_json) as Record<string, unknown>) : null;
 }
 
 /** A finished candidate as a parent: its commit, its test count (and how it was counted) and its dependencies. */
-export function parentInfoOf(ctx: RunContext, rows: readonly CandidateRow[], id: string, targetDeps: string | null): ParentInfo {
+export function parentInfoOf(ctx: RecallDeps, rows: readonly CandidateRow[], id: string, targetDeps: string | null): ParentInfo {
   const row = rows.find((r) => r.id === id);
   if (!row || !row.commit_sha) throw new Error(`candidate ${id} has no commit to fork from`);
   // How its counts were read: its own tests, or those of the candidate whose verdict it reused.
@@ -42,7 +50,7 @@ export function lineageProgress(rows: readonly CandidateRow[], row: CandidateRow
 }
 
 /** The nearest dependency folder along the lineage: an ancestor's own install, else the target's node_modules. */
-function depsOf(ctx: RunContext, rows: readonly CandidateRow[], row: CandidateRow, targetDeps: string | null): string | null {
+function depsOf(ctx: RecallDeps, rows: readonly CandidateRow[], row: CandidateRow, targetDeps: string | null): string | null {
   for (let at: CandidateRow | undefined = row; at; at = rows.find((r) => r.id === at!.parent_id)) {
     const installed = lastEvent(ctx, at.id, 'deps_installed');
     const folder = installed?.ok ? installed.node_modules : null;
@@ -52,7 +60,7 @@ function depsOf(ctx: RunContext, rows: readonly CandidateRow[], row: CandidateRo
 }
 
 /** A child row that has not finished, as a plan that picks it up where it was. */
-export function resumePlan(ctx: RunContext, rows: readonly CandidateRow[], row: CandidateRow, targetDeps: string | null): ChildPlan {
+export function resumePlan(ctx: RecallDeps, rows: readonly CandidateRow[], row: CandidateRow, targetDeps: string | null): ChildPlan {
   const finished = lastEvent(ctx, row.id, 'agent_finished');
   const agent: AgentReport | null = finished
     ? { ok: finished.ok === true, reason: typeof finished.reason === 'string' ? finished.reason : null, goal: row.goal }
