@@ -4,7 +4,7 @@ import { nextSteps, runDemo } from '../demo/run-demo.ts';
 import { PlainProgress, type RunObserver } from '../evolve/observer.ts';
 import { UsageError } from '../errors.ts';
 import { evolveCommand } from './self-command.ts';
-import { DECIMAL } from './config.ts';
+import { DECIMAL } from '../evolve/config.ts';
 import { liveRunView } from './watch.ts';
 
 export function registerDemo(program: Command): void {
