@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { bestCandidate } from '../lineage/best.ts';
+import { readEventData } from '../lineage/events/index.ts';
 import { AgentBundles } from './jail/agent-bundle.ts';
 import { newCandidateId } from '../lineage/ids.ts';
 import { FINISHED_STATUSES, type CandidateRow } from '../lineage/schema.ts';
@@ -192,7 +193,7 @@ async function ensureSeed(ctx: RunContext, plan: RunPlan, targetDeps: string | n
   if (existing?.step === 'selected') {
     // Resumed: the objective is the metric the seed was judged with.
     const judged = ctx.store.events(existing.id).filter((e) => e.kind === 'judged').pop();
-    if (judged) ctx.evaluator.adoptObjective((JSON.parse(judged.data_json) as { objective?: string }).objective ?? null);
+    if (judged) ctx.evaluator.adoptObjective(readEventData('judged', judged.data_json).objective ?? null);
     return { parent: parentInfoOf(ctx, ctx.store.candidates(plan.runId), existing.id, targetDeps), failure: null, output: null };
   }
   const id = existing?.id ?? newCandidateId((drawn) => !!ctx.store.getCandidate(drawn));

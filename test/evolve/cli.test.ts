@@ -33,7 +33,7 @@ describe('evolve run: bad input is refused with one line and exit 2, before anyt
     { name: 'db path is a directory', args: base(repo, dir), env: KEY, says: 'is a directory' },
     { name: 'db is not a database', args: base(repo, notDb), env: KEY, says: 'not an SQLite database' },
     { name: 'a --push remote that does not exist', args: [...base(repo), '--push', 'orign'], env: KEY, says: '--push orign: not a remote' },
-    // (no --population/--generations: with --resume they are refused on their own, test/qa/resume-flags.test.ts)
+    // (no --population/--generations: with --resume they are refused on their own, test/evolve/resume-flags.test.ts)
     { name: 'unknown run id', args: ['--no-tui', '--target', repo, '--db', path.join(tempDir(), 'none.db'), '--resume', '20260101-000000-abcd'], env: KEY, says: 'resume' },
   ])('$name', async ({ args, env, says }) => {
     const db = args[args.indexOf('--db') + 1];

@@ -23,23 +23,25 @@ function cliRows(path: string, sql: string): unknown[] {
 }
 
 /** Data of every sort the runner records: labels, numbers, nested objects, nulls, text that needs escaping. */
-const SAMPLES: { kind: 'model_call' | 'tool_call' | 'scored' | 'phase' | 'error' | 'built'; data: Record<string, unknown> }[] = [
+const SAMPLES: { kind: 'model_call' | 'tool_call' | 'scored' | 'judged' | 'phase' | 'error' | 'built' | 'resumed'; data: Record<string, unknown> }[] = [
   { kind: 'model_call', data: { model: 'claude-sonnet-4-5', input_tokens: 12, output_tokens: 3, cache_read_tokens: 0, cache_write_tokens: 0, cost_usd: 0.000123, ms: 812, status: 200, stream: true } },
-  { kind: 'model_call', data: { model: 'claude-sonnet-4-5', input_tokens: 13, output_tokens: 4, cache_read_tokens: 7, cache_write_tokens: 1, cost_usd: 1e-7, ms: 2, status: 529, stream: false, error: 'overloaded' } },
+  { kind: 'model_call', data: { model: 'claude-sonnet-4-5', input_tokens: 13, output_tokens: 4, cache_read_tokens: 7, cache_write_tokens: 1, cost_usd: 1e-7, ms: 2, status: 529, stream: false, attempts: undefined, error: 'overloaded' } },
   { kind: 'tool_call', data: { tool: 'bash', ok: true, ms: 40, summary: 'grep -rn "retry" src/ && echo \\ done\n\ttab é 日本 \u0001', source: 'agent' } },
   { kind: 'tool_call', data: { tool: 'bash', ok: null, ms: 0, summary: '', source: 'proxy' } },
-  { kind: 'scored', data: { status: 'passed', score: -0.5, terms: { tests: 1, diff: -0.01, nested: [1, 'two', { three: false }] }, seed: true } },
+  { kind: 'scored', data: { status: 'passed', score: -0.5, reason: null, seed: true } },
+  { kind: 'judged', data: { ok: true, runs: 3, ms: 10, objective: 'ops', value: 1.5, metrics: { ops: 1.5, 'kb "x"': -2 }, spread: {} } },
   { kind: 'phase', data: { name: 'x'.repeat(200) } },
-  { kind: 'error', data: {} },
-  { kind: 'built', data: { ok: false, exit_code: 2, output_tail: 'line\n'.repeat(5000), skipped: undefined } },
+  { kind: 'error', data: { message: 'é\n"q" \\' } },
+  { kind: 'resumed', data: {} },
+  { kind: 'built', data: { ok: false, exit_code: 2, timed_out: false, ms: 5, output_tail: 'line\n'.repeat(5000) } },
 ];
 
 function writeSamples(store: ReturnType<typeof openStore>): void {
   store.createRun({ id: RUN, target: '/t', config: {} });
   store.addCandidate({ id: 'c0ffee01', runId: RUN, generation: 0, parentId: null, branch: null, baseCommit: null });
   for (const s of SAMPLES) store.appendEvent({ runId: RUN, candidateId: 'c0ffee01', kind: s.kind, data: s.data });
-  store.appendEvent({ runId: RUN, candidateId: null, kind: 'run_started', data: { population: 2 }, at: '2026-01-01T00:00:00Z' });
-  store.appendEvent({ runId: RUN, candidateId: null, kind: 'run_finished', data: { status: 'done' }, at: '2026-01-01T01:00:00.000+01:00' });
+  store.appendEvent({ runId: RUN, candidateId: null, kind: 'resumed', data: { budget_usd: 2 }, at: '2026-01-01T00:00:00Z' });
+  store.appendEvent({ runId: RUN, candidateId: null, kind: 'run_finished', data: { status: 'done', reason: null }, at: '2026-01-01T01:00:00.000+01:00' });
 }
 
 describe('events stored compactly behind the events view (schema version 6)', () => {
@@ -49,6 +51,7 @@ describe('events stored compactly behind the events view (schema version 6)', ()
     writeSamples(store);
     const rows = store.events('c0ffee01');
     expect(rows.map((r) => r.data_json)).toEqual(SAMPLES.map((s) => JSON.stringify(s.data)));
+    expect(rows[1].data_json).not.toContain('attempts'); // as JSON.stringify leaves out an undefined field
     expect(rows.every((r) => r.at === '2026-03-04T05:06:07.089Z' && r.run_id === RUN && r.candidate_id === 'c0ffee01')).toBe(true);
     // Timestamps not in the canonical form are kept as the text they were.
     expect(store.runEvents(RUN).slice(-2).map((r) => r.at)).toEqual(['2026-01-01T00:00:00Z', '2026-01-01T01:00:00.000+01:00']);
@@ -103,14 +106,15 @@ describe('events stored compactly behind the events view (schema version 6)', ()
     const store = track(openStore(join(tempDir(), 'lineage.db')));
     writeSamples(store);
     expect(() => store.transaction(() => {
-      store.appendEvent({ runId: RUN, candidateId: null, kind: 'pushed', data: { remote: 'origin', branch: 'b' } });
+      store.appendEvent({ runId: RUN, candidateId: null, kind: 'pushed', data: { remote: 'origin', branch: 'b', ci_skip_option: false } });
       throw new Error('crash');
     })).toThrow('crash');
     // The same shape again gets a shape that exists, and an unrelated shape cannot take its place.
     store.appendEvent({ runId: RUN, candidateId: null, kind: 'selected', data: { generation: 1, rank: 2 } });
-    store.appendEvent({ runId: RUN, candidateId: null, kind: 'pushed', data: { remote: 'origin', branch: 'b' } });
-    expect(store.runEvents(RUN).slice(-2).map((e) => e.data_json)).toEqual(['{"generation":1,"rank":2}', '{"remote":"origin","branch":"b"}']);
-    expect(viewRows(rawDb(store)).slice(-2).map((e) => e.data_json)).toEqual(['{"generation":1,"rank":2}', '{"remote":"origin","branch":"b"}']);
+    store.appendEvent({ runId: RUN, candidateId: null, kind: 'pushed', data: { remote: 'origin', branch: 'b', ci_skip_option: false } });
+    const expected = ['{"generation":1,"rank":2}', '{"remote":"origin","branch":"b","ci_skip_option":false}'];
+    expect(store.runEvents(RUN).slice(-2).map((e) => e.data_json)).toEqual(expected);
+    expect(viewRows(rawDb(store)).slice(-2).map((e) => e.data_json)).toEqual(expected);
   });
 
   it('stops making shapes at MAX_SHAPES (labels an agent chooses cannot bloat the file): the data is kept as text', () => {
@@ -173,9 +177,9 @@ describe('migration 5 -> 6', () => {
     source.close();
     // New rows after the old ones, new candidates with keys of their own.
     store.addCandidate({ id: 'b1000001', runId: 'r1', generation: 2, parentId: 'a1000001', branch: null, baseCommit: null });
-    const id = store.appendEvent({ runId: 'r1', candidateId: 'b1000001', kind: 'forked', data: { parent_id: 'a1000001' } });
+    const id = store.appendEvent({ runId: 'r1', candidateId: 'b1000001', kind: 'phase', data: { name: 'plan' } });
     expect(id).toBe(before.at(-1)!.id + 1);
-    expect(store.events('b1000001').map((e) => e.data_json)).toEqual(['{"parent_id":"a1000001"}']);
+    expect(store.events('b1000001').map((e) => e.data_json)).toEqual(['{"name":"plan"}']);
     expect(db.prepare('SELECT count(DISTINCT n) FROM candidates').pluck().get()).toBe(4);
   });
 
