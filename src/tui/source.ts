@@ -56,7 +56,7 @@ export interface LineageSource {
 export function openSource(path: string): LineageSource {
   const db = openDatabase(path, true);
   try {
-    const tables = db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('runs','candidates','events')`)
+    const tables = db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type IN ('table', 'view') AND name IN ('runs','candidates','events')`)
       .get() as { n: number };
     if (tables.n < 3) throw new UsageError(`${path} is not a lineage database (no runs, candidates and events tables)`);
   } catch (err) {
