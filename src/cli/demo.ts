@@ -1,6 +1,5 @@
 /** `evolve demo`: the offline tour (src/demo). */
 import type { Command } from 'commander';
-import { nextSteps, runDemo } from '../demo/run-demo.ts';
 import { PlainProgress, type RunObserver } from '../evolve/observer.ts';
 import { UsageError } from '../errors.ts';
 import { evolveCommand } from './self-command.ts';
@@ -18,6 +17,8 @@ export function registerDemo(program: Command): void {
     .action(async (opts: { dir?: string; population: string; generations: string; tui: boolean; verbose?: boolean }) => {
       const population = countOption('--population', opts.population);
       const generations = countOption('--generations', opts.generations);
+      // The runner, the stand-in model and the sample repository: loaded when the demo runs, not at start-up.
+      const { nextSteps, runDemo } = await import('../demo/run-demo.ts');
       const abort = new AbortController();
       const onSigint = () => abort.abort();
       process.on('SIGINT', onSigint);

@@ -245,7 +245,7 @@ export function buildTree<T extends CandidateOutline>(rows: readonly T[]): TreeN
 }
 
 /** The objective's goal of a run with a user judge (from its frozen config), or null. */
-function objectiveGoal(configJson: string | undefined): 'max' | 'min' | null {
+export function objectiveGoal(configJson: string | undefined): 'max' | 'min' | null {
   try {
     const c = JSON.parse(configJson ?? '{}') as { judge?: unknown; objective?: { goal?: unknown } | null };
     if (!c.judge) return null;
