@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openStore, type LineageStore } from '../src/lineage/store.ts';
 import { renderTreeLines } from '../src/lineage/render.ts';
+import { sampleEvent } from '../test/lineage/event-samples.ts';
 
 const RUN = '20260101-000000-be4c';
 const PER_GENERATION = 10;
@@ -81,28 +82,28 @@ function recordCandidate(store: LineageStore, n: number, parentId: string | null
   });
   const event = (kind: Parameters<LineageStore['appendEvent']>[0]['kind'], data: Record<string, unknown>) =>
     store.appendEvent({ runId: RUN, candidateId: id, kind, data });
-  event('forked', { parent_id: parentId, branch: `evolve/${RUN}/g${generation}-${id}`, base_commit: 'a'.repeat(40) });
-  event('agent_started', { attempt: 1, command: 'node --import tsx src/agent/main.ts', sandboxed: true });
+  if (parentId) event('forked', sampleEvent('forked', { parent_id: parentId, branch: `evolve/${RUN}/g${generation}-${id}` }));
+  event('agent_started', sampleEvent('agent_started', { command: 'node --import tsx src/agent/main.ts' }));
   for (const name of ['decide', 'plan', 'modify', 'self-check']) event('phase', { name });
   for (let i = 0; i < 40; i++) {
     store.recordModelCall({
       runId: RUN, candidateId: id, model: 'claude-sonnet-4-5', inputTokens: 12_000 + i, outputTokens: 800,
       cacheReadTokens: 10_000, cacheWriteTokens: 500, costUsd: 0.0123,
     });
-    event('tool_call', { tool: i % 2 ? 'bash' : 'str_replace_based_edit_tool', ok: true, ms: 40 + i, summary: `npx vitest run test/unit-${i}.test.ts` });
+    event('tool_call', { tool: i % 2 ? 'bash' : 'str_replace_based_edit_tool', ok: true, ms: 40 + i, summary: `npx vitest run test/unit-${i}.test.ts`, source: 'agent' });
   }
-  for (let i = 0; i < 10; i++) event('tool_call', { tool: 'bash', ok: i !== 3, ms: 12, summary: `grep -rn retry src/${i}` });
-  event('agent_finished', { exit_code: 0, success: true, summary: 'Made the retry loop observable.', timed_out: false });
-  event('committed', { commit_sha: 'b'.repeat(40) });
-  event('built', { ok: true, ms: 3_200, exit_code: 0 });
-  event('tested', { passed: 120, failed: 0, ms: 8_100, exit_code: 0, parser: 'vitest' });
-  event('scored', { score: (n % 1000) / 1000, terms: { tests: 1, diff: -0.01 } });
+  for (let i = 0; i < 10; i++) event('tool_call', { tool: 'bash', ok: i !== 3, ms: 12, summary: `grep -rn retry src/${i}`, source: 'agent' });
+  event('agent_finished', sampleEvent('agent_finished', { summary: 'Made the retry loop observable.' }));
+  event('committed', sampleEvent('committed'));
+  event('built', sampleEvent('built', { ms: 3_200 }));
+  event('tested', sampleEvent('tested', { passed: 120, ms: 8_100 }));
+  event('scored', sampleEvent('scored', { score: (n % 1000) / 1000 }));
   store.updateCandidate(id, {
     status: 'passed', step: 'evaluated', build_ok: 1, tests_passed: 120, tests_failed: 0, diff_added: n % 300,
     diff_removed: n % 50, score: (n % 1000) / 1000, survived: n % PER_GENERATION === 1 ? 1 : 0,
     finished_at: new Date().toISOString(),
   });
-  event('selected', { strategy: 'top-k', survivors: 1 });
+  event('selected', sampleEvent('selected', { generation, rank: 1 + (n % PER_GENERATION), score: (n % 1000) / 1000 }));
 }
 
 export default function bench(args: string[]): Record<string, unknown> {

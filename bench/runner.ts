@@ -33,6 +33,7 @@ import { defaultWorkdir } from '../src/evolve/repo/workdir.ts';
 import { startStandin } from '../src/standin/index.ts';
 import { depsView, judge } from './judge.ts';
 import { evolve, makeRepo, ROOT, tempDir } from '../test/evolve/helpers.ts';
+import { sampleEvent } from '../test/lineage/event-samples.ts';
 import { makeToyRepo, passingPlan, planScript } from '../test/evolve/toy.ts';
 import { judgeOverhead } from './user-judge.ts';
 
@@ -60,17 +61,17 @@ async function runnerCandidate(repo: string, g: Git, store: ReturnType<typeof op
   await g.createBranch(branch, head);
   const prepared = await ws.prepare(id, head, null);
   store.updateCandidate(id, { status: 'running', step: 'forked' });
-  store.appendEvent({ runId, candidateId: id, kind: 'forked', data: { branch } });
+  store.appendEvent({ runId, candidateId: id, kind: 'forked', data: sampleEvent('forked', { parent_id: 'seed0000', branch, base_commit: head }) });
   edit(prepared.dir, round);
   store.updateCandidate(id, { step: 'agent_done' });
   const tc = process.hrtime.bigint();
   const sha = await g.commitWorkspace({ workTree: prepared.dir, indexFile: prepared.indexFile, parent: head, branch, message: 'bench' });
   commitTimes.push(ms(tc));
   store.updateCandidate(id, { commit_sha: sha, step: 'committed' });
-  store.appendEvent({ runId, candidateId: id, kind: 'committed', data: { sha } });
+  store.appendEvent({ runId, candidateId: id, kind: 'committed', data: sampleEvent('committed', { sha, parent: head }) });
   const { stats } = await g.diff(head, sha);
   store.updateCandidate(id, { diff_added: stats.added, diff_removed: stats.removed, status: 'passed', step: 'evaluated' });
-  store.appendEvent({ runId, candidateId: id, kind: 'scored', data: { ...stats } });
+  store.appendEvent({ runId, candidateId: id, kind: 'scored', data: sampleEvent('scored', { diff_added: stats.added, diff_removed: stats.removed }) });
   const t = ms(t0);
   await ws.remove(id); // cleanup is outside the measure on both sides
   return t;

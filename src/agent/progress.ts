@@ -8,7 +8,8 @@ import { formatProgressLine, type ProgressLine } from './protocol.ts';
 type Usage = Extract<ProgressLine, { type: 'model_call' }>['usage'];
 
 export interface Progress {
-  phase(name: string): void;
+  /** `goal`: the goal chosen so far, said once it is known (the runner shows it before the result line). */
+  phase(name: string, goal?: string): void;
   modelCall(usage: Usage): void;
   toolCall(tool: string, ok: boolean, summary: string, ms: number): void;
   result(success: boolean, summary: string, goal: string, plan?: string): void;
@@ -36,7 +37,7 @@ export function progressTo(write: (line: string) => void): Progress {
   const emit = (line: ProgressLine): void => write(formatProgressLine(line));
   const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
   return {
-    phase: (name) => emit({ v: 1, type: 'phase', name }),
+    phase: (name, goal) => emit({ v: 1, type: 'phase', name, ...(goal ? { goal: clip(goal, 5000) } : {}) }),
     modelCall: (usage) => emit({ v: 1, type: 'model_call', usage }),
     toolCall: (tool, ok, summary, ms) => emit({ v: 1, type: 'tool_call', tool: clip(tool, 200), ok, summary: clip(summary, 2000), ms }),
     result: (success, summary, goal, plan) =>

@@ -33,7 +33,8 @@ const usage = z.object({
 }).passthrough();
 
 export const ProgressLine = z.discriminatedUnion('type', [
-  z.object({ v: z.literal(1), type: z.literal('phase'), name: z.string().min(1).max(200) }),
+  // `goal`: the goal as soon as it is chosen (optional), so the live view shows it while the agent works.
+  z.object({ v: z.literal(1), type: z.literal('phase'), name: z.string().min(1).max(200), goal: z.string().min(1).max(5000).optional() }),
   z.object({ v: z.literal(1), type: z.literal('model_call'), usage }),
   z.object({
     v: z.literal(1), type: z.literal('tool_call'),

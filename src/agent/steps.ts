@@ -64,7 +64,7 @@ export function stubList(markers: readonly StubMarker[]): string {
 }
 
 export async function makePlan(deps: StepDeps, goal: string, turns: TurnBudget, cap: number): Promise<Plan> {
-  deps.progress.phase('plan');
+  deps.progress.phase('plan', goal);
   deps.conversation.say(prompt('plan', { goal }));
   const { value, turns: used } = await answerPhase(deps.conversation,
     { toolbox: readOnly(deps.toolbox), progress: deps.progress, maxTurns: Math.min(cap, turns.left), answer: WRITE_PLAN },

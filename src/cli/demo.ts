@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { PlainProgress, type RunObserver } from '../evolve/observer.ts';
 import { UsageError } from '../errors.ts';
 import { evolveCommand } from './self-command.ts';
+import { DECIMAL } from './config.ts';
 import { liveRunView } from './watch.ts';
 
 export function registerDemo(program: Command): void {
@@ -51,7 +52,7 @@ function plain(verbose?: boolean): RunObserver {
 }
 
 function countOption(flag: string, value: string): number {
-  const n = Number(value);
+  const n = DECIMAL.test(value.trim()) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number of at least 1 (got "${value}")`);
   return n;
 }

@@ -67,8 +67,8 @@ export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise
     onProgress: (line) => {
       if ((line.type === 'phase' || line.type === 'tool_call') && !keep()) return;
       if (line.type === 'phase') {
-        store.updateCandidate(plan.id, { phase: line.name });
-        ev('phase', { name: line.name });
+        store.updateCandidate(plan.id, { phase: line.name, ...(line.goal ? { goal: line.goal } : {}) });
+        ev('phase', { name: line.name, ...(line.goal ? { goal: line.goal } : {}) });
       } else if (line.type === 'tool_call') {
         ev('tool_call', { tool: line.tool, ok: line.ok, ms: line.ms ?? null, summary: line.summary.slice(0, 500), source: 'agent' });
         const denied = sandboxDenial(line.ok, line.summary);

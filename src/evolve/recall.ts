@@ -4,7 +4,8 @@
  * were just written) and `--resume` (whose rows were written by a run that stopped or crashed).
  */
 import { existsSync } from 'node:fs';
-import type { CandidateRow } from '../lineage/schema.ts';
+import { readEventData, type EventView } from '../lineage/events/index.ts';
+import type { CandidateRow, EventKind } from '../lineage/schema.ts';
 import type { AgentReport } from './attempt.ts';
 import type { ChildPlan, ParentInfo, RunContext } from './candidate.ts';
 import type { CountSource } from './judge/testcounts.ts';
@@ -12,10 +13,10 @@ import type { CountVia } from './judge/counts.ts';
 import { lessonsFor } from './generation.ts';
 import { progressOf, type ScoreWeights } from './judge/score.ts';
 
-function lastEvent(ctx: RunContext, candidateId: string, kind: string): Record<string, unknown> | null {
-  const events = ctx.store.events(candidateId).filter((e) => e.kind === kind);
-  const last = events[events.length - 1];
-  return last ? (JSON.parse(last.data_json) as Record<string, unknown>) : null;
+/** A candidate's latest event of a kind, read with its schema (a field an older evolve did not write is absent). */
+function lastEvent<K extends EventKind>(ctx: RunContext, candidateId: string, kind: K): EventView<K> | null {
+  const last = ctx.store.events(candidateId).filter((e) => e.kind === kind).pop();
+  return last ? readEventData(kind, last.data_json) : null;
 }
 
 /** A finished candidate as a parent: its commit, its test count (and how it was counted) and its dependencies. */
@@ -27,8 +28,8 @@ export function parentInfoOf(ctx: RunContext, rows: readonly CandidateRow[], id:
   const measure = row.tests_passed === null
     ? null
     : {
-      commit: row.commit_sha, tests: row.tests_passed + (row.tests_failed ?? 0), source: (tested?.source as CountSource | undefined) ?? 'exit-code',
-      via: (tested?.via === 'report' || tested?.via === 'stderr' ? tested.via : 'stdout') as CountVia,
+      commit: row.commit_sha, tests: row.tests_passed + (row.tests_failed ?? 0), source: (tested?.source ?? 'exit-code') as CountSource,
+      via: (tested?.via ?? 'stdout') as CountVia,
       passed: row.tests_passed, progress: lineageProgress(rows, row, ctx.config.weights),
     };
   return { id, commit: row.commit_sha, measure, depsFrom: depsOf(ctx, rows, row, targetDeps) };
@@ -55,7 +56,7 @@ function depsOf(ctx: RunContext, rows: readonly CandidateRow[], row: CandidateRo
 export function resumePlan(ctx: RunContext, rows: readonly CandidateRow[], row: CandidateRow, targetDeps: string | null): ChildPlan {
   const finished = lastEvent(ctx, row.id, 'agent_finished');
   const agent: AgentReport | null = finished
-    ? { ok: finished.ok === true, reason: typeof finished.reason === 'string' ? finished.reason : null, goal: row.goal }
+    ? { ok: finished.ok === true, reason: finished.reason ?? null, goal: row.goal }
     : null;
   return {
     id: row.id, generation: row.generation, branch: row.branch!,

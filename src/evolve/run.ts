@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { bestCandidate } from '../lineage/best.ts';
+import { readEventData } from '../lineage/events/index.ts';
 import { AgentBundles } from './jail/agent-bundle.ts';
 import { newCandidateId } from '../lineage/ids.ts';
 import { FINISHED_STATUSES, type CandidateRow } from '../lineage/schema.ts';
@@ -19,6 +20,7 @@ import type { RunEvent, RunObserver, RunSummary } from './observer.ts';
 import { safeLine } from '../safe-text.ts';
 import { withoutAnsi } from './judge/output.ts';
 import { systemClock, type Clock, type ModelProxy, type RunnerStore } from './ports.ts';
+import { modelApiDown } from './proxy/health.ts';
 import { parentInfoOf, resumePlan } from './recall.ts';
 import type { AgentChoice } from './jail/agent.ts';
 import { withHidden, type Sandbox } from './jail/sandbox.ts';
@@ -82,6 +84,7 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
 
   let status: RunSummary['status'] = 'done';
   let reason: string | null = null;
+  let halted: string | null = null;
   ctx.record(null, null, 'run_started', {
     population: config.population, generations: config.generations, strategy: config.strategy, survivors: config.survivors,
     concurrency: config.concurrency, judge_concurrency: config.judgeConcurrency, allow_failing_seed: config.allowFailingSeed, model: config.model, budget_usd: config.budgetUsd, candidate_budget_usd: config.candidateBudgetUsd,
@@ -116,15 +119,23 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
       const children = all.filter((r) => r.generation === generation);
       const selection = select(ctx, generation, children, survivors, all);
       if (children.some((r) => r.step !== 'selected' && r.step !== 'pushed')) recordSelection(ctx, generation, children, selection.kept);
+      // No child passed and the model API answered none of their calls: the next generation would fare the same.
+      halted = selection.kept.length > 0 ? null : modelApiDown(generation, children.flatMap((r) => store.events(r.id)));
       if (selection.kept.length > 0) survivors = selection.kept;
-      else deps.observer?.log?.(`generation ${generation}: no child passed; the previous survivors parent again`);
+      else if (!halted) deps.observer?.log?.(`generation ${generation}: no child passed; the previous survivors parent again`);
       nextParents = selection.nextParents;
       await pushSurvivors(ctx, generation, selection.kept, store.candidates(plan.runId));
       completed = generation;
+      if (halted) break;
     }
-    // Stopped only when generations are left to do; a budget spent during the last one still finishes the run.
-    reason = completed < config.generations ? stopReason() ?? 'stopped' : null;
-    if (reason) status = 'stopped';
+    if (halted) {
+      status = 'failed';
+      reason = halted;
+    } else {
+      // Stopped only when generations are left to do; a budget spent during the last one still finishes the run.
+      reason = completed < config.generations ? stopReason() ?? 'stopped' : null;
+      if (reason) status = 'stopped';
+    }
   } catch (err) {
     if (err instanceof SeedFailed) {
       // Nothing forked, nothing spent on children: the reason, the end of the output and how to go on anyway.
@@ -182,7 +193,7 @@ async function ensureSeed(ctx: RunContext, plan: RunPlan, targetDeps: string | n
   if (existing?.step === 'selected') {
     // Resumed: the objective is the metric the seed was judged with.
     const judged = ctx.store.events(existing.id).filter((e) => e.kind === 'judged').pop();
-    if (judged) ctx.evaluator.adoptObjective((JSON.parse(judged.data_json) as { objective?: string }).objective ?? null);
+    if (judged) ctx.evaluator.adoptObjective(readEventData('judged', judged.data_json).objective ?? null);
     return { parent: parentInfoOf(ctx, ctx.store.candidates(plan.runId), existing.id, targetDeps), failure: null, output: null };
   }
   const id = existing?.id ?? newCandidateId((drawn) => !!ctx.store.getCandidate(drawn));

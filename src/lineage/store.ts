@@ -2,7 +2,8 @@ import { gzipSync } from 'node:zlib';
 import type Database from 'better-sqlite3';
 import { openDatabase } from './open.ts';
 import { LineageQueries } from './queries.ts';
-import { EVENT_KINDS, type CandidateRow, type RunRow, type RunStatus } from './schema.ts';
+import { checkEventData } from './events/index.ts';
+import type { CandidateRow, RunRow, RunStatus } from './schema.ts';
 import type {
   CandidatePatch, ModelCallRecord, NewCandidate, NewEvent, NewRun, NewTranscript, OpenStoreOptions,
 } from './types.ts';
@@ -17,12 +18,27 @@ const PATCHABLE = new Set<string>([
   'cache_read_tokens', 'cache_write_tokens', 'model_calls', 'worker', 'stubs_added', 'duplicate_of', 'objective',
 ] satisfies (keyof CandidatePatch)[]);
 
-const KNOWN_KINDS = new Set<string>(EVENT_KINDS);
 const MODEL_CALL_FIELDS = new Set([
   'runId', 'candidateId', 'model', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'costUsd', 'at',
 ]);
 
 const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** A metered call as its model_call event's data: the usage first, then every other field given, in snake_case. */
+export function modelCallData(call: ModelCallRecord): Record<string, unknown> {
+  const data: Record<string, unknown> = {
+    model: call.model,
+    input_tokens: call.inputTokens,
+    output_tokens: call.outputTokens,
+    cache_read_tokens: call.cacheReadTokens,
+    cache_write_tokens: call.cacheWriteTokens,
+    cost_usd: call.costUsd,
+  };
+  for (const [key, value] of Object.entries(call)) {
+    if (!MODEL_CALL_FIELDS.has(key) && value !== undefined) data[snake(key)] = value;
+  }
+  return data;
+}
 
 /** What the metering proxy records through (docs/INTERNALS.md: its `recorder`); the store satisfies it. */
 export type LineageRecorder = Pick<LineageStore, 'recordModelCall' | 'appendEvent' | 'addTranscript'>;
@@ -149,9 +165,18 @@ export class LineageStore extends LineageQueries {
     return row;
   }
 
-  /** Appends one event and returns its id. */
+  /**
+   * Appends one event and returns its id. Its data must match its kind's schema (src/lineage/events): an undeclared
+   * kind, field or type is a writer's bug and throws InvalidEventError before anything is written.
+   */
   appendEvent(e: NewEvent): number {
-    if (!KNOWN_KINDS.has(e.kind)) throw new Error(`appendEvent: unknown event kind ${e.kind}`);
+    this.assertWritable();
+    checkEventData(e.kind, e.data);
+    return this.insertEvent(e);
+  }
+
+  /** The INSERT of an event whose data was checked; written as given (its fields in the writer's order). */
+  private insertEvent(e: NewEvent): number {
     const data = JSON.stringify(e.data ?? {});
     const at = this.stamp(e.at);
     return Number(this.write(() => this.ins.event.run(e.runId, e.candidateId, at, e.kind, data)).lastInsertRowid);
@@ -165,17 +190,8 @@ export class LineageStore extends LineageQueries {
         throw new Error(`recordModelCall: ${key} must be a finite number ≥ 0, got ${String(value)}`);
       }
     }
-    const data: Record<string, unknown> = {
-      model: call.model,
-      input_tokens: call.inputTokens,
-      output_tokens: call.outputTokens,
-      cache_read_tokens: call.cacheReadTokens,
-      cache_write_tokens: call.cacheWriteTokens,
-      cost_usd: call.costUsd,
-    };
-    for (const [key, value] of Object.entries(call)) {
-      if (!MODEL_CALL_FIELDS.has(key) && value !== undefined) data[snake(key)] = value;
-    }
+    const data = modelCallData(call);
+    checkEventData('model_call', data);
     // The totals first: an unknown candidate fails before anything is written. Inside a caller's transaction this
     // joins it without a savepoint of its own (the proxy and the bench record many calls per transaction).
     return this.write(() => {
@@ -186,7 +202,7 @@ export class LineageStore extends LineageQueries {
         );
         if (info.changes === 0) throw new Error(`recordModelCall: no candidate ${call.candidateId}`);
       }
-      return this.appendEvent({ runId: call.runId, candidateId: call.candidateId, kind: 'model_call', data, at: call.at });
+      return this.insertEvent({ runId: call.runId, candidateId: call.candidateId, kind: 'model_call', data, at: call.at });
     });
   }
 

@@ -42,6 +42,8 @@ describe('an attempt', () => {
     expect(lines.filter((l) => l.type === 'phase').map((l) => l.type === 'phase' && l.name)).toEqual([
       'read_context', 'decide_goal', 'plan', 'modify', 'self_check', 'report',
     ]);
+    // The goal is said as soon as it is chosen, with the plan phase, not only in the result line at the end.
+    expect(lines.find((l) => l.type === 'phase' && l.name === 'plan')).toMatchObject({ goal: 'Add hello.txt with a greeting' });
   });
 
   it('fixes what the self-check finds, then reports', async () => {

@@ -25,13 +25,15 @@ describe('evolve run: bad input is refused with one line and exit 2, before anyt
     { name: 'zero population', args: [...base(repo), '--population', '0'], env: KEY, says: '--population must be at least 1' },
     { name: 'negative generations', args: [...base(repo), '--generations', '-2'], env: KEY, says: '--generations must be at least 1' },
     { name: 'non-numeric population', args: [...base(repo), '--population', 'many'], env: KEY, says: '--population must be a number' },
+    { name: 'hexadecimal population', args: [...base(repo), '--population', '0x2'], env: KEY, says: '--population must be a number' },
+    { name: 'exponent generations', args: [...base(repo), '--generations', '1e1'], env: KEY, says: '--generations must be a number' },
     { name: 'fractional survivors', args: [...base(repo), '--survivors', '1.5'], env: KEY, says: '--survivors must be a whole number' },
     { name: 'missing generations', args: ['--population', '2', '--target', repo, '--db', path.join(tempDir(), 'x.db')], env: KEY, says: '--generations is required' },
     { name: 'unknown strategy', args: [...base(repo), '--strategy', 'random'], env: KEY, says: 'random' },
     { name: 'db path is a directory', args: base(repo, dir), env: KEY, says: 'is a directory' },
     { name: 'db is not a database', args: base(repo, notDb), env: KEY, says: 'not an SQLite database' },
     { name: 'a --push remote that does not exist', args: [...base(repo), '--push', 'orign'], env: KEY, says: '--push orign: not a remote' },
-    // (no --population/--generations: with --resume they are refused on their own, test/qa/resume-flags.test.ts)
+    // (no --population/--generations: with --resume they are refused on their own, test/evolve/resume-flags.test.ts)
     { name: 'unknown run id', args: ['--no-tui', '--target', repo, '--db', path.join(tempDir(), 'none.db'), '--resume', '20260101-000000-abcd'], env: KEY, says: 'resume' },
   ])('$name', async ({ args, env, says }) => {
     const db = args[args.indexOf('--db') + 1];

@@ -72,6 +72,30 @@ describe('an agent without a result line', () => {
   }, 120_000);
 });
 
+/** An agent that says its goal with a phase line as soon as it has one, and then no result line at all. */
+const GOAL_FIRST_AGENT = `import { writeFileSync, mkdirSync } from 'node:fs';
+const fd = Number(process.env.EVOLVE_PROGRESS_FD);
+writeFileSync(fd, JSON.stringify({ v: 1, type: 'phase', name: 'plan', goal: 'Add g9, the ninth greeting' }) + '\\n');
+mkdirSync('lib', { recursive: true });
+writeFileSync('lib/g9.mjs', 'export const g9 = () => 9;\\n');
+`;
+
+describe('a phase line with a goal', () => {
+  it('sets the candidate\'s goal while the agent works, and it stays without a result line', async () => {
+    const repo = makeToyRepo({ 'goal-agent.mjs': GOAL_FIRST_AGENT });
+    const db = path.join(tempDir(), 'lineage.db');
+    const run = await evolve(['--population', '1', '--generations', '1', '--agent', 'node goal-agent.mjs', '--no-tui', '--target', repo, '--db', db, ...unsafe()],
+      { ANTHROPIC_API_KEY: KEY });
+    expect(run.code, run.stderr).toBe(0);
+    const sql = new Database(db, { readonly: true });
+    const row = sql.prepare('SELECT goal, agent_success FROM candidates WHERE generation = 1').get() as { goal: string; agent_success: number | null };
+    const phase = sql.prepare("SELECT data_json FROM events WHERE kind = 'phase'").pluck().get() as string;
+    sql.close();
+    expect(row).toEqual({ goal: 'Add g9, the ninth greeting', agent_success: null });
+    expect(JSON.parse(phase)).toEqual({ name: 'plan', goal: 'Add g9, the ninth greeting' });
+  }, 120_000);
+});
+
 describe('--agent claude-code without Claude Code', () => {
   it('stops before anything is created, with one line saying where it looked', async () => {
     const repo = makeToyRepo();

@@ -13,7 +13,7 @@ import { checkFrozenJudge, combineRuns, freezeJudge, median, parseJudgeOutput } 
 import { evolve, git, ROOT, startEvolve, tempDir } from './helpers.ts';
 import { waitFor } from '../wait.ts';
 import { execFileSync } from 'node:child_process';
-import { makeQaRepo, qaScript, type QaPlan } from '../qa/qa-toy.ts';
+import { makeHostileRepo, hostileScript, type HostilePlan } from './hostile-toy.ts';
 import { passingPlan, makeToyRepo, planScript } from './toy.ts';
 
 const KEY = 'sk-ant-user-judge-test-key-000000000000';
@@ -67,11 +67,11 @@ if (mode === 'slow') await new Promise((r) => setTimeout(r, 60000));
 console.log('measuring');
 console.log(JSON.stringify({ speed: speed + [0, 10, 1][n % 3], size: 3, label: 'not a number' }));
 `;
-const speedPlan = (goal: string, speed: number, mode = 'ok', extra: Partial<QaPlan> = {}): QaPlan => ({
+const speedPlan = (goal: string, speed: number, mode = 'ok', extra: Partial<HostilePlan> = {}): HostilePlan => ({
   goal, ...extra, files: { 'lib/speed.mjs': `export const speed = ${speed};\nexport const mode = '${mode}';\n`, [`tests/${goal}.mjs`]: 'export default () => {};\n', ...extra.files },
 });
 const workdir = tempDir('evolve-judge-work-');
-const plans: QaPlan[] = [
+const plans: HostilePlan[] = [
   speedPlan('fast', 30),
   speedPlan('slower', 5),
   speedPlan('faster', 20),
@@ -93,8 +93,8 @@ const by = (goal: string) => rows.find((r) => r.goal === goal)!;
 
 beforeAll(async () => {
   writeFileSync(judgeFile, JUDGE);
-  standin = await startStandin({ script: qaScript((i) => plans[i]), apiKey: KEY });
-  repo = makeQaRepo({ 'lib/speed.mjs': "export const speed = 10;\nexport const mode = 'ok';\n" });
+  standin = await startStandin({ script: hostileScript((i) => plans[i]), apiKey: KEY });
+  repo = makeHostileRepo({ 'lib/speed.mjs': "export const speed = 10;\nexport const mode = 'ok';\n" });
   db = path.join(tempDir(), 'lineage.db');
   const config = path.join(tempDir(), 'evolve.json');
   writeFileSync(config, JSON.stringify({ objective: { metric: 'speed', goal: 'max' }, judgeTimeout: 3 }));

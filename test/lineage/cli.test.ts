@@ -131,7 +131,7 @@ describe('evolve show', () => {
     expect(r.stdout).toMatch(/lineage +5eed0000 → a2000002/);
     expect(r.stdout).toMatch(/error +tests failed: 3 of 40/);
     expect(r.stdout).toMatch(/model +0 calls, 3,000 in \/ 900 out tokens/);
-    expect(r.stdout).toMatch(/events \(2\)\n .* forked +parent_id=5eed0000\n .* scored +score=0\.1\n/);
+    expect(r.stdout).toMatch(/events \(2\)\n .* forked +parent_id=5eed0000 .*\n .* scored +status=failed score=0\.1 .*\n/);
     const best = await evolveInProcess(['show', 'b1000001', '--db', db]);
     expect(best.stdout).toContain('◆ best of the run');
   });

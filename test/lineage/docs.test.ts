@@ -34,8 +34,8 @@ function docStore(): string {
       cacheWriteTokens: 0, costUsd: 0.5,
     });
   }
-  store.appendEvent({ runId: RUN_A, candidateId: 'b1000001', kind: 'tool_call', data: { tool: 'bash', ok: true, ms: 3, summary: 'ls' } });
-  store.appendEvent({ runId: RUN_A, candidateId: 'b1000001', kind: 'tool_call', data: { tool: 'bash', ok: false, ms: 9, summary: 'npm tset' } });
+  store.appendEvent({ runId: RUN_A, candidateId: 'b1000001', kind: 'tool_call', data: { tool: 'bash', ok: true, ms: 3, summary: 'ls', source: 'agent' } });
+  store.appendEvent({ runId: RUN_A, candidateId: 'b1000001', kind: 'tool_call', data: { tool: 'bash', ok: false, ms: 9, summary: 'npm tset', source: 'agent' } });
   store.close();
   return path;
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { openStore, type LineageStore } from '../../src/lineage/store.ts';
 import type { CandidateStatus } from '../../src/lineage/schema.ts';
+import { sampleEvent } from './event-samples.ts';
 
 const dirs: string[] = [];
 const stores: LineageStore[] = [];
@@ -99,13 +100,13 @@ export function buildSampleStore(dir = tempDir()): { store: LineageStore; path: 
   store.createRun({ id: RUN_A, target: '/repo/a', config: { population: 3, generations: 2 } });
   addSpecs(store, RUN_A, RUN_A_SPECS);
   for (const s of RUN_A_SPECS) {
-    store.appendEvent({ runId: RUN_A, candidateId: s.id, kind: 'forked', data: { parent_id: s.parent } });
-    store.appendEvent({ runId: RUN_A, candidateId: s.id, kind: 'scored', data: { score: s.score ?? null } });
+    if (s.parent) store.appendEvent({ runId: RUN_A, candidateId: s.id, kind: 'forked', data: sampleEvent('forked', { parent_id: s.parent }) });
+    store.appendEvent({ runId: RUN_A, candidateId: s.id, kind: 'scored', data: sampleEvent('scored', { status: s.status, score: s.score ?? null }) });
   }
   store.finishRun(RUN_A, 'done');
   store.createRun({ id: RUN_B, target: '/repo/b', config: {} });
   addSpecs(store, RUN_B, RUN_B_SPECS);
-  store.appendEvent({ runId: RUN_B, candidateId: 'c1000001', kind: 'error', data: { message: 'disk full' } });
+  store.appendEvent({ runId: RUN_B, candidateId: 'c1000001', kind: 'error', data: sampleEvent('error', { message: 'disk full' }) });
   store.finishRun(RUN_B, 'failed', 'no candidate passed');
   return { store, path };
 }

@@ -95,12 +95,13 @@ describe('reader queries on a branching tree with failed candidates and two runs
     const { store } = buildSampleStore();
     const events = store.events('a1000001');
     expect(events.map((e) => e.kind)).toEqual(['forked', 'scored']);
-    expect(JSON.parse(events[0].data_json)).toEqual({ parent_id: '5eed0000' });
+    expect(JSON.parse(events[0].data_json)).toMatchObject({ parent_id: '5eed0000' });
     expect(store.events('a1000001', { limit: 1 }).map((e) => e.kind)).toEqual(['scored']);
     const all = store.runEvents(RUN_A);
-    expect(all).toHaveLength(14);
+    // Every candidate's scored, and every child's forked (the seed is not forked).
+    expect(all).toHaveLength(13);
     expect(all.map((e) => e.id)).toEqual([...all.map((e) => e.id)].sort((a, b) => a - b));
-    expect(store.runEvents(RUN_A, { afterId: all[11].id }).map((e) => e.id)).toEqual([all[12].id, all[13].id]);
+    expect(store.runEvents(RUN_A, { afterId: all[10].id }).map((e) => e.id)).toEqual([all[11].id, all[12].id]);
     expect(store.runEvents(RUN_A, { afterId: all[0].id, limit: 2 })).toHaveLength(2);
     expect(store.runEvents(RUN_B).map((e) => e.kind)).toEqual(['error']);
   });
@@ -136,7 +137,7 @@ describe('data version', () => {
     const v0 = reader.dataVersion();
     reader.tree(RUN_A);
     expect(reader.dataVersion()).toBe(v0);
-    writer.appendEvent({ runId: RUN_A, candidateId: null, kind: 'run_finished', data: { status: 'done' } });
+    writer.appendEvent({ runId: RUN_A, candidateId: null, kind: 'run_finished', data: { status: 'done', reason: null } });
     expect(reader.dataVersion()).not.toBe(v0);
   });
 });

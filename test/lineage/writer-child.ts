@@ -4,6 +4,7 @@
  * Stops (closing the store cleanly) when its stdin ends. Usage: node --import tsx writer-child.ts <db> <run-id>
  */
 import { openStore } from '../../src/lineage/store.ts';
+import { sampleEvent } from './event-samples.ts';
 
 const [path, runId] = process.argv.slice(2);
 const store = openStore(path);
@@ -28,7 +29,7 @@ function writeOne(): void {
         costUsd: 0.001,
       });
     }
-    store.appendEvent({ runId, candidateId: id, kind: 'scored', data: { score: n } });
+    store.appendEvent({ runId, candidateId: id, kind: 'scored', data: sampleEvent('scored', { score: n }) });
     store.updateCandidate(id, { status: 'passed', score: n, survived: 1, diff_added: n, diff_removed: 1 });
   });
   ids.push(id);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { openStore } from '../../src/lineage/store.ts';
 import { tempDir, tickingClock, track } from './fixtures.ts';
+import { sampleEvent } from './event-samples.ts';
 
 const RUN = '20260101-120000-abcd';
 
@@ -58,12 +59,13 @@ describe('writers', () => {
 
   it('appends events of known kinds only', () => {
     const { store } = freshStore();
-    const id = store.appendEvent({ runId: RUN, candidateId: 'c0ffee01', kind: 'tool_call', data: { tool: 'bash', ok: true, ms: 12 } });
-    const runLevel = store.appendEvent({ runId: RUN, candidateId: null, kind: 'run_started', data: { population: 2 } });
+    const call = { tool: 'bash', ok: true, ms: 12, summary: 'ls', source: 'agent' } as const;
+    const id = store.appendEvent({ runId: RUN, candidateId: 'c0ffee01', kind: 'tool_call', data: call });
+    const runLevel = store.appendEvent({ runId: RUN, candidateId: null, kind: 'run_started', data: sampleEvent('run_started') });
     expect(runLevel).toBeGreaterThan(id);
-    expect(store.events('c0ffee01')).toMatchObject([{ id, kind: 'tool_call', data_json: '{"tool":"bash","ok":true,"ms":12}' }]);
+    expect(store.events('c0ffee01')).toMatchObject([{ id, kind: 'tool_call', data_json: '{"tool":"bash","ok":true,"ms":12,"summary":"ls","source":"agent"}' }]);
     expect(() => store.appendEvent({ runId: RUN, candidateId: null, kind: 'nonsense' as never })).toThrow(/unknown event kind/);
-    expect(() => store.appendEvent({ runId: 'nope', candidateId: null, kind: 'error' })).toThrow(/FOREIGN KEY/);
+    expect(() => store.appendEvent({ runId: 'nope', candidateId: null, kind: 'error', data: { message: 'x' } })).toThrow(/FOREIGN KEY/);
   });
 
   it('records model calls: candidate totals and a model_call event together', () => {
@@ -143,7 +145,7 @@ describe('writers', () => {
     store.close();
     const reader = track(openStore(path, { readonly: true }));
     expect(reader.getCandidate('c0ffee01')?.goal).toBe('speed up');
-    expect(() => reader.appendEvent({ runId: RUN, candidateId: null, kind: 'error' })).toThrow(/read-only/);
+    expect(() => reader.appendEvent({ runId: RUN, candidateId: null, kind: 'error', data: { message: 'x' } })).toThrow(/read-only/);
     expect(() => reader.createRun({ id: 'x', target: '/', config: {} })).toThrow(/read-only/);
     expect(() => reader.transaction(() => 1)).toThrow(/read-only/);
   });

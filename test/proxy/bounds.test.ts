@@ -1,7 +1,7 @@
 /**
  * Requests sized to hurt the run or the runner, against the proxy alone: max_tokens past the model's ceiling, a call
  * larger than any cap, an output reservation that alone cannot fit, a body declared too large, a transcript that
- * would fill lineage.db. (The same through the real CLI and jail: test/qa/trust-boundary.test.ts.)
+ * would fill lineage.db. (The same through the real CLI and jail: test/evolve/trust-boundary.test.ts.)
  */
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { resolvePrices } from '../../src/evolve/proxy/prices.ts';
 import { startProxy, type Proxy } from '../../src/evolve/proxy/index.ts';
 import type { ModelCallRecord, ProxyEvent, ProxyOptions, ProxyRecorder, TranscriptRecord } from '../../src/evolve/proxy/types.ts';
+import { checkEventData } from '../../src/lineage/events/index.ts';
+import { modelCallData } from '../../src/lineage/store.ts';
 import { startFakeUpstream, type FakeUpstream, type Script } from './fake-upstream.ts';
 
 export const REAL_KEY = 'sk-ant-api03-REALKEY-never-in-a-jail-0123456789';
@@ -15,8 +17,27 @@ export class MemoryRecorder implements ProxyRecorder {
   calls: ModelCallRecord[] = [];
   events: ProxyEvent[] = [];
   transcripts: TranscriptRecord[] = [];
-  recordModelCall(call: ModelCallRecord) { this.calls.push(call); }
-  appendEvent(event: ProxyEvent) { this.events.push(event); }
+  /**
+   * Events the store would have refused (src/lineage/events). The proxy logs a failed write and goes on, so the
+   * rig's close() fails the test instead.
+   */
+  invalid: Error[] = [];
+  recordModelCall(call: ModelCallRecord) {
+    this.check(() => checkEventData('model_call', modelCallData(call)));
+    this.calls.push(call);
+  }
+  appendEvent(event: ProxyEvent) {
+    this.check(() => checkEventData(event.kind, event.data));
+    this.events.push(event);
+  }
+  private check(fn: () => unknown) {
+    try {
+      fn();
+    } catch (err) {
+      this.invalid.push(err as Error);
+      throw err;
+    }
+  }
   addTranscript(t: TranscriptRecord) { this.transcripts.push(t); }
   spent(candidateId?: string) {
     return this.calls.filter((c) => !candidateId || c.candidateId === candidateId).reduce((s, c) => s + c.costUsd, 0);
@@ -48,6 +69,7 @@ export async function startRig(script: Script, extra: Partial<ProxyOptions> = {}
       await proxy.close({ graceMs: 1000 });
       await upstream.close();
       rmSync(dir, { recursive: true, force: true });
+      if (recorder.invalid.length > 0) throw recorder.invalid[0];
     },
   };
 }

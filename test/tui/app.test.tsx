@@ -3,6 +3,7 @@ import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../src/tui/App.tsx';
 import { openSource } from '../../src/tui/source.ts';
+import { openStore } from '../../src/lineage/store.ts';
 import { fixtureDb } from './helpers.ts';
 import { waitFor } from '../wait.ts';
 
@@ -67,15 +68,18 @@ describe('App', () => {
     const writer = new Database(t.db.path);
     cleanups.push(() => writer.close());
     writer.prepare(`UPDATE candidates SET status = 'running', phase = 'plan', started_at = ? WHERE id = '8c9d0e1f'`).run(new Date(base + 390_000).toISOString());
-    writer.prepare(`INSERT INTO events (run_id, candidate_id, at, kind, data_json) VALUES (?, '8c9d0e1f', ?, 'tool_call', ?)`)
-      .run(t.db.runId, new Date(base + 391_000).toISOString(), JSON.stringify({ tool: 'bash', ok: true, ms: 40, summary: 'ls src' }));
+    const events = openStore(t.db.path);
+    cleanups.push(() => events.close());
+    events.appendEvent({
+      runId: t.db.runId, candidateId: '8c9d0e1f', at: new Date(base + 391_000).toISOString(), kind: 'tool_call',
+      data: { tool: 'bash', ok: true, ms: 40, summary: 'ls src', source: 'agent' },
+    });
     const start = Date.now();
     await t.until(/8c9d0e1f · gen 3 · running/);
     expect(Date.now() - start).toBeLessThan(1000);
     expect(t.frame()).toMatch(/8c9d0e1f\s+. plan/);
     expect(t.frame()).toContain('✓ bash  ls src (40ms)');
-    writer.prepare(`INSERT INTO events (run_id, candidate_id, at, kind, data_json) VALUES (?, NULL, ?, 'run_finished', '{"status":"done"}')`)
-      .run(t.db.runId, new Date(base + 400_000).toISOString());
+    events.appendEvent({ runId: t.db.runId, candidateId: null, at: new Date(base + 400_000).toISOString(), kind: 'run_finished', data: { status: 'done', reason: null } });
     await t.until('run done');
   });
 

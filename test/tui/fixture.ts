@@ -1,9 +1,13 @@
 import Database from 'better-sqlite3';
-import { MIGRATIONS, type CandidateRow, type RunRow } from '../../src/lineage/schema.ts';
+import type { EventData } from '../../src/lineage/events/index.ts';
+import { MIGRATIONS, type CandidateRow, type EventKind, type RunRow } from '../../src/lineage/schema.ts';
+import { openStore } from '../../src/lineage/store.ts';
+import { sampleEvent } from '../lineage/event-samples.ts';
 
 /**
- * Realistic lineage data for the TUI's tests, the tmux test, and the bench, written with
- * plain SQL against the schema (the runner does not exist yet; the integrator can point the tests at a real db).
+ * Realistic lineage data for the TUI's tests, the tmux test, and the bench: the run and candidate rows written with
+ * plain SQL against the schema (every column typed as CandidateRow), the events through the store, which checks each
+ * against its kind's schema, in the shapes the runner writes (test/lineage/event-samples.ts).
  */
 export const RUN_ID = '20261125-200501-ab12';
 
@@ -63,10 +67,13 @@ function createDb(path: string, run: RunRow, candidates: CandidateRow[]): Databa
 /** A lineage.db with `n` synthetic candidates and a few tool calls each (for the bench). */
 export function writeSyntheticDb(path: string, n: number): string {
   const rows = syntheticRows(n);
-  const db = createDb(path, runRow({ config_json: JSON.stringify({ population: 10, generations: Math.ceil(n / 10), model: 'm', budgetUsd: 500 }) }), rows);
-  const ev = db.prepare(`INSERT INTO events (run_id, candidate_id, at, kind, data_json) VALUES (?, ?, '2026-11-25T20:06:00Z', 'tool_call', ?)`);
-  db.transaction(() => rows.forEach((c) => [1, 2, 3].forEach((k) => ev.run(RUN_ID, c.id, JSON.stringify({ tool: 'bash', ok: true, ms: k * 100, summary: `step ${k}` })))))();
-  db.close();
+  createDb(path, runRow({ config_json: JSON.stringify({ population: 10, generations: Math.ceil(n / 10), model: 'm', budgetUsd: 500 }) }), rows).close();
+  const store = openStore(path);
+  const at = '2026-11-25T20:06:00.000Z';
+  store.transaction(() => rows.forEach((c) => [1, 2, 3].forEach((k) => store.appendEvent({
+    runId: RUN_ID, candidateId: c.id, kind: 'tool_call', at, data: sampleEvent('tool_call', { ms: k * 100, summary: `step ${k}` }),
+  }))));
+  store.close();
   return RUN_ID;
 }
 
@@ -77,30 +84,36 @@ export function writeFixtureDb(path: string, opts: { base?: number; config?: obj
   const db = createDb(path, {
     ...run, finished_at: opts.finished ? iso(base, 400) : null, status: opts.finished ? 'done' : 'running',
     config_json: opts.config ? JSON.stringify(opts.config) : run.config_json,
-  }, candidates);
-  const ev = db.prepare('INSERT INTO events (run_id, candidate_id, at, kind, data_json) VALUES (?, ?, ?, ?, ?)');
-  const add = (cid: string | null, s: number, kind: string, data: object = {}) => ev.run(RUN_ID, cid, iso(base, s), kind, JSON.stringify(data));
-  add(null, 0, 'run_started', { population: 3, generations: 3 });
+  }, candidates).close();
+  const events: { s: number; write: () => void }[] = [];
+  const add = <K extends EventKind>(cid: string | null, s: number, kind: K, data: Partial<EventData<K>> = {}) =>
+    events.push({ s, write: () => store.appendEvent({ runId: RUN_ID, candidateId: cid, at: iso(base, s), kind, data: sampleEvent(kind, data) }) });
+  add(null, 0, 'run_started', { population: 3, generations: 3, head: '9f1c2e7' });
   for (const c of candidates.filter((x) => x.generation > 0 && x.started_at)) {
     const s = (Date.parse(c.started_at!) - base) / 1000;
-    add(c.id, s, 'forked', { parent: c.parent_id, branch: c.branch });
-    add(c.id, s + 1, 'agent_started', {});
+    add(c.id, s, 'forked', { parent_id: c.parent_id!, branch: c.branch! });
+    add(c.id, s + 1, 'agent_started');
     add(c.id, s + 2, 'phase', { name: 'plan' });
     add(c.id, s + 8, 'model_call', { model: 'claude-sonnet-4-5', input_tokens: c.input_tokens, output_tokens: c.output_tokens, cost_usd: c.cost_usd });
     add(c.id, s + 10, 'tool_call', { tool: 'bash', ok: true, ms: 840, summary: 'rg -n "loadConfig" src' });
     add(c.id, s + 20, 'tool_call', { tool: 'str_replace_based_edit_tool', ok: true, ms: 12, summary: 'str_replace src/config.ts' });
     add(c.id, s + 30, 'tool_call', { tool: 'bash', ok: c.status !== 'failed', ms: 5100, summary: 'npm test' });
     if (c.finished_at) {
-      add(c.id, s + 60, 'agent_finished', { success: c.status === 'passed' });
+      add(c.id, s + 60, 'agent_finished', { goal: c.goal, success: c.status === 'passed' });
       add(c.id, s + 70, 'built', { ok: c.build_ok === 1, ms: 3200 });
-      if (c.tests_passed != null) add(c.id, s + 90, 'tested', { passed: c.tests_passed, failed: c.tests_failed, ms: 8000 });
-      add(c.id, s + 95, 'scored', { score: c.score });
+      if (c.tests_passed != null) add(c.id, s + 90, 'tested', { passed: c.tests_passed, failed: c.tests_failed ?? 0, exit_code: c.tests_failed ? 1 : 0, ms: 8000 });
+      add(c.id, s + 95, 'scored', { status: c.status, score: c.score, reason: c.error });
     }
   }
-  add(null, 105, 'selected', { generation: 1, survivors: ['a1b2c3d4', 'b5e6f708'] });
-  add(null, 210, 'selected', { generation: 2, survivors: ['d3e4f5a6', 'f1a2b3c4'] });
+  // One `selected` per survivor, in rank order, as the runner writes them.
+  const survivors = (generation: number) => candidates.filter((c) => c.generation === generation && c.survived).sort((a, b) => b.score! - a.score!);
+  survivors(1).forEach((c, i) => add(c.id, 105, 'selected', { generation: 1, rank: i + 1, score: c.score }));
+  survivors(2).forEach((c, i) => add(c.id, 210, 'selected', { generation: 2, rank: i + 1, score: c.score }));
   if (opts.finished) add(null, 400, 'run_finished', { status: 'done' });
-  db.close();
+  // In the order they happened, as the runner appends them.
+  const store = openStore(path);
+  store.transaction(() => events.sort((a, b) => a.s - b.s).forEach((e) => e.write()));
+  store.close();
   return run.id;
 }
 

@@ -3,7 +3,9 @@ import { applyEvents, emptyDigest, MAX_TOOL_CALLS } from '../../src/tui/activity
 import { layoutColumns, rowCells, rowText, statusText, widestGuides } from '../../src/tui/columns.ts';
 import { formatCost, formatDiff, formatDuration, formatTokens, hintsLine, packSegments, progressBar, truncate } from '../../src/tui/format.ts';
 import { buildForest, flatten } from '../../src/tui/tree.ts';
-import type { EventRow } from '../../src/lineage/schema.ts';
+import { checkEventData, type EventData } from '../../src/lineage/events/index.ts';
+import type { EventKind, EventRow } from '../../src/lineage/schema.ts';
+import { sampleEvent } from '../lineage/event-samples.ts';
 import { fixtureRows } from './fixture.ts';
 
 describe('formatters', () => {
@@ -76,8 +78,13 @@ describe('row layout', () => {
 
 describe('activity digest', () => {
   let id = 0;
-  const ev = (kind: string, data: object | string, candidate_id: string | null = 'a1b2c3d4'): EventRow =>
-    ({ id: ++id, run_id: 'r', candidate_id, at: '2026-11-25T20:05:01.000Z', kind, data_json: typeof data === 'string' ? data : JSON.stringify(data) });
+  // An event as the runner writes it (checked with its kind's schema), or given as raw text: a row no schema reads.
+  const ev = <K extends EventKind>(kind: K, data: Partial<EventData<K>> | string, candidate_id: string | null = 'a1b2c3d4'): EventRow => {
+    const full = typeof data === 'string' ? null : sampleEvent(kind, data);
+    if (full) checkEventData(kind, full);
+    const written = full ? JSON.stringify(full) : (data as string);
+    return { id: ++id, run_id: 'r', candidate_id, at: '2026-11-25T20:05:01.000Z', kind, data_json: written };
+  };
 
   it('keeps the latest tool calls, build and test results per candidate', () => {
     const events = [
@@ -115,11 +122,16 @@ describe('activity digest', () => {
   });
 
   it('turns run-level events into log lines once, ignoring events already seen', () => {
-    const first = applyEvents(emptyDigest(), [ev('selected', { generation: 1, survivors: ['a1b2c3d4ffff', 'b5e6f708'] }, null)]);
+    const first = applyEvents(emptyDigest(), [
+      ev('selected', { generation: 1, rank: 1, score: 0.71 }, 'a1b2c3d4ffff'), ev('selected', { generation: 1, rank: 2, score: 0.64 }, 'b5e6f708'),
+    ]);
     const again = applyEvents(first, [{ ...ev('run_finished', { status: 'done' }, null), id: first.lastEventId }]);
     expect(again).toBe(first);
     const done = applyEvents(first, [ev('run_finished', { status: 'stopped', reason: 'budget' }, null)]);
-    expect(done.log.map((l) => l.text)).toEqual(['20:05:01  generation 1: selected a1b2c3d4, b5e6f708', '20:05:01  run stopped: budget']);
-    expect(done.log[1].tone).toBe('bad');
+    expect(done.log.map((l) => l.text)).toEqual([
+      '20:05:01  generation 1: selected a1b2c3d4 (#1, score 0.71)', '20:05:01  generation 1: selected b5e6f708 (#2, score 0.64)',
+      '20:05:01  run stopped: budget',
+    ]);
+    expect(done.log[2].tone).toBe('bad');
   });
 });

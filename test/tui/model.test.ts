@@ -1,6 +1,10 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CandidateRow } from '../../src/lineage/schema.ts';
+import type { EventData } from '../../src/lineage/events/index.ts';
+import type { EventKind } from '../../src/lineage/schema.ts';
+import { openStore } from '../../src/lineage/store.ts';
+import { sampleEvent } from '../lineage/event-samples.ts';
 import { LineageModel } from '../../src/tui/model.ts';
 import { openSource } from '../../src/tui/source.ts';
 import { bestCandidate } from '../../src/lineage/best.ts';
@@ -93,13 +97,16 @@ describe('LineageModel', () => {
     const writer = new Database(db.path);
     cleanups.push(() => writer.close());
     const at = (s: number) => new Date(base + s * 1000).toISOString();
-    const event = writer.prepare('INSERT INTO events (run_id, candidate_id, at, kind, data_json) VALUES (?, ?, ?, ?, ?)');
+    const events = openStore(db.path);
+    cleanups.push(() => events.close());
+    const event = <K extends EventKind>(candidateId: string | null, s: number, kind: K, data: Partial<EventData<K>>) =>
+      events.appendEvent({ runId: db.runId, candidateId, at: at(s), kind, data: sampleEvent(kind, data) });
     const steps: (() => void)[] = [
       () => writer.prepare(`UPDATE candidates SET status = 'running', phase = 'plan', started_at = ? WHERE id = '8c9d0e1f'`).run(at(390)),
-      () => event.run(db.runId, '8c9d0e1f', at(391), 'tool_call', JSON.stringify({ tool: 'bash', ok: false, ms: 7, summary: 'npm test' })),
+      () => event('8c9d0e1f', 391, 'tool_call', { tool: 'bash', ok: false, ms: 7, summary: 'npm test' }),
       () => writer.prepare(`INSERT INTO candidates (id, run_id, generation, parent_id, status, started_at) VALUES ('77777777', ?, 3, 'f1a2b3c4', 'pending', ?)`).run(db.runId, at(392)),
       () => writer.prepare(`UPDATE candidates SET status = 'passed', score = 0.95, finished_at = ? WHERE id = '0a1b2c3d'`).run(at(393)),
-      () => event.run(db.runId, null, at(394), 'selected', JSON.stringify({ generation: 3, survivors: ['0a1b2c3d'] })),
+      () => event('0a1b2c3d', 394, 'selected', { generation: 3, rank: 1, score: 0.95 }),
       () => writer.prepare(`UPDATE runs SET status = 'done', finished_at = ?`).run(at(395)),
     ];
     for (const step of steps) {

@@ -24,7 +24,8 @@ describe('evolve watch', () => {
     expect(r.stderr).toContain('no terminal, so this is a one-shot snapshot');
     expect(r.stdout).toMatch(/^evolve 20261125-200501-ab12 {2}done/);
     expect(r.stdout).toMatch(/★ │  ├─ ▾ d3e4f5a6\s+passed\s+0\.83/);
-    expect(r.stdout).toContain('generation 2: selected d3e4f5a6, f1a2b3c4');
+    expect(r.stdout).toContain('generation 2: selected d3e4f5a6 (#1, score 0.83)');
+    expect(r.stdout).toContain('generation 2: selected f1a2b3c4 (#2, score 0.69)');
     expect(r.stdout).toContain('run done');
     expect(r.stdout).toMatch(/best:\n\s+d3e4f5a6 · gen 2 · passed · survivor · best/);
     expect(r.stdout).not.toMatch(/\u001b\[/);

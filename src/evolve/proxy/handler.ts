@@ -128,7 +128,7 @@ export async function handleMessages(
     const info: BudgetExhausted = { scope: hold.scope, candidateId, neededUsd: hold.neededUsd, remainingUsd: hold.remainingUsd };
     await ctx.record('budget_exhausted', () => options.recorder.appendEvent({
       runId: options.runId, candidateId, kind: 'budget_exhausted',
-      data: { scope: hold.scope, unit: hold.unit, needed: hold.neededUsd, remaining: hold.remainingUsd, model: body.model,
+      data: { scope: hold.scope, unit: hold.unit, needed: hold.neededUsd, remaining: Number.isFinite(hold.remainingUsd) ? hold.remainingUsd : null, model: body.model,
         sized_by: sizedBy },
     }));
     ctx.onExhausted(info);

@@ -3,6 +3,7 @@
  * and the events it records, in order. The worker writes no lineage.db; all of this goes back to the runner as the
  * job's result, which the runner writes in one transaction.
  */
+import { checkEventData } from '../../lineage/events/index.ts';
 import type { CandidateRow, EventKind, EventRow, RunRow } from '../../lineage/schema.ts';
 import type { CandidatePatch, NewCandidate, RunnerStore } from '../ports.ts';
 import { RUNNER_ONLY_COLUMNS, type JobData, type JobResult } from './protocol.ts';
@@ -38,6 +39,8 @@ export class JobStore implements RunnerStore {
   }
 
   appendEvent(e: { runId: string; candidateId: string | null; kind: EventKind; data?: Record<string, unknown> }): number {
+    // Checked here as the runner's store checks it: a bug shows on the worker, not as a refused job result.
+    checkEventData(e.kind, e.data);
     this.recorded.push({ kind: e.kind, data: e.data ?? {}, at: new Date().toISOString() });
     return this.recorded.length;
   }

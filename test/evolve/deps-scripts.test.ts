@@ -9,9 +9,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startStandin, type Standin } from '../../src/standin/index.ts';
-import { evolve, tempDir } from '../evolve/helpers.ts';
-import { passingPlan } from '../evolve/toy.ts';
-import { makeQaRepo, qaScript } from './qa-toy.ts';
+import { evolve, tempDir } from './helpers.ts';
+import { passingPlan } from './toy.ts';
+import { makeHostileRepo, hostileScript } from './hostile-toy.ts';
 
 const REAL_KEY = 'sk-ant-qa-deps-real-key-99999999999';
 let standin: Standin | null = null;
@@ -31,11 +31,11 @@ describe('dependency install for a changed lockfile', () => {
     const manifest = (version: string, scripts: Record<string, string> = {}) => JSON.stringify({ name: 'toy', version, type: 'module',
       scripts: { test: 'node run-tests.mjs', ...scripts }, evolve: { agent: 'node agent.mjs' } }, null, 2) + '\n';
     const call = (what: string) => `node -e "require('http').get('http://127.0.0.1:${port}/${what}').on('error', () => {})"`;
-    const repo = makeQaRepo({ 'package.json': manifest('1.0.0'), 'package-lock.json': lock('1.0.0') });
+    const repo = makeHostileRepo({ 'package.json': manifest('1.0.0'), 'package-lock.json': lock('1.0.0') });
     const plan = { ...passingPlan(1), files: { ...passingPlan(1).files,
       'package.json': manifest('1.1.0', { preinstall: call('preinstall'), postinstall: call('postinstall'), prepare: call('prepare') }),
       'package-lock.json': lock('1.1.0') } };
-    standin = await startStandin({ script: qaScript(() => plan), apiKey: REAL_KEY });
+    standin = await startStandin({ script: hostileScript(() => plan), apiKey: REAL_KEY });
     const db = path.join(tempDir(), 'lineage.db');
     const run = await evolve(['--population', '1', '--generations', '1', '--no-tui', '--target', repo, '--db', db],
       { ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: standin.url });

@@ -39,7 +39,7 @@ describe('timeouts past what a timer can wait', () => {
 
   it('end `evolve run` with one line and exit code 2, creating nothing', () => {
     const db = path.join(repo, 'lineage.db');
-    const r = spawnSync(process.execPath, [bin, '--population', '1', '--generations', '1', '--candidate-timeout', '1e99', '--no-tui', '--db', db],
+    const r = spawnSync(process.execPath, [bin, '--population', '1', '--generations', '1', '--candidate-timeout', '99999999', '--no-tui', '--db', db],
       { cwd: repo, encoding: 'utf8', env: { ...process.env, ANTHROPIC_API_KEY: 'sk-test' } });
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^evolve: --candidate-timeout must be at most 2147483 seconds/)]);

@@ -8,8 +8,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStandin, type Standin } from '../../src/standin/index.ts';
-import { evolve, git, tempDir } from '../evolve/helpers.ts';
-import { makeQaRepo, qaScript, type QaPlan } from './qa-toy.ts';
+import { evolve, git, tempDir } from './helpers.ts';
+import { makeHostileRepo, hostileScript, type HostilePlan } from './hostile-toy.ts';
 
 const KEY = 'sk-ant-qa-hostile-judge-key-0000000000';
 const nodeTest = (name: string, body: string) => `import test from 'node:test';\nimport assert from 'node:assert';\nimport { add } from '../lib/add.mjs';\ntest('${name}', () => { ${body} });\n`;
@@ -22,7 +22,7 @@ const feature = (n: number) => ({
 });
 const pkg = (scripts: Record<string, string>) => JSON.stringify({ name: 'toy', type: 'module', scripts, evolve: { agent: 'node agent.mjs' } }, null, 2);
 
-const plans: QaPlan[] = [
+const plans: HostilePlan[] = [
   { goal: 'honest', files: feature(1) },
   // the same tree as the honest one (its agent_context.json aside): judged once, its verdict reused
   { goal: 'twin', files: feature(1) },
@@ -51,8 +51,8 @@ let rows: Row[];
 const by = (goal: string) => rows.find((r) => r.goal === goal) ?? rows[plans.findIndex((p) => p.goal === goal)];
 
 beforeAll(async () => {
-  standin = await startStandin({ script: qaScript((i) => plans[i]), apiKey: KEY });
-  repo = makeQaRepo({ 'test/add.test.mjs': ADD_TESTS }, );
+  standin = await startStandin({ script: hostileScript((i) => plans[i]), apiKey: KEY });
+  repo = makeHostileRepo({ 'test/add.test.mjs': ADD_TESTS }, );
   git(repo, 'rm', '-q', 'run-tests.mjs', 'tests/add.mjs');
   const { writeFileSync } = await import('node:fs');
   writeFileSync(path.join(repo, 'package.json'), pkg({ test: 'npm run unit', unit: 'node --test test/' }) + '\n');

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { fixtureDb } from '../tui/helpers.ts';
+import { fixtureDb } from './helpers.ts';
 import { waitFor } from '../wait.ts';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;

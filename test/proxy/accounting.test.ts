@@ -11,7 +11,7 @@ import { costOf, type Price } from '../../src/evolve/proxy/prices.ts';
 import { startStandin, type Standin } from '../../src/standin/index.ts';
 import { passingPlan } from '../evolve/toy.ts';
 import { evolve, git, tempDir } from '../evolve/helpers.ts';
-import { makeQaRepo, qaScript, type QaPlan } from './qa-toy.ts';
+import { makeHostileRepo, hostileScript, type HostilePlan } from '../evolve/hostile-toy.ts';
 
 const REAL_KEY = 'sk-ant-qa-accounting-real-key-88888888888';
 const BUDGET = 0.05;
@@ -34,7 +34,7 @@ for (let i = 0; i < 4; i++) if (!(await call({}))) return;
 await call({ stream: true });
 `;
 
-const plan = (n: number): QaPlan => ({ ...passingPlan(n), js: CALLS });
+const plan = (n: number): HostilePlan => ({ ...passingPlan(n), js: CALLS });
 
 let standin: Standin;
 let repo: string;
@@ -58,8 +58,8 @@ function snapshot() {
 
 beforeAll(async () => {
   let n = 0;
-  standin = await startStandin({ script: qaScript(() => plan(++n)), apiKey: REAL_KEY });
-  repo = makeQaRepo();
+  standin = await startStandin({ script: hostileScript(() => plan(++n)), apiKey: REAL_KEY });
+  repo = makeHostileRepo();
   db = path.join(tempDir(), 'lineage.db');
   const env = { ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: standin.url };
   first = await evolve(['--population', '3', '--generations', '3', '--concurrency', '3', '--budget-usd', String(BUDGET), '--no-tui', '--target', repo, '--db', db], env);

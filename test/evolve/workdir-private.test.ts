@@ -9,19 +9,19 @@ import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { defaultWorkdir } from '../../src/evolve/repo/workdir.ts';
 import { startStandin, type Standin } from '../../src/standin/index.ts';
-import { startEvolve, tempDir } from '../evolve/helpers.ts';
+import { startEvolve, tempDir } from './helpers.ts';
 import { waitFor } from '../wait.ts';
-import { passingPlan } from '../evolve/toy.ts';
-import { makeQaRepo, qaScript } from './qa-toy.ts';
+import { passingPlan } from './toy.ts';
+import { makeHostileRepo, hostileScript } from './hostile-toy.ts';
 
 const KEY = 'sk-ant-qa-workdir-private-key-000000';
 let standin: Standin | null = null;
 afterAll(async () => standin?.close());
 
 it("keeps the run's workspaces closed to other users while candidates run", async () => {
-  const repo = makeQaRepo();
+  const repo = makeHostileRepo();
   const plan = { ...passingPlan(1), exec: 'sleep 2' }; // time to look from the host while the jail runs
-  standin = await startStandin({ script: qaScript(() => plan), apiKey: KEY });
+  standin = await startStandin({ script: hostileScript(() => plan), apiKey: KEY });
   const db = path.join(tempDir(), 'lineage.db');
   const workdir = defaultWorkdir(repo);
   const run = startEvolve(['--population', '1', '--generations', '1', '--no-tui', '--target', repo, '--db', db],

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { evolveInProcess } from '../lineage/cli-helpers.ts';
+import { evolveInProcess } from './cli-helpers.ts';
 
 let dir: string;
 let repo: string;

@@ -12,9 +12,9 @@ import { gunzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reply, startStandin, text, type Standin } from '../../src/standin/index.ts';
-import { passingPlan } from '../evolve/toy.ts';
-import { git, makeRepo, ROOT, tempDir } from '../evolve/helpers.ts';
-import { makeQaRepo, type QaPlan } from './qa-toy.ts';
+import { passingPlan } from './toy.ts';
+import { git, makeRepo, ROOT, tempDir } from './helpers.ts';
+import { makeHostileRepo, type HostilePlan } from './hostile-toy.ts';
 
 const REAL_KEY = 'sk-ant-qa-trust-boundary-real-key-3141592653';
 const TOKEN = 'ghs_trustboundarytoken0123456789';
@@ -46,7 +46,7 @@ const ABSURD = `const call = (max_tokens) => fetch(process.env.ANTHROPIC_BASE_UR
 (await import('node:fs')).writeFileSync('statuses.txt', [await call(1e12), await call(128000)].join(' '));`;
 
 const lfsPointer = 'version https://git-lfs.github.com/spec/v1\noid sha256:0000\nsize 12\n';
-const generation1: QaPlan[] = [];
+const generation1: HostilePlan[] = [];
 let target = '';
 let remote = '';
 const plansFor = () => [
@@ -60,7 +60,7 @@ const plansFor = () => [
   { ...passingPlan(7), goal: 'big bodies', js: UPLOADS },
   { ...passingPlan(8), goal: ESCAPES },
   { ...passingPlan(9), goal: 'honest' },
-] as QaPlan[];
+] as HostilePlan[];
 
 let standin: Standin;
 let db: string;
@@ -92,7 +92,7 @@ beforeAll(async () => {
   writeFileSync(filter, `#!/bin/sh\ntouch ${marker}\nnode -e "fetch('http://127.0.0.1:${port}/leak').catch(()=>{})"\ncat\n`);
   chmodSync(filter, 0o755);
   writeFileSync(path.join(home, '.gitconfig'), `[filter "lfs"]\n\tclean = ${filter}\n\tsmudge = ${filter}\n\tprocess = ${filter}\n\trequired = true\n`);
-  target = makeQaRepo();
+  target = makeHostileRepo();
   git(target, 'config', 'http.https://github.com/.extraheader', `AUTHORIZATION: basic ${TOKEN}`);
   remote = tempDir('evolve-qa-remote-');
   git(remote, 'init', '-q', '--bare');

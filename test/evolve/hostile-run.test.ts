@@ -9,16 +9,16 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStandin, type Standin } from '../../src/standin/index.ts';
-import { passingPlan } from '../evolve/toy.ts';
-import { evolve, git, tempDir } from '../evolve/helpers.ts';
-import { makeQaRepo, qaScript, type QaPlan } from './qa-toy.ts';
+import { passingPlan } from './toy.ts';
+import { evolve, git, tempDir } from './helpers.ts';
+import { makeHostileRepo, hostileScript, type HostilePlan } from './hostile-toy.ts';
 
 const REAL_KEY = 'sk-ant-qa-hostile-run-real-key-77777777777';
 const outside = tempDir('evolve-qa-outside-');
 const victim = path.join(outside, 'victim.json');
 const VICTIM = JSON.stringify({ apiKey: 'outside-secret-value', history: [] }) + '\n';
 
-const plans: QaPlan[] = [
+const plans: HostilePlan[] = [
   // 0: one endless line on the progress descriptor (768 MB, no newline): the runner must not buffer it whole
   { goal: 'endless progress line', js: "const fs = await import('node:fs'); const b = Buffer.alloc(16 << 20, 97); for (let i = 0; i < 48; i++) fs.writeSync(fd, b);" },
   // 1: agent_context.json replaced by a symlink to a file outside the jail's reach; the agent records nothing,
@@ -51,8 +51,8 @@ const by = (goal: string) => rows.find((r) => r.goal === goal) ?? rows[plans.fin
 
 beforeAll(async () => {
   writeFileSync(victim, VICTIM);
-  standin = await startStandin({ script: qaScript((i) => plans[i]), apiKey: REAL_KEY });
-  repo = makeQaRepo();
+  standin = await startStandin({ script: hostileScript((i) => plans[i]), apiKey: REAL_KEY });
+  repo = makeHostileRepo();
   db = path.join(tempDir(), 'lineage.db');
   // --survivors: as many as the population, so that every passing child survives. Six of them pass with the same
   // score, and with the default ⌈9/2⌉ = 5 the one left out was decided by the random ids (the honest one, 1 in 6).

@@ -8,9 +8,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { defaultWorkdir } from '../../src/evolve/repo/workdir.ts';
-import { startEvolve, tempDir } from '../evolve/helpers.ts';
+import { startEvolve, tempDir } from './helpers.ts';
 import { waitFor } from '../wait.ts';
-import { makeToyRepo } from '../evolve/toy.ts';
+import { makeToyRepo } from './toy.ts';
 
 describe('an evaluation cut short by Ctrl-C', () => {
   it('records no test result, and the candidate stays at its step', async () => {

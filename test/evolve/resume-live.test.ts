@@ -9,9 +9,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startStandin, type Standin } from '../../src/standin/index.ts';
-import { evolve, startEvolve, tempDir } from '../evolve/helpers.ts';
+import { evolve, startEvolve, tempDir } from './helpers.ts';
 import { waitFor } from '../wait.ts';
-import { makeToyRepo, passingPlan, planScript } from '../evolve/toy.ts';
+import { makeToyRepo, passingPlan, planScript } from './toy.ts';
 
 const KEY = 'sk-ant-resume-live-key';
 let standin: Standin | null = null;

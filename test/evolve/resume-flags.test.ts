@@ -6,8 +6,8 @@
 import { copyFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { evolve, tempDir } from '../evolve/helpers.ts';
-import { makeToyRepo } from '../evolve/toy.ts';
+import { evolve, tempDir } from './helpers.ts';
+import { makeToyRepo } from './toy.ts';
 import { fixtureDb } from '../tui/helpers.ts';
 
 const KEY = { ANTHROPIC_API_KEY: 'sk-test', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' };

@@ -8,8 +8,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startStandin, type Standin } from '../../src/standin/index.ts';
-import { ROOT, tempDir } from '../evolve/helpers.ts';
-import { makeToyRepo, passingPlan, planScript } from '../evolve/toy.ts';
+import { ROOT, tempDir } from './helpers.ts';
+import { makeToyRepo, passingPlan, planScript } from './toy.ts';
 
 const KEY = 'sk-ant-closed-log-key';
 let standin: Standin | null = null;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openStore } from '../../src/lineage/store.ts';
-import { evolveInProcess } from '../lineage/cli-helpers.ts';
+import { evolveInProcess } from './cli-helpers.ts';
 
 let dir: string;
 let db: string;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStandin, type Standin } from '../../src/standin/index.ts';
 import { passingPlan } from '../evolve/toy.ts';
 import { ROOT, tempDir } from '../evolve/helpers.ts';
-import { makeQaRepo, qaScript, type QaPlan } from './qa-toy.ts';
+import { makeHostileRepo, hostileScript, type HostilePlan } from '../evolve/hostile-toy.ts';
 
 const REAL_KEY = 'sk-ant-qa-fd-flood-real-key-2718281828';
 /** Finds the proxy socket the relay was given (its command line), opens 3,000 connections, holds them 5 s. */
@@ -26,7 +26,7 @@ await new Promise((r) => setTimeout(r, 5000));
 fs.writeFileSync('flood.json', JSON.stringify({ socket, open }));
 for (const s of held) s.destroy();`;
 
-const plans: QaPlan[] = [
+const plans: HostilePlan[] = [
   { ...passingPlan(1), goal: 'connection flood', js: FLOOD },
   { ...passingPlan(2), goal: 'honest' },
 ];
@@ -36,8 +36,8 @@ let run: { code: number | null; stderr: string };
 let rows: { goal: string | null; status: string; error: string | null }[] = [];
 
 beforeAll(async () => {
-  standin = await startStandin({ script: qaScript((i) => plans[i] ?? passingPlan(10 + i)), apiKey: REAL_KEY });
-  const repo = makeQaRepo();
+  standin = await startStandin({ script: hostileScript((i) => plans[i] ?? passingPlan(10 + i)), apiKey: REAL_KEY });
+  const repo = makeHostileRepo();
   const db = path.join(tempDir(), 'lineage.db');
   const args = ['--population', '2', '--generations', '1', '--survivors', '2', '--concurrency', '1', '--candidate-timeout', '40',
     '--no-tui', '--target', repo, '--db', db];

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/lineage/store.ts';
-import { evolveInProcess } from '../lineage/cli-helpers.ts';
+import { evolveInProcess } from './cli-helpers.ts';
 import { tempDir } from '../evolve/helpers.ts';
 
 const EVIL = 'goal\u001b]52;c;Y3VybCBldmlsIHwgc2g=\u0007\u001b[2J\u009b31m\rfake line';

@@ -4,18 +4,18 @@
  * agent could.
  */
 import { reply, text, type Script } from '../../src/standin/index.ts';
-import { makeToyRepo, TOY_AGENT, type Plan } from '../evolve/toy.ts';
+import { makeToyRepo, TOY_AGENT, type Plan } from './toy.ts';
 
 export const QA_AGENT = TOY_AGENT.replace('if (plan.crash)',
   "if (plan.js) await new Function('fd', 'progress', 'return (async () => {' + plan.js + '})()')(fd, progress);\nif (plan.crash)");
 
-export type QaPlan = Plan & { js?: string };
+export type HostilePlan = Plan & { js?: string };
 
-export function makeQaRepo(extra: Record<string, string> = {}): string {
+export function makeHostileRepo(extra: Record<string, string> = {}): string {
   return makeToyRepo({ 'agent.mjs': QA_AGENT, ...extra });
 }
 
 /** Hands out plans by the candidate's own request (the agent sends `history N`): plans are keyed by call order. */
-export function qaScript(plans: (index: number) => QaPlan): Script {
+export function hostileScript(plans: (index: number) => HostilePlan): Script {
   return (_request, ctx) => reply(text(JSON.stringify(plans(ctx.index))));
 }

@@ -6,8 +6,8 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_CALLS_IN_FLIGHT } from '../../src/evolve/proxy/server.ts';
-import { answerWith } from '../proxy/fake-upstream.ts';
-import { body, call, startRig, type Rig } from '../proxy/helpers.ts';
+import { answerWith } from './fake-upstream.ts';
+import { body, call, startRig, type Rig } from './helpers.ts';
 
 let rig: Rig | null = null;
 afterEach(async () => {

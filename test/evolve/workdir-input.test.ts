@@ -10,8 +10,8 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startStandin, type Standin } from '../../src/standin/index.ts';
 import { evolveInProcess } from '../lineage/cli-helpers.ts';
-import { evolve, tempDir } from '../evolve/helpers.ts';
-import { makeToyRepo, passingPlan, planScript } from '../evolve/toy.ts';
+import { evolve, tempDir } from './helpers.ts';
+import { makeToyRepo, passingPlan, planScript } from './toy.ts';
 
 const KEY = { ANTHROPIC_API_KEY: 'sk-test', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' };
 

@@ -13,9 +13,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, expect, it } from 'vitest';
 import { startStandin, type Standin } from '../../src/standin/index.ts';
-import { evolve, tempDir } from '../evolve/helpers.ts';
-import { passingPlan } from '../evolve/toy.ts';
-import { makeQaRepo, qaScript } from './qa-toy.ts';
+import { evolve, tempDir } from './helpers.ts';
+import { passingPlan } from './toy.ts';
+import { makeHostileRepo, hostileScript } from './hostile-toy.ts';
 
 const KEY = 'sk-ant-qa-deps-network-key-0000000';
 let standin: Standin | null = null;
@@ -69,7 +69,7 @@ it('fetches only from trusted registries, without scripts, then builds offline; 
     packages: { '': { name: 'toy', version: '1.0.0', dependencies: deps }, ...packages } }, null, 2) + '\n';
 
   // The user's own lockfile already installs from the local registry: that makes it trusted.
-  const repo = makeQaRepo({ 'package.json': manifest({ base: '1.0.0' }), 'package-lock.json': lock({ 'node_modules/base': entry('base') }, { base: '1.0.0' }) });
+  const repo = makeHostileRepo({ 'package.json': manifest({ base: '1.0.0' }), 'package-lock.json': lock({ 'node_modules/base': entry('base') }, { base: '1.0.0' }) });
   const both = { base: '1.0.0', dep: '1.0.0' };
   const withDep = { ...passingPlan(1), goal: 'use dep', files: { ...passingPlan(1).files,
     'package.json': manifest(both),
@@ -81,7 +81,7 @@ it('fetches only from trusted registries, without scripts, then builds offline; 
     'package.json': manifest(both),
     'package-lock.json': lock({ 'node_modules/base': entry('base'),
       'node_modules/dep': { version: '1.0.0', resolved: `${elsewhere.origin}/dep/-/Y29kZSBvZiB0aGUgdXNlcg.tgz`, integrity: 'sha512-AAAA' } }, both) } };
-  standin = await startStandin({ apiKey: KEY, script: qaScript((i) => (i % 2 === 0 ? withDep : exfil)) });
+  standin = await startStandin({ apiKey: KEY, script: hostileScript((i) => (i % 2 === 0 ? withDep : exfil)) });
   const db = path.join(tempDir(), 'lineage.db');
   const run = await evolve(['--population', '2', '--generations', '1', '--concurrency', '1', '--no-tui', '--target', repo, '--db', db],
     { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: standin.url });

@@ -1,12 +1,12 @@
-import Database from 'better-sqlite3';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { liveRunView, type WatchIo } from '../../src/cli/watch.ts';
 import { App } from '../../src/tui/App.tsx';
 import { LogFeed } from '../../src/tui/feed.ts';
 import { openSource } from '../../src/tui/source.ts';
-import { FakeStdin, FakeStdout, fixtureDb } from '../tui/helpers.ts';
+import { FakeStdin, FakeStdout, fixtureDb } from './helpers.ts';
 import { waitFor } from '../wait.ts';
+import { openStore } from '../../src/lineage/store.ts';
 
 // During `evolve run` the runner records a generation's `selected` events and then says it forks the next one
 // from those survivors. The live view showed the runner's line at once and the selections only at its next poll,
@@ -30,9 +30,8 @@ describe('the live log above the view', () => {
     await waitFor(() => frame().includes('q quit'), 'the first frame');
 
     // What the runner does, in one synchronous step: record the selection, then announce the next generation.
-    const writer = new Database(db.path);
-    writer.prepare('INSERT INTO events (run_id, candidate_id, at, kind, data_json) VALUES (?, ?, ?, ?, ?)')
-      .run(db.runId, 'd3e4f5a6', new Date().toISOString(), 'selected', JSON.stringify({ generation: 3, rank: 1, score: 0.83 }));
+    const writer = openStore(db.path);
+    writer.appendEvent({ runId: db.runId, candidateId: 'd3e4f5a6', kind: 'selected', data: { generation: 3, rank: 1, score: 0.83 } });
     writer.close();
     feed.push('generation 4/5: 3 children of d3e4f5a6');
 
