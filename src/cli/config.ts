@@ -9,10 +9,10 @@ import { z } from 'zod';
 import { DEFAULT_MODEL } from '../agent/protocol.ts';
 import { UsageError } from '../errors.ts';
 import { ScoreWeights } from '../evolve/judge/score.ts';
+import { DECIMAL } from './options.ts';
 
-// Flags arrive as strings, the config file as JSON: a number or a plain decimal string is a number; anything else
-// (true, [2], null, "", "0x2", "1e1") is refused rather than coerced (Number(true) is 1, Number("0x2") is 2).
-export const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+// Flags arrive as strings, the config file as JSON: a number or a plain decimal string (DECIMAL) is a number;
+// anything else (true, [2], null, "", "0x2", "1e1") is refused rather than coerced (Number(true) is 1, Number("0x2") is 2).
 const toNumber = (v: unknown) => (typeof v === 'string' && DECIMAL.test(v.trim()) ? Number(v) : v);
 const count = (what: string) =>
   z.preprocess(toNumber, z.number({ message: `${what} must be a number` })

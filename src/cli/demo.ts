@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { PlainProgress, type RunObserver } from '../evolve/observer.ts';
 import { UsageError } from '../errors.ts';
 import { evolveCommand } from './self-command.ts';
-import { DECIMAL } from './config.ts';
+import { DECIMAL } from './options.ts';
 import { liveRunView } from './watch.ts';
 
 export function registerDemo(program: Command): void {
