@@ -4,7 +4,7 @@
 // (prepare). The agent is not bundled here: it is the code that evolves, so the runner bundles each parent's own
 // agent for its children (src/evolve/jail/agent-bundle.ts).
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 
@@ -18,6 +18,39 @@ import path from 'node:path';
  * react-reconciler (CommonJS) a scan of its exports; `evolve watch` spent ~0.5 s of CPU only loading Ink.
  */
 export const EXTERNAL = ['better-sqlite3', 'bullmq', 'esbuild', 'tsx', 'tsx/*', '@anthropic-ai/sdk', 'react-devtools-core', 'is-in-ci', 'chalk'];
+
+/**
+ * React's packages choose their build by NODE_ENV at run time (\`if (process.env.NODE_ENV === 'production')\` in each
+ * entry file), so a bundle carried both: the development react-reconciler alone is 0.6 MB that \`evolve watch\`
+ * parsed on every start and never ran, since the view runs React's production build (src/cli/watch.ts). This keeps
+ * the production branch of those entry files only.
+ */
+const reactProductionOnly = {
+  name: 'react-production-only',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/](react|react-reconciler|scheduler)[\\/][\w-]+\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      return { contents: source.replaceAll("process.env.NODE_ENV === 'production'", 'true'), loader: 'js' };
+    });
+  },
+};
+
+/**
+ * Yoga (Ink's layout engine) carries its WebAssembly as a data: URL and, when \`fetch\` exists, loads it with fetch,
+ * which on Node loads undici, Node's HTTP client: ~60 ms of CPU on every \`evolve watch\` start for no request at all.
+ * Its own fallback decodes the data in place; this makes it take that path.
+ */
+const yogaWithoutFetch = {
+  name: 'yoga-without-fetch',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]yoga-layout[\\/].*yoga-wasm-base64-esm\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const patched = source.replaceAll('"function"!=typeof fetch', 'true');
+      if (patched === source) throw new Error(`${args.path}: yoga's fetch check not found (a new yoga-layout?)`);
+      return { contents: patched, loader: 'js' };
+    });
+  },
+};
 
 /** The esbuild options of the CLI bundle (test/structure/startup.test.ts builds with them too). */
 export function bundleOptions(root) {
@@ -37,7 +70,7 @@ export function bundleOptions(root) {
     // Bundled CommonJS (commander, React) calls require() for Node's modules; an ES module has none of its own.
     banner: { js: "import { createRequire as __evolveRequire } from 'node:module'; const require = __evolveRequire(import.meta.url);" },
     jsx: 'automatic',
-    // React and Ink pick their production builds from NODE_ENV; the bundle reads it at run time like the sources do.
+    plugins: [reactProductionOnly, yogaWithoutFetch],
     logLevel: 'warning',
   };
 }
