@@ -18,6 +18,3 @@ export function addRunOption(command: Command): Command {
 export function addVerboseOption(command: Command): Command {
   return command.option('--verbose', 'explain errors in full');
 }
-
-/** A plain decimal number as a flag gives it ("0x2", "1e1", "" are not): config.ts and the demo's counts. */
-export const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;

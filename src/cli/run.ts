@@ -14,7 +14,7 @@ export function setTuiFactory(factory: TuiFactory | null): void {
 
 /**
  * DEFAULT_MAX_CONCURRENCY of src/evolve/config.ts, for the help text: importing that module here would load the
- * runner's option schemas (zod) into every command's start-up. test/evolve/cli.test.ts keeps the two equal.
+ * runner's option schemas (zod) into every command's start-up. test/structure/startup.test.ts keeps the two equal.
  */
 export const HELP_MAX_CONCURRENCY = 8;
 

@@ -29,7 +29,8 @@ export const AgentStarted = z.strictObject({
   worker: z.string().optional(),
 });
 
-export const Phase = z.strictObject({ name: z.string() });
+// `goal`: the goal chosen so far, when the agent said it with the phase (contract 4's optional field).
+export const Phase = z.strictObject({ name: z.string(), goal: z.string().optional() });
 
 export const ToolCall = z.strictObject({
   tool: z.string(),
