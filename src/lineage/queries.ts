@@ -255,7 +255,7 @@ export function buildTree<T extends CandidateOutline>(rows: readonly T[]): TreeN
 }
 
 /** The objective's goal of a run with a user judge (from its frozen config), or null. */
-function objectiveGoal(configJson: string | undefined): 'max' | 'min' | null {
+export function objectiveGoal(configJson: string | undefined): 'max' | 'min' | null {
   return objectiveGoalOf(readRunConfig(configJson));
 }
 
