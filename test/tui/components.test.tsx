@@ -68,7 +68,7 @@ describe('Header', () => {
 describe('TreeView', () => {
   const rows = flatten(buildForest(candidates), new Set(['f1a2b3c4']));
   const tree = (width: number, frame = 0) =>
-    show(<TreeView rows={rows} layout={layoutColumns(width, widestGuides(rows))} selectedId="a1b2c3d4" bestId="d3e4f5a6" frame={frame} />);
+    show(<TreeView rows={rows} layout={layoutColumns(width, widestGuides(rows))} selectedId="a1b2c3d4" bestId="d3e4f5a6" frame={frame} width={width} />);
 
   it('draws one line per candidate with status, spinner and phase, score, diff, cost and goal; marks best and survivors', () => {
     const [titles, ...lines] = tree(120).split('\n');
