@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_MODEL } from '../agent/protocol.ts';
 import { UsageError } from '../errors.ts';
+import { readRunConfig, runConfigObject, StoredRunConfigFields } from '../lineage/run-config.ts';
 import { DEFAULT_WEIGHTS, ScoreWeights } from './judge/score.ts';
 import { FrozenJudge } from './judge/user-judge.ts';
 import { PriceTable } from './proxy/prices.ts';
@@ -99,26 +100,27 @@ export type FreezeOptions = Pick<RunOptions, 'strategy' | 'model' | 'budgetUsd' 
 
 const FrozenCommand = z.object({ cmd: z.string().nullable(), from: z.enum(['flag', 'package.json', 'none']) });
 export type FrozenCommand = z.infer<typeof FrozenCommand>;
-// JSON has no Infinity: an unlimited budget is stored, and reaches a worker, as null.
-const Budget = z.number().nullable().transform((v) => v ?? Infinity);
+// The fields every reader of a lineage.db may rely on are declared once, in the lineage room; the runner's schema
+// below takes them from there and adds its own (an unlimited budget is stored, and reaches a worker, as null).
+const F = StoredRunConfigFields;
 
 /**
  * Everything a run needs to be judged the same way from start to resume; stored as runs.config_json (StoredConfig)
  * and carried by each queued job, and parsed with this wherever it is read back.
  */
 export const RunConfig = z.object({
-  population: z.number(),
-  generations: z.number(),
-  survivors: z.number(),
-  concurrency: z.number(),
+  population: F.population,
+  generations: F.generations,
+  survivors: F.survivors,
+  concurrency: F.concurrency,
   /** How many candidates are built and tested at once (judging is CPU-bound; agents mostly wait on the model). */
-  judgeConcurrency: z.number().default(() => defaultJudgeConcurrency()),
+  judgeConcurrency: F.judgeConcurrency.default(() => defaultJudgeConcurrency()),
   /** A seed whose build or tests fail parents generation 1 instead of stopping the run. */
-  allowFailingSeed: z.boolean().default(false),
-  strategy: RunOptions.shape.strategy.unwrap(),
-  model: z.string(),
-  budgetUsd: Budget,
-  candidateBudgetUsd: Budget,
+  allowFailingSeed: F.allowFailingSeed.default(false),
+  strategy: F.strategy,
+  model: F.model,
+  budgetUsd: F.budgetUsd,
+  candidateBudgetUsd: F.candidateBudgetUsd,
   maxTurns: z.number(),
   candidateTimeoutS: z.number(),
   buildTimeoutS: z.number(),
@@ -131,18 +133,18 @@ export const RunConfig = z.object({
    * Null when the seed has no package.json (or a run frozen before this existed: its scripts are left alone).
    */
   seedScripts: z.record(z.string(), z.string()).nullable().optional(),
-  push: z.string().nullable(),
+  push: F.push,
   /** The user judge (docs/judge.md), frozen at run start; null without --judge. */
   judge: FrozenJudge.nullable().optional(),
   /** The metric that ranks passing candidates (default: the judge's first field, max), or null: the score ranks. */
   objective: RunOptions.shape.objective.unwrap().nullable().optional(),
-  seedGoal: z.string(),
+  seedGoal: F.seedGoal,
   protectedPaths: z.array(z.string()),
   weights: ScoreWeights,
   seed: z.number(),
-  sandbox: z.enum(['bwrap', 'none']),
+  sandbox: F.sandbox,
   /** --agent as given (null: the workspace's package.json evolve.agent, else the built-in agent). Absent in older runs. */
-  agent: z.string().nullable().optional(),
+  agent: F.agent.optional(),
 });
 export type RunConfig = z.infer<typeof RunConfig>;
 
@@ -153,29 +155,20 @@ export type RunConfig = z.infer<typeof RunConfig>;
  */
 export const StoredConfig = RunConfig.extend({
   prices: PriceTable,
-  workdir: z.string(),
-  ownsWorkdir: z.boolean().optional(),
+  workdir: F.workdir,
+  ownsWorkdir: F.ownsWorkdir.optional(),
   /** The seed commit (the target's HEAD when the run started). */
-  head: z.string(),
-  standin: z.literal(true).optional(),
-  standinLabel: z.string().optional(),
-  queue: z.string().optional(),
-  remote: z.string().optional(),
+  head: F.head,
+  standin: F.standin.optional(),
+  standinLabel: F.standinLabel.optional(),
+  queue: F.queue.optional(),
+  remote: F.remote.optional(),
 });
 export type StoredConfig = z.infer<typeof StoredConfig>;
 
-function jsonObject(json: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(json);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
 /** The stored config of a run to resume, whole, or a UsageError: a run is resumed only as it was frozen. */
 export function parseStoredConfig(runId: string, json: string): StoredConfig {
-  const parsed = StoredConfig.safeParse(jsonObject(json));
+  const parsed = StoredConfig.safeParse(runConfigObject(json));
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   throw new UsageError(`run ${runId}: its stored configuration cannot be resumed (${issue.path.join('.') || 'config'}: ${issue.message})`);
@@ -186,14 +179,7 @@ export function parseStoredConfig(runId: string, json: string): StoredConfig {
  * clean): a field the run does not record, or records in a shape this evolve does not know, is absent.
  */
 export function storedConfigView(json: string): Partial<StoredConfig> {
-  const raw = jsonObject(json);
-  const view: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(StoredConfig.shape)) {
-    if (!(key in raw)) continue;
-    const value = (field as z.ZodType).safeParse(raw[key]);
-    if (value.success) view[key] = value.data;
-  }
-  return view as Partial<StoredConfig>;
+  return readRunConfig(json, StoredConfig.shape) as Partial<StoredConfig>;
 }
 
 /** Default survivors under top-k: half the population, rounded up (3 children → 2 survivors: 2 + 1 children next). */
