@@ -6,6 +6,7 @@
  * or records with another type, is absent rather than a broken view.
  */
 import { z } from 'zod';
+import { parseFields } from './fields.ts';
 
 // JSON has no Infinity: an unlimited budget is stored as null.
 const Budget = z.number().nullable().transform((v) => v ?? Infinity);
@@ -61,14 +62,7 @@ export function runConfigObject(json: string | null | undefined): Record<string,
 export function readRunConfig<S extends z.ZodRawShape = typeof StoredRunConfigFields>(
   json: string | null | undefined, shape: S = StoredRunConfigFields as unknown as S,
 ): Partial<z.output<z.ZodObject<S>>> {
-  const raw = runConfigObject(json);
-  const out: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(shape)) {
-    if (!(key in raw)) continue;
-    const parsed = (field as z.ZodType).safeParse(raw[key]);
-    if (parsed.success) out[key] = parsed.data;
-  }
-  return out as Partial<z.output<z.ZodObject<S>>>;
+  return parseFields(runConfigObject(json), shape) as Partial<z.output<z.ZodObject<S>>>;
 }
 
 /** The objective's goal of a run with a user judge (max unless its config says min), or null without a judge. */

@@ -5,6 +5,7 @@
  * older evolve wrote.
  */
 import type { z } from 'zod';
+import { parseFields } from '../fields.ts';
 import type { EventKind } from '../schema.ts';
 import { AgentFinished, AgentStarted, Committed, DepsInstalled, Forked, Phase, SandboxDenied, ToolCall } from './candidate.ts';
 import { Built, Checked, Duplicate, Judged, Rejected, Scored, Tested } from './judge.ts';
@@ -64,7 +65,7 @@ export function eventIssues(kind: string, json: string): string[] {
 }
 
 /** The recorded data as a plain object, or null when it is not one (not JSON, an array, a number). */
-export function rawEventData(json: string): Record<string, unknown> | null {
+function rawEventData(json: string): Record<string, unknown> | null {
   try {
     const v: unknown = JSON.parse(json);
     return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
@@ -84,16 +85,5 @@ export function readEventData<K extends EventKind>(kind: K, json: string): Event
   if (!schema) return {};
   const whole = schema.safeParse(raw);
   if (whole.success) return whole.data as EventView<K>;
-  const out: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(schema.shape)) {
-    if (!(key in raw)) continue;
-    const one = (field as z.ZodType).safeParse(raw[key]);
-    if (one.success && one.data !== undefined) out[key] = one.data;
-  }
-  return out as EventView<K>;
-}
-
-/** An event row's data read with its kind's schema (`readEventData`); `{}` for a kind this evolve does not know. */
-export function eventView<K extends EventKind>(e: { kind: string; data_json: string }, kind: K): EventView<K> {
-  return e.kind === kind ? readEventData(kind, e.data_json) : {};
+  return parseFields(raw, schema.shape) as EventView<K>;
 }
