@@ -5,6 +5,7 @@ import { OUTLINE_COLUMNS, type CandidateOutline, type EventQuery, type Generatio
 import { bestCandidate } from './best.ts';
 import { rowReader, type RowReader } from './rows.ts';
 import { objectiveGoalOf, readRunConfig } from './run-config.ts';
+import { EventReader } from './event-rows.ts';
 
 /** The chain from a candidate up to its root, by parent_id. */
 const ANCESTRY_CTE = `
@@ -21,11 +22,13 @@ const ANCESTRY_CTE = `
  */
 export class LineageQueries {
   private readonly stmts;
+  /** The reads of events (event-rows.ts): one statement per read, on the compact rows. */
+  protected readonly eventReader: EventReader;
 
   constructor(protected readonly db: Database.Database) {
+    this.eventReader = new EventReader(db);
     const p = (sql: string) => db.prepare(sql);
     const candidateRows = (sql: string): RowReader<CandidateRow> => rowReader(db.prepare(sql));
-    const eventRows = (sql: string): RowReader<EventRow> => rowReader(db.prepare(sql));
     this.stmts = {
       getRun: p(`SELECT * FROM runs WHERE id = ?`),
       latestRun: p(`SELECT * FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1`),
@@ -60,11 +63,6 @@ export class LineageQueries {
                sum(cache_write_tokens) AS cacheWriteTokens,
                sum(cost_usd) AS costUsd
         FROM candidates WHERE run_id = ? GROUP BY generation ORDER BY generation`),
-      events: eventRows(`SELECT * FROM events WHERE candidate_id = ? AND id > ? ORDER BY id`),
-      latestEvents: eventRows(`
-        SELECT * FROM (SELECT * FROM events WHERE candidate_id = ? AND id > ? ORDER BY id DESC LIMIT ?) ORDER BY id`),
-      runEvents: eventRows(`SELECT * FROM events WHERE run_id = ? AND id > ? ORDER BY id`),
-      runEventsLimit: eventRows(`SELECT * FROM events WHERE run_id = ? AND id > ? ORDER BY id LIMIT ?`),
       transcripts: p(`SELECT * FROM transcripts WHERE candidate_id = ? ORDER BY id`),
     };
   }
@@ -205,16 +203,27 @@ export class LineageQueries {
   }
 
   events(candidateId: string, query: EventQuery = {}): EventRow[] {
-    const after = query.afterId ?? 0;
-    if (query.limit !== undefined) return this.stmts.latestEvents.all(candidateId, after, query.limit);
-    return this.stmts.events.all(candidateId, after);
+    return this.eventReader.byCandidate(candidateId, query.afterId ?? 0, query.limit);
   }
 
   /** A run's events in order; with `afterId`, only the newer ones (a tailing reader passes the last id it saw). */
   runEvents(runId: string, query: EventQuery = {}): EventRow[] {
-    const after = query.afterId ?? 0;
-    if (query.limit !== undefined) return this.stmts.runEventsLimit.all(runId, after, query.limit);
-    return this.stmts.runEvents.all(runId, after);
+    return this.eventReader.byRun(runId, query.afterId ?? 0, query.limit);
+  }
+
+  /** The run's log events (LOG_KINDS: milestones and failures), oldest first, through the partial index events_log. */
+  runLog(runId: string): EventRow[] {
+    return this.eventReader.log(runId);
+  }
+
+  /** The id of the run's newest event (0 when it has none): where a tailing reader starts. */
+  lastEventId(runId: string): number {
+    return this.eventReader.lastId(runId);
+  }
+
+  /** The candidate of the run's newest candidate event (the one most recently active), or null. */
+  newestEventCandidate(runId: string): string | null {
+    return this.eventReader.newestCandidate(runId);
   }
 
   transcripts(candidateId: string): Transcript[] {

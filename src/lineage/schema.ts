@@ -1,3 +1,5 @@
+import { MIGRATION_6 } from './schema-v6.ts';
+
 /**
  * The event kinds the live view prints as its log (a run's milestones and failures): few among the tool and model
  * calls, so a partial index (events_log) finds them. Readers must spell the IN list exactly like LOG_KIND_LIST for
@@ -129,6 +131,9 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX IF NOT EXISTS metrics_run ON metrics(run_id, name);
   `,
+  // 5 -> 6: compact events (schema-v6.ts, docs/lineage.md "How events are stored"): the rows move to event_rows,
+  // `events` becomes a view of the same columns and values; ~2.5 times smaller at a million events.
+  MIGRATION_6,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import type Database from 'better-sqlite3';
 import { openDatabase } from './open.ts';
 import { LineageQueries } from './queries.ts';
+import { EventWriter } from './event-rows.ts';
 import { checkEventData } from './events/index.ts';
 import type { CandidateRow, RunRow, RunStatus } from './schema.ts';
 import type {
@@ -60,6 +61,7 @@ export class LineageStore extends LineageQueries {
   private readonly inTx: Database.Transaction<(fn: () => unknown) => unknown>;
   private readonly ins;
   private readonly patchStatements = new Map<string, Database.Statement>();
+  private readonly eventWriter: EventWriter | null;
 
   constructor(db: Database.Database, readonly path: string, options: OpenStoreOptions = {}) {
     super(db);
@@ -67,6 +69,7 @@ export class LineageStore extends LineageQueries {
     const now = options.now;
     this.clock = now ? () => now().getTime() : Date.now;
     this.inTx = db.transaction((fn: () => unknown) => fn());
+    this.eventWriter = this.readonly ? null : new EventWriter(db);
     const p = (sql: string) => db.prepare(sql);
     this.ins = {
       run: p(`INSERT INTO runs (id, started_at, status, target, config_json) VALUES (?, ?, 'running', ?, ?)`),
@@ -75,7 +78,6 @@ export class LineageStore extends LineageQueries {
       finishRun: p(`UPDATE runs SET status = ?, stop_reason = ?, finished_at = ? WHERE id = ?`),
       candidate: p(`INSERT INTO candidates (id, run_id, generation, parent_id, branch, base_commit, goal, commit_sha,
                       status, step, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      event: p(`INSERT INTO events (run_id, candidate_id, at, kind, data_json) VALUES (?, ?, ?, ?, ?)`),
       addUsage: p(`UPDATE candidates SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ?,
                      cache_read_tokens = cache_read_tokens + ?, cache_write_tokens = cache_write_tokens + ?,
                      cost_usd = cost_usd + ?, model_calls = model_calls + 1 WHERE id = ?`),
@@ -88,13 +90,32 @@ export class LineageStore extends LineageQueries {
   /** Runs `fn` in one IMMEDIATE transaction (a savepoint when already inside one); the store's writes join it. */
   transaction<T>(fn: () => T): T {
     this.assertWritable();
-    return (this.db.inTransaction ? this.inTx(fn) : this.inTx.immediate(fn)) as T;
+    return this.undoingCaches(() => (this.db.inTransaction ? this.inTx(fn) : this.inTx.immediate(this.began(fn))) as T);
   }
 
   /** A single-statement write: its own IMMEDIATE transaction, or part of the caller's. */
   private write<T>(fn: () => T): T {
     this.assertWritable();
-    return this.db.inTransaction ? fn() : (this.inTx.immediate(fn) as T);
+    return this.undoingCaches(() => (this.db.inTransaction ? fn() : (this.inTx.immediate(this.began(fn)) as T)));
+  }
+
+  /** `fn` run first thing in a new transaction, after the event writer has checked its cached keys. */
+  private began<T>(fn: () => T): () => T {
+    return () => {
+      this.eventWriter?.beginTransaction();
+      return fn();
+    };
+  }
+
+  /** A write that fails may roll back event kinds and shapes the events' caches hold: they are read again. */
+  private undoingCaches<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      this.eventWriter?.forget();
+      this.eventReader.forget();
+      throw err;
+    }
   }
 
   private assertWritable(): void {
@@ -177,9 +198,8 @@ export class LineageStore extends LineageQueries {
 
   /** The INSERT of an event whose data was checked; written as given (its fields in the writer's order). */
   private insertEvent(e: NewEvent): number {
-    const data = JSON.stringify(e.data ?? {});
     const at = this.stamp(e.at);
-    return Number(this.write(() => this.ins.event.run(e.runId, e.candidateId, at, e.kind, data)).lastInsertRowid);
+    return this.write(() => this.eventWriter!.append(e.runId, e.candidateId, at, e.kind, e.data ?? {}));
   }
 
   /** Records one metered model call: a model_call event and the candidate's running totals, atomically. */

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { UsageError } from '../errors.ts';
 import { openDatabase } from '../lineage/open.ts';
 import { LineageQueries } from '../lineage/queries.ts';
-import { LOG_KIND_LIST, type CandidateRow, type EventRow, type RunRow } from '../lineage/schema.ts';
+import { type CandidateRow, type EventRow, type RunRow } from '../lineage/schema.ts';
 import type { CandidateOutline } from '../lineage/types.ts';
 import { outlineColumns } from '../lineage/queries.ts';
 
@@ -56,7 +56,7 @@ export interface LineageSource {
 export function openSource(path: string): LineageSource {
   const db = openDatabase(path, true);
   try {
-    const tables = db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('runs','candidates','events')`)
+    const tables = db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type IN ('table', 'view') AND name IN ('runs','candidates','events')`)
       .get() as { n: number };
     if (tables.n < 3) throw new UsageError(`${path} is not a lineage database (no runs, candidates and events tables)`);
   } catch (err) {
@@ -79,9 +79,6 @@ export class StoreSource implements LineageSource {
     this.hasRev = (db.prepare(`SELECT count(*) FROM pragma_table_info('candidates') WHERE name = 'rev'`).pluck().get() as number) > 0;
     const p = (sql: string) => db.prepare(sql);
     this.stmts = {
-      log: p(`SELECT * FROM events WHERE run_id = ? AND kind IN (${LOG_KIND_LIST}) ORDER BY id`),
-      lastEvent: p(`SELECT max(id) FROM events WHERE run_id = ?`).pluck(),
-      newestCandidate: p(`SELECT candidate_id FROM events WHERE run_id = ? AND candidate_id IS NOT NULL ORDER BY id DESC LIMIT 1`).pluck(),
       maxRev: this.hasRev ? p(`SELECT max(rev) FROM candidates`).pluck() : null,
       // `+run_id`: the few rows past the rev through candidates_rev, not the run's ten thousand through its run index.
       changed: this.hasRev ? p(`SELECT ${outlineColumns(db).join(', ')} FROM candidates WHERE rev > ? AND +run_id = ? ORDER BY rev`) : null,
@@ -92,9 +89,9 @@ export class StoreSource implements LineageSource {
     return this.db.transaction(() => {
       const run = this.getRun(runId);
       return {
-        run, candidates: this.queries.outlines(runId), log: this.stmts.log.all(runId) as EventRow[],
-        lastEventId: (this.stmts.lastEvent.get(runId) as number | null) ?? 0,
-        newestCandidateId: (this.stmts.newestCandidate.get(runId) as string | undefined) ?? null,
+        run, candidates: this.queries.outlines(runId), log: this.queries.runLog(runId),
+        lastEventId: this.queries.lastEventId(runId),
+        newestCandidateId: this.queries.newestEventCandidate(runId),
         // No candidate yet (a run that has just started) is rev 0: the first ones to come are past it.
         rev: this.stmts.maxRev ? ((this.stmts.maxRev.get() as number | null) ?? 0) : -1,
       };
