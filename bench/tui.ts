@@ -120,10 +120,13 @@ async function benchOne(n: number) {
     return {
       candidates: n, firstDrawMs: firstDraw, pollMs: poll, renderFrameMs: frame, renderedLines: lines, keyToFrameMs: keyToFrame,
       watchProcess: watch,
+      // Walls move with the machine's load (other processes on its cores); the CPU figures beside them do not.
       targetsAt10000: n < 10_000 ? undefined : {
         frameMs: 10, keyToFrameMs: 20, rssMb: 150, openMs: 1000,
-        frameMet: frame.wall.median <= 10, keyToFrameMet: keyToFrame.median <= 20,
-        rssMet: watch ? watch.afterKeysRssMb <= 150 : null, openMet: watch ? watch.openMs <= 1000 : null,
+        frameMet: frame.wall.median <= 10, frameCpuMet: frame.cpu.median <= 10,
+        keyToFrameMet: keyToFrame.median <= 20, keyToFrameCpuMet: keyToFrame.cpu.median <= 20,
+        rssMet: watch ? watch.afterKeysRssMb <= 150 : null,
+        openMet: watch ? watch.openMs <= 1000 : null, openCpuMet: watch ? watch.openCpuMs <= 1000 : null,
       },
     };
   } finally {
