@@ -1,10 +1,11 @@
 /** `evolve adopt <candidate-id>` and `evolve clean`: what users do after a run (src/cli/actions/adopt.ts, clean.ts). */
 import type { Command } from 'commander';
-import { adoptCandidate } from './actions/adopt.ts';
-import { applyClean, describeClean, planClean } from './actions/clean.ts';
 import { UsageError } from '../errors.ts';
-import { addDbOption, addRunOption, addVerboseOption, resolveCandidate, resolveRun, withReader, writeOutput } from './db-option.ts';
+import { addDbOption, addRunOption, addVerboseOption } from './options.ts';
 import { plural } from '../plural.ts';
+
+// What the commands do (git, the store) is loaded when one of them runs, not when the program starts.
+const load = async () => ({ ...await import('./db-option.ts'), ...await import('./actions/adopt.ts'), ...await import('./actions/clean.ts') });
 
 export function registerAdopt(program: Command): void {
   addVerboseOption(addDbOption(program
@@ -12,8 +13,9 @@ export function registerAdopt(program: Command): void {
     .description("bring a candidate's code (without agent_context.json) into your repository: a new branch, or a commit here")
     .option('--here', 'commit it on the current branch (three-way merge onto HEAD) instead of a new branch')
     .option('--branch <name>', 'name of the new branch (default: evolve-adopt/<candidate-id>)')))
-    .action((id: string, opts: { db: string; here?: boolean; branch?: string }) => {
+    .action(async (id: string, opts: { db: string; here?: boolean; branch?: string }) => {
       if (opts.here && opts.branch) throw new UsageError('--here and --branch do not go together');
+      const { adoptCandidate, resolveCandidate, withReader, writeOutput } = await load();
       const { run, candidate } = withReader(opts.db, (store) => {
         const candidate = resolveCandidate(store, id);
         const run = store.getRun(candidate.run_id);
@@ -36,7 +38,8 @@ export function registerClean(program: Command): void {
     .option('--branches', 'also delete the run\'s branches evolve/<run-id>/…')
     .option('--dry-run', 'only say what would be removed')
     .option('--force', 'clean a run that is still marked running (e.g. after a crash you will not resume)'))))
-    .action((opts: { db: string; run?: string; branches?: boolean; dryRun?: boolean; force?: boolean }) => {
+    .action(async (opts: { db: string; run?: string; branches?: boolean; dryRun?: boolean; force?: boolean }) => {
+      const { applyClean, describeClean, planClean, resolveRun, withReader, writeOutput } = await load();
       const run = withReader(opts.db, (store) => resolveRun(store, opts.run));
       if (run.status === 'running' && !opts.force) {
         throw new UsageError(`run ${run.id} is marked running: stop it (or resume it later); pass --force to clean it anyway`);

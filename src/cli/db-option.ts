@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import type { z } from 'zod';
 import { UsageError } from '../errors.ts';
 import { safeText } from '../safe-text.ts';
@@ -6,21 +5,9 @@ import { openStore, type LineageStore } from '../lineage/store.ts';
 import type { CandidateRow, RunRow } from '../lineage/schema.ts';
 import type { LineageView } from '../lineage/export.ts';
 
-/** Shared by the commands that read lineage.db: the --db/--run options, read-only opening, run and id lookup. */
+/** Shared by the commands that read lineage.db: read-only opening, run and id lookup, option parsing, output. */
 
-export const DEFAULT_DB = './lineage.db';
-
-export function addDbOption(command: Command): Command {
-  return command.option('--db <file>', 'the lineage database', DEFAULT_DB);
-}
-
-export function addRunOption(command: Command): Command {
-  return command.option('--run <id>', 'the run id (default: the latest run)');
-}
-
-export function addVerboseOption(command: Command): Command {
-  return command.option('--verbose', 'explain errors in full');
-}
+export { DEFAULT_DB, addDbOption, addRunOption, addVerboseOption } from './options.ts';
 
 /** Parses commander's options once at the boundary; the first problem becomes a one-line UsageError. */
 export function parseOptions<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {

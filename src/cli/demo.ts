@@ -1,10 +1,8 @@
 /** `evolve demo`: the offline tour (src/demo). */
 import type { Command } from 'commander';
-import { nextSteps, runDemo } from '../demo/run-demo.ts';
 import { PlainProgress, type RunObserver } from '../evolve/observer.ts';
 import { UsageError } from '../errors.ts';
 import { evolveCommand } from './self-command.ts';
-import { DECIMAL } from './config.ts';
 import { liveRunView } from './watch.ts';
 
 export function registerDemo(program: Command): void {
@@ -17,8 +15,10 @@ export function registerDemo(program: Command): void {
     .option('--no-tui', 'plain progress lines on stderr instead of the live view')
     .option('--verbose', 'more progress lines, and stack traces on errors')
     .action(async (opts: { dir?: string; population: string; generations: string; tui: boolean; verbose?: boolean }) => {
-      const population = countOption('--population', opts.population);
-      const generations = countOption('--generations', opts.generations);
+      // The runner, the stand-in model and the sample repository: loaded when the demo runs, not at start-up.
+      const [{ nextSteps, runDemo }, { DECIMAL }] = await Promise.all([import('../demo/run-demo.ts'), import('../evolve/config.ts')]);
+      const population = countOption('--population', opts.population, DECIMAL);
+      const generations = countOption('--generations', opts.generations, DECIMAL);
       const abort = new AbortController();
       const onSigint = () => abort.abort();
       process.on('SIGINT', onSigint);
@@ -50,8 +50,8 @@ function plain(verbose?: boolean): RunObserver {
   return new PlainProgress((t) => process.stderr.write(t), verbose);
 }
 
-function countOption(flag: string, value: string): number {
-  const n = DECIMAL.test(value.trim()) ? Number(value) : NaN;
+function countOption(flag: string, value: string, decimal: RegExp): number {
+  const n = decimal.test(value.trim()) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number of at least 1 (got "${value}")`);
   return n;
 }

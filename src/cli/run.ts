@@ -3,10 +3,7 @@
  * src/evolve/launch.ts checks the target and the environment before anything is created, then runs.
  */
 import { Command, Option } from 'commander';
-import { DEFAULT_MAX_CONCURRENCY } from '../evolve/config.ts';
-import { launchRun } from '../evolve/launch.ts';
 import { PlainProgress, type RunObserver } from '../evolve/observer.ts';
-import { parseRunOptions, readConfigFile, refuseFrozenFlags } from './config.ts';
 
 /** Optional live view: the TUI room registers a factory here; without one (or without a TTY) lines go to stderr. */
 export type TuiFactory = (opts: { db: string }) => RunObserver;
@@ -14,6 +11,12 @@ let tuiFactory: TuiFactory | null = null;
 export function setTuiFactory(factory: TuiFactory | null): void {
   tuiFactory = factory;
 }
+
+/**
+ * DEFAULT_MAX_CONCURRENCY of src/evolve/config.ts, for the help text: importing that module here would load the
+ * runner's option schemas (zod) into every command's start-up. test/structure/startup.test.ts keeps the two equal.
+ */
+export const HELP_MAX_CONCURRENCY = 8;
 
 export function registerRun(program: Command): void {
   program
@@ -26,7 +29,7 @@ export function registerRun(program: Command): void {
     .option('--workdir <dir>', 'where workspaces go (default: <target\'s parent>/.evolve-work/<target\'s name>)')
     .option('--config <file>', 'options file (default: <target>/evolve.config.json when present)')
     .option('--survivors <k>', 'top-k survivors per generation (default: half the population, rounded up)')
-    .option('--concurrency <n>', `children running at once (default: the population, at most ${DEFAULT_MAX_CONCURRENCY})`)
+    .option('--concurrency <n>', `children running at once (default: the population, at most ${HELP_MAX_CONCURRENCY})`)
     .option('--judge-concurrency <n>', 'candidates built and tested at once, apart from the agents (default: half the cores)')
     .option('--allow-failing-seed', 'start even when the seed\'s own build or tests fail (fixing it is then the goal)')
     .addOption(new Option('--strategy <name>', 'selection strategy').choices(['top-k', 'dgm']))
@@ -56,6 +59,10 @@ export function registerRun(program: Command): void {
 }
 
 async function runCommand(cmd: Command): Promise<number> {
+  // The runner (git, the jail, the proxy, the queue, zod's schemas) is loaded when a run starts, not at start-up.
+  const [{ parseRunOptions, readConfigFile, refuseFrozenFlags }, { launchRun }] = await Promise.all([
+    import('./config.ts'), import('../evolve/launch.ts'),
+  ]);
   const raw = cmd.opts();
   // Only what the user typed overrides the config file; commander's implicit defaults (e.g. tui=true) do not.
   const given: Record<string, unknown> = {};

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { PlainProgress, type RunObserver } from '../evolve/observer.ts';
-import { openSource } from '../tui/source.ts';
 import type { TuiHandle } from '../tui/start.tsx';
 
 export interface WatchOptions {
@@ -21,6 +20,7 @@ export interface WatchIo {
  */
 export async function watch(opts: WatchOptions, io: WatchIo = process): Promise<void> {
   const dbPath = resolve(opts.db);
+  const { openSource } = await import('../tui/source.ts');
   const source = openSource(dbPath);
   let runId: string;
   try {

@@ -6,21 +6,21 @@
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Command } from 'commander';
-import { z } from 'zod';
+import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
-import { serveJobProcess } from '../evolve/queue/job-process.ts';
-import { parseQueueUrl } from '../evolve/queue/protocol.ts';
-import { defaultWorkerName, runWorker } from '../evolve/queue/worker.ts';
 
-const WorkerFlags = z.object({
-  queue: z.string({ message: '--queue redis://<host>:<port> is required' }),
-  concurrency: z.preprocess((v) => (typeof v === 'string' ? Number(v) : v),
-    z.number({ message: '--concurrency must be a number' }).int('--concurrency must be a whole number').min(1, '--concurrency must be at least 1')).default(1),
-  name: z.string().regex(/^[\w.@-]{1,64}$/, '--name: letters, digits, . _ @ - (at most 64)').optional(),
-  workdir: z.string().optional(),
-  unsafeNoSandbox: z.boolean().default(false),
-});
+/** The flags, parsed once (zod, and the queue with BullMQ, are loaded when the command runs, not at start-up). */
+const workerFlags = async () => {
+  const { z } = await import('zod');
+  return z.object({
+    queue: z.string({ message: '--queue redis://<host>:<port> is required' }),
+    concurrency: z.preprocess((v) => (typeof v === 'string' ? Number(v) : v),
+      z.number({ message: '--concurrency must be a number' }).int('--concurrency must be a whole number').min(1, '--concurrency must be at least 1')).default(1),
+    name: z.string().regex(/^[\w.@-]{1,64}$/, '--name: letters, digits, . _ @ - (at most 64)').optional(),
+    workdir: z.string().optional(),
+    unsafeNoSandbox: z.boolean().default(false),
+  });
+};
 
 export function registerWorker(program: Command): void {
   program
@@ -32,9 +32,12 @@ export function registerWorker(program: Command): void {
     .option('--workdir <dir>', 'where workspaces and the object cache go (default: <tmp>/evolve-worker-<name>)')
     .option('--unsafe-no-sandbox', 'also run candidates of runs started with --unsafe-no-sandbox, unjailed (refused otherwise)')
     .action(async (opts: Record<string, unknown>) => {
-      const parsed = WorkerFlags.safeParse(opts);
+      const parsed = (await workerFlags()).safeParse(opts);
       if (!parsed.success) throw new UsageError(parsed.error.issues[0].message);
       const o = parsed.data;
+      const [{ parseQueueUrl }, { defaultWorkerName, runWorker }] = await Promise.all([
+        import('../evolve/queue/protocol.ts'), import('../evolve/queue/worker.ts'),
+      ]);
       parseQueueUrl(o.queue);
       const name = o.name ?? defaultWorkerName();
       const workdir = path.resolve(o.workdir ?? path.join(tmpdir(), `evolve-worker-${name}`));
@@ -64,6 +67,7 @@ export function registerWorker(program: Command): void {
     .command('worker-job', { hidden: true })
     .description('one job of evolve worker (started by it over IPC)')
     .action(async () => {
+      const { serveJobProcess } = await import('../evolve/queue/job-process.ts');
       process.exitCode = await serveJobProcess();
     });
 }

@@ -10,6 +10,7 @@ import { DEFAULT_MODEL } from '../agent/protocol.ts';
 import { UsageError } from '../errors.ts';
 import { EVOLVE_HOME } from '../home.ts';
 import { shellWord } from '../shell-word.ts';
+import { RunOptions } from '../evolve/config.ts';
 import { launchRun } from '../evolve/launch.ts';
 import type { RunObserver, RunSummary } from '../evolve/observer.ts';
 import { startStandin } from '../standin/index.ts';
@@ -45,14 +46,16 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const standin = await startStandin({ script: demoModel() });
   o.observer.log?.(`demo: sample repository ${repo}; model: ${STANDIN_LABEL} at ${standin.url}`);
   try {
-    const summary = await launchRun({
+    // Through the same validation, and the same defaults, as the flags.
+    const options = RunOptions.parse({
       population: o.population, generations: o.generations, target: repo, db,
       strategy: 'top-k', model: DEFAULT_MODEL, budgetUsd: 10, candidateBudgetUsd: 2, maxTurns: 20,
       candidateTimeout: 300, buildTimeout: 120, testTimeout: 120, seedGoal: 'Grow textkit with small, tested text utilities.',
-      protectedPaths: [], weights: {}, seed: 42, unsafeNoSandbox: false, standin: STANDIN_LABEL,
+      protectedPaths: [], weights: {}, seed: 42, unsafeNoSandbox: false,
       // The sample repository's benchmark (ops/sec of wordCount, median of 3): the objective selection climbs.
       judge: 'node bench/judge.mjs', judgeRuns: 1, judgeTimeout: 60, objective: { metric: 'ops_per_sec', goal: 'max' },
-    }, { apiKey: 'standin-demo-not-a-real-key', baseUrl: standin.url, observer: o.observer, signal: o.signal });
+    });
+    const summary = await launchRun({ ...options, standin: STANDIN_LABEL }, { apiKey: 'standin-demo-not-a-real-key', baseUrl: standin.url, observer: o.observer, signal: o.signal });
     return { repo, db, summary };
   } finally {
     await standin.close();

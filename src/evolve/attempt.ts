@@ -9,12 +9,17 @@ import { outputTail } from '../process/collector.ts';
 import { combinedOutput } from '../process/run.ts';
 import { sandboxDenial } from './jail/denial.ts';
 import { keptOutput } from './judge/output.ts';
-import { resolveAgentCommand, runAgent, JAIL_RELAY_PORT } from './jail/agent.ts';
-import type { AgentReport, ChildPlan, RunContext } from './child.ts';
+import { resolveAgentCommand, runAgent, JAIL_RELAY_PORT, type AgentChoice } from './jail/agent.ts';
+import type { AgentBundles } from './jail/agent-bundle.ts';
+import type { Sandbox } from './jail/sandbox.ts';
+import type { AgentReport, ChildPlan, RunJournal } from './child.ts';
+import type { RunConfig } from './config.ts';
+import type { ModelProxy } from './ports.ts';
+import type { Git } from './repo/git.ts';
 
 export type { AgentReport };
 import { ensureAttemptRecorded, seedChildContext } from './repo/context.ts';
-import type { Prepared } from './repo/workspace.ts';
+import type { Prepared, Workspaces } from './repo/workspace.ts';
 
 /**
  * The most phase and tool_call lines of one attempt recorded as events. Each is a synchronous write to lineage.db on
@@ -24,7 +29,23 @@ export const MAX_PROGRESS_EVENTS = 2000;
 
 export type AttemptOutcome = { interrupted: true } | { interrupted: false; report: AgentReport; ws: Prepared };
 
-export async function forkAndRunAgent(ctx: RunContext, plan: ChildPlan): Promise<AttemptOutcome> {
+/** What forking a child and running its agent use. */
+export interface AttemptDeps extends RunJournal {
+  config: Pick<RunConfig, 'model' | 'maxTurns' | 'seedGoal' | 'build' | 'test' | 'candidateBudgetUsd' | 'candidateTimeoutS'>;
+  git: Pick<Git, 'createBranch' | 'readFile'>;
+  workspaces: Pick<Workspaces, 'prepare'>;
+  sandbox: Sandbox;
+  /** The proxy that admits the candidate, and the shared socket beside which its own is opened. */
+  proxy: Pick<ModelProxy, 'admit' | 'openSocket' | 'dismiss'>;
+  proxySocket: string;
+  /** The agent every candidate runs (--agent); default: the workspace's own, else the built-in one. */
+  agent?: AgentChoice;
+  /** The parents' agents, bundled once per parent commit for a fast start (jail/agent-bundle.ts). */
+  bundles: Pick<AgentBundles, 'start'>;
+  signal?: AbortSignal;
+}
+
+export async function forkAndRunAgent(ctx: AttemptDeps, plan: ChildPlan): Promise<AttemptOutcome> {
   const { store, clock, config } = ctx;
   const ev = (kind: EventKind, data: Record<string, unknown>) => ctx.record(plan.id, plan.generation, kind, data);
 

@@ -5,22 +5,43 @@
  */
 import type { CandidateRow, CandidateStatus, EventKind } from '../lineage/schema.ts';
 import { safeText } from '../safe-text.ts';
-import { forkAndRunAgent } from './attempt.ts';
-import type { AgentReport, ChildPlan, ChildResult, RunContext } from './child.ts';
+import { forkAndRunAgent, type AttemptDeps } from './attempt.ts';
+import type { AgentReport, ChildPlan, ChildResult, RunJournal } from './child.ts';
 
-export type { AgentReport, ChildPlan, ChildResult, ParentInfo, RunContext } from './child.ts';
+export type { AgentReport, ChildPlan, ChildResult, ParentInfo } from './child.ts';
+import type { RunConfig } from './config.ts';
+import type { Evaluator } from './judge/evaluate.ts';
+import type { Sandbox } from './jail/sandbox.ts';
 import { installDeps, lockfileChanged } from './repo/deps.ts';
 import { progressOf } from './judge/score.ts';
-import type { CandidatePatch } from './ports.ts';
-import { SKIP_CI } from './repo/git.ts';
-import { pruneOversized, type Prepared } from './repo/workspace.ts';
+import type { CandidatePatch, ModelProxy } from './ports.ts';
+import { SKIP_CI, type Git } from './repo/git.ts';
+import { pruneOversized, type Prepared, type Workspaces } from './repo/workspace.ts';
 
+/** What judging a committed child uses: its own dependencies if it changed the lockfile, then the evaluation. */
+export interface JudgeDeps extends RunJournal {
+  config: Pick<RunConfig, 'buildTimeoutS' | 'weights'>;
+  git: Git;
+  sandbox: Sandbox;
+  workspaces: Pick<Workspaces, 'depsDir'>;
+  evaluator: Pick<Evaluator, 'evaluate'>;
+  signal?: AbortSignal;
+}
+
+/** What running one child from wherever it is uses: the attempt's and the judge's, and committing in between. */
+export type CandidateDeps = AttemptDeps & JudgeDeps & {
+  config: Pick<RunConfig, 'push'>;
+  workspaces: Pick<Workspaces, 'existing' | 'remove' | 'hasWorkspace'>;
+  proxy: Pick<ModelProxy, 'dismiss'>;
+  /** Which budget the proxy refused this candidate a call for, if any. */
+  budgetExhausted(candidateId: string): 'run' | 'candidate' | false;
+};
 
 /**
  * Runs a child from wherever it is: a fresh child (or one whose agent never finished) forks and runs its agent; one
  * whose agent finished but was not committed is committed from its workspace; a committed one is judged.
  */
-export async function runChild(ctx: RunContext, plan: ChildPlan): Promise<ChildResult> {
+export async function runChild(ctx: CandidateDeps, plan: ChildPlan): Promise<ChildResult> {
   const { store, clock } = ctx;
   const ev = (kind: EventKind, data: Record<string, unknown>) => ctx.record(plan.id, plan.generation, kind, data);
   const finish = (status: CandidateStatus, error: string | null, patch: CandidatePatch = {}) =>
@@ -76,7 +97,7 @@ export async function runChild(ctx: RunContext, plan: ChildPlan): Promise<ChildR
 type Finish = (status: CandidateStatus, error: string | null, patch?: CandidatePatch) => CandidateRow;
 
 /** Contract 5 for one committed child: its own dependencies if it changed the lockfile, then the evaluation. */
-async function judge(ctx: RunContext, plan: ChildPlan, sha: string, finish: Finish): Promise<ChildResult> {
+async function judge(ctx: JudgeDeps, plan: ChildPlan, sha: string, finish: Finish): Promise<ChildResult> {
   const ev = (kind: EventKind, data: Record<string, unknown>) => ctx.record(plan.id, plan.generation, kind, data);
   let depsFrom = plan.parent.depsFrom;
   ctx.store.updateCandidate(plan.id, { status: 'evaluating' });
@@ -112,7 +133,7 @@ async function judge(ctx: RunContext, plan: ChildPlan, sha: string, finish: Fini
 }
 
 /** Where a (resumed) child starts: judging a commit, committing a finished agent's workspace, or from the fork. */
-function entryOf(ctx: RunContext, plan: ChildPlan): 'fork' | 'commit' | 'judge' {
+function entryOf(ctx: { workspaces: Pick<Workspaces, 'hasWorkspace'> }, plan: ChildPlan): 'fork' | 'commit' | 'judge' {
   const r = plan.resume;
   if (!r || !r.agent) return 'fork';
   if (r.step === 'committed' && r.commitSha) return 'judge';
@@ -126,7 +147,6 @@ function entryOf(ctx: RunContext, plan: ChildPlan): 'fork' | 'commit' | 'judge' 
  * says so, and a pushed branch's CI would otherwise run the candidate's code with the repository's secrets.
  */
 function commitMessage(plan: ChildPlan, goal: string | null, failure: string | null, pushed: boolean): string {
-  // The goal is the candidate's text: git refuses a NUL in a message, and control characters have no place there.
   // The goal is the candidate's text: git refuses a NUL in a message, and control characters have no place there.
   const title = `evolve g${plan.generation} ${plan.id}: ${safeText((goal ?? 'no goal recorded').split('\n')[0].slice(0, 100))}${pushed ? ` ${SKIP_CI}` : ''}`;
   return safeText(`${title}\n\nparent: ${plan.parent.id} (${plan.parent.commit})\n${failure ? `agent failed: ${failure}\n` : ''}`);

@@ -5,8 +5,10 @@
  */
 import { candidateBranch, newCandidateId } from '../lineage/ids.ts';
 import type { CandidateRow } from '../lineage/schema.ts';
-import { runChild, type ChildPlan, type ChildResult, type ParentInfo, type RunContext } from './candidate.ts';
-import type { ChildExecutor } from './child.ts';
+import { runChild, type CandidateDeps, type ChildPlan, type ChildResult, type ParentInfo } from './candidate.ts';
+import type { ChildExecutor, RunJournal } from './child.ts';
+import type { RunConfig } from './config.ts';
+import type { Evaluator } from './judge/evaluate.ts';
 import { judgedLesson, siblingLessons } from './repo/context.ts';
 import { mapLimit } from './repo/mutex.ts';
 import { dgmParents, rank, roundRobin, seedOf, topK, type Contender } from './judge/select.ts';
@@ -15,7 +17,7 @@ import { dgmParents, rank, roundRobin, seedOf, topK, type Contender } from './ju
  * Lessons for a child of `parentId`: one entry per failed sibling of that parent (contract 3), and, when the
  * parent's agent made no claim of its own, what the judge found of it.
  */
-export function lessonsFor(ctx: Pick<RunContext, 'clock'>, parentId: string, rows: readonly CandidateRow[]) {
+export function lessonsFor(ctx: Pick<RunJournal, 'clock'>, parentId: string, rows: readonly CandidateRow[]) {
   const parentRow = rows.find((r) => r.id === parentId);
   const failedSiblings = parentRow?.parent_id
     ? rows.filter((r) => r.parent_id === parentRow.parent_id && r.id !== parentId && r.generation === parentRow.generation && r.status !== 'passed')
@@ -32,7 +34,7 @@ export function lessonsFor(ctx: Pick<RunContext, 'clock'>, parentId: string, row
 }
 
 /** Children of `generation`, one per entry of `parents` (already spread over the survivors). */
-export function planChildren(ctx: Pick<RunContext, 'runId' | 'store' | 'clock'>, generation: number, parents: ParentInfo[], rows: readonly CandidateRow[]): ChildPlan[] {
+export function planChildren(ctx: Pick<RunJournal, 'runId' | 'store' | 'clock'>, generation: number, parents: ParentInfo[], rows: readonly CandidateRow[]): ChildPlan[] {
   // An id is new when no run in lineage.db has it and no sibling drew it (their rows are written after this).
   const drawn = new Set<string>();
   const taken = (id: string) => drawn.has(id) || !!ctx.store.getCandidate(id);
@@ -44,7 +46,7 @@ export function planChildren(ctx: Pick<RunContext, 'runId' | 'store' | 'clock'>,
 }
 
 /** Writes the rows of new children (pending) in one transaction, before any of them starts. */
-export function addChildren(ctx: RunContext, plans: ChildPlan[]): void {
+export function addChildren(ctx: Pick<RunJournal, 'runId' | 'store'>, plans: ChildPlan[]): void {
   ctx.store.transaction(() => {
     for (const p of plans) {
       ctx.store.addCandidate({
@@ -56,10 +58,11 @@ export function addChildren(ctx: RunContext, plans: ChildPlan[]): void {
 }
 
 /** The runner running its children itself, `concurrency` jails at once. */
-export const localExecutor = (ctx: RunContext): ChildExecutor => ({ concurrency: ctx.config.concurrency, run: (plan) => runChild(ctx, plan) });
+export const localExecutor = (ctx: CandidateDeps & { config: Pick<RunConfig, 'concurrency'> }): ChildExecutor =>
+  ({ concurrency: ctx.config.concurrency, run: (plan) => runChild(ctx, plan) });
 
 /** Runs the children, as many at once as the executor takes; those not started when the run stops are left out. */
-export async function runGeneration(ctx: RunContext, plans: ChildPlan[], shouldStart: () => boolean, executor = localExecutor(ctx)): Promise<ChildResult[]> {
+export async function runGeneration(plans: ChildPlan[], shouldStart: () => boolean, executor: ChildExecutor): Promise<ChildResult[]> {
   const results = await mapLimit(plans, executor.concurrency, async (plan) => (shouldStart() ? executor.run(plan) : null));
   return results.filter((r): r is ChildResult => r !== null);
 }
@@ -80,7 +83,14 @@ export interface Selection {
  * top-k: the k best passing children survive; none passing → the previous survivors parent again.
  * dgm: every passing child joins the archive (survives); parents are sampled from the whole archive.
  */
-export function select(ctx: RunContext, generation: number, children: CandidateRow[], previous: string[], allRows: CandidateRow[]): Selection {
+/** What selecting survivors uses: the strategy and its numbers, and the objective the judge ranks by, if any. */
+export interface SelectionDeps {
+  runId: string;
+  config: Pick<RunConfig, 'strategy' | 'survivors' | 'population' | 'seed' | 'objective'>;
+  evaluator: Pick<Evaluator, 'objective'>;
+}
+
+export function select(ctx: SelectionDeps, generation: number, children: CandidateRow[], previous: string[], allRows: CandidateRow[]): Selection {
   const { config } = ctx;
   // With a user judge, its objective ranks (the configured one, else its first metric, max).
   const goal = ctx.evaluator.objective ? config.objective?.goal ?? 'max' : null;

@@ -13,7 +13,7 @@ import { newRunId } from '../lineage/ids.ts';
 import type { RunRow } from '../lineage/schema.ts';
 import { NoLineageYet } from '../lineage/open.ts';
 import { openStore, type LineageStore } from '../lineage/store.ts';
-import { freezeConfig, type RunConfig, type RunOptions } from './config.ts';
+import { freezeConfig, parseStoredConfig, type RunOptions, type StoredConfig } from './config.ts';
 import { Git } from './repo/git.ts';
 import { createJailSandbox, limitsWarning } from './jail/jail.ts';
 import type { RunObserver, RunSummary } from './observer.ts';
@@ -30,26 +30,15 @@ import { UnsafeSandbox, type Sandbox } from './jail/sandbox.ts';
 import { checkQueue, checkQueueOptions, startQueue } from './queue/runner.ts';
 import { resolveAgentChoice, type AgentChoice } from './jail/agent.ts';
 
-export interface LaunchOptions extends Omit<RunOptions, 'population' | 'generations'> {
-  population?: number;
-  generations?: number;
-  target: string;
-  db: string;
-  workdir?: string;
-  resume?: string | boolean;
-  prices?: unknown;
-  /** Print the proxy's diagnostics too. */
-  verbose?: boolean;
-  /** Options the user set (flags or config file), as opposed to defaults: on --resume only these override. */
+/**
+ * The options a run is launched with: the run's options as validated (RunOptions; `tui` is the CLI's own), and
+ * `explicit`, those the user set (flags or config file) as opposed to defaults: on --resume only these override.
+ */
+export type LaunchOptions = Omit<RunOptions, 'tui'> & {
   explicit?: readonly string[];
   /** Set only by `evolve demo`: the upstream is the bundled stand-in, labelled so everywhere (never used unless asked). */
   standin?: string;
-  /** Contract 6: children run on workers pulling from this Redis queue; the proxy listens for them; the shared git remote. */
-  queue?: string;
-  listen?: string;
-  proxyUrl?: string;
-  remote?: string;
-}
+};
 
 export interface LaunchEnv {
   apiKey: string | undefined;
@@ -57,15 +46,6 @@ export interface LaunchEnv {
   observer?: RunObserver;
   signal?: AbortSignal;
 }
-
-/**
- * What runs.config_json holds: the frozen config plus what a resume needs. `ownsWorkdir`: the work directory is
- * evolve's (the default, or one this run created), so it may be removed once no run uses it; a --workdir that
- * existed before the run is the user's and only its run folder is ever removed (absent in older runs: not owned).
- */
-type StoredConfig = RunConfig & { prices: PriceTable; workdir: string; ownsWorkdir?: boolean; head: string; standin?: true; standinLabel?: string;
-  queue?: string; remote?: string;
-};
 
 export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSummary> {
   if (o.resume !== undefined && o.resume !== false) return resumeRun(o, o.resume, env);
@@ -96,7 +76,7 @@ export async function launchRun(o: LaunchOptions, env: LaunchEnv): Promise<RunSu
   if (o.judge) {
     const seedFiles = new Set((await git.listTree(head)).map((e) => e.path));
     config.judge = await freezeJudge({
-      cmd: o.judge, runs: o.judgeRuns ?? 1, timeoutS: o.judgeTimeout ?? 300, target, cwd: process.cwd(), dir: path.join(workdir, `${runId}.judge`), seedFiles,
+      cmd: o.judge, runs: o.judgeRuns, timeoutS: o.judgeTimeout, target, cwd: process.cwd(), dir: path.join(workdir, `${runId}.judge`), seedFiles,
     });
   }
   for (const line of estimateLines(o.db, config, prices, !!o.standin)) env.observer?.log?.(line);
@@ -133,7 +113,7 @@ async function resumeRun(o: LaunchOptions, which: string | true, env: LaunchEnv)
     throw new UsageError(`--resume: run ${run.id} is still running in another evolve process on this machine (its proxy answers at ${live}): ` +
       'stop that one (Ctrl-C) first; --resume is for a run that stopped or crashed');
   }
-  const frozen = JSON.parse(run.config_json) as StoredConfig;
+  const frozen = parseStoredConfig(run.id, run.config_json);
   if (frozen.judge) await checkFrozenJudge(frozen.judge);
   const { git, target } = await openTarget(run.target);
   if (!env.apiKey) throw new UsageError('ANTHROPIC_API_KEY is not set (the runner needs it; candidates never see it)');

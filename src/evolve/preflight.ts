@@ -4,7 +4,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { openStore } from '../lineage/store.ts';
-import type { RunConfig } from './config.ts';
+import { storedConfigView, type RunConfig } from './config.ts';
 import { candidateCount, estimateRun, formatEstimate, typicalCandidate } from './estimate.ts';
 import { priceFor, type PriceTable } from './proxy/prices.ts';
 
@@ -41,7 +41,7 @@ function earlierCandidates(db: string, model: string, agent: string | null) {
   try {
     return store.listRuns()
       .filter((run) => {
-        const c = JSON.parse(run.config_json) as { model?: string; agent?: string | null };
+        const c = storedConfigView(run.config_json);
         return c.model === model && (c.agent ?? null) === agent;
       })
       .flatMap((run) => store.candidates(run.id))

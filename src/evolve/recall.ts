@@ -6,21 +6,28 @@
 import { existsSync } from 'node:fs';
 import { readEventData, type EventView } from '../lineage/events/index.ts';
 import type { CandidateRow, EventKind } from '../lineage/schema.ts';
-import type { AgentReport } from './attempt.ts';
-import type { ChildPlan, ParentInfo, RunContext } from './candidate.ts';
+import type { AgentReport, ChildPlan, ParentInfo, RunJournal } from './child.ts';
+import type { RunConfig } from './config.ts';
 import type { CountSource } from './judge/testcounts.ts';
 import type { CountVia } from './judge/counts.ts';
 import { lessonsFor } from './generation.ts';
 import { progressOf, type ScoreWeights } from './judge/score.ts';
 
+/** What reading earlier candidates back uses: their events, the score's weights, and the clock for lessons. */
+export interface RecallDeps {
+  store: Pick<RunJournal['store'], 'events'>;
+  clock: RunJournal['clock'];
+  config: Pick<RunConfig, 'weights'>;
+}
+
 /** A candidate's latest event of a kind, read with its schema (a field an older evolve did not write is absent). */
-function lastEvent<K extends EventKind>(ctx: RunContext, candidateId: string, kind: K): EventView<K> | null {
+function lastEvent<K extends EventKind>(ctx: Pick<RecallDeps, 'store'>, candidateId: string, kind: K): EventView<K> | null {
   const last = ctx.store.events(candidateId).filter((e) => e.kind === kind).pop();
   return last ? readEventData(kind, last.data_json) : null;
 }
 
 /** A finished candidate as a parent: its commit, its test count (and how it was counted) and its dependencies. */
-export function parentInfoOf(ctx: RunContext, rows: readonly CandidateRow[], id: string, targetDeps: string | null): ParentInfo {
+export function parentInfoOf(ctx: RecallDeps, rows: readonly CandidateRow[], id: string, targetDeps: string | null): ParentInfo {
   const row = rows.find((r) => r.id === id);
   if (!row || !row.commit_sha) throw new Error(`candidate ${id} has no commit to fork from`);
   // How its counts were read: its own tests, or those of the candidate whose verdict it reused.
@@ -43,7 +50,7 @@ export function lineageProgress(rows: readonly CandidateRow[], row: CandidateRow
 }
 
 /** The nearest dependency folder along the lineage: an ancestor's own install, else the target's node_modules. */
-function depsOf(ctx: RunContext, rows: readonly CandidateRow[], row: CandidateRow, targetDeps: string | null): string | null {
+function depsOf(ctx: RecallDeps, rows: readonly CandidateRow[], row: CandidateRow, targetDeps: string | null): string | null {
   for (let at: CandidateRow | undefined = row; at; at = rows.find((r) => r.id === at!.parent_id)) {
     const installed = lastEvent(ctx, at.id, 'deps_installed');
     const folder = installed?.ok ? installed.node_modules : null;
@@ -53,7 +60,7 @@ function depsOf(ctx: RunContext, rows: readonly CandidateRow[], row: CandidateRo
 }
 
 /** A child row that has not finished, as a plan that picks it up where it was. */
-export function resumePlan(ctx: RunContext, rows: readonly CandidateRow[], row: CandidateRow, targetDeps: string | null): ChildPlan {
+export function resumePlan(ctx: RecallDeps, rows: readonly CandidateRow[], row: CandidateRow, targetDeps: string | null): ChildPlan {
   const finished = lastEvent(ctx, row.id, 'agent_finished');
   const agent: AgentReport | null = finished
     ? { ok: finished.ok === true, reason: finished.reason ?? null, goal: row.goal }

@@ -10,10 +10,11 @@ import { readEventData } from '../lineage/events/index.ts';
 import { AgentBundles } from './jail/agent-bundle.ts';
 import { newCandidateId } from '../lineage/ids.ts';
 import { FINISHED_STATUSES, type CandidateRow } from '../lineage/schema.ts';
-import type { ChildExecutor, ChildPlan, ParentInfo, RunContext } from './child.ts';
+import type { CandidateDeps } from './candidate.ts';
+import type { ChildExecutor, ChildPlan, ParentInfo, RunJournal } from './child.ts';
 import type { RunConfig } from './config.ts';
 import { Evaluator } from './judge/evaluate.ts';
-import { addChildren, planChildren, runGeneration, select } from './generation.ts';
+import { addChildren, localExecutor, planChildren, runGeneration, select, type SelectionDeps } from './generation.ts';
 import type { Objective } from './judge/select.ts';
 import { SKIP_CI, type Git } from './repo/git.ts';
 import type { RunEvent, RunObserver, RunSummary } from './observer.ts';
@@ -21,7 +22,7 @@ import { safeLine } from '../safe-text.ts';
 import { withoutAnsi } from './judge/output.ts';
 import { systemClock, type Clock, type ModelProxy, type RunnerStore } from './ports.ts';
 import { modelApiDown } from './proxy/health.ts';
-import { parentInfoOf, resumePlan } from './recall.ts';
+import { parentInfoOf, resumePlan, type RecallDeps } from './recall.ts';
 import type { AgentChoice } from './jail/agent.ts';
 import { withHidden, type Sandbox } from './jail/sandbox.ts';
 import { removeFrozenJudge } from './judge/user-judge.ts';
@@ -40,12 +41,16 @@ export interface RunnerDeps {
   agent?: AgentChoice;
   /** True once the proxy refused a call for the run's budget: nothing new is started. */
   runBudgetExhausted?: () => boolean;
-  /** True when the proxy refused a candidate's call for its own budget. */
   /** Which budget the proxy refused a candidate's call over, if any. */
   candidateBudgetExhausted?: (candidateId: string) => 'run' | 'candidate' | false;
   /** Who runs the children (default: this process, `concurrency` at once); `--queue` hands them to workers. */
-  executor?: (ctx: RunContext) => ChildExecutor;
+  executor?: (parts: RunParts) => ChildExecutor;
 }
+
+/** What the run is made of, built once at its start; each stage is handed this and takes only its own part. */
+export type RunParts = CandidateDeps & SelectionDeps & RecallDeps & SeedDeps & {
+  config: RunConfig; git: Git; sandbox: Sandbox; workspaces: Workspaces; evaluator: Evaluator; proxy: ModelProxy;
+};
 
 export interface RunPlan {
   runId: string;
@@ -68,7 +73,7 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
   // The user judge's files are in no jail but the judge's own (which binds its directory back, read-only).
   const judge = config.judge ?? null;
   const sandbox = judge ? withHidden(deps.sandbox, [judge.dir, ...judge.files.map((f) => f.source)]) : deps.sandbox;
-  const ctx: RunContext = {
+  const ctx: RunParts = {
     runId: plan.runId, config, git, store, sandbox, proxy: deps.proxy, proxySocket: deps.proxySocket,
     workspaces, evaluator: new Evaluator(git, sandbox, workspaces, config, plan.head), clock, signal: deps.signal, agent: deps.agent,
     bundles: new AgentBundles(sandbox, path.join(workspaces.root, 'agents')),
@@ -78,7 +83,7 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
       deps.observer?.event?.({ kind, candidateId, generation, data } satisfies RunEvent);
     },
   };
-  const executor = deps.executor?.(ctx);
+  const executor = deps.executor?.(ctx) ?? localExecutor(ctx);
   const stopReason = (): string | null =>
     deps.signal?.aborted ? 'interrupted' : deps.runBudgetExhausted?.() ? 'run budget exhausted' : null;
 
@@ -112,7 +117,7 @@ export async function runEvolution(deps: RunnerDeps, plan: RunPlan): Promise<Run
         plans = existing.filter((r) => !FINISHED_STATUSES.includes(r.status)).map((r) => resumePlan(ctx, rows, r, targetDeps));
         if (plans.length > 0) deps.observer?.log?.(`generation ${generation}: resuming ${plans.length} unfinished of ${existing.length}`);
       }
-      const results = await runGeneration(ctx, plans, () => !stopReason(), executor);
+      const results = await runGeneration(plans, () => !stopReason(), executor);
       // A generation cut short (Ctrl-C, run budget) is not selected from: its unfinished rows stay as they are.
       if (results.length < plans.length || results.some((r) => r.interrupted)) break;
       const all = store.candidates(plan.runId);
@@ -183,12 +188,19 @@ export function seedFailureLines(err: { message: string; output: string | null }
 /** What the seed's judging says: its parent info, why it failed (null when it passed) and the failing output. */
 interface SeedOutcome { parent: ParentInfo; failure: string | null; output: string | null }
 
+/** What measuring the seed uses. */
+type SeedDeps = RunJournal & RecallDeps & {
+  config: Pick<RunConfig, 'seedGoal' | 'allowFailingSeed' | 'weights'>;
+  evaluator: Pick<Evaluator, 'evaluate' | 'adoptObjective'>;
+  signal?: AbortSignal;
+};
+
 /**
  * Generation 0: the target's HEAD as it is, built and tested once for the baseline (tests removed, new tests). It is
  * recorded with the status its evaluation earned — a seed whose tests fail is `failed`, with an `error` event that
  * says so. Such a seed stops the run, unless --allow-failing-seed makes it the first generation's parent.
  */
-async function ensureSeed(ctx: RunContext, plan: RunPlan, targetDeps: string | null): Promise<SeedOutcome> {
+async function ensureSeed(ctx: SeedDeps, plan: RunPlan, targetDeps: string | null): Promise<SeedOutcome> {
   const existing = ctx.store.candidates(plan.runId).find((r) => r.generation === 0);
   if (existing?.step === 'selected') {
     // Resumed: the objective is the metric the seed was judged with.
@@ -227,7 +239,7 @@ async function ensureSeed(ctx: RunContext, plan: RunPlan, targetDeps: string | n
   return { parent: parentInfoOf(ctx, ctx.store.candidates(plan.runId), id, targetDeps), failure, output };
 }
 
-function recordSelection(ctx: RunContext, generation: number, rows: CandidateRow[], kept: string[]): void {
+function recordSelection(ctx: Pick<RunJournal, 'store' | 'record'>, generation: number, rows: CandidateRow[], kept: string[]): void {
   ctx.store.transaction(() => {
     for (const row of rows) ctx.store.updateCandidate(row.id, { survived: kept.includes(row.id) ? 1 : 0, step: 'selected' });
     // In rank order, so that logs and the TUI list the best survivor first.
@@ -245,7 +257,7 @@ export function pushWarning(remote: string): string {
     "runs the candidates' code with the repository's secrets (see docs/run.md)";
 }
 
-async function pushSurvivors(ctx: RunContext, generation: number, kept: string[], rows: CandidateRow[]): Promise<void> {
+async function pushSurvivors(ctx: RunJournal & { config: Pick<RunConfig, 'push'>; git: Pick<Git, 'push'> }, generation: number, kept: string[], rows: CandidateRow[]): Promise<void> {
   const remote = ctx.config.push;
   if (!remote || kept.length === 0) return;
   const branches = kept.map((id) => rows.find((r) => r.id === id)!).filter((r) => r.branch);

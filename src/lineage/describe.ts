@@ -1,3 +1,4 @@
+import { eventIssues } from './events/index.ts';
 import type { CandidateRow, EventRow, MetricRow, RunRow } from './schema.ts';
 import { excerpt, formatDiff, formatScore, formatUsd, thousands } from './render.ts';
 
@@ -70,7 +71,8 @@ function wrap(text: string, width: number): string[] {
 
 /**
  * One event for `evolve show`: its time, kind and short values on one line, then each long or multi-line value
- * (an output tail, a summary, an error) whole, one line of it per line, wrapped at `width`.
+ * (an output tail, a summary, an error) whole, one line of it per line, wrapped at `width`. Every recorded field is
+ * shown as recorded; a row its kind's schema does not read as written (an older evolve's) says so after it.
  */
 export function eventLines(e: EventRow, width = 100): string[] {
   let data: unknown;
@@ -90,6 +92,8 @@ export function eventLines(e: EventRow, width = 100): string[] {
       for (const piece of wrap(line, Math.max(20, width - 10))) lines.push(`        | ${piece}`.trimEnd());
     }
   }
+  const issues = eventIssues(e.kind, e.data_json);
+  if (issues.length > 0) lines.push(`      (not the shape this evolve writes: ${excerpt(issues.join('; '), Math.max(40, width - 40))})`);
   return lines;
 }
 

@@ -1,6 +1,7 @@
 import type { CandidateRow, CandidateStatus, MetricRow, RunRow } from './schema.ts';
 import type { GenerationStats, TreeNode } from './types.ts';
 import { excerpt, formatDiff, formatScore } from './render.ts';
+import { runConfigObject } from './run-config.ts';
 import { safeJson, safeLine } from '../safe-text.ts';
 
 /** Everything `evolve lineage --json` and `evolve export --format json` print about one run. */
@@ -26,13 +27,6 @@ export interface LineageView {
   metrics?: MetricRow[];
 }
 
-function parseConfig(json: string): unknown {
-  try {
-    return JSON.parse(json) as unknown;
-  } catch {
-    return json;
-  }
-}
 
 /** Candidate fields plus nested children, built without recursion (chains may be very deep). */
 function toJsonNodes(roots: readonly TreeNode[], metrics: readonly MetricRow[] = []): JsonNode[] {
@@ -52,7 +46,7 @@ function toJsonNodes(roots: readonly TreeNode[], metrics: readonly MetricRow[] =
 export function lineageDocument(view: LineageView): LineageDocument {
   const { config_json, ...run } = view.run;
   return {
-    run: { ...run, config: parseConfig(config_json) },
+    run: { ...run, config: runConfigObject(config_json) },
     best: view.best?.id ?? null,
     generations: view.stats,
     tree: toJsonNodes(view.roots, view.metrics),

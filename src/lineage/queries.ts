@@ -4,6 +4,7 @@ import type { CandidateRow, EventRow, MetricRow, RunRow } from './schema.ts';
 import { OUTLINE_COLUMNS, type CandidateOutline, type EventQuery, type GenerationStats, type Transcript, type TreeNode } from './types.ts';
 import { bestCandidate } from './best.ts';
 import { rowReader, type RowReader } from './rows.ts';
+import { objectiveGoalOf, readRunConfig } from './run-config.ts';
 import { EventReader } from './event-rows.ts';
 
 /** The chain from a candidate up to its root, by parent_id. */
@@ -254,14 +255,8 @@ export function buildTree<T extends CandidateOutline>(rows: readonly T[]): TreeN
 }
 
 /** The objective's goal of a run with a user judge (from its frozen config), or null. */
-function objectiveGoal(configJson: string | undefined): 'max' | 'min' | null {
-  try {
-    const c = JSON.parse(configJson ?? '{}') as { judge?: unknown; objective?: { goal?: unknown } | null };
-    if (!c.judge) return null;
-    return c.objective?.goal === 'min' ? 'min' : 'max';
-  } catch {
-    return null;
-  }
+export function objectiveGoal(configJson: string | undefined): 'max' | 'min' | null {
+  return objectiveGoalOf(readRunConfig(configJson));
 }
 
 /** The outline's columns as this file has them: a reader of a file from before a column existed reads it as NULL. */

@@ -9,9 +9,16 @@ export const BEST_MARK = '◆';
 /** The first line of `text`, at most `max` characters (an ellipsis marks a cut). */
 export function excerpt(text: string | null | undefined, max: number): string {
   if (!text) return '';
-  const line = text.trim().split('\n')[0].replace(/\s+/g, ' ');
+  const trimmed = text.trim();
+  const end = trimmed.indexOf('\n');
+  let line = end < 0 ? trimmed : trimmed.slice(0, end);
+  // Most goals are one line of single spaces: no need to build the collapsed copy (10,000 lines of `evolve lineage`).
+  if (SPACE_RUN.test(line)) line = line.replace(/\s+/g, ' ');
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
+
+/** Whitespace that \s+ → ' ' would change: a run of two, or one that is not a plain space. */
+const SPACE_RUN = /\s\s|[^\S ]/;
 
 export function formatScore(score: number | null): string {
   return score === null ? '—' : score.toFixed(3);
@@ -44,10 +51,8 @@ export function candidateLine(c: CandidateOutline, bestId: string | null): strin
   const marks = `${c.survived ? SURVIVOR_MARK : ' '}${c.id === bestId ? BEST_MARK : ' '}`;
   const goal = excerpt(c.goal, 60) || (c.parent_id === null ? '(seed)' : '(no goal yet)');
   const why = FAILED.has(c.status) && c.error ? `  ✗ ${excerpt(c.error, 50)}` : '';
-  return [
-    c.id, `g${c.generation}`.padEnd(4), c.status.padEnd(16), formatScore(c.score).padStart(7),
-    formatDiff(c).padEnd(11), marks, goal + why,
-  ].join(' ');
+  return `${c.id} ${`g${c.generation}`.padEnd(4)} ${c.status.padEnd(16)} ${formatScore(c.score).padStart(7)} ` +
+    `${formatDiff(c).padEnd(11)} ${marks} ${goal}${why}`;
 }
 
 /** Guide levels drawn before a line; deeper lines keep the last ones after a '…' (their generation says the depth). */
@@ -80,7 +85,7 @@ export function renderTreeLines(roots: readonly TreeNode<CandidateOutline>[], be
 }
 
 /** The header of a run: id, status, times, target, totals, best candidate. */
-export function runHeader(run: RunRow, stats: readonly GenerationStats[], best: CandidateRow | undefined): string[] {
+export function runHeader(run: RunRow, stats: readonly GenerationStats[], best: Pick<CandidateRow, 'id' | 'score'> | undefined): string[] {
   const count = stats.reduce((n, s) => n + s.count, 0);
   const cost = stats.reduce((n, s) => n + s.costUsd, 0);
   // Prompt tokens in all: uncached input plus cache reads and writes (with caching, most input is a cache read).
@@ -100,7 +105,7 @@ export function runHeader(run: RunRow, stats: readonly GenerationStats[], best: 
 
 /** The whole `evolve lineage` text: header, tree, legend. */
 export function renderLineage(
-  run: RunRow, roots: readonly TreeNode<CandidateOutline>[], stats: readonly GenerationStats[], best: CandidateRow | undefined,
+  run: RunRow, roots: readonly TreeNode<CandidateOutline>[], stats: readonly GenerationStats[], best: Pick<CandidateRow, 'id' | 'score'> | undefined,
 ): string {
   const tree = roots.length ? renderTreeLines(roots, best?.id ?? null) : ['(no candidates yet)'];
   return [...runHeader(run, stats, best), '', ...tree, '', `${SURVIVOR_MARK} survived  ${BEST_MARK} best`, ''].join('\n');

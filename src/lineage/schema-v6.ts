@@ -37,7 +37,7 @@ export const EVENTS_VIEW = `
   LEFT JOIN candidates c ON c.n = e.candidate
   JOIN event_kinds k ON k.id = e.kind;`;
 
-/** Writes through the view (a user's or a test's INSERT and DELETE) land in event_rows; the data kept as text. */
+/** Writes through the view (a user's or a test's INSERT, UPDATE and DELETE) land in event_rows; new data kept as text. */
 const VIEW_TRIGGERS = `
   CREATE TRIGGER events_insert INSTEAD OF INSERT ON events BEGIN
     SELECT RAISE(ABORT, 'FOREIGN KEY constraint failed')
@@ -47,6 +47,20 @@ const VIEW_TRIGGERS = `
     INSERT INTO event_rows (id, run, candidate, at, kind, data) VALUES (
       new.id, (SELECT n FROM runs WHERE id = new.run_id), (SELECT n FROM candidates WHERE id = new.candidate_id),
       ${storedAtSql('new.at')}, (SELECT id FROM event_kinds WHERE name = new.kind), coalesce(new.data_json, '{}'));
+  END;
+  CREATE TRIGGER events_update INSTEAD OF UPDATE ON events BEGIN
+    SELECT RAISE(ABORT, 'FOREIGN KEY constraint failed')
+    WHERE NOT EXISTS (SELECT 1 FROM runs WHERE id = new.run_id)
+       OR (new.candidate_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM candidates WHERE id = new.candidate_id));
+    INSERT OR IGNORE INTO event_kinds (name) VALUES (new.kind);
+    UPDATE event_rows SET
+      id = new.id, run = (SELECT n FROM runs WHERE id = new.run_id),
+      candidate = (SELECT n FROM candidates WHERE id = new.candidate_id),
+      at = CASE WHEN new.at IS old.at THEN at ELSE ${storedAtSql('new.at')} END,
+      kind = (SELECT id FROM event_kinds WHERE name = new.kind),
+      shape = CASE WHEN new.data_json IS old.data_json THEN shape ELSE NULL END,
+      data = CASE WHEN new.data_json IS old.data_json THEN data ELSE coalesce(new.data_json, '{}') END
+    WHERE id = old.id;
   END;
   CREATE TRIGGER events_delete INSTEAD OF DELETE ON events BEGIN
     DELETE FROM event_rows WHERE id = old.id;

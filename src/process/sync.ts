@@ -1,9 +1,9 @@
 /**
  * The blocking form of runProcess, for the few callers that cannot wait on a promise: the jail probe at start-up,
- * git in the user's checkout for `adopt`/`clean`/`show --diff`, and the demo writing its sample repository. Same
- * result, same rule (never throws; stdout and stderr apart). Node cannot kill a blocking child's process group, so
- * this is only for short commands that start nothing in the background; output past `maxOutputBytes` (per stream,
- * default 256 MiB) ends the process and sets `truncated`.
+ * git in the user's checkout for `adopt`/`clean`/`show --diff`, `claude --version` when `--agent claude-code` is
+ * resolved, and the demo writing its sample repository. Same result, same rule (never throws; stdout and stderr
+ * apart). Node cannot kill a blocking child's process group, so this is only for short commands that start nothing
+ * in the background; output past `maxOutputBytes` (per stream, default 256 MiB) ends the process and sets `truncated`.
  */
 import { spawnSync } from 'node:child_process';
 import type { ProcessResult } from './run.ts';

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { CandidateRow, RunRow } from '../lineage/schema.ts';
+import { readRunConfig, runConfigObject } from '../lineage/run-config.ts';
 import type { LineageStore } from '../lineage/store.ts';
 import type { GenerationStats } from '../lineage/types.ts';
 import { readDiffs, type DiffLimits, type DiffRequest, type DiffResult, DEFAULT_DIFF_LIMITS } from './diffs.ts';
@@ -8,8 +9,8 @@ import { metricNumber, readMetrics, readObjective, type CandidateMetrics, type O
 /** Everything the page shows, read from one snapshot of lineage.db and the target's git repository. */
 export interface ReportData {
   run: RunRow;
-  /** runs.config_json parsed (the raw text when it is not JSON). */
-  config: unknown;
+  /** runs.config_json, everything the run recorded (`{}` when it is not a JSON object). */
+  config: Record<string, unknown>;
   /** The stand-in label when the run used the bundled stand-in model instead of a real one. */
   standin: string | null;
   model: string | null;
@@ -32,17 +33,6 @@ export function plotted(data: Pick<ReportData, 'objective' | 'metrics'>, c: Cand
   return c.score !== null && Number.isFinite(c.score) ? c.score : null;
 }
 
-function parseConfig(json: string): unknown {
-  try {
-    return JSON.parse(json) as unknown;
-  } catch {
-    return json;
-  }
-}
-
-function field(config: unknown, name: string): unknown {
-  return typeof config === 'object' && config !== null ? (config as Record<string, unknown>)[name] : undefined;
-}
 
 /** What a candidate's diff is measured against: its recorded base commit, else its parent's commit. */
 function diffRequests(candidates: readonly CandidateRow[], bestPath: Set<string>): DiffRequest[] {
@@ -75,15 +65,13 @@ export async function loadReport(
       metrics: readMetrics(db, run.id),
     };
   });
-  const config = parseConfig(run.config_json);
-  const label = field(config, 'standinLabel');
-  const model = field(config, 'model');
+  const stored = readRunConfig(run.config_json);
   const diffs = await readDiffs(run.target, diffRequests(read.candidates, read.bestPath), options.diffLimits ?? DEFAULT_DIFF_LIMITS);
   return {
-    run, config, ...read, diffs,
-    standin: field(config, 'standin') === true ? (typeof label === 'string' ? label : 'stand-in model') : null,
-    model: typeof model === 'string' ? model : null,
-    objective: readObjective(config),
+    run, config: runConfigObject(run.config_json), ...read, diffs,
+    standin: stored.standin ? stored.standinLabel ?? 'stand-in model' : null,
+    model: stored.model ?? null,
+    objective: readObjective(run.config_json),
     generatedAt: (options.now ?? new Date()).toISOString(),
   };
 }

@@ -25,7 +25,7 @@ export function renderHeader(data: ReportData): string {
   const cacheReads = sum((s) => s.cacheReadTokens);
   const objective = data.objective;
   const bestValue = best ? (objective ? `${objective.metric} ${score(plotted(data, best))}` : `score ${score(best.score)}`) : '';
-  const config = typeof data.config === 'string' ? data.config : JSON.stringify(data.config, null, 2);
+  const config = JSON.stringify(data.config, null, 2);
   const standin = data.standin
     ? `<p class="standin" role="note"><strong>Stand-in model.</strong> ${esc(data.standin)}. Its costs are what the same tokens would cost at the price table.</p>`
     : '';

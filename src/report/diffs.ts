@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { hardenedGitEnv } from '../cli/git-diff.ts';
+import { StringDecoder } from 'node:string_decoder';
+import { hardenedGitArgs, hardenedGitEnv } from '../evolve/repo/hardening.ts';
+import { startProcess } from '../process/run.ts';
 
 /**
  * The candidates' real diffs, read from the run's target repository by two git processes in all (not one per
@@ -32,9 +33,6 @@ export const DEFAULT_DIFF_LIMITS: DiffLimits = { perCandidate: 16 * 1024, total:
 
 const COMMIT = /^[0-9a-f]{4,64}$/i;
 
-/** The same hardening as `evolve show --diff`: no hooks, no fsmonitor, no external diff or textconv programs. */
-const GIT_CONFIG = ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false', '-c', 'core.quotePath=false'];
-
 interface Git {
   code: number | null;
   stderr: string;
@@ -43,40 +41,39 @@ interface Git {
 }
 
 /**
- * Runs git with `input` on stdin, handing each stdout line (without its newline) to `onLine`; when that returns
+ * Runs git, hardened as everywhere else (src/evolve/repo/hardening.ts: no config but the repository's, no hooks,
+ * fsmonitor, drivers or network), with `input` on stdin, handing each stdout line (without its newline) to `onLine`; when that returns
  * false, git is stopped (the rest of its output is not needed).
  */
 function runGit(cwd: string, args: string[], input: string, onLine: (line: string) => boolean | void): Promise<Git> {
-  return new Promise((resolve) => {
-    const child = spawn('git', [...GIT_CONFIG, ...args], { cwd, env: hardenedGitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
-    let rest = '';
-    let stderr = '';
-    let stopped = false;
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  let stderr = '';
+  let stopped = false;
+  // Streamed, nothing kept by the collector: every line goes to onLine, which may stop git early (the page's budget).
+  const git = startProcess('git', [...hardenedGitArgs(), ...args], {
+    cwd, env: hardenedGitEnv(), input, maxOutputBytes: 0,
+    onStdout: (chunk) => {
       if (stopped) return;
-      const lines = (rest + chunk).split('\n');
+      const lines = (rest + decoder.write(chunk)).split('\n');
       rest = lines.pop() ?? '';
       for (const line of lines) {
         if (onLine(line) === false) {
           stopped = true;
           rest = '';
-          child.kill('SIGTERM');
+          void git.kill();
           return;
         }
       }
-    });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
-      if (stderr.length < 4096) stderr += chunk;
-    });
-    child.on('error', (err) => resolve({ code: null, stderr: err.message, stopped }));
-    child.on('close', (code) => {
-      if (rest !== '' && !stopped) onLine(rest);
-      resolve({ code, stderr, stopped });
-    });
-    child.stdin.on('error', () => {}); // git that exits early closes its stdin; its exit status says why
-    child.stdin.end(input);
+    },
+    onStderr: (chunk) => {
+      if (stderr.length < 4096) stderr += chunk.toString('utf8');
+    },
+  });
+  return git.done.then((result) => {
+    if (!stopped) rest += decoder.end();
+    if (rest !== '' && !stopped) onLine(rest);
+    return { code: result.exitCode, stderr: result.error ?? stderr, stopped };
   });
 }
 

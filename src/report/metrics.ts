@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { z } from 'zod';
+import { readRunConfig } from '../lineage/run-config.ts';
 
 /**
  * The judge's metrics, when the run has them: `metrics(run_id, candidate_id, name, value)` and the run's objective,
@@ -11,25 +11,14 @@ export interface Objective {
   metric: string;
   /** Whether a larger value is better. */
   higherIsBetter: boolean;
-  /** The goal as the config states it (say `max` or `minimize`), for the header. */
-  goal: string;
+  /** The goal as the config states it, for the header. */
+  goal: 'max' | 'min';
 }
 
-const LOWER = new Set(['min', 'minimize', 'minimise', 'lower', 'lower_is_better', 'decrease', 'down', 'asc']);
-
-const ObjectiveSchema = z.object({
-  metric: z.string().min(1),
-  goal: z.string().optional(),
-  direction: z.string().optional(),
-}).passthrough();
-
-/** The objective from a parsed config_json, or null when there is none (or it is not one the report can read). */
-export function readObjective(config: unknown): Objective | null {
-  if (typeof config !== 'object' || config === null) return null;
-  const parsed = ObjectiveSchema.safeParse((config as Record<string, unknown>).objective);
-  if (!parsed.success) return null;
-  const goal = parsed.data.goal ?? parsed.data.direction ?? 'max';
-  return { metric: parsed.data.metric, goal, higherIsBetter: !LOWER.has(goal.trim().toLowerCase()) };
+/** The objective of a run's config_json (its one schema: src/lineage/run-config.ts), or null when it names none. */
+export function readObjective(configJson: string): Objective | null {
+  const objective = readRunConfig(configJson).objective;
+  return objective ? { metric: objective.metric, goal: objective.goal, higherIsBetter: objective.goal === 'max' } : null;
 }
 
 /** Metric values of one candidate, by name, in the order they were recorded. */

@@ -22,7 +22,7 @@ export function headerLines(run: RunRow, config: RunConfigView, s: RunStats, wid
   const identity: Segment[] = [
     { text: `evolve ${run.id}`, bold: true },
     { text: runStatus, color: run.status === 'running' ? 'cyan' : run.status === 'done' ? 'green' : 'red' },
-    { text: `target ${config.target ?? run.target ?? '?'}` },
+    { text: `target ${run.target || '?'}` },
     { text: `model ${q(config.model)}` },
   ];
   const budget = config.budgetUsd != null ? ` / ${formatCost(config.budgetUsd)}` : ' / ?';

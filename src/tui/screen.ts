@@ -46,7 +46,24 @@ export function screenModel(
   const top = scrollTop(previousTop, tree.indexOf(view.selectedId), treeHeight, tree.length);
   const window = tree.window(top, treeHeight);
   return {
-    width, header, rows: window, top, treeHeight, layout: layoutColumns(width, tree.widestGuides(), tree.lastGeneration(), model.objectiveCells()), detail,
+    width, header, rows: window, top, treeHeight, layout: columnsOf(model, width), detail,
     position: tree.length > treeHeight ? `${top + 1}-${top + window.length}/${tree.length}` : '',
   };
+}
+
+const columns = new WeakMap<LineageModel, { key: string; layout: RowLayout }>();
+
+/**
+ * The columns, the same object from frame to frame until they or the data change: the tree's rows are memoised on
+ * it, so that a key press re-renders the rows whose selection moved, not the whole window. A new version of the
+ * model makes new columns (a row's objective column reads its parent's value).
+ */
+function columnsOf(model: LineageModel, width: number): RowLayout {
+  const tree = model.layout;
+  const key = `${width} ${tree.widestGuides()} ${tree.lastGeneration()} ${model.version}`;
+  const kept = columns.get(model);
+  if (kept?.key === key) return kept.layout;
+  const layout = layoutColumns(width, tree.widestGuides(), tree.lastGeneration(), model.objectiveCells());
+  columns.set(model, { key, layout });
+  return layout;
 }

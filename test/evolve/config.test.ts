@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { defaultSurvivors, DEFAULT_PROTECTED, freezeConfig, isProtected, type RunOptions } from '../../src/evolve/config.ts';
+import { defaultSurvivors, DEFAULT_PROTECTED, freezeConfig, isProtected, type FreezeOptions } from '../../src/evolve/config.ts';
 
-const options: RunOptions = {
+const options: FreezeOptions = {
   population: 3, generations: 5, strategy: 'top-k', model: 'claude-sonnet-5', budgetUsd: 10, candidateBudgetUsd: 2,
   maxTurns: 40, candidateTimeout: 1800, buildTimeout: 600, testTimeout: 600, seedGoal: '', protectedPaths: [], weights: {},
   unsafeNoSandbox: false,

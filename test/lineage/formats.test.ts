@@ -57,13 +57,13 @@ describe('event summaries', () => {
 });
 
 describe('evolve show prints each event whole', () => {
-  const event = (data: unknown) => ({ id: 1, run_id: 'r', candidate_id: 'c', at: '2026-12-02T10:00:00Z', kind: 'tested', data_json: JSON.stringify(data) });
+  const event = (data: unknown, kind = 'tested') => ({ id: 1, run_id: 'r', candidate_id: 'c', at: '2026-12-02T10:00:00Z', kind, data_json: JSON.stringify(data) });
 
   it('keeps short values on the line and every line of a long one below it, wrapped, nothing cut', () => {
     const long = 'x'.repeat(250);
     const output = ['FAIL test/a.test.ts', `  ${long}`, 'No tests found, exiting with code 1', ...Array.from({ length: 50 }, (_, i) => `line ${i}`)].join('\n');
-    const lines = eventLines(event({ passed: 0, failed: 1, source: 'jest', output_tail: output }), 100);
-    expect(lines[0]).toBe('  2026-12-02T10:00:00Z  tested           passed=0 failed=1 source=jest');
+    const lines = eventLines(event({ ok: false, exit_code: 1, timed_out: false, ms: 900, output_tail: output }, 'built'), 100);
+    expect(lines[0]).toBe('  2026-12-02T10:00:00Z  built            ok=false exit_code=1 timed_out=false ms=900');
     expect(lines[1]).toBe('      output_tail:');
     const body = lines.slice(2).map((l) => l.replace(/^ {8}\| ?/, ''));
     expect(body.join('')).toBe(output.replaceAll('\n', ''));
@@ -76,6 +76,8 @@ describe('evolve show prints each event whole', () => {
     const reason = `tests failed (1 failed, exit 1): EROFS: read-only file system, open '/w/node_modules/.vite-temp/vitest.config.mts.timestamp-1.mjs'`;
     expect(eventLines(event({ status: 'failed', reason })).join('\n').replace(/\n {8}\| /g, '')).toContain(reason);
     expect(eventLines(event([1, 2]))[0]).toContain('data=[1,2]');
+    // Not the shape this evolve writes (an older evolve's row, or one written by hand): shown as recorded, and said.
+    expect(eventLines(event({ status: 'failed', reason })).at(-1)).toMatch(/^ {6}\(not the shape this evolve writes: passed: Invalid input: expected number, received undefined;.*\)$/);
     // A test runner's colours are not kept as text.
     expect(eventLines(event({ output_tail: '\u001b[31mFAIL\u001b[39m test/a.test.ts\nnext line' }))).toContain('        | FAIL test/a.test.ts');
   });

@@ -45,6 +45,21 @@ function writeSamples(store: ReturnType<typeof openStore>): void {
 }
 
 describe('events stored compactly behind the events view (schema version 6)', () => {
+  it('takes a user\'s UPDATE and DELETE through the view like the table it was', () => {
+    const store = track(openStore(join(tempDir(), 'lineage.db'), { now: () => new Date('2026-03-04T05:06:07.089Z') }));
+    writeSamples(store);
+    const db = rawDb(store);
+    const [first] = store.events('c0ffee01');
+    db.prepare(`UPDATE events SET data_json = '{"model":"m","note":"edited"}' WHERE id = ?`).run(first.id);
+    db.prepare(`UPDATE events SET at = '2026-05-06T07:08:09.010Z' WHERE id = ?`).run(first.id + 1);
+    const [edited, timed] = store.events('c0ffee01');
+    expect(edited).toEqual({ ...first, data_json: '{"model":"m","note":"edited"}' });
+    expect(timed.at).toBe('2026-05-06T07:08:09.010Z');
+    expect(timed.data_json).toBe(JSON.stringify(SAMPLES[1].data)); // untouched columns keep their compact form
+    db.prepare('DELETE FROM events WHERE id = ?').run(first.id);
+    expect(store.events('c0ffee01').map((r) => r.id)).not.toContain(first.id);
+  });
+
   it('reads back, through the store and the view alike, exactly the JSON the runner wrote', () => {
     const path = join(tempDir(), 'lineage.db');
     const store = track(openStore(path, { now: () => new Date('2026-03-04T05:06:07.089Z') }));

@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL } from '../../src/agent/protocol.ts';
+import { RunOptions } from '../../src/evolve/config.ts';
 import { launchRun } from '../../src/evolve/launch.ts';
 import { openStore } from '../../src/lineage/store.ts';
 import { buildReport } from '../../src/report/report.ts';
@@ -58,12 +59,12 @@ beforeAll(async () => {
   const db = path.join(tempDir('evolve-report-'), 'lineage.db');
   const standin = await startStandin({ script: planScript(plan) });
   try {
-    const summary = await launchRun({
+    const summary = await launchRun({ ...RunOptions.parse({
       population: 3, generations: 3, target: repo, db, strategy: 'top-k', model: DEFAULT_MODEL, budgetUsd: 5,
       candidateBudgetUsd: 1, maxTurns: 5, candidateTimeout: 120, buildTimeout: 60, testTimeout: 60,
       seedGoal: 'Grow the toy with small tested features.', protectedPaths: [], weights: {}, seed: 7,
-      unsafeNoSandbox: !!process.env.EVOLVE_TEST_UNSAFE, standin: LABEL, concurrency: 1,
-    }, { apiKey: 'standin-test-not-a-real-key', baseUrl: standin.url });
+      unsafeNoSandbox: !!process.env.EVOLVE_TEST_UNSAFE, concurrency: 1,
+    }), standin: LABEL }, { apiKey: 'standin-test-not-a-real-key', baseUrl: standin.url });
     expect(summary.status).toBe('done');
   } finally {
     await standin.close();

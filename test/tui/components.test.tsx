@@ -31,7 +31,7 @@ describe('Header', () => {
   };
 
   it('shows run, target, model, generation, counts, survivors, tokens, cost vs budget, elapsed, ETA and progress', () => {
-    const frame = header({ population: 3, generations: 3, model: 'claude-sonnet-4-5', budgetUsd: 5, target: '/home/dev/evolve' });
+    const frame = header({ population: 3, generations: 3, model: 'claude-sonnet-4-5', budgetUsd: 5 });
     expect(frame).toContain('evolve 20261125-200501-ab12');
     expect(frame).toContain('target /home/dev/evolve');
     expect(frame).toContain('model claude-sonnet-4-5');
@@ -41,7 +41,7 @@ describe('Header', () => {
   });
 
   it('shows ? for whatever the config leaves out, and loud labels for a stand-in model and no sandbox', () => {
-    const frame = header({ standin: true, standinLabel: 'scripted demo model', unsafeNoSandbox: true });
+    const frame = header({ standin: true, standinLabel: 'scripted demo model', sandbox: 'none' });
     expect(frame).toContain('STAND-IN MODEL');
     expect(frame).toContain('scripted demo model');
     expect(frame).toContain('UNSAFE: NO SANDBOX');
@@ -68,7 +68,7 @@ describe('Header', () => {
 describe('TreeView', () => {
   const rows = flatten(buildForest(candidates), new Set(['f1a2b3c4']));
   const tree = (width: number, frame = 0) =>
-    show(<TreeView rows={rows} layout={layoutColumns(width, widestGuides(rows))} selectedId="a1b2c3d4" bestId="d3e4f5a6" frame={frame} />);
+    show(<TreeView rows={rows} layout={layoutColumns(width, widestGuides(rows))} selectedId="a1b2c3d4" bestId="d3e4f5a6" frame={frame} width={width} />);
 
   it('draws one line per candidate with status, spinner and phase, score, diff, cost and goal; marks best and survivors', () => {
     const [titles, ...lines] = tree(120).split('\n');

@@ -24,7 +24,7 @@ export function candidate(p: Partial<CandidateRow> & { id: string }): CandidateR
 export function runRow(p: Partial<RunRow> = {}): RunRow {
   return {
     id: RUN_ID, started_at: '2026-11-25T20:05:01.000Z', finished_at: null, status: 'running', target: '/home/dev/evolve',
-    config_json: JSON.stringify({ population: 3, generations: 3, model: 'claude-sonnet-4-5', budgetUsd: 5, target: '/home/dev/evolve' }),
+    config_json: JSON.stringify({ population: 3, generations: 3, model: 'claude-sonnet-4-5', budgetUsd: 5 }),
     stop_reason: null, ...p,
   };
 }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { UsageError } from '../../errors.ts';
 import type { CandidateRow, RunRow } from '../../lineage/schema.ts';
 import { CONTEXT_FILE } from '../../agent/protocol.ts';
+import { storedConfigView } from '../../evolve/config.ts';
 import { isDirty, targetGit, type TargetGit } from '../../evolve/repo/target-git.ts';
 
 export interface AdoptResult { mode: 'branch' | 'here' | 'unchanged'; branch: string; commit: string; files: number }
@@ -63,8 +64,7 @@ export function adoptCandidate(run: RunRow, candidate: CandidateRow, opts: { her
 
 /** The run's seed commit (generation 0), which every candidate of the run descends from. */
 function seedCommit(git: TargetGit, run: RunRow, candidate: CandidateRow): string {
-  const config = JSON.parse(run.config_json) as { head?: string };
-  const seed = config.head ?? candidate.base_commit;
+  const seed = storedConfigView(run.config_json).head ?? candidate.base_commit;
   if (!seed) throw new UsageError(`run ${run.id} does not record its seed commit`);
   return git(['rev-parse', '--verify', `${seed}^{commit}`]);
 }

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../errors.ts';
 import type { RunRow } from '../../lineage/schema.ts';
+import { storedConfigView } from '../../evolve/config.ts';
 import { targetGit } from '../../evolve/repo/target-git.ts';
 import { defaultWorkdir, legacyWorkdir, WORK_FOLDER } from '../../evolve/repo/workdir.ts';
 
@@ -16,13 +17,13 @@ export interface CleanPlan { workspaceDir: string | null; entries: string[]; bra
  * defaults, the current one beside the target and the one inside its .git directory that earlier versions used.
  */
 function workspaceDirOf(run: RunRow): string | null {
-  const config = JSON.parse(run.config_json) as { workdir?: string };
+  const config = storedConfigView(run.config_json);
   const workdirs = config.workdir ? [config.workdir] : [defaultWorkdir(run.target), legacyWorkdir(path.join(run.target, '.git'))];
   return workdirs.map((w) => path.join(w, run.id)).find((dir) => existsSync(dir)) ?? null;
 }
 
 export function planClean(run: RunRow, withBranches: boolean): CleanPlan {
-  const config = JSON.parse(run.config_json) as { workdir?: string; ownsWorkdir?: boolean };
+  const config = storedConfigView(run.config_json);
   const workspaceDir = workspaceDirOf(run);
   const entries = workspaceDir ? readdirSync(workspaceDir).sort() : [];
   let branches: string[] = [];

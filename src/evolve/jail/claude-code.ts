@@ -4,11 +4,11 @@
  * into the jail (which hides the host's HOME and /tmp, where ~/.local/bin and nvm installs live), and runs it
  * headless and unattended with the settings it needs there. See docs/agents.md.
  */
-import { execFileSync } from 'node:child_process';
 import { accessSync, closeSync, constants, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../../errors.ts';
+import { runProcessSync } from '../../process/sync.ts';
 
 export interface ClaudeInstall {
   /** The executable's real path (symlinks resolved): what runs in the jail. */
@@ -40,13 +40,12 @@ export function findClaudeCode(target: string, pathEnv = process.env.PATH ?? '')
       `(install it in the target: npm install --save-dev ${PACKAGE}, or put claude on PATH)`);
   }
   const executable = realpathSync(found);
-  let version: string;
-  try {
-    version = execFileSync(executable, ['--version'], { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n')[0];
-  } catch (err) {
-    const why = (err as { stderr?: string }).stderr?.trim().split('\n').pop() || (err as Error).message;
+  const out = runProcessSync(executable, ['--version'], { timeoutMs: 30_000 });
+  if (out.exitCode !== 0) {
+    const why = out.error ?? (out.timedOut ? 'no answer to --version within 30 s' : out.stderr.trim().split('\n').pop() || `exit code ${String(out.exitCode ?? out.signal)}`);
     throw new UsageError(`--agent claude-code: ${found} does not run here (${why.slice(0, 200)})`);
   }
+  const version = out.stdout.trim().split('\n')[0];
   const mounts = [packageDir(executable) ?? executable, ...(isScript(executable) ? [path.dirname(process.execPath)] : [])];
   return { executable, mounts, found, version };
 }

@@ -11,21 +11,23 @@
 import { createHash } from 'node:crypto';
 import { chmod, copyFile, lstat, mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { z } from 'zod';
 import { UsageError } from '../../errors.ts';
 
-export interface FrozenJudge {
+export const FrozenJudge = z.object({
   /** The command as the user gave it. */
-  given: string;
+  given: z.string(),
   /** The command as run: paths of files outside the target replaced by their frozen copies. */
-  cmd: string;
-  runs: number;
-  timeoutS: number;
+  cmd: z.string(),
+  runs: z.number(),
+  timeoutS: z.number(),
   /** The run's private directory of frozen copies. */
-  dir: string;
-  files: { source: string; copy: string; sha256: string }[];
+  dir: z.string(),
+  files: z.array(z.object({ source: z.string(), copy: z.string(), sha256: z.string() })),
   /** Files of the target the command names: restored from the seed's commit before judging. */
-  seedFiles: string[];
-}
+  seedFiles: z.array(z.string()),
+});
+export type FrozenJudge = z.infer<typeof FrozenJudge>;
 
 const sha256 = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');
 

@@ -4,9 +4,7 @@
  * generation would fail the same way — and the candidates' "empty diff" would hide the cause. The runner stops the
  * run there with the API's own answer as the reason (docs/run.md, "When the model API does not answer").
  */
-import { z } from 'zod';
-
-const CallData = z.object({ status: z.number().optional(), error: z.string().optional() });
+import { readEventData } from '../../lineage/events/index.ts';
 
 /** A model_call event as the store gives it back. */
 export interface CallEvent { kind: string; data_json: string }
@@ -20,14 +18,12 @@ export function modelApiDown(generation: number, events: readonly CallEvent[]): 
   let last: string | null = null;
   for (const e of events) {
     if (e.kind !== 'model_call') continue;
-    let parsed: unknown;
-    try { parsed = JSON.parse(e.data_json); } catch { parsed = null; }
-    const data = CallData.safeParse(parsed);
-    if (!data.success) continue;
+    // Read with the event's schema: a row that does not say its status (an older evolve's) counts as answered.
+    const data = readEventData('model_call', e.data_json);
     calls++;
-    const status = data.data.status ?? 200;
+    const status = data.status ?? 200;
     if (status < 400) return null;
-    last = data.data.error ?? `upstream answered ${status}`;
+    last = data.error ?? `upstream answered ${status}`;
   }
   if (calls === 0) return null;
   return `the model API answered none of generation ${generation}'s ${calls} call${calls === 1 ? '' : 's'} (last: ${last}); ` +

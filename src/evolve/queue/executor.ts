@@ -9,7 +9,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue, Job } from 'bullmq';
 import type { CandidateRow } from '../../lineage/schema.ts';
-import type { ChildExecutor, ChildPlan, ChildResult, RunContext } from '../child.ts';
+import type { ChildExecutor, ChildPlan, ChildResult, RunJournal } from '../child.ts';
+import type { RunConfig } from '../config.ts';
+import type { ModelProxy } from '../ports.ts';
+import type { Git } from '../repo/git.ts';
 import type { ParentMeasure } from '../judge/evaluate.ts';
 import type { RunEvent, RunObserver } from '../observer.ts';
 import { JOB_ATTEMPTS, JobProgress, JobResult, RUNNER_ONLY_COLUMNS, type JobData } from './protocol.ts';
@@ -30,12 +33,20 @@ const POLL_MS = 250;
 /** The seed has no branch: its commit reaches the remote under this ref (refs/evolve/<run>/* go when the run ends). */
 export const seedRef = (runId: string) => `refs/evolve/${runId}/seed`;
 
+/** What handing children to workers uses: the whole frozen config (each job carries it), the proxy that admits them, git for the remote. */
+export interface QueueDeps extends RunJournal {
+  config: RunConfig;
+  proxy: Pick<ModelProxy, 'admit' | 'dismiss'>;
+  git: Pick<Git, 'fetch' | 'resolve' | 'pushRefs'>;
+  signal?: AbortSignal;
+}
+
 export class QueuedExecutor implements ChildExecutor {
   /** Every child of a generation is enqueued at once: the workers' own --concurrency bounds how many run. */
   readonly concurrency = Number.POSITIVE_INFINITY;
   private readonly parentsPushed = new Map<string, Promise<string>>();
 
-  constructor(private readonly ctx: RunContext, private readonly link: QueueLink) {}
+  constructor(private readonly ctx: QueueDeps, private readonly link: QueueLink) {}
 
   async run(plan: ChildPlan): Promise<ChildResult> {
     const { ctx } = this;

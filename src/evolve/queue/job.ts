@@ -8,10 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
-import { runChild } from '../candidate.ts';
-import type { ChildPlan, RunContext } from '../child.ts';
-import type { RunConfig } from '../config.ts';
+import { runChild, type CandidateDeps } from '../candidate.ts';
+import type { ChildPlan } from '../child.ts';
+import { RunConfig } from '../config.ts';
 import type { HistoryEntry } from '../../agent/protocol.ts';
 import { Git } from '../repo/git.ts';
 import { Workspaces } from '../repo/workspace.ts';
@@ -38,19 +37,10 @@ export interface JobInput {
   jailLimits: LimitsMode | null;
 }
 
-/** The parts of the frozen config a worker runs with, checked before they are used. */
-const WorkerConfig = z.object({
-  model: z.string(), maxTurns: z.number(), candidateTimeoutS: z.number(), buildTimeoutS: z.number(), testTimeoutS: z.number(),
-  candidateBudgetUsd: z.number().nullable(), seedGoal: z.string(), protectedPaths: z.array(z.string()),
-  build: z.object({ cmd: z.string().nullable() }).passthrough(), test: z.object({ cmd: z.string().nullable() }).passthrough(),
-  weights: z.record(z.string(), z.number()), sandbox: z.enum(['bwrap', 'none']), agent: z.string().nullable().optional(),
-}).passthrough();
-
 export async function runJob(input: JobInput, signal: AbortSignal, progress: (p: JobProgress) => void): Promise<JobResult> {
   const { data, worker } = input;
-  // JSON has no Infinity: an unlimited candidate budget arrives as null.
-  const parsed = WorkerConfig.parse(data.config);
-  const config = { ...parsed, candidateBudgetUsd: parsed.candidateBudgetUsd ?? Infinity } as unknown as RunConfig;
+  // The run's frozen config, checked before it is used (Redis is outside input).
+  const config = RunConfig.parse(data.config);
   // A runner cannot make a worker run candidates unjailed: the worker's own user must have said so.
   if (config.sandbox === 'none' && !input.unsafeNoSandbox) throw new Error('this run does not jail its candidates (--unsafe-no-sandbox): start the worker with --unsafe-no-sandbox to run them');
   const git = await Git.initBare(path.join(input.workdir, 'repo.git'));
@@ -70,13 +60,13 @@ export async function runJob(input: JobInput, signal: AbortSignal, progress: (p:
   try {
     await workspaces.ensureRoot();
     store.updateCandidate(data.candidateId, { worker });
-    const ctx: RunContext = {
+    const ctx: CandidateDeps = {
       runId: data.runId, config, git, store, sandbox, proxy, proxySocket: proxy.socketPath, workspaces,
       evaluator: new Evaluator(git, sandbox, workspaces, config), clock: systemClock, signal,
       // This job's own: job processes of one worker run side by side and share no cache folder.
       bundles: new AgentBundles(sandbox, bundleDir),
       // --agent as the run chose it, found on this machine (Claude Code on the worker's PATH).
-      agent: resolveAgentChoice(parsed.agent, input.workdir),
+      agent: resolveAgentChoice(config.agent, input.workdir),
       budgetExhausted: (id) => proxy.exhausted(id),
       record: (candidateId, _generation, kind, eventData) =>
         store.appendEvent({ runId: data.runId, candidateId, kind, data: kind === 'agent_started' ? { ...eventData, worker } : eventData }),

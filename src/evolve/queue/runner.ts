@@ -7,11 +7,11 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import { UsageError } from '../../errors.ts';
-import type { ChildExecutor, RunContext } from '../child.ts';
+import type { ChildExecutor } from '../child.ts';
 import type { RunObserver } from '../observer.ts';
 import type { Proxy } from '../proxy/index.ts';
 import type { Git } from '../repo/git.ts';
-import { QueuedExecutor } from './executor.ts';
+import { QueuedExecutor, type QueueDeps } from './executor.ts';
 import { QUEUE_NAME, parseListen, parseQueueUrl } from './protocol.ts';
 import { settleWithin } from './abortable.ts';
 
@@ -68,7 +68,7 @@ export function resolveRemote(remote: string | undefined, target: string): strin
 }
 
 export interface QueueSession {
-  executor: (ctx: RunContext) => ChildExecutor;
+  executor: (deps: QueueDeps) => ChildExecutor;
   close(): Promise<void>;
 }
 

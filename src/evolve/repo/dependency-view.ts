@@ -11,7 +11,7 @@
  * tests (resetWritable), so the build — the candidate's code — cannot leave a cache entry that changes how the
  * restored tests run.
  */
-import { spawn } from 'node:child_process';
+import { runProcess } from '../../process/run.ts';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -71,12 +71,7 @@ async function hardlinkInto(sources: string[], dir: string): Promise<void> {
   }
 }
 
-function cp(args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('cp', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`cp ${args.slice(0, 3).join(' ')}… failed: ${err.trim().slice(0, 500)}`))));
-  });
+async function cp(args: string[]): Promise<void> {
+  const r = await runProcess('cp', args);
+  if (r.exitCode !== 0) throw new Error(`cp ${args.slice(0, 3).join(' ')}… failed: ${(r.error ?? r.stderr).trim().slice(0, 500)}`);
 }

@@ -36,6 +36,8 @@ export class InvalidEventError extends Error {
   }
 }
 
+const issueText = (i: z.core.$ZodIssue) => `${i.path.length ? i.path.join('.') : 'data'}: ${i.message}`;
+
 const KNOWN = new Set<string>(Object.keys(EVENT_SCHEMAS));
 export const isEventKind = (kind: string): kind is EventKind => KNOWN.has(kind);
 
@@ -43,10 +45,20 @@ export const isEventKind = (kind: string): kind is EventKind => KNOWN.has(kind);
 export function checkEventData<K extends EventKind>(kind: K, data: unknown): EventData<K> {
   if (!isEventKind(kind)) throw new InvalidEventError(String(kind), ['unknown event kind']);
   const parsed = EVENT_SCHEMAS[kind].safeParse(data ?? {});
-  if (!parsed.success) {
-    throw new InvalidEventError(kind, parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'data'}: ${i.message}`));
-  }
+  if (!parsed.success) throw new InvalidEventError(kind, parsed.error.issues.map(issueText));
   return parsed.data as EventData<K>;
+}
+
+/**
+ * What is wrong with a recorded event by its kind's schema (`[]`: nothing). Rows an older evolve wrote, or that were
+ * written by hand, may not match; readers still read them (readEventData), `evolve show` says so.
+ */
+export function eventIssues(kind: string, json: string): string[] {
+  if (!isEventKind(kind)) return ['a kind this evolve does not know'];
+  const raw = rawEventData(json);
+  if (raw === null) return ['its data is not a JSON object'];
+  const parsed = EVENT_SCHEMAS[kind].safeParse(raw);
+  return parsed.success ? [] : parsed.error.issues.map(issueText);
 }
 
 /** The recorded data as a plain object, or null when it is not one (not JSON, an array, a number). */

@@ -1,6 +1,7 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import type { Segment } from '../format.ts';
 import { useColor } from './colors.tsx';
+import { Line, type Span } from './Line.tsx';
 
 /** The run's header: lines of segments already packed to the width by `headerLines`, and a rule. */
 export function Header({ lines, width }: { lines: Segment[][]; width: number }) {
@@ -8,16 +9,12 @@ export function Header({ lines, width }: { lines: Segment[][]; width: number }) 
   return (
     <Box flexDirection="column">
       {lines.map((line, i) => (
-        <Text key={i} wrap="truncate">
-          {line.map((seg, j) => (
-            <Text key={j}>
-              {j > 0 ? '  ' : ''}
-              <Text color={color(seg.color)} bold={seg.bold} inverse={seg.inverse}>{seg.text}</Text>
-            </Text>
-          ))}
-        </Text>
+        <Line key={i} width={width} spans={line.flatMap((seg, j): Span[] => [
+          ...(j > 0 ? [{ text: '  ' }] : []),
+          { text: seg.text, color: color(seg.color), bold: seg.bold, inverse: seg.inverse },
+        ])} />
       ))}
-      <Text dimColor wrap="truncate">{'─'.repeat(Math.max(0, width))}</Text>
+      <Line spans={[{ text: '─'.repeat(Math.max(0, width)), dim: true }]} width={width} />
     </Box>
   );
 }

@@ -1,7 +1,7 @@
-import { Text } from 'ink';
 import { hintsLine, promptLine, truncate } from '../format.ts';
 import type { Prompt } from '../view.ts';
 import { useColor } from './colors.tsx';
+import { Line } from './Line.tsx';
 
 export interface KeyHintsProps {
   width: number;
@@ -21,12 +21,12 @@ export interface KeyHintsProps {
 export function KeyHints({ width, confirmingStop, follow, detailOpen, position, notice, prompt, message }: KeyHintsProps) {
   const color = useColor();
   if (confirmingStop) {
-    return <Text color={color('yellow')} bold wrap="truncate">{truncate('Stop the run? (y/n)', width)}</Text>;
+    return <Line width={width} spans={[{ text: truncate('Stop the run? (y/n)', width), color: color('yellow'), bold: true }]} />;
   }
-  if (prompt) return <Text color={color('cyan')} wrap="truncate">{promptLine(width, prompt)}</Text>;
+  if (prompt) return <Line width={width} spans={[{ text: promptLine(width, prompt), color: color('cyan') }]} />;
   if (message && !notice) {
-    return <Text color={color('yellow')} wrap="truncate">{hintsLine(width, { follow, detailOpen, position, notice: message })}</Text>;
+    return <Line width={width} spans={[{ text: hintsLine(width, { follow, detailOpen, position, notice: message }), color: color('yellow') }]} />;
   }
   const text = hintsLine(width, { follow, detailOpen, position, notice: notice ?? '' });
-  return <Text dimColor={!notice} color={notice ? color('red') : undefined} wrap="truncate">{truncate(text, width)}</Text>;
+  return <Line width={width} spans={[{ text: truncate(text, width), dim: !notice, color: notice ? color('red') : undefined }]} />;
 }

@@ -36,12 +36,16 @@ export function Screen({ model, log, selectedId, bestId, frame, follow, confirmi
   const from = useMemo(() => (logEpoch === 0 ? 0 : Math.max(0, log.length - RELOG_LINES)), [logEpoch]);
   return (
     <ColorsContext.Provider value={colors}>
-      <Static key={logEpoch} items={(from === 0 ? log : log.slice(from)) as LogLine[]}>
-        {(line) => <Text key={line.id} color={colors ? TONE_COLOR[line.tone] : undefined}>{line.text}</Text>}
-      </Static>
+      {/* Mounted once there is a line to print: a new <Static> has Ink draw its frame once more (to print its lines before
+          they are erased), which an empty one only wastes. */}
+      {log.length > from && (
+        <Static key={logEpoch} items={(from === 0 ? log : log.slice(from)) as LogLine[]}>
+          {(line) => <Text key={line.id} color={colors ? TONE_COLOR[line.tone] : undefined}>{line.text}</Text>}
+        </Static>
+      )}
       <Box flexDirection="column" width={model.width}>
         <Header lines={model.header} width={model.width} />
-        <TreeView rows={model.rows} layout={model.layout} selectedId={selectedId} bestId={bestId} frame={frame} />
+        <TreeView rows={model.rows} layout={model.layout} selectedId={selectedId} bestId={bestId} frame={frame} width={model.width} />
         {model.detail && <DetailPane lines={model.detail} width={model.width} />}
         <KeyHints width={model.width} confirmingStop={confirmingStop} follow={follow} detailOpen={!!model.detail}
           position={model.position} notice={notice} message={message} prompt={prompt} />

@@ -1,9 +1,10 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { memo } from 'react';
 import { rowCells, titleText, type RowLayout } from '../columns.ts';
 import { STATUS_COLOR } from '../theme.ts';
 import type { FlatRow } from '../tree.ts';
 import { useColor } from './colors.tsx';
+import { Line } from './Line.tsx';
 
 export interface TreeViewProps {
   /** Only the rows inside the window: the list is virtualised by the caller. */
@@ -12,14 +13,15 @@ export interface TreeViewProps {
   selectedId: string | null;
   bestId: string | null;
   frame: number;
+  width: number;
 }
 
-export function TreeView({ rows, layout, selectedId, bestId, frame }: TreeViewProps) {
+export function TreeView({ rows, layout, selectedId, bestId, frame, width }: TreeViewProps) {
   return (
     <Box flexDirection="column">
-      <Text dimColor wrap="truncate">{titleText(layout)}</Text>
+      <Line spans={[{ text: titleText(layout), dim: true }]} width={width} />
       {rows.map((row) => (
-        <TreeLine key={row.id} row={row} layout={layout} selected={row.id === selectedId} bestId={bestId}
+        <TreeLine key={row.id} row={row} layout={layout} selected={row.id === selectedId} bestId={bestId} width={width}
           frame={row.candidate.status === 'running' || row.candidate.status === 'evaluating' ? frame : 0} />
       ))}
     </Box>
@@ -32,23 +34,25 @@ interface LineProps {
   selected: boolean;
   bestId: string | null;
   frame: number;
+  width: number;
 }
 
 /**
- * One candidate, in four spans (each span costs Ink layout work, and a window of rows is redrawn on every frame).
- * Memoised: a spinner tick re-renders only the running rows.
+ * One candidate: its mark, guides and id, status, and the other columns, as one line. Memoised on the row (kept by
+ * the layout until the candidate changes), the columns, the selection, the best and the spinner's frame: a key
+ * press re-renders the rows whose selection changed, a spinner tick the running rows.
  */
-const TreeLine = memo(function TreeLine({ row, layout, selected, bestId, frame }: LineProps) {
+const TreeLine = memo(function TreeLine({ row, layout, selected, bestId, frame, width }: LineProps) {
   const color = useColor();
   const cells = rowCells(row, layout, { frame, bestId });
   const status = cells.cells.find((c) => c.key === 'status');
   const rest = cells.cells.filter((c) => c.key !== 'status').map((c) => ' ' + c.text).join('') + ' ' + cells.goal;
   return (
-    <Text wrap="truncate" inverse={selected}>
-      <Text color={color(cells.mark.startsWith('★') ? 'yellow' : 'green')} bold>{cells.mark}</Text>
-      <Text bold={row.candidate.survived === 1}>{cells.tree}</Text>
-      <Text color={color(STATUS_COLOR[row.candidate.status])}>{status ? ' ' + status.text : ''}</Text>
-      {rest}
-    </Text>
+    <Line width={width} line={{ inverse: selected }} spans={[
+      { text: cells.mark, color: color(cells.mark.startsWith('★') ? 'yellow' : 'green'), bold: true },
+      { text: cells.tree, bold: row.candidate.survived === 1 },
+      { text: status ? ' ' + status.text : '', color: color(STATUS_COLOR[row.candidate.status]) },
+      { text: rest },
+    ]} />
   );
 });
