@@ -148,7 +148,8 @@ export default function bench(args: string[]): Record<string, unknown> {
       runId: RUN, candidateId: target, model: 'm', inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0,
     }));
     const walBytes = statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0;
-    const stored = events + 2_000 + 1_000; // and the appends just timed
+    const stored = (store as unknown as { db: { prepare(s: string): { pluck(): { get(): number } } } }).db
+      .prepare('SELECT count(*) FROM event_rows').pluck().get(); // with the appends just timed
     store.close();
 
     // Reads as evolve lineage/show/watch do them: a read-only connection.
