@@ -153,19 +153,26 @@ export class EventWriter {
     };
   }
 
-  /** Drops the cached ids: a rolled-back transaction takes the kinds and shapes it added with it. */
+  /** Drops every cached id: a rolled-back transaction takes the kinds, shapes and keys it added with it. */
   forget(): void {
     this.kinds.clear();
     this.shapes = {};
     this.shapesFull = false;
+    this.forgetKeys();
+  }
+
+  private forgetKeys(): void {
     this.keys.runs.clear();
     this.keys.candidates.clear();
   }
 
-  /** Called as a transaction begins: what another connection committed may have changed a key. */
+  /**
+   * Called as a transaction begins: what another connection committed may have deleted a run or candidate and added
+   * it again (kinds and shapes are only ever added, so those stay true).
+   */
   beginTransaction(): void {
     const version = Number(this.db.pragma('data_version', { simple: true }));
-    if (version !== this.dataVersion) this.forget();
+    if (version !== this.dataVersion) this.forgetKeys();
     this.dataVersion = version;
   }
 
