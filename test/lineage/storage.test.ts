@@ -215,7 +215,7 @@ describe('migration 5 -> 6', () => {
   it('leaves a file it cannot carry forward as it was (an event of a candidate that is not there)', () => {
     const path = join(tempDir(), 'lineage.db');
     const before = version5(path, `INSERT INTO events (run_id, candidate_id, at, kind) VALUES ('r1', 'gone0000', 'x', 'error');`);
-    expect(() => openStore(path)).toThrow(/FOREIGN KEY/);
+    expect(() => openStore(path)).toThrow(/cannot upgrade schema version 5 to 6 \(FOREIGN KEY constraint failed\); the file is left as it was/);
     const db = new Database(path, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(5);
     expect(db.prepare('SELECT * FROM events ORDER BY id').all()).toEqual(before);
