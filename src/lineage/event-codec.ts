@@ -31,9 +31,20 @@ export interface StoredShape {
   slots: string;
 }
 
+/**
+ * Where the shape of an object is found without making a string of it: one step per key (a label field's step
+ * also by its value). Keys are the writer's own property names, so each lookup hashes a string already hashed.
+ */
+export interface ShapeNode {
+  plain?: Map<string, ShapeNode>;
+  label?: Map<string, Map<unknown, ShapeNode>>;
+  /** The shape's id in event_shapes once known; null when it could not be made (MAX_SHAPES). */
+  id?: number | null;
+}
+
 export interface SplitData {
-  /** Identifies the shape: keys and fixed values. */
-  signature: string;
+  /** The node of the data's shape in the writer's tree (its id undefined when not known yet). */
+  node: ShapeNode;
   /** The row's `data`: a JSON array of the values that are not fixed. */
   values: string;
   /** Builds the shape, only when it is new. */
@@ -50,27 +61,37 @@ const kept = (value: unknown): boolean =>
   value !== undefined && typeof value !== 'function' && typeof value !== 'symbol';
 
 /**
- * Splits an event's data into shape and values; null when it is stored as JSON text (not a plain object).
- * On the hot path (one call per event) only the signature and the values are made: the shape when it is new.
- * The signature is `<key length>:<key>[=<fixed JSON>];` per key, which no two shapes share.
+ * Splits an event's data into shape and values, walking (and growing) the tree of shapes from `root`; null when it
+ * is stored as JSON text (not a plain object, or a new shape while `grow` is false: the tree stays bounded however
+ * many labels an agent makes up). Only the values are serialized on this path, one call per event.
  */
-export function splitData(data: unknown): SplitData | null {
+export function splitData(data: unknown, root: ShapeNode, grow = true): SplitData | null {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
   const proto = Object.getPrototypeOf(data);
   if (proto !== Object.prototype && proto !== null) return null;
   const record = data as Record<string, unknown>;
   const values: unknown[] = [];
-  let signature = '';
+  let node = root;
   for (const key of Object.keys(record)) {
     const value = record[key];
     if (!kept(value)) continue;
-    if (LABEL_FIELDS.has(key) && isLabel(value)) signature += `${key.length}:${key}=${JSON.stringify(value)};`;
-    else {
-      signature += `${key.length}:${key};`;
+    let next: ShapeNode | undefined;
+    if (LABEL_FIELDS.has(key) && isLabel(value)) {
+      node.label ??= new Map();
+      let byValue = node.label.get(key);
+      if (!byValue) node.label.set(key, (byValue = new Map()));
+      next = byValue.get(value);
+      if (!next && grow) byValue.set(value, (next = {}));
+    } else {
+      node.plain ??= new Map();
+      next = node.plain.get(key);
+      if (!next && grow) node.plain.set(key, (next = {}));
       values.push(value);
     }
+    if (!next) return null; // a new shape when no more are made: stored as text
+    node = next;
   }
-  return { signature, values: JSON.stringify(values), shape: () => shapeOf(record) };
+  return { node, values: JSON.stringify(values), shape: () => shapeOf(record) };
 }
 
 function shapeOf(record: Record<string, unknown>): StoredShape {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { atText, joinData, MAX_SHAPES, parseShape, splitData, storedAt, type Shape, type StoredShape } from './event-codec.ts';
+import { atText, joinData, MAX_SHAPES, parseShape, splitData, storedAt, type Shape, type ShapeNode, type StoredShape } from './event-codec.ts';
 import { LOG_CODE_LIST } from './schema-v6.ts';
 import { LOG_KIND_LIST, type EventRow } from './schema.ts';
 
@@ -133,7 +133,9 @@ export class EventReader {
 export class EventWriter {
   private readonly insert;
   private readonly kinds = new Map<string, number>();
-  private readonly shapes = new Map<string, number>();
+  private shapes: ShapeNode = {};
+  /** Set once event_shapes holds MAX_SHAPES: no new shape is made (nor a node for one). */
+  private shapesFull = false;
   private readonly keys = { runs: new Map<string, number>(), candidates: new Map<string, number>() };
   private dataVersion = -1;
   private readonly stmts;
@@ -151,28 +153,36 @@ export class EventWriter {
     };
   }
 
-  /** Drops the cached ids: a rolled-back transaction takes the kinds and shapes it added with it. */
+  /** Drops every cached id: a rolled-back transaction takes the kinds, shapes and keys it added with it. */
   forget(): void {
     this.kinds.clear();
-    this.shapes.clear();
+    this.shapes = {};
+    this.shapesFull = false;
+    this.forgetKeys();
+  }
+
+  private forgetKeys(): void {
     this.keys.runs.clear();
     this.keys.candidates.clear();
   }
 
-  /** Called as a transaction begins: what another connection committed may have changed a key. */
+  /**
+   * Called as a transaction begins: what another connection committed may have deleted a run or candidate and added
+   * it again (kinds and shapes are only ever added, so those stay true).
+   */
   beginTransaction(): void {
     const version = Number(this.db.pragma('data_version', { simple: true }));
-    if (version !== this.dataVersion) this.forget();
+    if (version !== this.dataVersion) this.forgetKeys();
     this.dataVersion = version;
   }
 
   /** Appends one event (inside the caller's transaction) and returns its id. */
   append(runId: string, candidateId: string | null, at: string, kind: string, data: unknown): number {
-    const split = splitData(data);
+    const split = splitData(data, this.shapes, !this.shapesFull);
     let shape: number | null = null;
     let stored: string;
     if (split) {
-      shape = this.shapeId(split.signature, split.shape);
+      shape = split.node.id !== undefined ? split.node.id : this.shapeId(split.node, split.shape);
       stored = shape === null ? JSON.stringify(data) : split.values;
     } else {
       stored = JSON.stringify(data);
@@ -208,16 +218,17 @@ export class EventWriter {
   }
 
   /** The shape's id, made when new; null past MAX_SHAPES (the data is then stored as text). */
-  private shapeId(signature: string, make: () => StoredShape): number | null {
-    const known = this.shapes.get(signature);
-    if (known !== undefined) return known;
+  private shapeId(node: ShapeNode, make: () => StoredShape): number | null {
     const shape = make();
     let id = this.stmts.findShape.get(shape.keys, shape.fixed) as number | undefined;
     if (id === undefined) {
-      if ((this.stmts.countShapes.get() as number) >= MAX_SHAPES) return null;
+      if ((this.stmts.countShapes.get() as number) >= MAX_SHAPES) {
+        this.shapesFull = true;
+        return null;
+      }
       id = Number(this.stmts.addShape.run(shape.keys, shape.fixed, shape.slots).lastInsertRowid);
     }
-    this.shapes.set(signature, id);
+    node.id = id;
     return id;
   }
 }

@@ -72,7 +72,15 @@ export function migrate(db: Database.Database, path: string, migrations: readonl
         refuseForeignDatabase(db, path);
         adoptUnversionedTables(db);
       }
-      db.exec(migrations[version]);
+      try {
+        db.exec(migrations[version]);
+      } catch (err) {
+        // The transaction rolls back: the file stays at `version`, as it was.
+        throw new UsageError(
+          `${path}: cannot upgrade schema version ${version} to ${version + 1} (${(err as Error).message}); the file is left as it was`,
+          { cause: err },
+        );
+      }
       db.pragma(`user_version = ${version + 1}`);
       return false;
     }).immediate();

@@ -2,8 +2,8 @@ import { MIGRATION_6 } from './schema-v6.ts';
 
 /**
  * The event kinds the live view prints as its log (a run's milestones and failures): few among the tool and model
- * calls, so a partial index (events_log) finds them. Readers must spell the IN list exactly like LOG_KIND_LIST for
- * SQLite to use that index.
+ * calls, so a partial index (events_log) finds them. Readers must spell the IN list exactly like LOG_KIND_LIST (up to
+ * schema version 5, on events.kind) or LOG_CODE_LIST (version 6, on event_rows.kind) for SQLite to use that index.
  */
 export const LOG_KINDS = ['run_started', 'run_finished', 'selected', 'pushed', 'resumed', 'budget_exhausted', 'error'] as const;
 export const LOG_KIND_LIST = LOG_KINDS.map((k) => `'${k}'`).join(', ');

@@ -132,6 +132,20 @@ describe('events stored compactly behind the events view (schema version 6)', ()
     expect(viewRows(rawDb(store)).slice(-2).map((e) => e.data_json)).toEqual(expected);
   });
 
+  it('files an event under the right candidate after another connection deleted it and added it again', () => {
+    const path = join(tempDir(), 'lineage.db');
+    const store = track(openStore(path));
+    writeSamples(store);
+    const other = new Database(path);
+    other.exec(`DELETE FROM events; DELETE FROM candidates;
+      INSERT INTO candidates (id, run_id, generation, status) VALUES ('c0ffee02', '${RUN}', 0, 'pending'), ('c0ffee01', '${RUN}', 0, 'pending');`);
+    other.close();
+    // c0ffee02 now has the key c0ffee01 had: the writer's cached key must not send the event there.
+    store.appendEvent({ runId: RUN, candidateId: 'c0ffee01', kind: 'phase', data: { name: 'again' } });
+    expect(store.events('c0ffee02')).toEqual([]);
+    expect(store.events('c0ffee01').map((e) => e.data_json)).toEqual(['{"name":"again"}']);
+  });
+
   it('stops making shapes at MAX_SHAPES (labels an agent chooses cannot bloat the file): the data is kept as text', () => {
     const store = track(openStore(join(tempDir(), 'lineage.db')));
     writeSamples(store);
@@ -201,7 +215,7 @@ describe('migration 5 -> 6', () => {
   it('leaves a file it cannot carry forward as it was (an event of a candidate that is not there)', () => {
     const path = join(tempDir(), 'lineage.db');
     const before = version5(path, `INSERT INTO events (run_id, candidate_id, at, kind) VALUES ('r1', 'gone0000', 'x', 'error');`);
-    expect(() => openStore(path)).toThrow(/FOREIGN KEY/);
+    expect(() => openStore(path)).toThrow(/cannot upgrade schema version 5 to 6 \(FOREIGN KEY constraint failed\); the file is left as it was/);
     const db = new Database(path, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(5);
     expect(db.prepare('SELECT * FROM events ORDER BY id').all()).toEqual(before);
