@@ -48,8 +48,8 @@ async function startRun(name: string, generations: number, delayMs: number) {
 describe.skipIf(!hasTmux)('evolve run with the live view (tmux)', () => {
   it('draws the run as it happens and closes on its final state, then prints the summary', async () => {
     const run = await startRun('done', 2, 700);
-    await run.until((s) => s.includes('q quit') && s.includes('seed (target HEAD)'), 'the live view');
-    expect(run.screen()).toContain('UNSAFE: NO SANDBOX');
+    // The banner is checked on the same capture as the rest of the frame (a capture may land mid-redraw).
+    await run.until((s) => s.includes('q quit') && s.includes('seed (target HEAD)') && s.includes('UNSAFE: NO SANDBOX'), 'the live view with its banner');
     await run.until((s) => /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] (decide|modify|running|evaluating)/.test(s), 'a running candidate with its phase');
     await run.until((s) => s.includes('EXITED 0'), 'the end of the run');
     const s = run.screen();
