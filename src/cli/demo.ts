@@ -16,9 +16,12 @@ export function registerDemo(program: Command): void {
     .option('--verbose', 'more progress lines, and stack traces on errors')
     .action(async (opts: { dir?: string; population: string; generations: string; tui: boolean; verbose?: boolean }) => {
       // The runner, the stand-in model and the sample repository: loaded when the demo runs, not at start-up.
-      const [{ nextSteps, runDemo }, { DECIMAL }] = await Promise.all([import('../demo/run-demo.ts'), import('../evolve/config.ts')]);
-      const population = countOption('--population', opts.population, DECIMAL);
-      const generations = countOption('--generations', opts.generations, DECIMAL);
+      const [{ nextSteps, runDemo }, { RunOptions }] = await Promise.all([import('../demo/run-demo.ts'), import('../evolve/config.ts')]);
+      // The same counts as `evolve run` takes, checked by the same schema (one message for one mistake).
+      const counts = RunOptions.pick({ population: true, generations: true }).safeParse({ population: opts.population, generations: opts.generations });
+      if (!counts.success) throw new UsageError(`${counts.error.issues[0].message} (got "${String(counts.error.issues[0].path[0] === 'population' ? opts.population : opts.generations)}")`);
+      const population = counts.data.population ?? 3;
+      const generations = counts.data.generations ?? 5;
       const abort = new AbortController();
       const onSigint = () => abort.abort();
       process.on('SIGINT', onSigint);
@@ -50,8 +53,3 @@ function plain(verbose?: boolean): RunObserver {
   return new PlainProgress((t) => process.stderr.write(t), verbose);
 }
 
-function countOption(flag: string, value: string, decimal: RegExp): number {
-  const n = decimal.test(value.trim()) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number of at least 1 (got "${value}")`);
-  return n;
-}

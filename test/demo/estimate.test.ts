@@ -4,8 +4,8 @@
  * a guess for a real model (the scripted stand-in's whole demo costs about $0.22 at the price table), and advice
  * `evolve demo` refuses (it has no --budget-usd). The demo says what its figures are instead.
  */
-import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../evolve/helpers.ts';
@@ -33,3 +33,14 @@ it('gives no budget advice it cannot take, and says the stand-in costs nothing',
   expect(out).not.toContain('--budget-usd');
   expect(out).not.toContain('warning:');
 }, 60_000);
+
+it('refuses the counts evolve run refuses, with the same words, before it creates anything', () => {
+  const refuse = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'evolve.mjs'), 'demo', '--no-tui', '--dir', path.join(dir, 'refused'), ...args], { encoding: 'utf8' });
+  const hex = refuse('--population', '0x2');
+  expect(hex.status).toBe(2);
+  expect(hex.stderr.trim()).toBe('evolve: --population must be a number (got "0x2")');
+  const zero = refuse('--generations', '0');
+  expect(zero.status).toBe(2);
+  expect(zero.stderr.trim()).toBe('evolve: --generations must be at least 1 (got "0")');
+  expect(existsSync(path.join(dir, 'refused'))).toBe(false);
+});
